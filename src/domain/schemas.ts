@@ -1,0 +1,125 @@
+/**
+ * zod schemas of everything that crosses the public boundary. They are used there only: once
+ * an input is parsed, the core works on plain typed values.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { parseHHmm } from '../time/calendar.js';
+import { ValidationError, type ValidationIssue } from './errors.js';
+import { readTime } from './time-input.js';
+
+export const tierSchema = z.enum(['key', 'special', 'regular']);
+export const urgencySchema = z.enum(['immediate', 'half-day', 'same-day', 'next-day']);
+export const causeSchema = z.enum(['client', 'missing', 'damaged', 'rework']);
+
+/** A time: epoch ms or ISO 8601 with offset; parsed to epoch ms. */
+export const timeSchema = z.unknown().transform((input, ctx) => {
+  const ms = readTime(input);
+  if (typeof ms === 'string') {
+    ctx.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const hhmm = z.string().regex(HHMM, 'must be a time of day HH:mm (00:00 to 24:00)');
+
+export const calendarSchema = z
+  .strictObject({
+    zone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
+      message: 'must be an IANA zone name such as Asia/Shanghai',
+    }),
+    open: hhmm,
+    close: hhmm,
+    days: z
+      .array(z.number().int().min(1, 'must be ISO weekdays 1 to 7').max(7, 'must be ISO weekdays 1 to 7'))
+      .min(1, 'must list at least one working weekday')
+      .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a weekday' }),
+  })
+  .superRefine((cal, ctx) => {
+    if (HHMM.test(cal.open) && HHMM.test(cal.close) && parseHHmm(cal.close) <= parseHHmm(cal.open)) {
+      ctx.addIssue({ code: 'custom', path: ['close'], message: `must be later than open (${cal.open}), received ${cal.close}` });
+    }
+    if (cal.open === '24:00') ctx.addIssue({ code: 'custom', path: ['open'], message: 'must be before 24:00' });
+  });
+
+const positive = (what: string) =>
+  z.number().refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
+
+export const lineSchema = z.strictObject({
+  id: nonEmpty,
+  products: z.array(nonEmpty).min(1, 'must list at least one product'),
+  unitsPerHour: positive('units per working hour'),
+});
+
+export const productSchema = z.strictObject({ unitsPerItem: positive('units of work per item') });
+
+export const rushRequestSchema = z
+  .strictObject({
+    urgency: urgencySchema.optional(),
+    cause: causeSchema.default('client'),
+    reason: z.string().optional(),
+    responsible: z.string().optional(),
+  })
+  .superRefine((rush, ctx) => {
+    if (rush.cause === 'client' && rush.urgency === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['urgency'], message: 'is required for a client rush (immediate, half-day, same-day or next-day)' });
+    }
+  });
+
+export const orderSchema = z.strictObject({
+  id: nonEmpty,
+  clientId: nonEmpty,
+  tier: tierSchema,
+  product: nonEmpty,
+  quantity: z.number().int('must be a whole number of items').min(1, 'must be at least 1'),
+  uploadedAt: timeSchema,
+  shipBy: timeSchema.optional(),
+  pickupAt: timeSchema.optional(),
+  rush: rushRequestSchema.optional(),
+  line: nonEmpty.optional(),
+});
+
+/** Messages for zod's own issue kinds, in the engine's voice. */
+function errorMap(issue: { code?: string; input?: unknown; expected?: unknown; values?: unknown[]; keys?: string[] }) {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    return `expected ${String(issue.expected)}, received ${issue.input === null ? 'null' : typeof issue.input}`;
+  }
+  if (issue.code === 'invalid_value' && issue.values) {
+    return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}, received ${JSON.stringify(issue.input)}`;
+  }
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  return undefined;
+}
+
+/** Turns zod's issues into `{ path, message }` with a dotted path, prefixed by `base`. */
+export function toIssues(error: z.ZodError, base: readonly (string | number)[] = []): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...base, ...issue.path].map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Parses with a schema and answers either the value or the issues (never throws). */
+export function check<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  base: readonly (string | number)[] = [],
+): { ok: true; value: z.output<S> } | { ok: false; issues: ValidationIssue[] } {
+  const result = schema.safeParse(input, { error: errorMap as never });
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, issues: toIssues(result.error, base) };
+}
+
+/** Parses with a schema or throws `ValidationError`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, context: string, base: readonly (string | number)[] = []): z.output<S> {
+  const r = check(schema, input, base);
+  if (!r.ok) throw new ValidationError(r.issues, context);
+  return r.value;
+}

@@ -1,0 +1,218 @@
+/**
+ * The public vocabulary of Rushline (rules.md §1). Every time that leaves the engine is epoch
+ * milliseconds; times that enter it may also be ISO 8601 strings with an offset.
+ */
+import type { CalendarSpec } from '../time/calendar.js';
+
+export type { CalendarSpec };
+
+/** A time given to the engine: epoch milliseconds, or ISO 8601 with an offset (`2026-11-24T09:30:00+08:00`). */
+export type TimeInput = number | string;
+
+/** Client tier, most important first. */
+export type Tier = 'key' | 'special' | 'regular';
+/** The default product catalog; a configuration may add others. */
+export type DefaultProduct = 'print' | 'album' | 'crystal' | 'frame';
+/** How soon a client wants a rush order. */
+export type Urgency = 'immediate' | 'half-day' | 'same-day' | 'next-day';
+/** Who caused a rush: the client, or the company (missing print, damaged print, rework). */
+export type Cause = 'client' | 'missing' | 'damaged' | 'rework';
+/** The three classes the simulator and the reports speak of. */
+export type OrderClass = 'company' | 'rush' | 'normal';
+
+/** A rush request attached to an order. */
+export interface RushRequest {
+  /** Required for client rushes; ignored for company-caused ones, which are always the most urgent. */
+  urgency?: Urgency;
+  /** @default 'client' */
+  cause?: Cause;
+  /** Free text; for rework, the cause written into the rework register. */
+  reason?: string;
+  /** For rework: the person responsible, written into the rework register. */
+  responsible?: string;
+}
+
+/** One job to produce, as the caller submits it. */
+export interface Order {
+  id: string;
+  clientId: string;
+  tier: Tier;
+  product: string;
+  /** Items, a positive integer. */
+  quantity: number;
+  uploadedAt: TimeInput;
+  shipBy?: TimeInput;
+  pickupAt?: TimeInput;
+  rush?: RushRequest;
+  /** Pin the order to this line; by default the least-loaded line that makes the product. */
+  line?: string;
+}
+
+/** An order after validation: times in epoch ms, cause filled in. */
+export interface NormalizedOrder {
+  id: string;
+  clientId: string;
+  tier: Tier;
+  product: string;
+  quantity: number;
+  uploadedAt: number;
+  shipBy?: number;
+  pickupAt?: number;
+  rush?: { urgency?: Urgency; cause: Cause; reason?: string; responsible?: string };
+  line?: string;
+}
+
+/** A production line: one order at a time, without preemption. */
+export interface LineSpec {
+  id: string;
+  /** The products this line makes. */
+  products: string[];
+  /** Units (items, for the default products) per working hour; positive. */
+  unitsPerHour: number;
+}
+
+/** A product of the catalog. */
+export interface ProductSpec {
+  /** Units of work per item. @default 1 */
+  unitsPerItem: number;
+}
+
+/** Why a decision came out as it did: a rule id and a sentence. */
+export interface Reason {
+  /** A rule id of rules.md §4 (`accepted`, `daily-rush-quota`, …), or of promise-making (`requested-time`, `available-to-promise`, `first-uploaded-first-made`). */
+  rule: string;
+  message: string;
+}
+
+/** What `submit` answers for one order. */
+export interface Decision {
+  orderId: string;
+  line: string;
+  outcome: 'queued' | 'rush-accepted' | 'rush-declined';
+  /** The promise: the order will be finished by this time (epoch ms). */
+  promisedBy: number;
+  /** Non-empty; the first entry is the deciding rule. */
+  reasons: Reason[];
+  /** Ids of orders whose promise this decision put at risk (only a company-caused rush can). */
+  atRisk: string[];
+  /** For a rush declined as unreachable or as breaking promises: the earliest time the order could be promised. */
+  earliestPossible?: number;
+  /** When the decision was made (epoch ms). */
+  decidedAt: number;
+  /** The time the order asked for before promise-making (urgency deadline, ship/pickup, or turnaround). */
+  requestedBy: number;
+}
+
+/** One entry of the rush register: every rush decision, accepted or declined. */
+export interface RushRecord {
+  orderId: string;
+  clientId: string;
+  tier: Tier;
+  line: string;
+  product: string;
+  quantity: number;
+  units: number;
+  urgency?: Urgency;
+  cause: Cause;
+  reason?: string;
+  responsible?: string;
+  /** When the rush was asked for (epoch ms). */
+  requestedAt: number;
+  /** The lab's production day the decision counts against, `yyyy-MM-dd`. */
+  day: string;
+  outcome: 'rush-accepted' | 'rush-declined';
+  /** The deadline the rush asked for (urgency or rework SLA); absent when there is none (a same-day rush after the cutoff). */
+  deadline?: number;
+  promisedBy: number;
+  reasons: Reason[];
+  atRisk: string[];
+  earliestPossible?: number;
+  /** Whether the line was tight when the rush was decided. */
+  tight: boolean;
+  /** Client-rush units accepted on that line and day before this decision, and the limit that applied. */
+  quota: { used: number; limit: number };
+  /** The client's accepted client rushes within the frequency window before this one. */
+  recentRushes: number;
+}
+
+/** One entry of the rework register (返工件登记表). */
+export interface ReworkRecord {
+  orderId: string;
+  line: string;
+  product: string;
+  clientId: string;
+  registeredAt: number;
+  /** The lab's local date of registration, `yyyy-MM-dd`. */
+  date: string;
+  /** The cause as given in `rush.reason`. */
+  cause?: string;
+  responsible?: string;
+  deadline: number;
+  closedAt?: number;
+}
+
+/** One line of `plan()`: an order in production order, with its projected times. */
+export interface PlanEntry {
+  orderId: string;
+  line: string;
+  status: 'in-production' | 'queued';
+  start: number;
+  finish: number;
+  promisedBy: number;
+  /** The projected finish is after the promise. */
+  late: boolean;
+}
+
+/** What `next` answers: the order now started. */
+export interface StartedOrder {
+  orderId: string;
+  line: string;
+  startedAt: number;
+  /** When the line will finish it at its present capacity (epoch ms). */
+  expectedFinish: number;
+  promisedBy: number;
+  order: NormalizedOrder;
+}
+
+/** What `complete` answers. */
+export interface Completion {
+  orderId: string;
+  line: string;
+  startedAt: number;
+  finishedAt: number;
+  promisedBy: number;
+  late: boolean;
+}
+
+/** An order reported at risk: its promise can no longer be kept as things stand. */
+export interface AtRiskReport {
+  orderId: string;
+  line: string;
+  /** When it was reported (epoch ms). */
+  at: number;
+  /** What put it at risk. */
+  cause: 'company-rush' | 'capacity-drop' | 'line-delay';
+  /** The company-caused order that pushed it, for `company-rush`. */
+  by?: string;
+}
+
+/** Everything the engine knows about one order. */
+export interface Explanation {
+  orderId: string;
+  line: string;
+  class: OrderClass;
+  status: 'queued' | 'in-production' | 'finished';
+  order: NormalizedOrder;
+  decision: Decision;
+  promisedBy: number;
+  atRisk: AtRiskReport[];
+  /** For a queued order: how many orders are ahead of it on its line. */
+  position?: number;
+  startedAt?: number;
+  /** For the order in production: when the line is expected to finish it. */
+  expectedFinish?: number;
+  finishedAt?: number;
+  late?: boolean;
+  /** The decision and the order's state in plain words. */
+  summary: string;
+}

@@ -1,0 +1,89 @@
+/**
+ * Resolving a `SchedulerConfig`: validate it with zod, fill in the lab's defaults, and check
+ * what the schemas alone cannot (every product a line makes is in the catalog, the policy
+ * covers every product, line ids are unique).
+ */
+import { z } from 'zod';
+import { defaultCalendar, defaultLines, defaultProducts } from '../domain/defaults.js';
+import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { type Policy, type PolicyInput, parsePolicy } from '../domain/policy.js';
+import { calendarSchema, check, lineSchema, productSchema } from '../domain/schemas.js';
+import type { CalendarSpec, LineSpec, ProductSpec, TimeInput } from '../domain/types.js';
+
+/** How to build a `Scheduler`. Every part is optional and defaults to the lab's. */
+export interface SchedulerConfig {
+  /** The lab's working calendar. @default Asia/Shanghai, 09:00–18:00, Monday to Saturday */
+  calendar?: CalendarSpec;
+  /** The production lines. @default print 1,200/h, album 90/h, crystal 8/h, frame 10/h */
+  lines?: LineSpec[];
+  /** The product catalog, laid over the default one. @default print, album, crystal, frame at 1 unit per item */
+  products?: Record<string, ProductSpec>;
+  /** The rush policy, laid over `defaultPolicy`. */
+  policy?: PolicyInput;
+  /** Where calls without an `at` take the time from. The engine never reads the wall clock itself. */
+  clock?: () => TimeInput;
+}
+
+/** A configuration after validation, with every default filled in. */
+export interface ResolvedConfig {
+  calendar: CalendarSpec;
+  lines: LineSpec[];
+  products: Record<string, ProductSpec>;
+  policy: Policy;
+  clock: (() => TimeInput) | undefined;
+}
+
+const configSchema = z.strictObject({
+  calendar: calendarSchema.optional(),
+  lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
+  products: z.record(z.string().min(1), productSchema).optional(),
+  policy: z.unknown().optional(),
+  clock: z.custom<() => TimeInput>((v) => typeof v === 'function', { message: 'must be a function returning the current time' }).optional(),
+});
+
+/** Validates a configuration and fills in the defaults; throws `ValidationError`. */
+export function resolveConfig(input: unknown = {}): ResolvedConfig {
+  const r = check(configSchema, input ?? {});
+  if (!r.ok) throw new ValidationError(r.issues, 'config');
+  const cfg = r.value;
+  const issues: ValidationIssue[] = [];
+
+  let policy: Policy | undefined;
+  try {
+    policy = parsePolicy(cfg.policy ?? {});
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const i of error.issues) issues.push({ path: i.path ? `policy.${i.path}` : 'policy', message: i.message });
+  }
+
+  const products: Record<string, ProductSpec> = { ...structuredClone(defaultProducts), ...(cfg.products ?? {}) };
+  const lines: LineSpec[] = structuredClone(cfg.lines ?? (defaultLines as LineSpec[]));
+  const seen = new Set<string>();
+  lines.forEach((line, i) => {
+    if (seen.has(line.id)) issues.push({ path: `lines.${i}.id`, message: `must be unique, '${line.id}' is used twice` });
+    seen.add(line.id);
+    line.products.forEach((p, j) => {
+      if (!(p in products)) {
+        issues.push({ path: `lines.${i}.products.${j}`, message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${p}'` });
+      }
+    });
+  });
+  if (policy) {
+    for (const product of Object.keys(products)) {
+      if (!(product in policy.rush.smallQuantity)) {
+        issues.push({ path: `policy.rush.smallQuantity.${product}`, message: `is required for product '${product}'` });
+      }
+      if (!(product in policy.reworkSlaHours)) {
+        issues.push({ path: `policy.reworkSlaHours.${product}`, message: `is required for product '${product}'` });
+      }
+    }
+  }
+  if (issues.length > 0 || !policy) throw new ValidationError(issues, 'config');
+  return {
+    calendar: structuredClone(cfg.calendar ?? (defaultCalendar as CalendarSpec)),
+    lines,
+    products,
+    policy,
+    clock: cfg.clock,
+  };
+}

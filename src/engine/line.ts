@@ -1,0 +1,79 @@
+/**
+ * The state of one production line: its promise ledger, its dispatch heap, the order in
+ * production, and the per-day count of accepted client-rush units.
+ */
+import TinyQueue from 'tinyqueue';
+import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
+import { Ledger } from '../queue/ledger.js';
+import { FcfsIndex } from '../queue/fcfs-index.js';
+import type { OrderRecord } from './records.js';
+
+const MS_PER_HOUR = 3_600_000;
+
+export class Line {
+  readonly id: string;
+  readonly products: readonly string[];
+  unitsPerHour: number;
+  readonly ledger = new Ledger();
+  /**
+   * Dispatch order. The heap and the ledger hold the same handles under the same comparison,
+   * so the heap's top is always the ledger's first order; the comparison ends in a sequence
+   * number, so the heap's instability never shows.
+   */
+  readonly heap: TinyQueue<number>;
+  /** Queued orders by ledger handle. */
+  readonly byHandle: (OrderRecord | undefined)[] = [];
+  busy: OrderRecord | undefined;
+  /** Coordinate at which the order in production is expected to finish. */
+  busyFinish = 0;
+  /** Queued plain orders per tier, for first uploaded, first made. */
+  readonly fcfs: Record<Tier, FcfsIndex> = { key: new FcfsIndex(), special: new FcfsIndex(), regular: new FcfsIndex() };
+  /** Accepted client-rush units per production day (`yyyy-MM-dd`). */
+  readonly rushUnits = new Map<string, number>();
+
+  constructor(spec: LineSpec) {
+    this.id = spec.id;
+    this.products = [...spec.products];
+    this.unitsPerHour = spec.unitsPerHour;
+    this.heap = new TinyQueue<number>([], this.ledger.compare);
+  }
+
+  /** Processing time in working milliseconds, rounded up so that projections never flatter. */
+  workFor(units: number): number {
+    return Math.ceil((units * MS_PER_HOUR) / this.unitsPerHour);
+  }
+
+  /** The coordinate at which the line can start on its queue, given the coordinate of now. */
+  startCoord(now: number): number {
+    return this.busy !== undefined && this.busyFinish > now ? this.busyFinish : now;
+  }
+
+  enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {
+    const h = this.ledger.insert(
+      { cls: rec.cls === 'company' ? 0 : 1, seq: rec.seq, promise: rec.promisedBy, tier: tierRank, uploadedAt: rec.order.uploadedAt, id: rec.order.id },
+      rec.work,
+      due,
+      onTime,
+    );
+    rec.handle = h;
+    this.byHandle[h] = rec;
+    this.heap.push(h);
+    if (rec.plain) this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.order.id, rec.promisedBy);
+  }
+
+  /** Takes the first order off the queue. */
+  dequeue(): OrderRecord | undefined {
+    const h = this.heap.pop();
+    if (h === undefined) return undefined;
+    const rec = this.byHandle[h] as OrderRecord;
+    this.ledger.remove(h);
+    this.byHandle[h] = undefined;
+    rec.handle = 0;
+    if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.order.id);
+    return rec;
+  }
+
+  makes(order: NormalizedOrder): boolean {
+    return this.products.includes(order.product);
+  }
+}

@@ -1,0 +1,49 @@
+import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { check } from '../domain/schemas.js';
+import type { TimeInput } from '../domain/types.js';
+import { resolveConfig } from './config.js';
+import { Scheduler } from './scheduler.js';
+import { type Snapshot, snapshotSchema } from './snapshot-format.js';
+
+/** What `restoreScheduler` takes besides the snapshot: what a snapshot cannot hold. */
+export interface RestoreConfig {
+  /** Where calls without an `at` take the time from. */
+  clock?: () => TimeInput;
+}
+
+/**
+ * Rebuilds a scheduler from `snapshot()`. The calendar, lines, products and policy come from
+ * the snapshot, so the restored engine decides exactly as the original would have. Throws
+ * `ValidationError` on a snapshot that is not one, or does not hold together.
+ */
+export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Scheduler {
+  const r = check(snapshotSchema, snapshot);
+  if (!r.ok) throw new ValidationError(r.issues, 'restoreScheduler');
+  const s = r.value as unknown as Snapshot;
+  if (config !== undefined && (typeof config !== 'object' || config === null || Object.keys(config).some((k) => k !== 'clock'))) {
+    throw new ValidationError([{ path: 'config', message: 'may only hold clock; calendar, lines, products and policy come from the snapshot' }], 'restoreScheduler');
+  }
+  const resolved = resolveConfig({ ...s.config, ...(config?.clock ? { clock: config.clock } : {}) });
+
+  // The snapshot must hold together: every order on a known line, states consistent.
+  const issues: ValidationIssue[] = [];
+  const lines = new Set(resolved.lines.map((l) => l.id));
+  const busy = new Set<string>();
+  const ids = new Set<string>();
+  s.orders.forEach((o, i) => {
+    if (!lines.has(o.line)) issues.push({ path: `orders.${i}.line`, message: `must be a line of the snapshot, received '${o.line}'` });
+    if (ids.has(o.order.id)) issues.push({ path: `orders.${i}.order.id`, message: `'${o.order.id}' appears twice` });
+    ids.add(o.order.id);
+    if (o.status === 'in-production') {
+      if (busy.has(o.line)) issues.push({ path: `orders.${i}.status`, message: `line '${o.line}' has two orders in production` });
+      busy.add(o.line);
+      if (o.expectedFinish === undefined || o.startedAt === undefined) issues.push({ path: `orders.${i}`, message: 'an order in production needs startedAt and expectedFinish' });
+    }
+    if (o.status === 'finished' && o.finishedAt === undefined) issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
+  });
+  if (issues.length > 0) throw new ValidationError(issues, 'restoreScheduler');
+
+  const scheduler = new Scheduler(resolved);
+  scheduler.load(s);
+  return scheduler;
+}

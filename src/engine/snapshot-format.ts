@@ -1,0 +1,131 @@
+/**
+ * The snapshot format: the whole state of a `Scheduler` as plain JSON. Times are epoch ms.
+ * Working-time coordinates are never stored (they belong to one process's calendar table);
+ * they are recomputed from the times on restore.
+ */
+import { z } from 'zod';
+import type { Policy } from '../domain/policy.js';
+import { calendarSchema, causeSchema, lineSchema, productSchema, tierSchema, urgencySchema } from '../domain/schemas.js';
+import type {
+  AtRiskReport,
+  CalendarSpec,
+  Decision,
+  LineSpec,
+  NormalizedOrder,
+  OrderClass,
+  ProductSpec,
+  ReworkRecord,
+  RushRecord,
+} from '../domain/types.js';
+
+export const SNAPSHOT_FORMAT = 'rushline-snapshot';
+export const SNAPSHOT_VERSION = 1;
+
+/** One order as a snapshot holds it. */
+export interface SnapshotOrder {
+  order: NormalizedOrder;
+  line: string;
+  cls: OrderClass;
+  seq: number;
+  units: number;
+  submittedAt: number;
+  requestedBy: number;
+  promisedBy: number;
+  plain: boolean;
+  status: 'queued' | 'in-production' | 'finished';
+  decision: Decision;
+  atRisk: AtRiskReport[];
+  startedAt?: number;
+  expectedFinish?: number;
+  finishedAt?: number;
+}
+
+/** What `Scheduler.snapshot()` returns: plain JSON, safe to `JSON.stringify` and store. */
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: typeof SNAPSHOT_VERSION;
+  config: { calendar: CalendarSpec; lines: LineSpec[]; products: Record<string, ProductSpec>; policy: Policy };
+  /** The time of the last state-changing call, or null if there was none. */
+  lastTime: number | null;
+  seq: number;
+  orders: SnapshotOrder[];
+  rushRegister: RushRecord[];
+  reworkRegister: ReworkRecord[];
+  atRiskLog: AtRiskReport[];
+  clientRushes: Record<string, number[]>;
+  rushUnits: Record<string, Record<string, number>>;
+}
+
+const ms = z.number().int();
+const reason = z.strictObject({ rule: z.string().min(1), message: z.string() });
+const atRiskReport = z.strictObject({
+  orderId: z.string(),
+  line: z.string(),
+  at: ms,
+  cause: z.enum(['company-rush', 'capacity-drop', 'line-delay']),
+  by: z.string().optional(),
+});
+const decision = z.strictObject({
+  orderId: z.string(),
+  line: z.string(),
+  outcome: z.enum(['queued', 'rush-accepted', 'rush-declined']),
+  promisedBy: ms,
+  reasons: z.array(reason).min(1),
+  atRisk: z.array(z.string()),
+  earliestPossible: ms.optional(),
+  decidedAt: ms,
+  requestedBy: ms,
+});
+const order = z.strictObject({
+  id: z.string().min(1),
+  clientId: z.string().min(1),
+  tier: tierSchema,
+  product: z.string().min(1),
+  quantity: z.number().int().min(1),
+  uploadedAt: ms,
+  shipBy: ms.optional(),
+  pickupAt: ms.optional(),
+  rush: z
+    .strictObject({ urgency: urgencySchema.optional(), cause: causeSchema, reason: z.string().optional(), responsible: z.string().optional() })
+    .optional(),
+  line: z.string().optional(),
+});
+
+export const snapshotSchema = z.strictObject({
+  format: z.literal(SNAPSHOT_FORMAT),
+  version: z.literal(SNAPSHOT_VERSION),
+  config: z.strictObject({
+    calendar: calendarSchema,
+    lines: z.array(lineSchema).min(1),
+    products: z.record(z.string(), productSchema),
+    policy: z.unknown(),
+  }),
+  lastTime: ms.nullable(),
+  seq: z.number().int().min(0),
+  orders: z.array(
+    z.strictObject({
+      order,
+      line: z.string(),
+      cls: z.enum(['company', 'rush', 'normal']),
+      seq: z.number().int().min(1),
+      units: z.number().positive(),
+      submittedAt: ms,
+      requestedBy: ms,
+      promisedBy: ms,
+      plain: z.boolean(),
+      status: z.enum(['queued', 'in-production', 'finished']),
+      decision,
+      atRisk: z.array(atRiskReport),
+      startedAt: ms.optional(),
+      expectedFinish: ms.optional(),
+      finishedAt: ms.optional(),
+    }),
+  ),
+  rushRegister: z.array(
+    z.looseObject({ orderId: z.string(), line: z.string(), day: z.string(), outcome: z.enum(['rush-accepted', 'rush-declined']), reasons: z.array(reason).min(1) }),
+  ),
+  reworkRegister: z.array(z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() })),
+  atRiskLog: z.array(atRiskReport),
+  clientRushes: z.record(z.string(), z.array(ms)),
+  rushUnits: z.record(z.string(), z.record(z.string(), z.number().min(0))),
+});

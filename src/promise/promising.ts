@@ -1,0 +1,66 @@
+/**
+ * Promise-making on a line's ledger (rules.md §3): is a promise keepable, and what is the
+ * earliest keepable one. Both are a few O(log n) descents of the ledger; neither walks the
+ * queue.
+ *
+ * `c0` is the coordinate at which the line can start on its queue (now, or the end of the
+ * order in production), `w` the new order's work, both in working milliseconds.
+ */
+import type { Ledger, LedgerKey } from '../queue/ledger.js';
+import type { WorkingCalendar } from '../time/calendar.js';
+
+/**
+ * Whether an order with `key` (its promise included) and work `w` can be promised: it finishes
+ * by its own promise, and every on-time order after it still does.
+ */
+export function keepsPromises(ledger: Ledger, key: LedgerKey, due: number, w: number, c0: number): boolean {
+  const p = ledger.probe(key);
+  return c0 + p.workBefore + w <= due && p.minSlackAfter >= c0 + w;
+}
+
+/**
+ * The earliest promise, at or after `requested`, that the line can keep for a new class-1
+ * order without making any on-time order late (available-to-promise).
+ *
+ * The candidates are positions k in the queue (the order placed after the first k orders).
+ * Position k is possible iff k is at least the position of `requested`, no on-time order after
+ * k has less slack than `c0 + w`, and the order's finish `c0 + prefix_k + w` does not pass the
+ * promise of the order at k (the room test). The earliest promise at position k is then the
+ * latest of `requested`, that finish, and the promise of the order before it; it grows with k,
+ * so the first possible position gives the earliest promise.
+ */
+export function earliestPromise(
+  ledger: Ledger,
+  calendar: WorkingCalendar,
+  key: LedgerKey,
+  w: number,
+  requested: number,
+  c0: number,
+): number {
+  const probeKey: LedgerKey = { ...key, promise: requested };
+  const at = ledger.probe(probeKey);
+  const threshold = c0 + w;
+  if (c0 + at.workBefore + w <= calendar.coord(requested) && at.minSlackAfter >= threshold) return requested;
+
+  let from = Math.max(at.count, ledger.lastSlackBelow(threshold));
+  for (;;) {
+    const k = ledger.firstRoomAtLeast(from, threshold);
+    let promise = Math.max(requested, calendar.timeAt(c0 + ledger.prefixWork(k) + w));
+    if (k > 0) {
+      const prev = ledger.at(k - 1);
+      const prevKey = ledger.keyOf(prev);
+      if (prevKey.cls === 1 && promise < prevKey.promise) promise = prevKey.promise;
+    }
+    probeKey.promise = promise;
+    let count = ledger.probe(probeKey).count;
+    if (count < k) {
+      // Equal promise, and the tie-break puts the new order before its predecessor: one
+      // millisecond later it sorts after it.
+      probeKey.promise = ++promise;
+      count = ledger.probe(probeKey).count;
+    }
+    if (count === k) return promise;
+    // The tie-break puts the new order after the order at k: position k is not possible.
+    from = k + 1;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * fast-check arbitraries for Rushline: orders, rush requests, order streams, policies and
+ * calendars. They build small, readable values that shrink well: a failing stream shrinks to
+ * the few orders that matter, with round times and small quantities.
+ */
+import fc from 'fast-check';
+import { defaultCalendar, defaultLines } from '../domain/defaults.js';
+import type { PolicyInput } from '../domain/policy.js';
+import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
+import type { SchedulerConfig } from '../engine/config.js';
+import type { StreamItem } from './run-trace.js';
+
+const MINUTE = 60_000;
+/** Monday 2026-11-23 09:00 in Shanghai: streams start here unless told otherwise. */
+export const STREAM_START = Date.UTC(2026, 10, 23, 1, 0);
+
+const tiers: Tier[] = ['key', 'special', 'regular'];
+const urgencies: Urgency[] = ['immediate', 'half-day', 'same-day', 'next-day'];
+
+/** Options for the order and stream arbitraries. */
+export interface StreamOptions {
+  /** Share of orders that ask for a client rush. @default 0.3 */
+  rushShare?: number;
+  /** Share of orders that are company-caused rushes. @default 0.05 */
+  companyShare?: number;
+  /** Share of orders with a ship or pickup time. @default 0.15 */
+  dueShare?: number;
+  /** Longest stream. @default 40 */
+  maxOrders?: number;
+  /** Largest quantity per order. @default 12 */
+  maxQuantity?: number;
+  /** How many distinct clients (few clients make habitual rushers). @default 6 */
+  clients?: number;
+  /** Longest gap between two calls, minutes. @default 90 */
+  maxGapMinutes?: number;
+  /** Allow capacity changes in the stream. @default false */
+  capacityChanges?: boolean;
+  /** When the stream starts (epoch ms). @default STREAM_START */
+  start?: number;
+}
+
+/** A rush request: client rushes with an urgency, or company-caused ones. */
+export function rushRequests(options: { companyShare?: number } = {}): fc.Arbitrary<RushRequest> {
+  const company = options.companyShare ?? 0.15;
+  return fc.oneof(
+    { weight: Math.round((1 - company) * 100), arbitrary: fc.record({ urgency: fc.constantFrom(...urgencies), cause: fc.constant('client' as const) }) },
+    {
+      weight: Math.round(company * 100),
+      arbitrary: fc.record({
+        cause: fc.constantFrom('missing' as const, 'damaged' as const, 'rework' as const),
+        reason: fc.constantFrom('colour cast', 'bent corner', 'missing page'),
+        responsible: fc.constantFrom('Li', 'Wang', 'Zhang'),
+      }),
+    },
+  );
+}
+
+function lineProducts(config: SchedulerConfig): string[] {
+  const lines = (config.lines ?? (defaultLines as LineSpec[])) as LineSpec[];
+  return [...new Set(lines.flatMap((l) => l.products))];
+}
+
+interface OrderDraft {
+  gap: number;
+  lag: number;
+  tier: Tier;
+  product: string;
+  quantity: number;
+  client: number;
+  kind: 'plain' | 'rush' | 'company' | 'due';
+  urgency: Urgency;
+  companyCause: 'missing' | 'damaged' | 'rework';
+  dueHours: number;
+  pickup: boolean;
+}
+
+function drafts(config: SchedulerConfig, o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>): fc.Arbitrary<OrderDraft> {
+  const products = lineProducts(config);
+  const rush = Math.round(o.rushShare * 100);
+  const company = Math.round(o.companyShare * 100);
+  const due = Math.round(o.dueShare * 100);
+  const plain = Math.max(1, 100 - rush - company - due);
+  return fc.record({
+    gap: fc.integer({ min: 0, max: o.maxGapMinutes }),
+    lag: fc.integer({ min: 0, max: 30 }),
+    tier: fc.constantFrom(...tiers),
+    product: fc.constantFrom(...products),
+    quantity: fc.integer({ min: 1, max: o.maxQuantity }),
+    client: fc.integer({ min: 0, max: o.clients - 1 }),
+    kind: fc.oneof(
+      { weight: plain, arbitrary: fc.constant('plain' as const) },
+      { weight: Math.max(rush, 0), arbitrary: fc.constant('rush' as const) },
+      { weight: Math.max(company, 0), arbitrary: fc.constant('company' as const) },
+      { weight: Math.max(due, 0), arbitrary: fc.constant('due' as const) },
+    ),
+    urgency: fc.constantFrom(...urgencies),
+    companyCause: fc.constantFrom('missing' as const, 'damaged' as const, 'rework' as const),
+    dueHours: fc.integer({ min: 1, max: 72 }),
+    pickup: fc.boolean(),
+  });
+}
+
+function toOrder(d: OrderDraft, i: number, at: number, prefix: string): Order {
+  const order: Order = {
+    id: `${prefix}${i}`,
+    clientId: `c${d.client}`,
+    tier: d.tier,
+    product: d.product,
+    quantity: d.quantity,
+    uploadedAt: at - d.lag * MINUTE,
+  };
+  if (d.kind === 'rush') order.rush = { urgency: d.urgency, cause: 'client' };
+  if (d.kind === 'company') order.rush = { cause: d.companyCause, reason: 'reprint', responsible: 'QA' };
+  if (d.kind === 'due') {
+    if (d.pickup) order.pickupAt = at + d.dueHours * 60 * MINUTE;
+    else order.shipBy = at + d.dueHours * 60 * MINUTE;
+  }
+  return order;
+}
+
+function withDefaults(options: StreamOptions) {
+  return {
+    rushShare: options.rushShare ?? 0.3,
+    companyShare: options.companyShare ?? 0.05,
+    dueShare: options.dueShare ?? 0.15,
+    maxOrders: options.maxOrders ?? 40,
+    maxQuantity: options.maxQuantity ?? 12,
+    clients: options.clients ?? 6,
+    maxGapMinutes: options.maxGapMinutes ?? 90,
+  };
+}
+
+/** Single orders for a configuration (ids `o0`, `o1`, … by position are up to the caller). */
+export function orders(config: SchedulerConfig = {}, options: StreamOptions = {}): fc.Arbitrary<Order> {
+  const start = options.start ?? STREAM_START;
+  return drafts(config, withDefaults(options)).map((d) => toOrder(d, 0, start + d.gap * MINUTE, 'o'));
+}
+
+/**
+ * Streams of timed calls `{ at, order }` (and, with `capacityChanges`, `{ at, capacity }`)
+ * that the configuration accepts: increasing times, uploads before submission, unique ids.
+ */
+export function orderStreams(config: SchedulerConfig = {}, options: StreamOptions = {}): fc.Arbitrary<StreamItem[]> {
+  const o = withDefaults(options);
+  const start = options.start ?? STREAM_START;
+  const lines = ((config.lines ?? (defaultLines as LineSpec[])) as LineSpec[]).map((l) => l);
+  const capacity = options.capacityChanges
+    ? fc.array(
+        fc.record({ after: fc.integer({ min: 0, max: o.maxOrders }), line: fc.constantFrom(...lines), factor: fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2) }),
+        { maxLength: 3 },
+      )
+    : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
+  return fc.tuple(fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders }), capacity).map(([ds, caps]) => {
+    const items: StreamItem[] = [];
+    let at = start;
+    ds.forEach((d, i) => {
+      at += d.gap * MINUTE;
+      for (const c of caps) {
+        if (c.after === i) items.push({ at, capacity: { line: c.line.id, unitsPerHour: c.line.unitsPerHour * c.factor } });
+      }
+      items.push({ at, order: toOrder(d, i, at, 'o') });
+    });
+    return items;
+  });
+}
+
+/** Valid policies: near `around` (each number nudged), or anywhere in the valid space. */
+export function policies(around?: PolicyInput): fc.Arbitrary<PolicyInput> {
+  if (around) {
+    const nudge = (v: number | undefined, lo: number, hi: number) =>
+      v === undefined ? fc.constant(undefined) : fc.double({ min: Math.max(lo, v * 0.8), max: Math.min(hi, v * 1.2), noNaN: true });
+    return fc
+      .record({
+        quotaShare: nudge(around.rush?.quotaShare ?? 0.25, 0, 0.8),
+        tightLoad: nudge(around.rush?.tightLoad ?? 0.8, 0, 1),
+        frequentRushCount: fc.integer({ min: 1, max: 8 }),
+      })
+      .map((r) => ({ ...around, rush: { ...around.rush, ...(r.quotaShare !== undefined ? { quotaShare: r.quotaShare } : {}), ...(r.tightLoad !== undefined ? { tightLoad: r.tightLoad } : {}), frequentRushCount: r.frequentRushCount } }));
+  }
+  return fc.record({
+    standardTurnaroundHours: fc.record({ key: fc.integer({ min: 4, max: 48 }), special: fc.integer({ min: 4, max: 72 }), regular: fc.integer({ min: 4, max: 96 }) }),
+    rush: fc.record({
+      immediateBufferMinutes: fc.integer({ min: 0, max: 120 }),
+      halfDayHours: fc.integer({ min: 1, max: 6 }),
+      sameDayCutoff: fc.constantFrom('12:00', '14:00', '16:00', '17:30'),
+      quotaShare: fc.double({ min: 0, max: 0.6, noNaN: true }),
+      keyReserveShare: fc.double({ min: 0, max: 0.3, noNaN: true }),
+      tightLoad: fc.double({ min: 0, max: 1, noNaN: true }),
+      frequentRushCount: fc.integer({ min: 1, max: 8 }),
+      frequencyWindowDays: fc.integer({ min: 1, max: 60 }),
+      smallQuantity: fc.record({ print: fc.integer({ min: 0, max: 200 }), album: fc.integer({ min: 0, max: 5 }), crystal: fc.integer({ min: 0, max: 10 }), frame: fc.integer({ min: 0, max: 10 }) }),
+    }),
+  });
+}
+
+/** Valid working calendars: a few zones (with and without DST), hours on a 30-minute grid, any non-empty set of weekdays. */
+export function calendars(): fc.Arbitrary<CalendarSpec> {
+  return fc
+    .record({
+      zone: fc.constantFrom('Asia/Shanghai', 'Europe/Berlin', 'America/New_York', 'UTC'),
+      open: fc.integer({ min: 0, max: 40 }),
+      length: fc.integer({ min: 2, max: 48 }),
+      days: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+      roundTheClock: fc.boolean(),
+    })
+    .map(({ zone, open, length, days, roundTheClock }) => {
+      if (roundTheClock) return { zone, open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
+      const o = open * 30;
+      const c = Math.min(48, open + length) * 30;
+      const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+      return { zone, open: hhmm(o), close: hhmm(c === o ? o + 30 : c), days: [...days].sort() };
+    });
+}
+
+/** The default calendar, for tests that want the lab's own hours. */
+export const labCalendar: CalendarSpec = defaultCalendar as CalendarSpec;

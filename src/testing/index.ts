@@ -1,0 +1,11 @@
+/**
+ * `rushline/testing`: property-based testing of a lab's own policy. fast-check arbitraries,
+ * a trace runner on simulated lines, and a checker for the guarantees of rules.md §7.
+ * fast-check is a peer dependency of this entry point only.
+ */
+import * as arbitraries from './arbitraries.js';
+
+export { arbitraries };
+export type { StreamOptions } from './arbitraries.js';
+export { runTrace, LineDriver, type StreamItem, type Trace, type TraceEvent, type RunTraceOptions } from './run-trace.js';
+export { checkGuarantees, type GuaranteeId, type Violation } from './check-guarantees.js';

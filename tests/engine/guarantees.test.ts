@@ -1,0 +1,219 @@
+/**
+ * The guarantees of rules.md §7 as fast-check properties over random order streams, driven
+ * on simulated lines (each line starts its next order when free and finishes it after its
+ * working time). Guarantees 1–5 and 7 are read off each trace by `checkGuarantees`; 6, 8 and
+ * 9 compare runs.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { createScheduler, type Order, restoreScheduler, type SchedulerConfig, ValidationError } from '../../src/index.js';
+import { arbitraries, checkGuarantees, LineDriver, runTrace, type StreamItem } from '../../src/testing/index.js';
+import { fcParams } from '../support/fc.js';
+
+const MINUTE = 60_000;
+
+/** Two small lines, so a stream of a few dozen orders loads them. */
+const busyLab: SchedulerConfig = {
+  lines: [
+    { id: 'print', products: ['print'], unitsPerHour: 60 },
+    { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 12 },
+  ],
+};
+/** The same lab round the clock in a zone with DST. */
+const roundTheClock: SchedulerConfig = { ...busyLab, calendar: { zone: 'Europe/Berlin', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
+const berlinDst = Date.UTC(2026, 9, 24, 20, 0); // the evening before the autumn change
+
+const labs = fc.constantFrom(
+  { name: 'default hours', config: busyLab, start: arbitraries.STREAM_START },
+  { name: 'round the clock across DST', config: roundTheClock, start: berlinDst },
+);
+
+function violations(config: SchedulerConfig, stream: StreamItem[]) {
+  return checkGuarantees(runTrace(config, stream));
+}
+
+describe('§7 guarantees on random streams', () => {
+  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop)', () => {
+    fc.assert(
+      fc.property(
+        labs.chain((lab) => arbitraries.orderStreams(lab.config, { companyShare: 0, maxGapMinutes: 20, start: lab.start }).map((s) => ({ lab, s }))),
+        ({ lab, s }) => {
+          expect(violations(lab.config, s)).toEqual([]);
+        },
+      ),
+      fcParams(150),
+    );
+  });
+
+  test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: days with company rushes and capacity changes', () => {
+    fc.assert(
+      fc.property(
+        labs.chain((lab) =>
+          arbitraries.orderStreams(lab.config, { companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15, start: lab.start }).map((s) => ({ lab, s })),
+        ),
+        ({ lab, s }) => {
+          expect(violations(lab.config, s)).toEqual([]);
+        },
+      ),
+      fcParams(150),
+    );
+  });
+
+  test('5 quota holds under a rush storm', () => {
+    fc.assert(
+      fc.property(arbitraries.orderStreams(busyLab, { rushShare: 0.9, companyShare: 0, maxGapMinutes: 5, maxQuantity: 30 }), (s) => {
+        expect(violations(busyLab, s).filter((v) => v.guarantee === 'quota')).toEqual([]);
+      }),
+      fcParams(100),
+    );
+  });
+});
+
+/** Drives a scheduler through the first items of a stream, without draining the lines. */
+function prepare(config: SchedulerConfig, stream: StreamItem[]) {
+  const s = createScheduler(config);
+  const driver = new LineDriver(s);
+  for (const item of stream) {
+    driver.until(item.at);
+    driver.apply(item);
+    driver.startIdle(item.at);
+  }
+  const last = stream.at(-1)?.at ?? arbitraries.STREAM_START;
+  return { s, at: last + 5 * MINUTE };
+}
+
+function clone(_config: SchedulerConfig, s: ReturnType<typeof createScheduler>) {
+  return restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())));
+}
+
+const rushOrder = fc.record({
+  tier: fc.constantFrom('key' as const, 'special' as const, 'regular' as const),
+  product: fc.constantFrom('print', 'album'),
+  quantity: fc.integer({ min: 1, max: 60 }),
+  urgency: fc.constantFrom('immediate' as const, 'half-day' as const, 'same-day' as const, 'next-day' as const),
+  client: fc.integer({ min: 0, max: 5 }),
+});
+
+const mkRush = (r: { tier: Order['tier']; product: string; quantity: number; urgency: NonNullable<Order['rush']>['urgency']; client: number }, at: number): Order => ({
+  id: 'probe',
+  clientId: `c${r.client}`,
+  tier: r.tier,
+  product: r.product,
+  quantity: r.quantity,
+  uploadedAt: at,
+  rush: { urgency: r.urgency, cause: 'client' },
+});
+
+const accepted = (s: ReturnType<typeof createScheduler>, o: Order, at: number) => s.submit(o, at).outcome === 'rush-accepted';
+
+describe('§7.6 monotone fairness, all else equal', () => {
+  const state = arbitraries.orderStreams(busyLab, { companyShare: 0.05, rushShare: 0.5, maxGapMinutes: 10, maxOrders: 30 });
+
+  test('a key client is accepted whenever a regular (or special) one would be', () => {
+    fc.assert(
+      fc.property(state, rushOrder, (stream, r) => {
+        const { s, at } = prepare(busyLab, stream);
+        const lower = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'regular' }, at), at);
+        const special = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'special' }, at), at);
+        const key = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'key' }, at), at);
+        if (lower) expect(special).toBe(true);
+        if (special) expect(key).toBe(true);
+      }),
+      fcParams(120),
+    );
+  });
+
+  test('a client with fewer recent rushes is accepted whenever one with more would be', () => {
+    fc.assert(
+      fc.property(state, rushOrder, fc.integer({ min: 0, max: 5 }), (stream, r, other) => {
+        const { s, at } = prepare(busyLab, stream);
+        const count = (c: number) => s.rushRegister().filter((x) => x.clientId === `c${c}` && x.cause === 'client' && x.outcome === 'rush-accepted').length;
+        const [few, many] = count(r.client) <= count(other) ? [r.client, other] : [other, r.client];
+        const manyOk = accepted(clone(busyLab, s), mkRush({ ...r, client: many }, at), at);
+        const fewOk = accepted(clone(busyLab, s), mkRush({ ...r, client: few }, at), at);
+        if (manyOk) expect(fewOk).toBe(true);
+      }),
+      fcParams(120),
+    );
+  });
+
+  test('a smaller quantity is accepted whenever a larger one would be', () => {
+    fc.assert(
+      fc.property(state, rushOrder, fc.integer({ min: 1, max: 200 }), (stream, r, extra) => {
+        const { s, at } = prepare(busyLab, stream);
+        const large = accepted(clone(busyLab, s), mkRush({ ...r, quantity: r.quantity + extra }, at), at);
+        const small = accepted(clone(busyLab, s), mkRush(r, at), at);
+        if (large) expect(small).toBe(true);
+      }),
+      fcParams(120),
+    );
+  });
+
+  test('more capacity never turns an acceptance into a decline', () => {
+    fc.assert(
+      fc.property(state, rushOrder, fc.constantFrom(1.1, 1.5, 2, 4), (stream, r, factor) => {
+        const { s, at } = prepare(busyLab, stream);
+        const base = accepted(clone(busyLab, s), mkRush(r, at), at);
+        const more = clone(busyLab, s);
+        for (const l of busyLab.lines ?? []) more.setCapacity(l.id, l.unitsPerHour * factor, at);
+        if (base) expect(accepted(more, mkRush(r, at), at)).toBe(true);
+      }),
+      fcParams(120),
+    );
+  });
+});
+
+describe('§7.8 deterministic', () => {
+  test('the same configuration and calls give the same decisions, plans and registers; a restored snapshot goes on the same', () => {
+    fc.assert(
+      fc.property(
+        arbitraries.orderStreams(busyLab, { companyShare: 0.1, capacityChanges: true, maxGapMinutes: 15 }),
+        fc.nat(),
+        (stream, cutAt) => {
+          expect(JSON.stringify(runTrace(busyLab, stream))).toBe(JSON.stringify(runTrace(busyLab, stream)));
+          const cut = cutAt % (stream.length + 1);
+          const head = stream.slice(0, cut);
+          const tail = stream.slice(cut);
+          const { s } = prepare(busyLab, head);
+          const restored = clone(busyLab, s);
+          const original = runTrace(busyLab, tail, { scheduler: s });
+          const again = runTrace(busyLab, tail, { scheduler: restored });
+          expect(again.events).toEqual(original.events);
+          expect(again.final).toEqual(original.final);
+        },
+      ),
+      fcParams(100),
+    );
+  });
+});
+
+describe('§7.9 bad input is harmless', () => {
+  const bad = fc.constantFrom<[string, (s: ReturnType<typeof createScheduler>, at: number, known: string) => unknown]>(
+    ['negative quantity', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: -1, uploadedAt: at }, at)],
+    ['unknown product', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'mug', quantity: 1, uploadedAt: at }, at)],
+    ['id already used', (s, at, known) => s.submit({ id: known, clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }, at)],
+    ['time earlier than the last', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at - 86_400_000 }, at - 86_400_000)],
+    ['upload after submission', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at + MINUTE }, at)],
+    ['client rush without urgency', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at, rush: { cause: 'client' } }, at)],
+    ['unknown field', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at, colour: 'red' } as unknown as Order, at)],
+    ['batch with one bad order', (s, at) => s.submitBatch([{ id: 'ok1', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }, { id: 'ok1', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }], at)],
+    ['unknown line', (s, at) => s.next('laser', at)],
+    ['complete of an order not in production', (s, at) => s.complete('nope', at)],
+    ['negative capacity', (s, at) => s.setCapacity('print', -5, at)],
+    ['time without offset', (s) => s.setCapacity('print', 5, '2026-11-24T10:00')],
+    ['explain an unknown order', (s) => s.explain('nope')],
+  );
+
+  test('any malformed call throws ValidationError and leaves the state unchanged', () => {
+    fc.assert(
+      fc.property(arbitraries.orderStreams(busyLab, { maxOrders: 15 }), bad, (stream, [, call]) => {
+        const { s, at } = prepare(busyLab, stream);
+        const known = stream.flatMap((i) => ('order' in i ? [i.order.id] : []))[0] ?? 'o0';
+        const before = JSON.stringify(s.snapshot());
+        expect(() => call(s, at, known)).toThrow(ValidationError);
+        expect(JSON.stringify(s.snapshot())).toBe(before);
+      }),
+      fcParams(150),
+    );
+  });
+});
