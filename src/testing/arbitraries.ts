@@ -95,7 +95,7 @@ function drafts(config: SchedulerConfig, o: Required<Omit<StreamOptions, 'start'
     ),
     urgency: fc.constantFrom(...urgencies),
     companyCause: fc.constantFrom('missing' as const, 'damaged' as const, 'rework' as const),
-    dueHours: fc.integer({ min: 1, max: 72 }),
+    dueHours: fc.integer({ min: 1, max: 24 }),
     pickup: fc.boolean(),
   });
 }
@@ -150,7 +150,7 @@ export function orderStreams(config: SchedulerConfig = {}, options: StreamOption
         { maxLength: 3 },
       )
     : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
-  return fc.tuple(fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders }), capacity).map(([ds, caps]) => {
+  return fc.tuple(fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }), capacity).map(([ds, caps]) => {
     const items: StreamItem[] = [];
     let at = start;
     ds.forEach((d, i) => {

@@ -161,6 +161,24 @@ export function checkGuarantees(trace: Trace): Violation[] {
     }
   }
 
+  // Guarantee 4, second half (rules.md §3): on lines driven as planned, only a company-caused
+  // rush or a capacity change can put a promise at risk, and the call that did it names the
+  // order at once.
+  for (const e of trace.events) {
+    if (e.kind !== 'at-risk') continue;
+    const source = trace.events[e.cause];
+    const id = e.report.orderId;
+    const named =
+      (source?.kind === 'submit' && source.decision.atRisk.includes(id)) || (source?.kind === 'capacity' && source.atRisk.includes(id));
+    if (!named) {
+      out.push({
+        guarantee: 'no-silent-delay',
+        orders: [id],
+        message: `${id} was reported at risk ${fmt(e.at)} by a ${source?.kind ?? 'missing'} event, not at once by the company rush or capacity change that caused it.`,
+      });
+    }
+  }
+
   // Guarantee 7: every order is queued, in production or finished, and every rush decision is registered.
   const finalIds = new Set(trace.final.orders.map((o) => o.order.id));
   const register = new Map(trace.rushRegister.map((r) => [r.orderId, r]));

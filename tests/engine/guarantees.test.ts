@@ -12,12 +12,17 @@ import { fcParams } from '../support/fc.js';
 
 const MINUTE = 60_000;
 
-/** Two small lines, so a stream of a few dozen orders loads them. */
+/**
+ * Two small lines and short turnarounds, so a stream of a few dozen orders loads them: every
+ * gate fires, promises move to available-to-promise, and company rushes make orders late (the
+ * coverage test below keeps it that way).
+ */
 const busyLab: SchedulerConfig = {
   lines: [
-    { id: 'print', products: ['print'], unitsPerHour: 60 },
-    { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 12 },
+    { id: 'print', products: ['print'], unitsPerHour: 40 },
+    { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 10 },
   ],
+  policy: { standardTurnaroundHours: { key: 6, special: 8, regular: 12 }, rush: { frequentRushCount: 2, tightLoad: 0.6 } },
 };
 /** The same lab round the clock in a zone with DST. */
 const roundTheClock: SchedulerConfig = { ...busyLab, calendar: { zone: 'Europe/Berlin', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
@@ -33,6 +38,31 @@ function violations(config: SchedulerConfig, stream: StreamItem[]) {
 }
 
 describe('§7 guarantees on random streams', () => {
+  test('the streams exercise every rule: each gate decides, promises move, orders finish late and are reported', () => {
+    const rules = new Set<string>();
+    let late = 0;
+    let reported = 0;
+    const streams = [
+      ...fc.sample(arbitraries.orderStreams(busyLab, { companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15 }), { numRuns: 60, seed: 7 }),
+      ...fc.sample(arbitraries.orderStreams(busyLab, { rushShare: 0.9, companyShare: 0, maxGapMinutes: 5, maxQuantity: 30 }), { numRuns: 60, seed: 7 }),
+    ];
+    for (const stream of streams) {
+      for (const e of runTrace(busyLab, stream).events) {
+        if (e.kind === 'submit') for (const r of e.decision.reasons) rules.add(r.rule);
+        if (e.kind === 'finish' && e.late) late++;
+        if (e.kind === 'at-risk') reported++;
+      }
+    }
+    expect([...rules].sort()).toEqual(
+      [
+        'accepted', 'available-to-promise', 'company-fault', 'daily-rush-quota', 'deadline-unreachable', 'first-uploaded-first-made',
+        'frequent-rusher', 'large-rush-under-load', 'requested-time', 'would-break-promises',
+      ].sort(),
+    );
+    expect(late).toBeGreaterThan(10);
+    expect(reported).toBeGreaterThanOrEqual(late);
+  });
+
   test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop)', () => {
     fc.assert(
       fc.property(
@@ -82,17 +112,20 @@ function prepare(config: SchedulerConfig, stream: StreamItem[]) {
   return { s, at: last + 5 * MINUTE };
 }
 
-function clone(_config: SchedulerConfig, s: ReturnType<typeof createScheduler>) {
+function clone(s: ReturnType<typeof createScheduler>) {
   return restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())));
 }
 
 const rushOrder = fc.record({
   tier: fc.constantFrom('key' as const, 'special' as const, 'regular' as const),
   product: fc.constantFrom('print', 'album'),
-  quantity: fc.integer({ min: 1, max: 60 }),
+  // Small quantities often, around the small-rush thresholds (2 albums, 100 prints) sometimes.
+  quantity: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 90, max: 110 })),
   urgency: fc.constantFrom('immediate' as const, 'half-day' as const, 'same-day' as const, 'next-day' as const),
   client: fc.integer({ min: 0, max: 5 }),
 });
+
+type RushShape = typeof rushOrder extends fc.Arbitrary<infer T> ? T : never;
 
 const mkRush = (r: { tier: Order['tier']; product: string; quantity: number; urgency: NonNullable<Order['rush']>['urgency']; client: number }, at: number): Order => ({
   id: 'probe',
@@ -107,17 +140,22 @@ const mkRush = (r: { tier: Order['tier']; product: string; quantity: number; urg
 const accepted = (s: ReturnType<typeof createScheduler>, o: Order, at: number) => s.submit(o, at).outcome === 'rush-accepted';
 
 describe('§7.6 monotone fairness, all else equal', () => {
-  const state = arbitraries.orderStreams(busyLab, { companyShare: 0.05, rushShare: 0.5, maxGapMinutes: 10, maxOrders: 30 });
+  // Busy mornings: the lines are often tight, so the tier, habit and quantity gates matter.
+  const state = arbitraries.orderStreams(busyLab, { companyShare: 0.05, rushShare: 0.5, maxGapMinutes: 6, maxOrders: 30 });
+  const tiers = ['key', 'special', 'regular'] as const;
+  const products = ['print', 'album'] as const;
+  /** Every tier and product for one request, so each generated state is probed in all its variants. */
+  const variants = (r: RushShape) => tiers.flatMap((tier) => products.map((product) => ({ ...r, tier, product })));
 
-  test('a key client is accepted whenever a regular (or special) one would be', () => {
+  test('a key client is accepted whenever a special one would be, and a special one whenever a regular one would be', () => {
     fc.assert(
       fc.property(state, rushOrder, (stream, r) => {
         const { s, at } = prepare(busyLab, stream);
-        const lower = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'regular' }, at), at);
-        const special = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'special' }, at), at);
-        const key = accepted(clone(busyLab, s), mkRush({ ...r, tier: 'key' }, at), at);
-        if (lower) expect(special).toBe(true);
-        if (special) expect(key).toBe(true);
+        for (const product of products) {
+          const ok = tiers.map((tier) => accepted(clone(s), mkRush({ ...r, product, tier }, at), at));
+          if (ok[2]) expect(ok[1]).toBe(true);
+          if (ok[1]) expect(ok[0]).toBe(true);
+        }
       }),
       fcParams(120),
     );
@@ -129,9 +167,11 @@ describe('§7.6 monotone fairness, all else equal', () => {
         const { s, at } = prepare(busyLab, stream);
         const count = (c: number) => s.rushRegister().filter((x) => x.clientId === `c${c}` && x.cause === 'client' && x.outcome === 'rush-accepted').length;
         const [few, many] = count(r.client) <= count(other) ? [r.client, other] : [other, r.client];
-        const manyOk = accepted(clone(busyLab, s), mkRush({ ...r, client: many }, at), at);
-        const fewOk = accepted(clone(busyLab, s), mkRush({ ...r, client: few }, at), at);
-        if (manyOk) expect(fewOk).toBe(true);
+        for (const v of variants(r)) {
+          const manyOk = accepted(clone(s), mkRush({ ...v, client: many }, at), at);
+          const fewOk = accepted(clone(s), mkRush({ ...v, client: few }, at), at);
+          if (manyOk) expect(fewOk).toBe(true);
+        }
       }),
       fcParams(120),
     );
@@ -139,11 +179,16 @@ describe('§7.6 monotone fairness, all else equal', () => {
 
   test('a smaller quantity is accepted whenever a larger one would be', () => {
     fc.assert(
-      fc.property(state, rushOrder, fc.integer({ min: 1, max: 200 }), (stream, r, extra) => {
+      fc.property(state, rushOrder, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 60 })), (stream, r, extra) => {
         const { s, at } = prepare(busyLab, stream);
-        const large = accepted(clone(busyLab, s), mkRush({ ...r, quantity: r.quantity + extra }, at), at);
-        const small = accepted(clone(busyLab, s), mkRush(r, at), at);
-        if (large) expect(small).toBe(true);
+        // The generated quantity, and the smallest one, against a larger one.
+        for (const v of variants(r)) {
+          for (const quantity of new Set([v.quantity, 1])) {
+            const large = accepted(clone(s), mkRush({ ...v, quantity: quantity + extra }, at), at);
+            const small = accepted(clone(s), mkRush({ ...v, quantity }, at), at);
+            if (large) expect(small).toBe(true);
+          }
+        }
       }),
       fcParams(120),
     );
@@ -153,10 +198,12 @@ describe('§7.6 monotone fairness, all else equal', () => {
     fc.assert(
       fc.property(state, rushOrder, fc.constantFrom(1.1, 1.5, 2, 4), (stream, r, factor) => {
         const { s, at } = prepare(busyLab, stream);
-        const base = accepted(clone(busyLab, s), mkRush(r, at), at);
-        const more = clone(busyLab, s);
-        for (const l of busyLab.lines ?? []) more.setCapacity(l.id, l.unitsPerHour * factor, at);
-        if (base) expect(accepted(more, mkRush(r, at), at)).toBe(true);
+        for (const v of variants(r)) {
+          const base = accepted(clone(s), mkRush(v, at), at);
+          const more = clone(s);
+          for (const l of busyLab.lines ?? []) more.setCapacity(l.id, l.unitsPerHour * factor, at);
+          if (base) expect(accepted(more, mkRush(v, at), at)).toBe(true);
+        }
       }),
       fcParams(120),
     );
@@ -175,7 +222,7 @@ describe('§7.8 deterministic', () => {
           const head = stream.slice(0, cut);
           const tail = stream.slice(cut);
           const { s } = prepare(busyLab, head);
-          const restored = clone(busyLab, s);
+          const restored = clone(s);
           const original = runTrace(busyLab, tail, { scheduler: s });
           const again = runTrace(busyLab, tail, { scheduler: restored });
           expect(again.events).toEqual(original.events);
