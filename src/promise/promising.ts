@@ -26,8 +26,14 @@ export function keepsPromises(ledger: Ledger, key: LedgerKey, due: number, w: nu
  * Position k is possible iff k is at least the position of `requested`, no on-time order after
  * k has less slack than `c0 + w`, and the order's finish `c0 + prefix_k + w` does not pass the
  * promise of the order at k (the room test). The earliest promise at position k is then the
- * latest of `requested`, that finish, and the promise of the order before it; it grows with k,
- * so the first possible position gives the earliest promise.
+ * later of `requested` and that finish; it grows with k, so the first possible position gives
+ * the earliest promise.
+ *
+ * That promise never sorts before the order at k-1: either `requested` already sorts after it,
+ * or that order has too little slack or room for the new order to go first, which means the new
+ * finish is after its promise. It can tie with the promise of the order at k, and then the
+ * tie-break may put the new order after it: position k is then not possible, and the search
+ * goes on from k+1.
  */
 export function earliestPromise(
   ledger: Ledger,
@@ -45,22 +51,14 @@ export function earliestPromise(
   let from = Math.max(at.count, ledger.lastSlackBelow(threshold));
   for (;;) {
     const k = ledger.firstRoomAtLeast(from, threshold);
-    let promise = Math.max(requested, calendar.timeAt(c0 + ledger.prefixWork(k) + w));
-    if (k > 0) {
-      const prev = ledger.at(k - 1);
-      const prevKey = ledger.keyOf(prev);
-      if (prevKey.cls === 1 && promise < prevKey.promise) promise = prevKey.promise;
+    probeKey.promise = Math.max(requested, calendar.timeAt(c0 + ledger.prefixWork(k) + w));
+    const count = ledger.probe(probeKey).count;
+    if (count === k) return probeKey.promise;
+    if (k >= ledger.length) {
+      // Unreachable by the argument above; kept so that a broken invariant cannot loop forever:
+      // just after the last promise is always keepable.
+      return Math.max(probeKey.promise, ledger.keyOf(ledger.last()).promise + 1);
     }
-    probeKey.promise = promise;
-    let count = ledger.probe(probeKey).count;
-    if (count < k) {
-      // Equal promise, and the tie-break puts the new order before its predecessor: one
-      // millisecond later it sorts after it.
-      probeKey.promise = ++promise;
-      count = ledger.probe(probeKey).count;
-    }
-    if (count === k) return promise;
-    // The tie-break puts the new order after the order at k: position k is not possible.
     from = k + 1;
   }
 }

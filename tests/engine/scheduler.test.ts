@@ -115,6 +115,16 @@ describe('rush gates, in order', () => {
     expect(special.outcome).toBe('rush-accepted');
   });
 
+  test('tight starts exactly at tightLoad × the rest of the day: 720 of 900 prints promised today', () => {
+    for (const [promised, tight] of [[719, false], [720, true]] as const) {
+      const s = createScheduler(smallLab);
+      s.submit(order({ quantity: promised, shipBy: T('18:00') }), T('09:00'));
+      const d = s.submit(order({ quantity: 150, rush: { urgency: 'next-day' } }), T('09:00'));
+      expect(s.rushRegister()[0]?.tight).toBe(tight);
+      expect(d.reasons[0]?.rule).toBe(tight ? 'large-rush-under-load' : 'accepted');
+    }
+  });
+
   test('a rush that would make a promised order late is declined, with the earliest promise it could have', () => {
     const s = createScheduler(smallLab);
     // 300 prints due at 13:00 fill 09:00–12:00 with one hour to spare.

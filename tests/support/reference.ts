@@ -1,0 +1,273 @@
+/**
+ * A deliberately simple reference scheduler for the model-based test: a sorted array per line,
+ * an O(n) walk for every feasibility question, and a brute-force search over every candidate
+ * promise for available-to-promise. It shares only the calendar with the engine (tested on its
+ * own) and rules.md; everything else is written again, the slow and obvious way.
+ */
+import { defaultPolicy, type Policy } from '../../src/domain/policy.js';
+import type { Order, Tier, Urgency } from '../../src/domain/types.js';
+import { WorkingCalendar, type CalendarSpec } from '../../src/time/calendar.js';
+
+const HOUR = 3_600_000;
+const TIER: Record<Tier, number> = { key: 0, special: 1, regular: 2 };
+
+interface Entry {
+  id: string;
+  clientId: string;
+  tier: Tier;
+  product: string;
+  quantity: number;
+  uploadedAt: number;
+  company: boolean;
+  plain: boolean;
+  seq: number;
+  promise: number;
+  atRisk: boolean;
+}
+
+interface RefLine {
+  id: string;
+  rate: number;
+  queue: Entry[];
+  busy?: { entry: Entry; finish: number };
+  rushUnits: Map<string, number>;
+}
+
+export interface RefDecision {
+  outcome: string;
+  promisedBy: number;
+  rule: string;
+  atRisk: string[];
+  earliestPossible?: number;
+}
+
+export class ReferenceScheduler {
+  readonly cal: WorkingCalendar;
+  readonly lines: RefLine[];
+  readonly policy: Policy = defaultPolicy as Policy;
+  private seq = 0;
+  private rushTimes = new Map<string, number[]>();
+
+  constructor(calendar: CalendarSpec, lines: { id: string; unitsPerHour: number }[]) {
+    this.cal = new WorkingCalendar(calendar);
+    this.lines = lines.map((l) => ({ id: l.id, rate: l.unitsPerHour, queue: [], rushUnits: new Map() }));
+  }
+
+  work(line: RefLine, quantity: number): number {
+    return Math.ceil((quantity * HOUR) / line.rate);
+  }
+
+  private before(a: Entry, b: Entry): boolean {
+    if (a.company !== b.company) return a.company;
+    if (a.company) return a.seq < b.seq;
+    if (a.promise !== b.promise) return a.promise < b.promise;
+    if (a.tier !== b.tier) return TIER[a.tier] < TIER[b.tier];
+    if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt;
+    return a.id < b.id;
+  }
+
+  private insertSorted(queue: Entry[], e: Entry): Entry[] {
+    const out = [...queue];
+    let i = 0;
+    while (i < out.length && this.before(out[i] as Entry, e)) i++;
+    out.splice(i, 0, e);
+    return out;
+  }
+
+  private c0(line: RefLine, now: number): number {
+    const c = this.cal.coord(now);
+    return line.busy && line.busy.finish > c ? line.busy.finish : c;
+  }
+
+  /** Walks a queue: the ids of on-time orders that would finish after their promise. */
+  private lateIn(line: RefLine, queue: Entry[], now: number): string[] {
+    let c = this.c0(line, now);
+    const late: string[] = [];
+    for (const e of queue) {
+      c += this.work(line, e.quantity);
+      if (!e.atRisk && c > this.cal.coord(e.promise)) late.push(e.id);
+    }
+    return late;
+  }
+
+  private finishOf(line: RefLine, queue: Entry[], id: string, now: number): number {
+    let c = this.c0(line, now);
+    for (const e of queue) {
+      c += this.work(line, e.quantity);
+      if (e.id === id) return c;
+    }
+    throw new Error('not in queue');
+  }
+
+  private fits(line: RefLine, e: Entry, now: number): boolean {
+    const q = this.insertSorted(line.queue, e);
+    return this.lateIn(line, q, now).length === 0 && this.finishOf(line, q, e.id, now) <= this.cal.coord(e.promise);
+  }
+
+  /** The earliest promise ≥ requested that fits, by trying every candidate. */
+  private atp(line: RefLine, e: Entry, requested: number, now: number): number {
+    const c0 = this.c0(line, now);
+    const w = this.work(line, e.quantity);
+    const candidates = new Set<number>([requested]);
+    let prefix = 0;
+    candidates.add(this.cal.timeAt(c0 + w));
+    for (const q of line.queue) {
+      prefix += this.work(line, q.quantity);
+      candidates.add(this.cal.timeAt(c0 + prefix + w));
+      candidates.add(q.promise);
+      candidates.add(q.promise + 1);
+    }
+    for (const p of [...candidates].filter((p) => p >= requested).sort((a, b) => a - b)) {
+      if (this.fits(line, { ...e, promise: p }, now)) return p;
+    }
+    throw new Error('reference: no feasible promise');
+  }
+
+  private flag(line: RefLine, now: number): string[] {
+    const ids = this.lateIn(line, line.queue, now);
+    for (const e of line.queue) if (ids.includes(e.id)) e.atRisk = true;
+    return ids;
+  }
+
+  advance(now: number): void {
+    for (const line of this.lines) {
+      if (line.busy && now > line.busy.entry.promise) line.busy.entry.atRisk = true;
+      this.flag(line, now);
+    }
+  }
+
+  submit(o: Order & { uploadedAt: number }, now: number): RefDecision {
+    this.advance(now);
+    const line = this.lines.find((l) => l.id === o.product) ?? (this.lines[0] as RefLine);
+    const e: Entry = {
+      id: o.id,
+      clientId: o.clientId,
+      tier: o.tier,
+      product: o.product,
+      quantity: o.quantity,
+      uploadedAt: o.uploadedAt,
+      company: false,
+      plain: false,
+      seq: ++this.seq,
+      promise: 0,
+      atRisk: false,
+    };
+    const rush = o.rush;
+    const c0 = this.c0(line, now);
+    const w = this.work(line, o.quantity);
+    const companyWork = line.queue.filter((q) => q.company).reduce((s, q) => s + this.work(line, q.quantity), 0);
+    if (rush && rush.cause && rush.cause !== 'client') {
+      e.company = true;
+      const finish = c0 + companyWork + w;
+      const deadline = this.cal.timeAt(finish + this.policy.rush.immediateBufferMinutes * 60_000);
+      e.promise = deadline;
+      line.queue = this.insertSorted(line.queue, e);
+      const atRisk = this.flag(line, now);
+      return { outcome: 'rush-accepted', promisedBy: e.promise, rule: 'company-fault', atRisk };
+    }
+    if (rush) {
+      const urgency = rush.urgency as Urgency;
+      const first = c0 + companyWork + w;
+      const today = this.cal.dayOf(now);
+      let deadline: number | undefined;
+      if (urgency === 'immediate') deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * 60_000);
+      if (urgency === 'half-day') deadline = this.cal.timeAt(this.cal.coord(now) + this.policy.rush.halfDayHours * HOUR);
+      if (urgency === 'next-day') deadline = this.cal.nextWorkingDay(now).close;
+      if (urgency === 'same-day') {
+        const local = new Intl.DateTimeFormat('sv-SE', { timeZone: this.cal.spec.zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+        if (today.working && now < (today.close as number) && local <= this.policy.rush.sameDayCutoff) deadline = today.close;
+      }
+      const pd = this.cal.productionDay(now);
+      const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
+      let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
+      for (const q of line.queue) if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q.quantity);
+      const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
+      const dayCap = (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / HOUR;
+      const share = this.policy.rush.quotaShare + (o.tier === 'key' ? this.policy.rush.keyReserveShare : 0);
+      const used = line.rushUnits.get(pd.date) ?? 0;
+      const since = now - this.policy.rush.frequencyWindowDays * 86_400_000;
+      const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
+      let rule = 'accepted';
+      if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
+      else if (used + o.quantity > share * dayCap) rule = 'daily-rush-quota';
+      else if (tight && o.tier !== 'key' && recent >= this.policy.rush.frequentRushCount) rule = 'frequent-rusher';
+      else if (tight && o.tier === 'regular' && o.quantity > (this.policy.rush.smallQuantity[o.product] ?? 0)) rule = 'large-rush-under-load';
+      else if (!this.fits(line, { ...e, promise: deadline }, now)) rule = 'would-break-promises';
+      if (rule === 'accepted') {
+        e.promise = deadline as number;
+        line.queue = this.insertSorted(line.queue, e);
+        line.rushUnits.set(pd.date, used + o.quantity);
+        this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
+        return { outcome: 'rush-accepted', promisedBy: e.promise, rule, atRisk: [] };
+      }
+      const earliest = rule === 'deadline-unreachable' || rule === 'would-break-promises' ? this.atp(line, e, deadline ?? now, now) : undefined;
+      const d = this.queueNormal(line, e, o, now);
+      return { outcome: 'rush-declined', promisedBy: d, rule, atRisk: [], ...(earliest !== undefined ? { earliestPossible: earliest } : {}) };
+    }
+    const promise = this.queueNormal(line, e, o, now);
+    const rule = promise === this.requested ? 'requested-time' : 'available-to-promise';
+    return { outcome: 'queued', promisedBy: promise, rule, atRisk: [] };
+  }
+
+  private requested = 0;
+
+  private queueNormal(line: RefLine, e: Entry, o: Order, now: number): number {
+    let requested = e.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * HOUR;
+    if (typeof o.shipBy === 'number') requested = Math.min(requested, o.shipBy);
+    if (typeof o.pickupAt === 'number') requested = Math.min(requested, o.pickupAt);
+    e.plain = o.shipBy === undefined && o.pickupAt === undefined;
+    if (e.plain) {
+      for (const q of line.queue) if (q.plain && q.tier === e.tier && q.uploadedAt < e.uploadedAt) requested = Math.max(requested, q.promise);
+    }
+    this.requested = requested;
+    e.promise = this.atp(line, e, requested, now);
+    line.queue = this.insertSorted(line.queue, e);
+    return e.promise;
+  }
+
+  next(lineId: string, now: number): string | undefined {
+    this.advance(now);
+    const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    const e = line.queue.shift();
+    if (!e) return undefined;
+    line.busy = { entry: e, finish: this.cal.coord(now) + this.work(line, e.quantity) };
+    return e.id;
+  }
+
+  complete(lineId: string, now: number): void {
+    const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    line.busy = undefined;
+    this.advance(now);
+  }
+
+  busyOf(lineId: string): string | undefined {
+    return this.lines.find((l) => l.id === lineId)?.busy?.entry.id;
+  }
+
+  setCapacity(lineId: string, rate: number, now: number): string[] {
+    this.advance(now);
+    const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    const out: string[] = [];
+    if (line.busy) {
+      const c = this.cal.coord(now);
+      const remaining = Math.max(0, line.busy.finish - c);
+      line.busy.finish = c + Math.ceil((remaining * line.rate) / rate);
+      if (this.cal.timeAt(line.busy.finish) > line.busy.entry.promise && !line.busy.entry.atRisk) {
+        line.busy.entry.atRisk = true;
+        out.push(line.busy.entry.id);
+      }
+    }
+    line.rate = rate;
+    return [...out, ...this.flag(line, now)];
+  }
+
+  /** The queue in production order with projected finishes. */
+  plan(lineId: string, now: number): { orderId: string; finish: number; promisedBy: number }[] {
+    const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    let c = this.c0(line, now);
+    return line.queue.map((e) => {
+      c += this.work(line, e.quantity);
+      return { orderId: e.id, finish: this.cal.timeAt(c), promisedBy: e.promise };
+    });
+  }
+}
