@@ -1,0 +1,82 @@
+/**
+ * The checker must catch each kind of violation: take a clean trace of a real run, tamper
+ * with it the way a broken engine would, and expect the matching guarantee to be named.
+ */
+import { describe, expect, test } from 'vitest';
+import type { SchedulerConfig } from '../../src/index.js';
+import { checkGuarantees, runTrace, type StreamItem, type Trace, type TraceEvent } from '../../src/testing/index.js';
+
+const sh = (hhmm: string) => Date.parse(`2026-11-24T${hhmm}:00+08:00`);
+const config: SchedulerConfig = { lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }] };
+const order = (id: string, over: object = {}) => ({ id, clientId: id, tier: 'regular' as const, product: 'print', quantity: 50, uploadedAt: sh('08:00'), ...over });
+
+function clean(stream: StreamItem[]): Trace {
+  const trace = runTrace(config, stream);
+  expect(checkGuarantees(trace)).toEqual([]);
+  return structuredClone(trace);
+}
+
+const ids = (t: Trace) => checkGuarantees(t).map((v) => v.guarantee);
+
+describe('checkGuarantees names what is broken', () => {
+  test('FCFS: a later upload started first', () => {
+    const t = clean([
+      { at: sh('09:00'), order: order('a', { uploadedAt: sh('08:00') }) },
+      { at: sh('09:00'), order: order('b', { uploadedAt: sh('08:30') }) },
+      { at: sh('09:00'), order: order('c', { uploadedAt: sh('08:40') }) },
+    ]);
+    // b and c both waited; swap which of them started first.
+    const starts = t.events.filter((e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start');
+    const sb = starts.find((e) => e.orderId === 'b') as Extract<TraceEvent, { kind: 'start' }>;
+    const sc = starts.find((e) => e.orderId === 'c') as Extract<TraceEvent, { kind: 'start' }>;
+    [sb.orderId, sc.orderId] = [sc.orderId, sb.orderId];
+    expect(ids(t)).toContain('fcfs');
+  });
+
+  test('promises kept and no silent delay: an order finished late and never reported', () => {
+    const t = clean([{ at: sh('09:00'), order: order('a', { shipBy: sh('12:00') }) }]);
+    const finish = t.events.find((e) => e.kind === 'finish') as Extract<TraceEvent, { kind: 'finish' }>;
+    finish.at = sh('12:30');
+    expect(ids(t).sort()).toEqual(['no-silent-delay', 'promises-kept']);
+  });
+
+  test('company first: a client order started before a company-caused one that was waiting', () => {
+    const t = clean([
+      { at: sh('09:00'), order: order('a') },
+      { at: sh('09:00'), order: order('b') },
+      { at: sh('09:05'), order: order('d', { rush: { cause: 'damaged' } }) },
+    ]);
+    const starts = t.events.filter((e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start');
+    const sd = starts.find((e) => e.orderId === 'd') as Extract<TraceEvent, { kind: 'start' }>;
+    const sb = starts.find((e) => e.orderId === 'b') as Extract<TraceEvent, { kind: 'start' }>;
+    [sd.orderId, sb.orderId] = [sb.orderId, sd.orderId];
+    expect(ids(t)).toContain('company-first');
+  });
+
+  test('quota: an acceptance past the day\'s quota', () => {
+    const t = clean([{ at: sh('09:00'), order: order('r', { quantity: 300, rush: { urgency: 'next-day' } }) }]);
+    const submit = t.events[0] as Extract<TraceEvent, { kind: 'submit' }>;
+    expect(submit.decision.outcome).toBe('rush-declined'); // 300 > 25% of 900
+    submit.decision.outcome = 'rush-accepted';
+    expect(ids(t)).toContain('quota');
+  });
+
+  test('accounted for: an order the engine forgot, a rush decision missing from the register', () => {
+    const t = clean([{ at: sh('09:00'), order: order('a', { rush: { urgency: 'next-day' } }) }]);
+    t.final.orders = [];
+    t.rushRegister = [];
+    expect(ids(t)).toEqual(['accounted-for', 'accounted-for']);
+  });
+
+  test('at once: a report that came from a later call, not from the call that caused it', () => {
+    const t = clean([
+      { at: sh('09:00'), order: order('x', { quantity: 10, shipBy: sh('09:30') }) },
+      { at: sh('09:00'), order: order('a', { quantity: 300, shipBy: sh('12:06') }) },
+      { at: sh('09:03'), order: order('d', { rush: { cause: 'missing' } }) },
+    ]);
+    const report = t.events.find((e) => e.kind === 'at-risk') as Extract<TraceEvent, { kind: 'at-risk' }>;
+    expect(report.report.orderId).toBe('a');
+    report.cause = t.events.findIndex((e) => e.kind === 'start');
+    expect(ids(t)).toContain('no-silent-delay');
+  });
+});
