@@ -2,15 +2,16 @@
  * Rushline: production scheduling and rush-order prioritization for photo print labs.
  * This file is the whole public surface of `rushline`.
  */
-export { createScheduler, Scheduler } from './engine/scheduler.js';
-export { restoreScheduler, type RestoreConfig } from './engine/restore.js';
-export type { SchedulerConfig } from './engine/config.js';
-export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
-export { defaultPolicy, parsePolicy, safeParsePolicy, type Policy, type PolicyInput } from './domain/policy.js';
-export { ValidationError, type ValidationIssue, type SafeResult } from './domain/errors.js';
+
 export { defaultCalendar, defaultLines, defaultProducts } from './domain/defaults.js';
-export { WorkingCalendar, type CalendarDay } from './time/calendar.js';
-export { decideRush, quotaLimit, type GateRule, type RushFacts } from './policy/gates.js';
+export { type SafeResult, ValidationError, type ValidationIssue } from './domain/errors.js';
+export {
+  defaultPolicy,
+  type Policy,
+  type PolicyInput,
+  parsePolicy,
+  safeParsePolicy,
+} from './domain/policy.js';
 export type {
   AtRiskReport,
   CalendarSpec,
@@ -34,3 +35,9 @@ export type {
   TimeInput,
   Urgency,
 } from './domain/types.js';
+export type { SchedulerConfig } from './engine/config.js';
+export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
+export { createScheduler, Scheduler } from './engine/scheduler.js';
+export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
+export { decideRush, type GateRule, quotaLimit, type RushFacts } from './policy/gates.js';
+export { type CalendarDay, WorkingCalendar } from './time/calendar.js';

@@ -7,7 +7,12 @@ import { createScheduler, type Order } from '../index.js';
 import { LineDriver } from '../testing/run-trace.js';
 
 const zone = 'Asia/Shanghai';
-const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const fmt = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: zone,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 const hhmm = (t: number) => fmt.format(t);
 /** Tuesday 2026-11-24 in Shanghai, at the given local time. */
 const at = (time: string) => Date.parse(`2026-11-24T${time}:00+08:00`);
@@ -38,17 +43,96 @@ for (let i = 0; i < 60; i++) {
 }
 
 const day: { time: string; order: Order }[] = [
-  { time: '09:40', order: { id: 'R1', clientId: 'client-3', tier: 'key', product: 'print', quantity: 200, uploadedAt: at('09:35'), rush: { urgency: 'half-day' } } },
-  { time: '10:05', order: { id: 'R2', clientId: 'client-9', tier: 'regular', product: 'album', quantity: 2, uploadedAt: at('10:00'), rush: { urgency: 'same-day' } } },
-  { time: '10:30', order: { id: 'D1', clientId: 'client-14', tier: 'special', product: 'print', quantity: 36, uploadedAt: at('10:30'), rush: { cause: 'damaged', reason: 'scratched on the cutter', responsible: 'Wang' } } },
-  { time: '11:15', order: { id: 'R3', clientId: 'client-21', tier: 'regular', product: 'crystal', quantity: 12, uploadedAt: at('11:10'), rush: { urgency: 'next-day' } } },
-  { time: '13:00', order: { id: 'W1', clientId: 'client-5', tier: 'key', product: 'album', quantity: 1, uploadedAt: at('13:00'), rush: { cause: 'rework', reason: 'pages bound upside down', responsible: 'Li' } } },
-  { time: '15:30', order: { id: 'R4', clientId: 'client-2', tier: 'special', product: 'print', quantity: 80, uploadedAt: at('15:20'), rush: { urgency: 'immediate' } } },
-  { time: '17:00', order: { id: 'R5', clientId: 'client-7', tier: 'regular', product: 'print', quantity: 50, uploadedAt: at('16:55'), rush: { urgency: 'same-day' } } },
+  {
+    time: '09:40',
+    order: {
+      id: 'R1',
+      clientId: 'client-3',
+      tier: 'key',
+      product: 'print',
+      quantity: 200,
+      uploadedAt: at('09:35'),
+      rush: { urgency: 'half-day' },
+    },
+  },
+  {
+    time: '10:05',
+    order: {
+      id: 'R2',
+      clientId: 'client-9',
+      tier: 'regular',
+      product: 'album',
+      quantity: 2,
+      uploadedAt: at('10:00'),
+      rush: { urgency: 'same-day' },
+    },
+  },
+  {
+    time: '10:30',
+    order: {
+      id: 'D1',
+      clientId: 'client-14',
+      tier: 'special',
+      product: 'print',
+      quantity: 36,
+      uploadedAt: at('10:30'),
+      rush: { cause: 'damaged', reason: 'scratched on the cutter', responsible: 'Wang' },
+    },
+  },
+  {
+    time: '11:15',
+    order: {
+      id: 'R3',
+      clientId: 'client-21',
+      tier: 'regular',
+      product: 'crystal',
+      quantity: 12,
+      uploadedAt: at('11:10'),
+      rush: { urgency: 'next-day' },
+    },
+  },
+  {
+    time: '13:00',
+    order: {
+      id: 'W1',
+      clientId: 'client-5',
+      tier: 'key',
+      product: 'album',
+      quantity: 1,
+      uploadedAt: at('13:00'),
+      rush: { cause: 'rework', reason: 'pages bound upside down', responsible: 'Li' },
+    },
+  },
+  {
+    time: '15:30',
+    order: {
+      id: 'R4',
+      clientId: 'client-2',
+      tier: 'special',
+      product: 'print',
+      quantity: 80,
+      uploadedAt: at('15:20'),
+      rush: { urgency: 'immediate' },
+    },
+  },
+  {
+    time: '17:00',
+    order: {
+      id: 'R5',
+      clientId: 'client-7',
+      tier: 'regular',
+      product: 'print',
+      quantity: 50,
+      uploadedAt: at('16:55'),
+      rush: { urgency: 'same-day' },
+    },
+  },
 ];
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
-out('Rushline demo day: the default lab (print 1,200/h, album 90/h, crystal 8/h, frame 10/h), Tuesday 2026-11-24, Asia/Shanghai');
+out(
+  'Rushline demo day: the default lab (print 1,200/h, album 90/h, crystal 8/h, frame 10/h), Tuesday 2026-11-24, Asia/Shanghai',
+);
 out();
 
 driver.apply({ at: at('09:00'), batch: morning });
@@ -67,7 +151,9 @@ for (const item of day) {
   driver.startIdle(t);
   const d = scheduler.explain(item.order.id).decision;
   const rush = item.order.rush;
-  out(`${item.time}  ${item.order.id} ${item.order.tier} ${item.order.quantity} ${item.order.product} ${rush?.urgency ?? rush?.cause}: ${d.outcome}, promised ${hhmm(d.promisedBy)}${d.atRisk.length ? `, puts ${d.atRisk.length} at risk` : ''}`);
+  out(
+    `${item.time}  ${item.order.id} ${item.order.tier} ${item.order.quantity} ${item.order.product} ${rush?.urgency ?? rush?.cause}: ${d.outcome}, promised ${hhmm(d.promisedBy)}${d.atRisk.length ? `, puts ${d.atRisk.length} at risk` : ''}`,
+  );
   for (const r of d.reasons) out(`         [${r.rule}] ${r.message}`);
 }
 driver.until(Number.POSITIVE_INFINITY);
@@ -76,7 +162,9 @@ function showPlan() {
   out();
   out('12:00  plan of the print line (first 8):');
   for (const p of scheduler.plan('print').slice(0, 8)) {
-    out(`         ${p.orderId.padEnd(6)} ${p.status.padEnd(13)} ${hhmm(p.start)}–${hhmm(p.finish)}  promised ${hhmm(p.promisedBy)}${p.late ? '  LATE' : ''}`);
+    out(
+      `         ${p.orderId.padEnd(6)} ${p.status.padEnd(13)} ${hhmm(p.start)}–${hhmm(p.finish)}  promised ${hhmm(p.promisedBy)}${p.late ? '  LATE' : ''}`,
+    );
   }
   out();
 }
@@ -85,5 +173,9 @@ const snap = scheduler.snapshot();
 const finished = snap.orders.filter((o) => o.status === 'finished');
 const late = finished.filter((o) => (o.finishedAt as number) > o.promisedBy);
 out();
-out(`End of day: ${finished.length} of ${snap.orders.length} orders finished, ${late.length} late${late.length ? ` (${late.map((o) => o.order.id).join(', ')}), every one reported at risk first` : ''}.`);
-out(`Rush register: ${snap.rushRegister.length} decisions, ${snap.rushRegister.filter((r) => r.outcome === 'rush-accepted').length} accepted. Rework register: ${snap.reworkRegister.length} entr${snap.reworkRegister.length === 1 ? 'y' : 'ies'}, ${snap.reworkRegister.filter((r) => r.closedAt !== undefined).length} closed.`);
+out(
+  `End of day: ${finished.length} of ${snap.orders.length} orders finished, ${late.length} late${late.length ? ` (${late.map((o) => o.order.id).join(', ')}), every one reported at risk first` : ''}.`,
+);
+out(
+  `Rush register: ${snap.rushRegister.length} decisions, ${snap.rushRegister.filter((r) => r.outcome === 'rush-accepted').length} accepted. Rework register: ${snap.reworkRegister.length} entr${snap.reworkRegister.length === 1 ? 'y' : 'ies'}, ${snap.reworkRegister.filter((r) => r.closedAt !== undefined).length} closed.`,
+);

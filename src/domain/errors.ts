@@ -22,6 +22,4 @@ export class ValidationError extends Error {
 }
 
 /** The outcome of a `safe*` call: the value, or the problems (zod's convention). */
-export type SafeResult<T> =
-  | { success: true; data: T }
-  | { success: false; error: ValidationError };
+export type SafeResult<T> = { success: true; data: T } | { success: false; error: ValidationError };

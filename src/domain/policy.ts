@@ -38,7 +38,9 @@ export interface Policy {
 /** A partial policy: any field left out takes its default. */
 export type PolicyInput = {
   standardTurnaroundHours?: Partial<Record<Tier, number>>;
-  rush?: Partial<Omit<Policy['rush'], 'smallQuantity'>> & { smallQuantity?: Record<string, number> };
+  rush?: Partial<Omit<Policy['rush'], 'smallQuantity'>> & {
+    smallQuantity?: Record<string, number>;
+  };
   reworkSlaHours?: Record<string, number | 'same-day'>;
 };
 
@@ -69,24 +71,40 @@ export const defaultPolicy: Readonly<Policy> = deepFreeze({
 
 const SHARE = 'must be between 0 and 1';
 const share = z.number().min(0, SHARE).max(1, SHARE);
-const hours = z.number().refine((n) => Number.isFinite(n) && n > 0, { message: 'must be a positive number of hours' });
-const count = (what: string) => z.number().int(`must be a whole number (${what})`).min(1, `must be at least 1 (${what})`);
+const hours = z
+  .number()
+  .refine((n) => Number.isFinite(n) && n > 0, { message: 'must be a positive number of hours' });
+const count = (what: string) =>
+  z.number().int(`must be a whole number (${what})`).min(1, `must be at least 1 (${what})`);
 
 const policySchema = z
   .strictObject({
     standardTurnaroundHours: z.strictObject({ key: hours, special: hours, regular: hours }),
     rush: z.strictObject({
-      immediateBufferMinutes: z.number().min(0, 'must be 0 or more minutes').refine(Number.isFinite, 'must be finite'),
+      immediateBufferMinutes: z
+        .number()
+        .min(0, 'must be 0 or more minutes')
+        .refine(Number.isFinite, 'must be finite'),
       halfDayHours: hours,
-      sameDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day HH:mm'),
+      sameDayCutoff: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day HH:mm'),
       quotaShare: share,
       keyReserveShare: share,
       tightLoad: share,
       frequentRushCount: count('accepted rushes'),
       frequencyWindowDays: count('days'),
-      smallQuantity: z.record(z.string(), z.number().int('must be a whole number of items').min(0, 'must be 0 or more items')),
+      smallQuantity: z.record(
+        z.string(),
+        z.number().int('must be a whole number of items').min(0, 'must be 0 or more items'),
+      ),
     }),
-    reworkSlaHours: z.record(z.string(), z.union([z.literal('same-day'), hours], { error: "must be a positive number of hours or 'same-day'" })),
+    reworkSlaHours: z.record(
+      z.string(),
+      z.union([z.literal('same-day'), hours], {
+        error: "must be a positive number of hours or 'same-day'",
+      }),
+    ),
   })
   .superRefine((p, ctx) => {
     if (p.rush.quotaShare + p.rush.keyReserveShare > 1 + 1e-12) {
@@ -116,7 +134,15 @@ function overlay(base: unknown, input: unknown): unknown {
  */
 export function parsePolicy(input: unknown = {}): Policy {
   if (input !== undefined && !isPlainObject(input)) {
-    throw new ValidationError([{ path: '', message: `expected a policy object, received ${Array.isArray(input) ? 'an array' : typeof input}` }], 'policy');
+    throw new ValidationError(
+      [
+        {
+          path: '',
+          message: `expected a policy object, received ${Array.isArray(input) ? 'an array' : typeof input}`,
+        },
+      ],
+      'policy',
+    );
   }
   const r = check(policySchema, overlay(structuredClone(defaultPolicy), input ?? {}));
   if (!r.ok) throw new ValidationError(r.issues, 'policy');
@@ -124,7 +150,9 @@ export function parsePolicy(input: unknown = {}): Policy {
 }
 
 /** Like `parsePolicy`, but answers a result instead of throwing. */
-export function safeParsePolicy(input: unknown = {}): { success: true; data: Policy } | { success: false; error: ValidationError } {
+export function safeParsePolicy(
+  input: unknown = {},
+): { success: true; data: Policy } | { success: false; error: ValidationError } {
   try {
     return { success: true, data: parsePolicy(input) };
   } catch (error) {

@@ -35,19 +35,36 @@ export const calendarSchema = z
     open: hhmm,
     close: hhmm,
     days: z
-      .array(z.number().int().min(1, 'must be ISO weekdays 1 to 7').max(7, 'must be ISO weekdays 1 to 7'))
+      .array(
+        z
+          .number()
+          .int()
+          .min(1, 'must be ISO weekdays 1 to 7')
+          .max(7, 'must be ISO weekdays 1 to 7'),
+      )
       .min(1, 'must list at least one working weekday')
       .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a weekday' }),
   })
   .superRefine((cal, ctx) => {
-    if (HHMM.test(cal.open) && HHMM.test(cal.close) && parseHHmm(cal.close) <= parseHHmm(cal.open)) {
-      ctx.addIssue({ code: 'custom', path: ['close'], message: `must be later than open (${cal.open}), received ${cal.close}` });
+    if (
+      HHMM.test(cal.open) &&
+      HHMM.test(cal.close) &&
+      parseHHmm(cal.close) <= parseHHmm(cal.open)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['close'],
+        message: `must be later than open (${cal.open}), received ${cal.close}`,
+      });
     }
-    if (cal.open === '24:00') ctx.addIssue({ code: 'custom', path: ['open'], message: 'must be before 24:00' });
+    if (cal.open === '24:00')
+      ctx.addIssue({ code: 'custom', path: ['open'], message: 'must be before 24:00' });
   });
 
 const positive = (what: string) =>
-  z.number().refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
+  z
+    .number()
+    .refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
 
 export const lineSchema = z.strictObject({
   id: nonEmpty,
@@ -66,7 +83,11 @@ export const rushRequestSchema = z
   })
   .superRefine((rush, ctx) => {
     if (rush.cause === 'client' && rush.urgency === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['urgency'], message: 'is required for a client rush (immediate, half-day, same-day or next-day)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['urgency'],
+        message: 'is required for a client rush (immediate, half-day, same-day or next-day)',
+      });
     }
   });
 
@@ -84,7 +105,13 @@ export const orderSchema = z.strictObject({
 });
 
 /** Messages for zod's own issue kinds, in the engine's voice. */
-function errorMap(issue: { code?: string; input?: unknown; expected?: unknown; values?: unknown[]; keys?: string[] }) {
+function errorMap(issue: {
+  code?: string;
+  input?: unknown;
+  expected?: unknown;
+  values?: unknown[];
+  keys?: string[];
+}) {
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
     return `expected ${String(issue.expected)}, received ${issue.input === null ? 'null' : typeof issue.input}`;
@@ -99,7 +126,10 @@ function errorMap(issue: { code?: string; input?: unknown; expected?: unknown; v
 }
 
 /** Turns zod's issues into `{ path, message }` with a dotted path, prefixed by `base`. */
-export function toIssues(error: z.ZodError, base: readonly (string | number)[] = []): ValidationIssue[] {
+export function toIssues(
+  error: z.ZodError,
+  base: readonly (string | number)[] = [],
+): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: [...base, ...issue.path].map(String).join('.'),
     message: issue.message,
@@ -118,7 +148,12 @@ export function check<S extends z.ZodType>(
 }
 
 /** Parses with a schema or throws `ValidationError`. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, context: string, base: readonly (string | number)[] = []): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  context: string,
+  base: readonly (string | number)[] = [],
+): z.output<S> {
   const r = check(schema, input, base);
   if (!r.ok) throw new ValidationError(r.issues, context);
   return r.value;

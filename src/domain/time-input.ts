@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 
 /** An ISO 8601 date-time that states its offset (`Z` or `±hh:mm`). */
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const ISO_WITH_OFFSET =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
 
 /** The smallest and largest instants the engine accepts: years 2000 to 2200. */
 const MIN_MS = Date.UTC(2000, 0, 1);
@@ -14,18 +15,21 @@ const MAX_MS = Date.UTC(2200, 0, 1);
 export function readTime(input: unknown): number | string {
   let ms: number;
   if (typeof input === 'number') {
-    if (!Number.isInteger(input)) return `expected epoch milliseconds (an integer), received ${input}`;
+    if (!Number.isInteger(input))
+      return `expected epoch milliseconds (an integer), received ${input}`;
     ms = input;
   } else if (typeof input === 'string') {
     if (!ISO_WITH_OFFSET.test(input)) {
       return `expected an ISO 8601 date-time with an offset such as 2026-11-24T09:30:00+08:00, received '${input}'`;
     }
     const dt = DateTime.fromISO(input, { setZone: true });
-    if (!dt.isValid) return `'${input}' is not a valid date-time (${dt.invalidExplanation ?? dt.invalidReason})`;
+    if (!dt.isValid)
+      return `'${input}' is not a valid date-time (${dt.invalidExplanation ?? dt.invalidReason})`;
     ms = dt.toMillis();
   } else {
     return `expected epoch milliseconds or an ISO 8601 string, received ${input === undefined ? 'nothing' : typeof input}`;
   }
-  if (ms < MIN_MS || ms > MAX_MS) return `must be between the years 2000 and 2200, received ${input}`;
+  if (ms < MIN_MS || ms > MAX_MS)
+    return `must be between the years 2000 and 2200, received ${input}`;
   return ms;
 }

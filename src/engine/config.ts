@@ -38,7 +38,11 @@ const configSchema = z.strictObject({
   lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
   products: z.record(z.string().min(1), productSchema).optional(),
   policy: z.unknown().optional(),
-  clock: z.custom<() => TimeInput>((v) => typeof v === 'function', { message: 'must be a function returning the current time' }).optional(),
+  clock: z
+    .custom<() => TimeInput>((v) => typeof v === 'function', {
+      message: 'must be a function returning the current time',
+    })
+    .optional(),
 });
 
 /** Validates a configuration and fills in the defaults; throws `ValidationError`. */
@@ -53,28 +57,42 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     policy = parsePolicy(cfg.policy ?? {});
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    for (const i of error.issues) issues.push({ path: i.path ? `policy.${i.path}` : 'policy', message: i.message });
+    for (const i of error.issues)
+      issues.push({ path: i.path ? `policy.${i.path}` : 'policy', message: i.message });
   }
 
-  const products: Record<string, ProductSpec> = { ...structuredClone(defaultProducts), ...(cfg.products ?? {}) };
+  const products: Record<string, ProductSpec> = {
+    ...structuredClone(defaultProducts),
+    ...(cfg.products ?? {}),
+  };
   const lines: LineSpec[] = structuredClone(cfg.lines ?? (defaultLines as LineSpec[]));
   const seen = new Set<string>();
   lines.forEach((line, i) => {
-    if (seen.has(line.id)) issues.push({ path: `lines.${i}.id`, message: `must be unique, '${line.id}' is used twice` });
+    if (seen.has(line.id))
+      issues.push({ path: `lines.${i}.id`, message: `must be unique, '${line.id}' is used twice` });
     seen.add(line.id);
     line.products.forEach((p, j) => {
       if (!(p in products)) {
-        issues.push({ path: `lines.${i}.products.${j}`, message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${p}'` });
+        issues.push({
+          path: `lines.${i}.products.${j}`,
+          message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${p}'`,
+        });
       }
     });
   });
   if (policy) {
     for (const product of Object.keys(products)) {
       if (!(product in policy.rush.smallQuantity)) {
-        issues.push({ path: `policy.rush.smallQuantity.${product}`, message: `is required for product '${product}'` });
+        issues.push({
+          path: `policy.rush.smallQuantity.${product}`,
+          message: `is required for product '${product}'`,
+        });
       }
       if (!(product in policy.reworkSlaHours)) {
-        issues.push({ path: `policy.reworkSlaHours.${product}`, message: `is required for product '${product}'` });
+        issues.push({
+          path: `policy.reworkSlaHours.${product}`,
+          message: `is required for product '${product}'`,
+        });
       }
     }
   }

@@ -4,8 +4,8 @@
  */
 import TinyQueue from 'tinyqueue';
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
-import { Ledger } from '../queue/ledger.js';
 import { FcfsIndex } from '../queue/fcfs-index.js';
+import { Ledger } from '../queue/ledger.js';
 import type { OrderRecord } from './records.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -27,7 +27,11 @@ export class Line {
   /** Coordinate at which the order in production is expected to finish. */
   busyFinish = 0;
   /** Queued plain orders per tier, for first uploaded, first made. */
-  readonly fcfs: Record<Tier, FcfsIndex> = { key: new FcfsIndex(), special: new FcfsIndex(), regular: new FcfsIndex() };
+  readonly fcfs: Record<Tier, FcfsIndex> = {
+    key: new FcfsIndex(),
+    special: new FcfsIndex(),
+    regular: new FcfsIndex(),
+  };
   /** Accepted client-rush units per production day (`yyyy-MM-dd`). */
   readonly rushUnits = new Map<string, number>();
 
@@ -50,7 +54,14 @@ export class Line {
 
   enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {
     const h = this.ledger.insert(
-      { cls: rec.cls === 'company' ? 0 : 1, seq: rec.seq, promise: rec.promisedBy, tier: tierRank, uploadedAt: rec.order.uploadedAt, id: rec.order.id },
+      {
+        cls: rec.cls === 'company' ? 0 : 1,
+        seq: rec.seq,
+        promise: rec.promisedBy,
+        tier: tierRank,
+        uploadedAt: rec.order.uploadedAt,
+        id: rec.order.id,
+      },
       rec.work,
       due,
       onTime,
@@ -58,7 +69,8 @@ export class Line {
     rec.handle = h;
     this.byHandle[h] = rec;
     this.heap.push(h);
-    if (rec.plain) this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.order.id, rec.promisedBy);
+    if (rec.plain)
+      this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.order.id, rec.promisedBy);
   }
 
   /** Takes the first order off the queue. */

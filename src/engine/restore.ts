@@ -20,10 +20,27 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
   const r = check(snapshotSchema, snapshot);
   if (!r.ok) throw new ValidationError(r.issues, 'restoreScheduler');
   const s = r.value as unknown as Snapshot;
-  if (config !== undefined && (typeof config !== 'object' || config === null || Object.keys(config).some((k) => k !== 'clock'))) {
-    throw new ValidationError([{ path: 'config', message: 'may only hold clock; calendar, lines, products and policy come from the snapshot' }], 'restoreScheduler');
+  if (
+    config !== undefined &&
+    (typeof config !== 'object' ||
+      config === null ||
+      Object.keys(config).some((k) => k !== 'clock'))
+  ) {
+    throw new ValidationError(
+      [
+        {
+          path: 'config',
+          message:
+            'may only hold clock; calendar, lines, products and policy come from the snapshot',
+        },
+      ],
+      'restoreScheduler',
+    );
   }
-  const resolved = resolveConfig({ ...s.config, ...(config?.clock ? { clock: config.clock } : {}) });
+  const resolved = resolveConfig({
+    ...s.config,
+    ...(config?.clock ? { clock: config.clock } : {}),
+  });
 
   // The snapshot must hold together: every order on a known line, states consistent.
   const issues: ValidationIssue[] = [];
@@ -31,15 +48,29 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
   const busy = new Set<string>();
   const ids = new Set<string>();
   s.orders.forEach((o, i) => {
-    if (!lines.has(o.line)) issues.push({ path: `orders.${i}.line`, message: `must be a line of the snapshot, received '${o.line}'` });
-    if (ids.has(o.order.id)) issues.push({ path: `orders.${i}.order.id`, message: `'${o.order.id}' appears twice` });
+    if (!lines.has(o.line))
+      issues.push({
+        path: `orders.${i}.line`,
+        message: `must be a line of the snapshot, received '${o.line}'`,
+      });
+    if (ids.has(o.order.id))
+      issues.push({ path: `orders.${i}.order.id`, message: `'${o.order.id}' appears twice` });
     ids.add(o.order.id);
     if (o.status === 'in-production') {
-      if (busy.has(o.line)) issues.push({ path: `orders.${i}.status`, message: `line '${o.line}' has two orders in production` });
+      if (busy.has(o.line))
+        issues.push({
+          path: `orders.${i}.status`,
+          message: `line '${o.line}' has two orders in production`,
+        });
       busy.add(o.line);
-      if (o.expectedFinish === undefined || o.startedAt === undefined) issues.push({ path: `orders.${i}`, message: 'an order in production needs startedAt and expectedFinish' });
+      if (o.expectedFinish === undefined || o.startedAt === undefined)
+        issues.push({
+          path: `orders.${i}`,
+          message: 'an order in production needs startedAt and expectedFinish',
+        });
     }
-    if (o.status === 'finished' && o.finishedAt === undefined) issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
+    if (o.status === 'finished' && o.finishedAt === undefined)
+      issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
   });
   if (issues.length > 0) throw new ValidationError(issues, 'restoreScheduler');
 

@@ -33,7 +33,7 @@ import { WorkingCalendar } from '../time/calendar.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Line } from './line.js';
 import type { OrderRecord } from './records.js';
-import { type Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot-format.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_MINUTE = 60_000;
@@ -43,6 +43,7 @@ const MS_PER_DAY = 86_400_000;
 export class Scheduler {
   /** The configuration in force, with every default filled in (line capacities as configured at creation). */
   readonly config: Readonly<Omit<ResolvedConfig, 'clock'>>;
+  /** The lab's working calendar, for converting times the way the engine does. */
   readonly calendar: WorkingCalendar;
   private readonly clock: (() => TimeInput) | undefined;
   private readonly lines = new Map<string, Line>();
@@ -98,7 +99,10 @@ export class Scheduler {
   submitBatch(orders: Order[], at?: TimeInput): Decision[] {
     const now = this.timeOf(at);
     if (!Array.isArray(orders)) {
-      throw new ValidationError([{ path: 'orders', message: `expected an array of orders, received ${typeof orders}` }], 'submitBatch');
+      throw new ValidationError(
+        [{ path: 'orders', message: `expected an array of orders, received ${typeof orders}` }],
+        'submitBatch',
+      );
     }
     const parsed = this.validateOrders(orders, now, 'submitBatch', ['orders']);
     this.commitTime(now);
@@ -107,8 +111,8 @@ export class Scheduler {
     const rushes = indexed.filter((x) => x.order.rush !== undefined);
     const plain = indexed.filter((x) => x.order.rush === undefined);
     rushes.sort((a, b) => {
-      const ra = a.order.rush!;
-      const rb = b.order.rush!;
+      const ra = a.order.rush as NonNullable<NormalizedOrder['rush']>;
+      const rb = b.order.rush as NonNullable<NormalizedOrder['rush']>;
       const ca = ra.cause === 'client' ? 1 : 0;
       const cb = rb.cause === 'client' ? 1 : 0;
       if (ca !== cb) return ca - cb;
@@ -139,7 +143,12 @@ export class Scheduler {
     const line = this.lineOf(lineId, 'next');
     if (line.busy) {
       throw new ValidationError(
-        [{ path: 'lineId', message: `line '${lineId}' is still making order '${line.busy.order.id}'; complete it first` }],
+        [
+          {
+            path: 'lineId',
+            message: `line '${lineId}' is still making order '${line.busy.order.id}'; complete it first`,
+          },
+        ],
         'next',
       );
     }
@@ -168,7 +177,15 @@ export class Scheduler {
     const rec = typeof orderId === 'string' ? this.orders.get(orderId) : undefined;
     if (!rec || rec.status !== 'in-production') {
       const state = rec ? `is ${rec.status}` : 'is unknown';
-      throw new ValidationError([{ path: 'orderId', message: `must be an order in production; '${String(orderId)}' ${state}` }], 'complete');
+      throw new ValidationError(
+        [
+          {
+            path: 'orderId',
+            message: `must be an order in production; '${String(orderId)}' ${state}`,
+          },
+        ],
+        'complete',
+      );
     }
     this.commitTime(now);
     const line = this.lines.get(rec.line) as Line;
@@ -197,7 +214,15 @@ export class Scheduler {
     const now = this.timeOf(at);
     const line = this.lineOf(lineId, 'setCapacity');
     if (typeof unitsPerHour !== 'number' || !Number.isFinite(unitsPerHour) || unitsPerHour <= 0) {
-      throw new ValidationError([{ path: 'unitsPerHour', message: `must be a positive number of units per working hour, received ${String(unitsPerHour)}` }], 'setCapacity');
+      throw new ValidationError(
+        [
+          {
+            path: 'unitsPerHour',
+            message: `must be a positive number of units per working hour, received ${String(unitsPerHour)}`,
+          },
+        ],
+        'setCapacity',
+      );
     }
     this.commitTime(now);
     const cnow = this.calendar.coord(now);
@@ -237,7 +262,15 @@ export class Scheduler {
       if (line.busy) {
         const b = line.busy;
         const finish = b.expectedFinish as number;
-        out.push({ orderId: b.order.id, line: line.id, status: 'in-production', start: b.startedAt as number, finish, promisedBy: b.promisedBy, late: finish > b.promisedBy });
+        out.push({
+          orderId: b.order.id,
+          line: line.id,
+          status: 'in-production',
+          start: b.startedAt as number,
+          finish,
+          promisedBy: b.promisedBy,
+          late: finish > b.promisedBy,
+        });
       }
       let c = line.startCoord(cnow);
       for (const h of line.ledger.inOrder()) {
@@ -245,7 +278,15 @@ export class Scheduler {
         const start = this.calendar.startAt(c);
         c += rec.work;
         const finish = this.calendar.timeAt(c);
-        out.push({ orderId: rec.order.id, line: line.id, status: 'queued', start, finish, promisedBy: rec.promisedBy, late: finish > rec.promisedBy });
+        out.push({
+          orderId: rec.order.id,
+          line: line.id,
+          status: 'queued',
+          start,
+          finish,
+          promisedBy: rec.promisedBy,
+          late: finish > rec.promisedBy,
+        });
       }
     }
     return out;
@@ -254,9 +295,16 @@ export class Scheduler {
   /** Everything the engine knows about an order, with its decision and a plain-words summary. */
   explain(orderId: string): Explanation {
     const rec = typeof orderId === 'string' ? this.orders.get(orderId) : undefined;
-    if (!rec) throw new ValidationError([{ path: 'orderId', message: `must be a submitted order, received '${String(orderId)}'` }], 'explain');
+    if (!rec)
+      throw new ValidationError(
+        [{ path: 'orderId', message: `must be a submitted order, received '${String(orderId)}'` }],
+        'explain',
+      );
     const line = this.lines.get(rec.line) as Line;
-    const position = rec.status === 'queued' ? line.ledger.positionOf(rec.handle) + (line.busy ? 1 : 0) : undefined;
+    const position =
+      rec.status === 'queued'
+        ? line.ledger.positionOf(rec.handle) + (line.busy ? 1 : 0)
+        : undefined;
     const late = rec.finishedAt !== undefined ? rec.finishedAt > rec.promisedBy : undefined;
     const d = rec.decision;
     const state =
@@ -265,7 +313,10 @@ export class Scheduler {
         : rec.status === 'in-production'
           ? `in production since ${this.t(rec.startedAt as number)}, expected ${this.t(rec.expectedFinish as number)}`
           : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
-    const risk = rec.atRisk.length > 0 ? ` Reported at risk ${this.t((rec.atRisk[0] as AtRiskReport).at)}.` : '';
+    const risk =
+      rec.atRisk.length > 0
+        ? ` Reported at risk ${this.t((rec.atRisk[0] as AtRiskReport).at)}.`
+        : '';
     return {
       orderId,
       line: rec.line,
@@ -295,8 +346,15 @@ export class Scheduler {
 
   /** Open rework entries past their deadline at `at` (default: the time of the last call). */
   overdueRework(at?: TimeInput): ReworkRecord[] {
-    const now = at === undefined ? (this.clock ? this.readAt(this.clock(), 'overdueRework') : this.lastTime) : this.readAt(at, 'overdueRework');
-    return structuredClone(this.reworkLog.filter((r) => r.closedAt === undefined && r.deadline < now));
+    const now =
+      at === undefined
+        ? this.clock
+          ? this.readAt(this.clock(), 'overdueRework')
+          : this.lastTime
+        : this.readAt(at, 'overdueRework');
+    return structuredClone(
+      this.reworkLog.filter((r) => r.closedAt === undefined && r.deadline < now),
+    );
   }
 
   /** Every at-risk report, in the order they were made; from the `since`-th on when given. */
@@ -308,13 +366,24 @@ export class Scheduler {
   atRisk(lineId?: string): string[] {
     const out: string[] = [];
     for (const rec of this.orders.values()) {
-      if (rec.status !== 'finished' && rec.atRisk.length > 0 && (lineId === undefined || rec.line === lineId)) out.push(rec.order.id);
+      if (
+        rec.status !== 'finished' &&
+        rec.atRisk.length > 0 &&
+        (lineId === undefined || rec.line === lineId)
+      )
+        out.push(rec.order.id);
     }
     return out;
   }
 
   /** The state of a line: capacity, queue length, work queued (working ms) and the order in production. */
-  lineStatus(lineId: string): { line: string; unitsPerHour: number; queued: number; queuedWorkMs: number; inProduction?: string } {
+  lineStatus(lineId: string): {
+    line: string;
+    unitsPerHour: number;
+    queued: number;
+    queuedWorkMs: number;
+    inProduction?: string;
+  } {
     const line = this.lineOf(lineId, 'lineStatus');
     return {
       line: line.id,
@@ -338,7 +407,10 @@ export class Scheduler {
       version: SNAPSHOT_VERSION,
       config: {
         calendar: this.config.calendar,
-        lines: this.config.lines.map((l) => ({ ...l, unitsPerHour: (this.lines.get(l.id) as Line).unitsPerHour })),
+        lines: this.config.lines.map((l) => ({
+          ...l,
+          unitsPerHour: (this.lines.get(l.id) as Line).unitsPerHour,
+        })),
         products: this.config.products,
         policy: this.config.policy,
       },
@@ -365,7 +437,9 @@ export class Scheduler {
       reworkRegister: this.reworkLog,
       atRiskLog: this.riskLog,
       clientRushes: Object.fromEntries(this.clientRushes),
-      rushUnits: Object.fromEntries([...this.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)])),
+      rushUnits: Object.fromEntries(
+        [...this.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
+      ),
     }) as Snapshot;
   }
 
@@ -396,7 +470,12 @@ export class Scheduler {
       };
       this.orders.set(o.order.id, rec);
       if (rec.status === 'queued') {
-        line.enqueue(rec, this.calendar.coord(rec.promisedBy), TIER_RANK[rec.order.tier], rec.atRisk.length === 0);
+        line.enqueue(
+          rec,
+          this.calendar.coord(rec.promisedBy),
+          TIER_RANK[rec.order.tier],
+          rec.atRisk.length === 0,
+        );
       } else if (rec.status === 'in-production') {
         line.busy = rec;
         line.busyFinish = this.calendar.coord(rec.expectedFinish as number);
@@ -408,7 +487,8 @@ export class Scheduler {
       this.reworkByOrder.set(r.orderId, r);
     }
     this.riskLog.push(...s.atRiskLog);
-    for (const [client, times] of Object.entries(s.clientRushes)) this.clientRushes.set(client, [...times]);
+    for (const [client, times] of Object.entries(s.clientRushes))
+      this.clientRushes.set(client, [...times]);
     for (const [lineId, days] of Object.entries(s.rushUnits)) {
       const line = this.lines.get(lineId);
       if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);
@@ -420,13 +500,23 @@ export class Scheduler {
   private timeOf(at: TimeInput | undefined): number {
     let input: unknown = at;
     if (input === undefined) {
-      if (!this.clock) throw new ValidationError([{ path: 'at', message: 'is required: no clock was configured, and the engine never reads the wall clock' }]);
+      if (!this.clock)
+        throw new ValidationError([
+          {
+            path: 'at',
+            message:
+              'is required: no clock was configured, and the engine never reads the wall clock',
+          },
+        ]);
       input = this.clock();
     }
     const now = this.readAt(input, 'at');
     if (now < this.lastTime) {
       throw new ValidationError([
-        { path: 'at', message: `must not be earlier than the engine's last time ${this.t(this.lastTime)}, received ${this.t(now)}` },
+        {
+          path: 'at',
+          message: `must not be earlier than the engine's last time ${this.t(this.lastTime)}, received ${this.t(now)}`,
+        },
       ]);
     }
     return now;
@@ -447,7 +537,12 @@ export class Scheduler {
     const line = typeof lineId === 'string' ? this.lines.get(lineId) : undefined;
     if (!line) {
       throw new ValidationError(
-        [{ path: 'lineId', message: `must be one of ${[...this.lines.keys()].map((l) => `'${l}'`).join(', ')}, received ${JSON.stringify(lineId)}` }],
+        [
+          {
+            path: 'lineId',
+            message: `must be one of ${[...this.lines.keys()].map((l) => `'${l}'`).join(', ')}, received ${JSON.stringify(lineId)}`,
+          },
+        ],
         context,
       );
     }
@@ -455,7 +550,12 @@ export class Scheduler {
   }
 
   /** Validates orders (schema and state), collecting every problem; changes nothing. */
-  private validateOrders(inputs: unknown[], now: number, context: string, base: (string | number)[]): NormalizedOrder[] {
+  private validateOrders(
+    inputs: unknown[],
+    now: number,
+    context: string,
+    base: (string | number)[],
+  ): NormalizedOrder[] {
     const issues: ValidationIssue[] = [];
     const out: NormalizedOrder[] = [];
     const batchIds = new Set<string>();
@@ -468,19 +568,42 @@ export class Scheduler {
         return;
       }
       const o = r.value as NormalizedOrder;
-      if (this.orders.has(o.id)) issues.push({ path: p('id'), message: `must be unused; order '${o.id}' was already submitted` });
-      else if (batchIds.has(o.id)) issues.push({ path: p('id'), message: `must be unique in the batch; '${o.id}' appears twice` });
+      if (this.orders.has(o.id))
+        issues.push({
+          path: p('id'),
+          message: `must be unused; order '${o.id}' was already submitted`,
+        });
+      else if (batchIds.has(o.id))
+        issues.push({
+          path: p('id'),
+          message: `must be unique in the batch; '${o.id}' appears twice`,
+        });
       batchIds.add(o.id);
       if (!(o.product in this.config.products)) {
-        issues.push({ path: p('product'), message: `must be a product of the catalog (${Object.keys(this.config.products).join(', ')}), received '${o.product}'` });
+        issues.push({
+          path: p('product'),
+          message: `must be a product of the catalog (${Object.keys(this.config.products).join(', ')}), received '${o.product}'`,
+        });
       } else if (o.line !== undefined) {
         const line = this.lines.get(o.line);
-        if (!line) issues.push({ path: p('line'), message: `must be one of ${[...this.lines.keys()].join(', ')}, received '${o.line}'` });
-        else if (!line.makes(o)) issues.push({ path: p('line'), message: `line '${o.line}' does not make '${o.product}'` });
+        if (!line)
+          issues.push({
+            path: p('line'),
+            message: `must be one of ${[...this.lines.keys()].join(', ')}, received '${o.line}'`,
+          });
+        else if (!line.makes(o))
+          issues.push({
+            path: p('line'),
+            message: `line '${o.line}' does not make '${o.product}'`,
+          });
       } else if (![...this.lines.values()].some((l) => l.makes(o))) {
         issues.push({ path: p('product'), message: `no line makes '${o.product}'` });
       }
-      if (o.uploadedAt > now) issues.push({ path: p('uploadedAt'), message: `must not be after the time of submission ${this.t(now)}, received ${this.t(o.uploadedAt)}` });
+      if (o.uploadedAt > now)
+        issues.push({
+          path: p('uploadedAt'),
+          message: `must not be after the time of submission ${this.t(now)}, received ${this.t(o.uploadedAt)}`,
+        });
       out.push(o);
     });
     if (issues.length > 0) throw new ValidationError(issues, context);
@@ -533,12 +656,26 @@ export class Scheduler {
   }
 
   private keyOf(rec: OrderRecord, promise: number): LedgerKey {
-    return { cls: rec.cls === 'company' ? 0 : 1, seq: rec.seq, promise, tier: TIER_RANK[rec.order.tier], uploadedAt: rec.order.uploadedAt, id: rec.order.id };
+    return {
+      cls: rec.cls === 'company' ? 0 : 1,
+      seq: rec.seq,
+      promise,
+      tier: TIER_RANK[rec.order.tier],
+      uploadedAt: rec.order.uploadedAt,
+      id: rec.order.id,
+    };
   }
 
   /** Work of the company-caused orders queued on the line. */
   private companyWork(line: Line): number {
-    return line.ledger.workBefore({ cls: 1, seq: -1, promise: Number.NEGATIVE_INFINITY, tier: 0, uploadedAt: Number.NEGATIVE_INFINITY, id: '' });
+    return line.ledger.workBefore({
+      cls: 1,
+      seq: -1,
+      promise: Number.NEGATIVE_INFINITY,
+      tier: 0,
+      uploadedAt: Number.NEGATIVE_INFINITY,
+      id: '',
+    });
   }
 
   private decideCompany(rec: OrderRecord, line: Line, now: number): Decision {
@@ -561,7 +698,9 @@ export class Scheduler {
         deadlineText = `the rework deadline for ${rec.order.product} (${sla} h)`;
       }
     } else {
-      deadline = cal.timeAt(finish + this.config.policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
+      deadline = cal.timeAt(
+        finish + this.config.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
+      );
       deadlineText = 'the immediate deadline';
     }
     const reasons: Reason[] = [
@@ -583,11 +722,24 @@ export class Scheduler {
     line.enqueue(rec, cal.coord(promise), TIER_RANK[rec.order.tier], true);
     const atRisk = this.flagLate(line, now, 'company-rush', rec.order.id);
     if (atRisk.length > 0) {
-      reasons.push({ rule: 'company-fault', message: `puts ${atRisk.length} promised order${atRisk.length === 1 ? '' : 's'} at risk: ${atRisk.slice(0, 10).join(', ')}${atRisk.length > 10 ? ', …' : ''}.` });
+      reasons.push({
+        rule: 'company-fault',
+        message: `puts ${atRisk.length} promised order${atRisk.length === 1 ? '' : 's'} at risk: ${atRisk.slice(0, 10).join(', ')}${atRisk.length > 10 ? ', …' : ''}.`,
+      });
     }
     const decision = this.finishDecision(rec, now, 'rush-accepted', reasons, atRisk, undefined);
     const day = cal.productionDay(now).date;
-    this.recordRush(rec, line, now, decision, deadline, day, false, { used: line.rushUnits.get(day) ?? 0, limit: 0 }, 0);
+    this.recordRush(
+      rec,
+      line,
+      now,
+      decision,
+      deadline,
+      day,
+      false,
+      { used: line.rushUnits.get(day) ?? 0, limit: 0 },
+      0,
+    );
     if (rush.cause === 'rework') {
       const entry: ReworkRecord = {
         orderId: rec.order.id,
@@ -649,9 +801,17 @@ export class Scheduler {
     const remainingToday = cal.coord(pd.close) - cnow;
     const promisedToday =
       (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
-      line.ledger.workBefore({ cls: 1, seq: Number.POSITIVE_INFINITY, promise: pd.close, tier: 255, uploadedAt: Number.POSITIVE_INFINITY, id: '\uffff' });
+      line.ledger.workBefore({
+        cls: 1,
+        seq: Number.POSITIVE_INFINITY,
+        promise: pd.close,
+        tier: 255,
+        uploadedAt: Number.POSITIVE_INFINITY,
+        id: '\uffff',
+      });
     const tight = promisedToday >= policy.rush.tightLoad * remainingToday;
-    const dailyCapacity = (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR;
+    const dailyCapacity =
+      (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR;
     const used = line.rushUnits.get(pd.date) ?? 0;
     const limit = quotaLimit(policy, rec.order.tier, dailyCapacity);
     const recent = this.recentRushes(rec.order.clientId, now);
@@ -681,7 +841,10 @@ export class Scheduler {
     switch (verdict.rule) {
       case 'deadline-unreachable':
         earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
-        reasons.push({ rule: 'deadline-unreachable', message: `${unreachableWhy}; the earliest the lab can promise is ${this.t(earliest)}.` });
+        reasons.push({
+          rule: 'deadline-unreachable',
+          message: `${unreachableWhy}; the earliest the lab can promise is ${this.t(earliest)}.`,
+        });
         break;
       case 'daily-rush-quota':
         reasons.push({
@@ -738,7 +901,14 @@ export class Scheduler {
    * Queues an order with its normal promise: the requested time if the line can keep it, else
    * the earliest it can (available-to-promise).
    */
-  private queueNormal(rec: OrderRecord, line: Line, now: number, reasons: Reason[], outcome: Decision['outcome'], earliest?: number): Decision {
+  private queueNormal(
+    rec: OrderRecord,
+    line: Line,
+    now: number,
+    reasons: Reason[],
+    outcome: Decision['outcome'],
+    earliest?: number,
+  ): Decision {
     const o = rec.order;
     const cal = this.calendar;
     let requested = o.uploadedAt + this.config.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
@@ -758,24 +928,54 @@ export class Scheduler {
       // uploaded earlier.
       const floor = line.fcfs[o.tier].maxPromiseBefore(o.uploadedAt);
       if (floor > requested) {
-        own.push({ rule: 'first-uploaded-first-made', message: `${source} (${this.t(requested)}) is raised to ${this.t(floor)}, the promise of an earlier upload of the same tier.` });
+        own.push({
+          rule: 'first-uploaded-first-made',
+          message: `${source} (${this.t(requested)}) is raised to ${this.t(floor)}, the promise of an earlier upload of the same tier.`,
+        });
         requested = floor;
         source = 'first uploaded, first made';
       }
     }
     rec.requestedBy = requested;
     const c0 = line.startCoord(cal.coord(now));
-    const promise = earliestPromise(line.ledger, cal, this.keyOf(rec, requested), rec.work, requested, c0);
+    const promise = earliestPromise(
+      line.ledger,
+      cal,
+      this.keyOf(rec, requested),
+      rec.work,
+      requested,
+      c0,
+    );
     rec.promisedBy = promise;
     line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], true);
     const promiseReason: Reason =
       promise === requested
-        ? { rule: 'requested-time', message: `promised by ${this.t(promise)}, as asked by ${source}.` }
-        : { rule: 'available-to-promise', message: `${source} asks for ${this.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${this.t(promise)}, the earliest it can.` };
-    return this.finishDecision(rec, now, outcome, [...reasons, promiseReason, ...own], [], earliest);
+        ? {
+            rule: 'requested-time',
+            message: `promised by ${this.t(promise)}, as asked by ${source}.`,
+          }
+        : {
+            rule: 'available-to-promise',
+            message: `${source} asks for ${this.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${this.t(promise)}, the earliest it can.`,
+          };
+    return this.finishDecision(
+      rec,
+      now,
+      outcome,
+      [...reasons, promiseReason, ...own],
+      [],
+      earliest,
+    );
   }
 
-  private finishDecision(rec: OrderRecord, now: number, outcome: Decision['outcome'], reasons: Reason[], atRisk: string[], earliest: number | undefined): Decision {
+  private finishDecision(
+    rec: OrderRecord,
+    now: number,
+    outcome: Decision['outcome'],
+    reasons: Reason[],
+    atRisk: string[],
+    earliest: number | undefined,
+  ): Decision {
     const decision: Decision = {
       orderId: rec.order.id,
       line: rec.line,
@@ -874,8 +1074,19 @@ export class Scheduler {
     return ids;
   }
 
-  private reportAtRisk(rec: OrderRecord, now: number, cause: AtRiskReport['cause'], by?: string): void {
-    const report: AtRiskReport = { orderId: rec.order.id, line: rec.line, at: now, cause, ...(by !== undefined ? { by } : {}) };
+  private reportAtRisk(
+    rec: OrderRecord,
+    now: number,
+    cause: AtRiskReport['cause'],
+    by?: string,
+  ): void {
+    const report: AtRiskReport = {
+      orderId: rec.order.id,
+      line: rec.line,
+      at: now,
+      cause,
+      ...(by !== undefined ? { by } : {}),
+    };
     rec.atRisk.push(report);
     this.riskLog.push(report);
   }

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import type { Policy } from '../domain/policy.js';
-import { calendarSchema, causeSchema, lineSchema, productSchema, tierSchema, urgencySchema } from '../domain/schemas.js';
+import {
+  calendarSchema,
+  causeSchema,
+  lineSchema,
+  productSchema,
+  tierSchema,
+  urgencySchema,
+} from '../domain/schemas.js';
 import type {
   AtRiskReport,
   CalendarSpec,
@@ -44,7 +51,12 @@ export interface SnapshotOrder {
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
   version: typeof SNAPSHOT_VERSION;
-  config: { calendar: CalendarSpec; lines: LineSpec[]; products: Record<string, ProductSpec>; policy: Policy };
+  config: {
+    calendar: CalendarSpec;
+    lines: LineSpec[];
+    products: Record<string, ProductSpec>;
+    policy: Policy;
+  };
   /** The time of the last state-changing call, or null if there was none. */
   lastTime: number | null;
   seq: number;
@@ -86,7 +98,12 @@ const order = z.strictObject({
   shipBy: ms.optional(),
   pickupAt: ms.optional(),
   rush: z
-    .strictObject({ urgency: urgencySchema.optional(), cause: causeSchema, reason: z.string().optional(), responsible: z.string().optional() })
+    .strictObject({
+      urgency: urgencySchema.optional(),
+      cause: causeSchema,
+      reason: z.string().optional(),
+      responsible: z.string().optional(),
+    })
     .optional(),
   line: z.string().optional(),
 });
@@ -122,9 +139,17 @@ export const snapshotSchema = z.strictObject({
     }),
   ),
   rushRegister: z.array(
-    z.looseObject({ orderId: z.string(), line: z.string(), day: z.string(), outcome: z.enum(['rush-accepted', 'rush-declined']), reasons: z.array(reason).min(1) }),
+    z.looseObject({
+      orderId: z.string(),
+      line: z.string(),
+      day: z.string(),
+      outcome: z.enum(['rush-accepted', 'rush-declined']),
+      reasons: z.array(reason).min(1),
+    }),
   ),
-  reworkRegister: z.array(z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() })),
+  reworkRegister: z.array(
+    z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
+  ),
   atRiskLog: z.array(atRiskReport),
   clientRushes: z.record(z.string(), z.array(ms)),
   rushUnits: z.record(z.string(), z.record(z.string(), z.number().min(0))),

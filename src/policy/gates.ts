@@ -39,7 +39,9 @@ export interface RushFacts {
 
 /** The quota, in units, that applies to a tier. */
 export function quotaLimit(policy: Policy, tier: Tier, dailyCapacity: number): number {
-  return (policy.rush.quotaShare + (tier === 'key' ? policy.rush.keyReserveShare : 0)) * dailyCapacity;
+  return (
+    (policy.rush.quotaShare + (tier === 'key' ? policy.rush.keyReserveShare : 0)) * dailyCapacity
+  );
 }
 
 /**

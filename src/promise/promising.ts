@@ -13,7 +13,13 @@ import type { WorkingCalendar } from '../time/calendar.js';
  * Whether an order with `key` (its promise included) and work `w` can be promised: it finishes
  * by its own promise, and every on-time order after it still does.
  */
-export function keepsPromises(ledger: Ledger, key: LedgerKey, due: number, w: number, c0: number): boolean {
+export function keepsPromises(
+  ledger: Ledger,
+  key: LedgerKey,
+  due: number,
+  w: number,
+  c0: number,
+): boolean {
   const p = ledger.probe(key);
   return c0 + p.workBefore + w <= due && p.minSlackAfter >= c0 + w;
 }
@@ -46,7 +52,8 @@ export function earliestPromise(
   const probeKey: LedgerKey = { ...key, promise: requested };
   const at = ledger.probe(probeKey);
   const threshold = c0 + w;
-  if (c0 + at.workBefore + w <= calendar.coord(requested) && at.minSlackAfter >= threshold) return requested;
+  if (c0 + at.workBefore + w <= calendar.coord(requested) && at.minSlackAfter >= threshold)
+    return requested;
 
   let from = Math.max(at.count, ledger.lastSlackBelow(threshold));
   for (;;) {

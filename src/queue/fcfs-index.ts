@@ -15,7 +15,10 @@ interface Node {
   right: Node | undefined;
 }
 
-function before(a: { uploadedAt: number; id: string }, b: { uploadedAt: number; id: string }): boolean {
+function before(
+  a: { uploadedAt: number; id: string },
+  b: { uploadedAt: number; id: string },
+): boolean {
   return a.uploadedAt < b.uploadedAt || (a.uploadedAt === b.uploadedAt && a.id < b.id);
 }
 
@@ -41,7 +44,15 @@ export class FcfsIndex {
     s ^= s >>> 17;
     s ^= s << 5;
     this.rng = s >>> 0;
-    const node: Node = { uploadedAt, id, promise, prio: this.rng, max: promise, left: undefined, right: undefined };
+    const node: Node = {
+      uploadedAt,
+      id,
+      promise,
+      prio: this.rng,
+      max: promise,
+      left: undefined,
+      right: undefined,
+    };
     const [a, b] = this.split(this.root, node);
     this.root = this.merge(this.merge(a, node), b);
     this.count++;
@@ -80,7 +91,10 @@ export class FcfsIndex {
   }
 
   /** Splits into the nodes before `key` and the rest. */
-  private split(n: Node | undefined, key: { uploadedAt: number; id: string }): [Node | undefined, Node | undefined] {
+  private split(
+    n: Node | undefined,
+    key: { uploadedAt: number; id: string },
+  ): [Node | undefined, Node | undefined] {
     if (!n) return [undefined, undefined];
     if (before(n, key)) {
       const [a, b] = this.split(n.right, key);

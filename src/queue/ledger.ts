@@ -213,7 +213,8 @@ export class Ledger {
         count += (this.size[l] as number) + 1;
         x = this.right[x] as number;
       } else {
-        if (this.onTimeFlag[x] === 1) minAfter = Math.min(minAfter, (this.due[x] as number) - through);
+        if (this.onTimeFlag[x] === 1)
+          minAfter = Math.min(minAfter, (this.due[x] as number) - through);
         minAfter = Math.min(minAfter, (this.minS[this.right[x] as number] as number) - through);
         x = l;
       }
@@ -263,7 +264,13 @@ export class Ledger {
     return r < 0 ? this.length : r;
   }
 
-  private firstRoom(x: number, off: number, before: number, from: number, threshold: number): number {
+  private firstRoom(
+    x: number,
+    off: number,
+    before: number,
+    from: number,
+    threshold: number,
+  ): number {
     if (x === NIL) return -1;
     if ((this.maxT[x] as number) - off < threshold) return -1;
     if (before + (this.size[x] as number) <= from) return -1;
@@ -273,7 +280,13 @@ export class Ledger {
     const idx = before + (this.size[l] as number);
     const startOff = off + (this.sumW[l] as number);
     if (idx >= from && (this.due[x] as number) - startOff >= threshold) return idx;
-    return this.firstRoom(this.right[x] as number, startOff + (this.work[x] as number), idx + 1, from, threshold);
+    return this.firstRoom(
+      this.right[x] as number,
+      startOff + (this.work[x] as number),
+      idx + 1,
+      from,
+      threshold,
+    );
   }
 
   /** Work of the first `k` orders in production order. */
@@ -371,7 +384,10 @@ export class Ledger {
   }
 
   private grow(cap: number): void {
-    const g = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const g = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
       const b = make(cap);
       b.set(a);
       return b;
@@ -448,10 +464,12 @@ export class Ledger {
     if (x === NIL) return h;
     if (this.compare(h, x) < 0) {
       this.left[x] = this.insertAt(this.left[x] as number, h);
-      if ((this.prio[this.left[x] as number] as number) > (this.prio[x] as number)) return this.rotateRight(x);
+      if ((this.prio[this.left[x] as number] as number) > (this.prio[x] as number))
+        return this.rotateRight(x);
     } else {
       this.right[x] = this.insertAt(this.right[x] as number, h);
-      if ((this.prio[this.right[x] as number] as number) > (this.prio[x] as number)) return this.rotateLeft(x);
+      if ((this.prio[this.right[x] as number] as number) > (this.prio[x] as number))
+        return this.rotateLeft(x);
     }
     this.pull(x);
     return x;

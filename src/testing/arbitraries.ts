@@ -43,7 +43,13 @@ export interface StreamOptions {
 export function rushRequests(options: { companyShare?: number } = {}): fc.Arbitrary<RushRequest> {
   const company = options.companyShare ?? 0.15;
   return fc.oneof(
-    { weight: Math.round((1 - company) * 100), arbitrary: fc.record({ urgency: fc.constantFrom(...urgencies), cause: fc.constant('client' as const) }) },
+    {
+      weight: Math.round((1 - company) * 100),
+      arbitrary: fc.record({
+        urgency: fc.constantFrom(...urgencies),
+        cause: fc.constant('client' as const),
+      }),
+    },
     {
       weight: Math.round(company * 100),
       arbitrary: fc.record({
@@ -74,7 +80,10 @@ interface OrderDraft {
   pickup: boolean;
 }
 
-function drafts(config: SchedulerConfig, o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>): fc.Arbitrary<OrderDraft> {
+function drafts(
+  config: SchedulerConfig,
+  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>,
+): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
   const company = Math.round(o.companyShare * 100);
@@ -110,7 +119,8 @@ function toOrder(d: OrderDraft, i: number, at: number, prefix: string): Order {
     uploadedAt: at - d.lag * MINUTE,
   };
   if (d.kind === 'rush') order.rush = { urgency: d.urgency, cause: 'client' };
-  if (d.kind === 'company') order.rush = { cause: d.companyCause, reason: 'reprint', responsible: 'QA' };
+  if (d.kind === 'company')
+    order.rush = { cause: d.companyCause, reason: 'reprint', responsible: 'QA' };
   if (d.kind === 'due') {
     if (d.pickup) order.pickupAt = at + d.dueHours * 60 * MINUTE;
     else order.shipBy = at + d.dueHours * 60 * MINUTE;
@@ -131,54 +141,89 @@ function withDefaults(options: StreamOptions) {
 }
 
 /** Single orders for a configuration (ids `o0`, `o1`, … by position are up to the caller). */
-export function orders(config: SchedulerConfig = {}, options: StreamOptions = {}): fc.Arbitrary<Order> {
+export function orders(
+  config: SchedulerConfig = {},
+  options: StreamOptions = {},
+): fc.Arbitrary<Order> {
   const start = options.start ?? STREAM_START;
-  return drafts(config, withDefaults(options)).map((d) => toOrder(d, 0, start + d.gap * MINUTE, 'o'));
+  return drafts(config, withDefaults(options)).map((d) =>
+    toOrder(d, 0, start + d.gap * MINUTE, 'o'),
+  );
 }
 
 /**
  * Streams of timed calls `{ at, order }` (and, with `capacityChanges`, `{ at, capacity }`)
  * that the configuration accepts: increasing times, uploads before submission, unique ids.
  */
-export function orderStreams(config: SchedulerConfig = {}, options: StreamOptions = {}): fc.Arbitrary<StreamItem[]> {
+export function orderStreams(
+  config: SchedulerConfig = {},
+  options: StreamOptions = {},
+): fc.Arbitrary<StreamItem[]> {
   const o = withDefaults(options);
   const start = options.start ?? STREAM_START;
   const lines = ((config.lines ?? (defaultLines as LineSpec[])) as LineSpec[]).map((l) => l);
   const capacity = options.capacityChanges
     ? fc.array(
-        fc.record({ after: fc.integer({ min: 0, max: o.maxOrders }), line: fc.constantFrom(...lines), factor: fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2) }),
+        fc.record({
+          after: fc.integer({ min: 0, max: o.maxOrders }),
+          line: fc.constantFrom(...lines),
+          factor: fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2),
+        }),
         { maxLength: 3 },
       )
     : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
-  return fc.tuple(fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }), capacity).map(([ds, caps]) => {
-    const items: StreamItem[] = [];
-    let at = start;
-    ds.forEach((d, i) => {
-      at += d.gap * MINUTE;
-      for (const c of caps) {
-        if (c.after === i) items.push({ at, capacity: { line: c.line.id, unitsPerHour: c.line.unitsPerHour * c.factor } });
-      }
-      items.push({ at, order: toOrder(d, i, at, 'o') });
+  return fc
+    .tuple(
+      fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }),
+      capacity,
+    )
+    .map(([ds, caps]) => {
+      const items: StreamItem[] = [];
+      let at = start;
+      ds.forEach((d, i) => {
+        at += d.gap * MINUTE;
+        for (const c of caps) {
+          if (c.after === i)
+            items.push({
+              at,
+              capacity: { line: c.line.id, unitsPerHour: c.line.unitsPerHour * c.factor },
+            });
+        }
+        items.push({ at, order: toOrder(d, i, at, 'o') });
+      });
+      return items;
     });
-    return items;
-  });
 }
 
 /** Valid policies: near `around` (each number nudged), or anywhere in the valid space. */
 export function policies(around?: PolicyInput): fc.Arbitrary<PolicyInput> {
   if (around) {
     const nudge = (v: number | undefined, lo: number, hi: number) =>
-      v === undefined ? fc.constant(undefined) : fc.double({ min: Math.max(lo, v * 0.8), max: Math.min(hi, v * 1.2), noNaN: true });
+      v === undefined
+        ? fc.constant(undefined)
+        : fc.double({ min: Math.max(lo, v * 0.8), max: Math.min(hi, v * 1.2), noNaN: true });
     return fc
       .record({
         quotaShare: nudge(around.rush?.quotaShare ?? 0.25, 0, 0.8),
         tightLoad: nudge(around.rush?.tightLoad ?? 0.8, 0, 1),
         frequentRushCount: fc.integer({ min: 1, max: 8 }),
       })
-      .map((r) => ({ ...around, rush: { ...around.rush, ...(r.quotaShare !== undefined ? { quotaShare: r.quotaShare } : {}), ...(r.tightLoad !== undefined ? { tightLoad: r.tightLoad } : {}), frequentRushCount: r.frequentRushCount } }));
+      .map((r) => ({
+        ...around,
+        rush: {
+          ...around.rush,
+          ...(r.quotaShare !== undefined ? { quotaShare: r.quotaShare } : {}),
+          ...(r.tightLoad !== undefined ? { tightLoad: r.tightLoad } : {}),
+          frequentRushCount: r.frequentRushCount,
+        },
+      }));
   }
   return fc.record({
-    standardTurnaroundHours: fc.record({ key: fc.integer({ min: 4, max: 48 }), special: fc.integer({ min: 4, max: 72 }), regular: fc.integer({ min: 4, max: 96 }) }),
+    standardTurnaroundHours: fc.record({
+      key: fc.integer({ min: 4, max: 48 }),
+      special: fc.integer({ min: 4, max: 72 }),
+      regular: fc.integer({ min: 4, max: 96 }),
+    }),
     rush: fc.record({
       immediateBufferMinutes: fc.integer({ min: 0, max: 120 }),
       halfDayHours: fc.integer({ min: 1, max: 6 }),
@@ -188,7 +233,12 @@ export function policies(around?: PolicyInput): fc.Arbitrary<PolicyInput> {
       tightLoad: fc.double({ min: 0, max: 1, noNaN: true }),
       frequentRushCount: fc.integer({ min: 1, max: 8 }),
       frequencyWindowDays: fc.integer({ min: 1, max: 60 }),
-      smallQuantity: fc.record({ print: fc.integer({ min: 0, max: 200 }), album: fc.integer({ min: 0, max: 5 }), crystal: fc.integer({ min: 0, max: 10 }), frame: fc.integer({ min: 0, max: 10 }) }),
+      smallQuantity: fc.record({
+        print: fc.integer({ min: 0, max: 200 }),
+        album: fc.integer({ min: 0, max: 5 }),
+        crystal: fc.integer({ min: 0, max: 10 }),
+        frame: fc.integer({ min: 0, max: 10 }),
+      }),
     }),
   });
 }
@@ -204,10 +254,12 @@ export function calendars(): fc.Arbitrary<CalendarSpec> {
       roundTheClock: fc.boolean(),
     })
     .map(({ zone, open, length, days, roundTheClock }) => {
-      if (roundTheClock) return { zone, open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
+      if (roundTheClock)
+        return { zone, open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
       const o = open * 30;
       const c = Math.min(48, open + length) * 30;
-      const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+      const hhmm = (m: number) =>
+        `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       return { zone, open: hhmm(o), close: hhmm(c === o ? o + 30 : c), days: [...days].sort() };
     });
 }

@@ -12,7 +12,14 @@ import { quotaLimit } from '../policy/gates.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import type { Trace, TraceEvent } from './run-trace.js';
 
-export type GuaranteeId = 'fcfs' | 'company-first' | 'promises-kept' | 'no-silent-delay' | 'quota' | 'accounted-for';
+/** The guarantees of rules.md §7 that one trace can show broken. */
+export type GuaranteeId =
+  | 'fcfs'
+  | 'company-first'
+  | 'promises-kept'
+  | 'no-silent-delay'
+  | 'quota'
+  | 'accounted-for';
 
 /** One broken guarantee: which, the orders involved, and a sentence for a lab manager. */
 export interface Violation {
@@ -58,7 +65,11 @@ export function checkGuarantees(trace: Trace): Violation[] {
           const k = `${e.decision.line}|${day.date}`;
           const used = (quotaUsed.get(k) ?? 0) + units;
           quotaUsed.set(k, used);
-          const limit = quotaLimit(cfg.policy, e.order.tier, (rate.get(e.decision.line) ?? 0) * dayHours);
+          const limit = quotaLimit(
+            cfg.policy,
+            e.order.tier,
+            (rate.get(e.decision.line) ?? 0) * dayHours,
+          );
           if (used > limit + 1e-9) {
             out.push({
               guarantee: 'quota',
@@ -92,8 +103,12 @@ export function checkGuarantees(trace: Trace): Violation[] {
   }
 
   const all = [...lives.values()];
-  const isPlain = (l: Life) => !l.submit.order.rush && l.submit.order.shipBy === undefined && l.submit.order.pickupAt === undefined;
-  const isCompany = (l: Life) => l.submit.order.rush !== undefined && (l.submit.order.rush.cause ?? 'client') !== 'client';
+  const isPlain = (l: Life) =>
+    !l.submit.order.rush &&
+    l.submit.order.shipBy === undefined &&
+    l.submit.order.pickupAt === undefined;
+  const isCompany = (l: Life) =>
+    l.submit.order.rush !== undefined && (l.submit.order.rush.cause ?? 'client') !== 'client';
   const startIndex = (l: Life) => l.start?.index ?? Number.POSITIVE_INFINITY;
 
   // Guarantee 1: plain orders of one line and tier, submitted in upload order, start in upload order.
@@ -169,7 +184,8 @@ export function checkGuarantees(trace: Trace): Violation[] {
     const source = trace.events[e.cause];
     const id = e.report.orderId;
     const named =
-      (source?.kind === 'submit' && source.decision.atRisk.includes(id)) || (source?.kind === 'capacity' && source.atRisk.includes(id));
+      (source?.kind === 'submit' && source.decision.atRisk.includes(id)) ||
+      (source?.kind === 'capacity' && source.atRisk.includes(id));
     if (!named) {
       out.push({
         guarantee: 'no-silent-delay',
@@ -184,11 +200,24 @@ export function checkGuarantees(trace: Trace): Violation[] {
   const register = new Map(trace.rushRegister.map((r) => [r.orderId, r]));
   for (const l of all) {
     const id = l.submit.order.id;
-    if (!finalIds.has(id)) out.push({ guarantee: 'accounted-for', orders: [id], message: `${id} was submitted but the engine no longer knows it.` });
+    if (!finalIds.has(id))
+      out.push({
+        guarantee: 'accounted-for',
+        orders: [id],
+        message: `${id} was submitted but the engine no longer knows it.`,
+      });
     if (l.submit.order.rush) {
       const r = register.get(id);
-      if (!r || r.outcome !== l.submit.decision.outcome || r.promisedBy !== l.submit.decision.promisedBy) {
-        out.push({ guarantee: 'accounted-for', orders: [id], message: `The rush decision on ${id} is missing from the rush register or differs from it.` });
+      if (
+        !r ||
+        r.outcome !== l.submit.decision.outcome ||
+        r.promisedBy !== l.submit.decision.promisedBy
+      ) {
+        out.push({
+          guarantee: 'accounted-for',
+          orders: [id],
+          message: `The rush decision on ${id} is missing from the rush register or differs from it.`,
+        });
       }
     }
   }

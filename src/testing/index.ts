@@ -5,7 +5,14 @@
  */
 import * as arbitraries from './arbitraries.js';
 
-export { arbitraries };
 export type { StreamOptions } from './arbitraries.js';
-export { runTrace, LineDriver, type StreamItem, type Trace, type TraceEvent, type RunTraceOptions } from './run-trace.js';
 export { checkGuarantees, type GuaranteeId, type Violation } from './check-guarantees.js';
+export {
+  LineDriver,
+  type RunTraceOptions,
+  runTrace,
+  type StreamItem,
+  type Trace,
+  type TraceEvent,
+} from './run-trace.js';
+export { arbitraries };

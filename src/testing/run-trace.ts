@@ -4,9 +4,10 @@
  * finishes it after the order's working time (the engine's own projection), so the trace is
  * what a lab following the plan to the minute would see.
  */
-import { createScheduler, type Scheduler } from '../engine/scheduler.js';
-import type { SchedulerConfig } from '../engine/config.js';
+
 import type { AtRiskReport, Decision, Order, RushRecord } from '../domain/types.js';
+import type { SchedulerConfig } from '../engine/config.js';
+import { createScheduler, type Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 
 /** One timed call of a stream. */
@@ -18,11 +19,34 @@ export type StreamItem =
 /** What happened, in order. `index` numbers the events of a trace. */
 export type TraceEvent =
   | { index: number; kind: 'submit'; at: number; order: Order; decision: Decision }
-  | { index: number; kind: 'start'; at: number; line: string; orderId: string; expectedFinish: number }
-  | { index: number; kind: 'finish'; at: number; line: string; orderId: string; promisedBy: number; late: boolean }
-  | { index: number; kind: 'capacity'; at: number; line: string; unitsPerHour: number; atRisk: string[] }
+  | {
+      index: number;
+      kind: 'start';
+      at: number;
+      line: string;
+      orderId: string;
+      expectedFinish: number;
+    }
+  | {
+      index: number;
+      kind: 'finish';
+      at: number;
+      line: string;
+      orderId: string;
+      promisedBy: number;
+      late: boolean;
+    }
+  | {
+      index: number;
+      kind: 'capacity';
+      at: number;
+      line: string;
+      unitsPerHour: number;
+      atRisk: string[];
+    }
   | { index: number; kind: 'at-risk'; at: number; report: AtRiskReport; cause: number };
 
+/** A run: the configuration, every event in order, and the engine's state at the end. */
 export interface Trace {
   config: SchedulerConfig;
   events: TraceEvent[];
@@ -34,6 +58,7 @@ export interface Trace {
   final: Snapshot;
 }
 
+/** Options of `runTrace`. */
 export interface RunTraceOptions {
   /** Run the lines until every queue is empty after the last call. @default true */
   drain?: boolean;
@@ -42,7 +67,11 @@ export interface RunTraceOptions {
 }
 
 /** Drives a scheduler built from `config` through `stream` (sorted by `at`) on simulated lines. */
-export function runTrace(config: SchedulerConfig, stream: readonly StreamItem[], options: RunTraceOptions = {}): Trace {
+export function runTrace(
+  config: SchedulerConfig,
+  stream: readonly StreamItem[],
+  options: RunTraceOptions = {},
+): Trace {
   const s = options.scheduler ?? createScheduler(config);
   const driver = new LineDriver(s);
   const items = [...stream].sort((a, b) => a.at - b.at);
@@ -71,7 +100,8 @@ export class LineDriver {
   constructor(readonly scheduler: Scheduler) {
     // A restored scheduler may have orders in production: the driver finishes them on time.
     for (const entry of scheduler.plan()) {
-      if (entry.status === 'in-production') this.busy.set(entry.line, { orderId: entry.orderId, finish: entry.finish });
+      if (entry.status === 'in-production')
+        this.busy.set(entry.line, { orderId: entry.orderId, finish: entry.finish });
     }
     this.riskSeen = scheduler.atRiskLog().length;
   }
@@ -83,13 +113,25 @@ export class LineDriver {
       this.push({ kind: 'submit', at: item.at, order: item.order, decision });
     } else if ('batch' in item) {
       const decisions = this.scheduler.submitBatch(item.batch, item.at);
-      item.batch.forEach((order, i) => this.push({ kind: 'submit', at: item.at, order, decision: decisions[i] as Decision }));
+      item.batch.forEach((order, i) => {
+        this.push({ kind: 'submit', at: item.at, order, decision: decisions[i] as Decision });
+      });
     } else {
-      const atRisk = this.scheduler.setCapacity(item.capacity.line, item.capacity.unitsPerHour, item.at);
+      const atRisk = this.scheduler.setCapacity(
+        item.capacity.line,
+        item.capacity.unitsPerHour,
+        item.at,
+      );
       // The order in production now finishes at the new rate.
       const b = this.busy.get(item.capacity.line);
       if (b) b.finish = this.scheduler.explain(b.orderId).expectedFinish as number;
-      this.push({ kind: 'capacity', at: item.at, line: item.capacity.line, unitsPerHour: item.capacity.unitsPerHour, atRisk });
+      this.push({
+        kind: 'capacity',
+        at: item.at,
+        line: item.capacity.line,
+        unitsPerHour: item.capacity.unitsPerHour,
+        atRisk,
+      });
     }
   }
 
@@ -108,7 +150,14 @@ export class LineDriver {
       const b = this.busy.get(line) as { orderId: string; finish: number };
       const done = this.scheduler.complete(b.orderId, b.finish);
       this.busy.delete(line);
-      this.push({ kind: 'finish', at: b.finish, line, orderId: b.orderId, promisedBy: done.promisedBy, late: done.late });
+      this.push({
+        kind: 'finish',
+        at: b.finish,
+        line,
+        orderId: b.orderId,
+        promisedBy: done.promisedBy,
+        late: done.late,
+      });
       this.startIdle(b.finish);
     }
   }
@@ -120,7 +169,13 @@ export class LineDriver {
       const started = this.scheduler.next(line, t);
       if (!started) continue;
       this.busy.set(line, { orderId: started.orderId, finish: started.expectedFinish });
-      this.push({ kind: 'start', at: t, line, orderId: started.orderId, expectedFinish: started.expectedFinish });
+      this.push({
+        kind: 'start',
+        at: t,
+        line,
+        orderId: started.orderId,
+        expectedFinish: started.expectedFinish,
+      });
     }
   }
 
@@ -129,7 +184,13 @@ export class LineDriver {
     this.events.push({ ...event, index } as TraceEvent);
     // At-risk reports made during this call are attributed to it.
     for (const report of this.scheduler.atRiskLog(this.riskSeen)) {
-      this.events.push({ index: this.events.length, kind: 'at-risk', at: report.at, report, cause: index });
+      this.events.push({
+        index: this.events.length,
+        kind: 'at-risk',
+        at: report.at,
+        report,
+        cause: index,
+      });
       this.riskSeen++;
     }
   }

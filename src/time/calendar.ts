@@ -39,7 +39,8 @@ export function parseHHmm(s: string): number {
   if (!m) throw new Error(`expected HH:mm, received '${s}'`);
   const h = Number(m[1]);
   const min = Number(m[2]);
-  if (h > 24 || min > 59 || (h === 24 && min !== 0)) throw new Error(`expected HH:mm, received '${s}'`);
+  if (h > 24 || min > 59 || (h === 24 && min !== 0))
+    throw new Error(`expected HH:mm, received '${s}'`);
   return h * 60 + min;
 }
 
@@ -47,6 +48,10 @@ const DAY_CHUNK = 32;
 /** How far from the anchor the table may grow: about twenty years either way. */
 const MAX_DAYS = 7300;
 
+/**
+ * A working calendar with an integer time axis. Coordinates are only meaningful within one
+ * instance: compare and subtract them, never store them.
+ */
 export class WorkingCalendar {
   readonly spec: CalendarSpec;
   private readonly openMin: number;
@@ -115,7 +120,8 @@ export class WorkingCalendar {
   /** The working day whose hours contain `t`, or else the next working day. */
   productionDay(t: number): Required<CalendarDay> {
     let i = this.dayIndex(t);
-    if (Number.isNaN(this.open[i] as number) || t >= (this.close[i] as number)) i = this.nextWorking(i);
+    if (Number.isNaN(this.open[i] as number) || t >= (this.close[i] as number))
+      i = this.nextWorking(i);
     return this.day(i) as Required<CalendarDay>;
   }
 
@@ -127,7 +133,9 @@ export class WorkingCalendar {
   private day(i: number): CalendarDay {
     const o = this.open[i] as number;
     const date = this.dates[i] as string;
-    return Number.isNaN(o) ? { date, working: false } : { date, working: true, open: o, close: this.close[i] as number };
+    return Number.isNaN(o)
+      ? { date, working: false }
+      : { date, working: true, open: o, close: this.close[i] as number };
   }
 
   private nextWorking(i: number): number {
@@ -165,7 +173,8 @@ export class WorkingCalendar {
     if (this.dates.length === 0) throw new Error('calendar: no coordinate has been handed out yet');
     // The table must start before the answer and reach past it. A day before the table could
     // end exactly at base[0], so the non-strict search needs base[0] < c.
-    while (strict ? c < (this.base[0] as number) : c <= (this.base[0] as number)) this.extendBackward();
+    while (strict ? c < (this.base[0] as number) : c <= (this.base[0] as number))
+      this.extendBackward();
     while (c >= (this.base[this.base.length - 1] as number)) this.extendForward();
     // Binary search over base[i+1], which is non-decreasing in i. The day found starts below c
     // (the day before it ends below c) and ends at or past c, so it is a working day.
@@ -181,7 +190,9 @@ export class WorkingCalendar {
   }
 
   private init(t: number): void {
-    const first = DateTime.fromMillis(t, { zone: this.spec.zone }).startOf('day').minus({ days: 1 });
+    const first = DateTime.fromMillis(t, { zone: this.spec.zone })
+      .startOf('day')
+      .minus({ days: 1 });
     const d = this.build(first);
     this.dates = [d.date];
     this.start = [d.start, d.end];
@@ -191,23 +202,48 @@ export class WorkingCalendar {
     this.extendForward();
   }
 
-  private build(midnight: DateTime): { date: string; start: number; end: number; open: number; close: number } {
+  private build(midnight: DateTime): {
+    date: string;
+    start: number;
+    end: number;
+    open: number;
+    close: number;
+  } {
     const zone = this.spec.zone;
     const next = midnight.plus({ days: 1 }).startOf('day');
     const start = midnight.toMillis();
     const end = next.toMillis();
-    if (!this.works[midnight.weekday]) return { date: midnight.toISODate() as string, start, end, open: Number.NaN, close: Number.NaN };
+    if (!this.works[midnight.weekday])
+      return {
+        date: midnight.toISODate() as string,
+        start,
+        end,
+        open: Number.NaN,
+        close: Number.NaN,
+      };
     const at = (min: number) =>
       min >= 1440
         ? end
-        : DateTime.fromObject({ year: midnight.year, month: midnight.month, day: midnight.day, hour: Math.floor(min / 60), minute: min % 60 }, { zone }).toMillis();
+        : DateTime.fromObject(
+            {
+              year: midnight.year,
+              month: midnight.month,
+              day: midnight.day,
+              hour: Math.floor(min / 60),
+              minute: min % 60,
+            },
+            { zone },
+          ).toMillis();
     const open = Math.max(start, at(this.openMin));
     const close = Math.min(end, at(this.closeMin));
     return { date: midnight.toISODate() as string, start, end, open, close: Math.max(open, close) };
   }
 
   private extendForward(): void {
-    if (this.dates.length > 2 * MAX_DAYS) throw new RangeError('calendar: time is more than twenty years from the first one asked about');
+    if (this.dates.length > 2 * MAX_DAYS)
+      throw new RangeError(
+        'calendar: time is more than twenty years from the first one asked about',
+      );
     const last = this.start[this.start.length - 1] as number;
     let midnight = DateTime.fromMillis(last, { zone: this.spec.zone }).startOf('day');
     for (let k = 0; k < DAY_CHUNK; k++) {
@@ -223,9 +259,14 @@ export class WorkingCalendar {
   }
 
   private extendBackward(): void {
-    if (this.dates.length > 2 * MAX_DAYS) throw new RangeError('calendar: time is more than twenty years from the first one asked about');
+    if (this.dates.length > 2 * MAX_DAYS)
+      throw new RangeError(
+        'calendar: time is more than twenty years from the first one asked about',
+      );
     const first = this.start[0] as number;
-    let midnight = DateTime.fromMillis(first, { zone: this.spec.zone }).minus({ days: 1 }).startOf('day');
+    let midnight = DateTime.fromMillis(first, { zone: this.spec.zone })
+      .minus({ days: 1 })
+      .startOf('day');
     const days: ReturnType<WorkingCalendar['build']>[] = [];
     for (let k = 0; k < DAY_CHUNK; k++) {
       days.unshift(this.build(midnight));

@@ -6,8 +6,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createScheduler, type Order, restoreScheduler, type SchedulerConfig, ValidationError } from '../../src/index.js';
-import { arbitraries, checkGuarantees, LineDriver, runTrace, type StreamItem } from '../../src/testing/index.js';
+import {
+  createScheduler,
+  type Order,
+  restoreScheduler,
+  type SchedulerConfig,
+  ValidationError,
+} from '../../src/index.js';
+import {
+  arbitraries,
+  checkGuarantees,
+  LineDriver,
+  runTrace,
+  type StreamItem,
+} from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
 
 const MINUTE = 60_000;
@@ -22,10 +34,16 @@ const busyLab: SchedulerConfig = {
     { id: 'print', products: ['print'], unitsPerHour: 40 },
     { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 10 },
   ],
-  policy: { standardTurnaroundHours: { key: 6, special: 8, regular: 12 }, rush: { frequentRushCount: 2, tightLoad: 0.6 } },
+  policy: {
+    standardTurnaroundHours: { key: 6, special: 8, regular: 12 },
+    rush: { frequentRushCount: 2, tightLoad: 0.6 },
+  },
 };
 /** The same lab round the clock in a zone with DST. */
-const roundTheClock: SchedulerConfig = { ...busyLab, calendar: { zone: 'Europe/Berlin', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] } };
+const roundTheClock: SchedulerConfig = {
+  ...busyLab,
+  calendar: { zone: 'Europe/Berlin', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
+};
 const berlinDst = Date.UTC(2026, 9, 24, 20, 0); // the evening before the autumn change
 
 const labs = fc.constantFrom(
@@ -43,8 +61,23 @@ describe('§7 guarantees on random streams', () => {
     let late = 0;
     let reported = 0;
     const streams = [
-      ...fc.sample(arbitraries.orderStreams(busyLab, { companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15 }), { numRuns: 60, seed: 7 }),
-      ...fc.sample(arbitraries.orderStreams(busyLab, { rushShare: 0.9, companyShare: 0, maxGapMinutes: 5, maxQuantity: 30 }), { numRuns: 60, seed: 7 }),
+      ...fc.sample(
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.15,
+          capacityChanges: true,
+          maxGapMinutes: 15,
+        }),
+        { numRuns: 60, seed: 7 },
+      ),
+      ...fc.sample(
+        arbitraries.orderStreams(busyLab, {
+          rushShare: 0.9,
+          companyShare: 0,
+          maxGapMinutes: 5,
+          maxQuantity: 30,
+        }),
+        { numRuns: 60, seed: 7 },
+      ),
     ];
     for (const stream of streams) {
       for (const e of runTrace(busyLab, stream).events) {
@@ -55,8 +88,16 @@ describe('§7 guarantees on random streams', () => {
     }
     expect([...rules].sort()).toEqual(
       [
-        'accepted', 'available-to-promise', 'company-fault', 'daily-rush-quota', 'deadline-unreachable', 'first-uploaded-first-made',
-        'frequent-rusher', 'large-rush-under-load', 'requested-time', 'would-break-promises',
+        'accepted',
+        'available-to-promise',
+        'company-fault',
+        'daily-rush-quota',
+        'deadline-unreachable',
+        'first-uploaded-first-made',
+        'frequent-rusher',
+        'large-rush-under-load',
+        'requested-time',
+        'would-break-promises',
       ].sort(),
     );
     expect(late).toBeGreaterThan(10);
@@ -66,7 +107,11 @@ describe('§7 guarantees on random streams', () => {
   test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop)', () => {
     fc.assert(
       fc.property(
-        labs.chain((lab) => arbitraries.orderStreams(lab.config, { companyShare: 0, maxGapMinutes: 20, start: lab.start }).map((s) => ({ lab, s }))),
+        labs.chain((lab) =>
+          arbitraries
+            .orderStreams(lab.config, { companyShare: 0, maxGapMinutes: 20, start: lab.start })
+            .map((s) => ({ lab, s })),
+        ),
         ({ lab, s }) => {
           expect(violations(lab.config, s)).toEqual([]);
         },
@@ -79,7 +124,14 @@ describe('§7 guarantees on random streams', () => {
     fc.assert(
       fc.property(
         labs.chain((lab) =>
-          arbitraries.orderStreams(lab.config, { companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15, start: lab.start }).map((s) => ({ lab, s })),
+          arbitraries
+            .orderStreams(lab.config, {
+              companyShare: 0.15,
+              capacityChanges: true,
+              maxGapMinutes: 15,
+              start: lab.start,
+            })
+            .map((s) => ({ lab, s })),
         ),
         ({ lab, s }) => {
           expect(violations(lab.config, s)).toEqual([]);
@@ -91,9 +143,17 @@ describe('§7 guarantees on random streams', () => {
 
   test('5 quota holds under a rush storm', () => {
     fc.assert(
-      fc.property(arbitraries.orderStreams(busyLab, { rushShare: 0.9, companyShare: 0, maxGapMinutes: 5, maxQuantity: 30 }), (s) => {
-        expect(violations(busyLab, s).filter((v) => v.guarantee === 'quota')).toEqual([]);
-      }),
+      fc.property(
+        arbitraries.orderStreams(busyLab, {
+          rushShare: 0.9,
+          companyShare: 0,
+          maxGapMinutes: 5,
+          maxQuantity: 30,
+        }),
+        (s) => {
+          expect(violations(busyLab, s).filter((v) => v.guarantee === 'quota')).toEqual([]);
+        },
+      ),
       fcParams(100),
     );
   });
@@ -120,14 +180,32 @@ const rushOrder = fc.record({
   tier: fc.constantFrom('key' as const, 'special' as const, 'regular' as const),
   product: fc.constantFrom('print', 'album'),
   // Small quantities often, around the small-rush thresholds (2 albums, 100 prints) sometimes.
-  quantity: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 90, max: 110 })),
-  urgency: fc.constantFrom('immediate' as const, 'half-day' as const, 'same-day' as const, 'next-day' as const),
+  quantity: fc.oneof(
+    fc.integer({ min: 1, max: 4 }),
+    fc.integer({ min: 1, max: 40 }),
+    fc.integer({ min: 90, max: 110 }),
+  ),
+  urgency: fc.constantFrom(
+    'immediate' as const,
+    'half-day' as const,
+    'same-day' as const,
+    'next-day' as const,
+  ),
   client: fc.integer({ min: 0, max: 5 }),
 });
 
 type RushShape = typeof rushOrder extends fc.Arbitrary<infer T> ? T : never;
 
-const mkRush = (r: { tier: Order['tier']; product: string; quantity: number; urgency: NonNullable<Order['rush']>['urgency']; client: number }, at: number): Order => ({
+const mkRush = (
+  r: {
+    tier: Order['tier'];
+    product: string;
+    quantity: number;
+    urgency: NonNullable<Order['rush']>['urgency'];
+    client: number;
+  },
+  at: number,
+): Order => ({
   id: 'probe',
   clientId: `c${r.client}`,
   tier: r.tier,
@@ -137,22 +215,31 @@ const mkRush = (r: { tier: Order['tier']; product: string; quantity: number; urg
   rush: { urgency: r.urgency, cause: 'client' },
 });
 
-const accepted = (s: ReturnType<typeof createScheduler>, o: Order, at: number) => s.submit(o, at).outcome === 'rush-accepted';
+const accepted = (s: ReturnType<typeof createScheduler>, o: Order, at: number) =>
+  s.submit(o, at).outcome === 'rush-accepted';
 
 describe('§7.6 monotone fairness, all else equal', () => {
   // Busy mornings: the lines are often tight, so the tier, habit and quantity gates matter.
-  const state = arbitraries.orderStreams(busyLab, { companyShare: 0.05, rushShare: 0.5, maxGapMinutes: 6, maxOrders: 30 });
+  const state = arbitraries.orderStreams(busyLab, {
+    companyShare: 0.05,
+    rushShare: 0.5,
+    maxGapMinutes: 6,
+    maxOrders: 30,
+  });
   const tiers = ['key', 'special', 'regular'] as const;
   const products = ['print', 'album'] as const;
   /** Every tier and product for one request, so each generated state is probed in all its variants. */
-  const variants = (r: RushShape) => tiers.flatMap((tier) => products.map((product) => ({ ...r, tier, product })));
+  const variants = (r: RushShape) =>
+    tiers.flatMap((tier) => products.map((product) => ({ ...r, tier, product })));
 
   test('a key client is accepted whenever a special one would be, and a special one whenever a regular one would be', () => {
     fc.assert(
       fc.property(state, rushOrder, (stream, r) => {
         const { s, at } = prepare(busyLab, stream);
         for (const product of products) {
-          const ok = tiers.map((tier) => accepted(clone(s), mkRush({ ...r, product, tier }, at), at));
+          const ok = tiers.map((tier) =>
+            accepted(clone(s), mkRush({ ...r, product, tier }, at), at),
+          );
           if (ok[2]) expect(ok[1]).toBe(true);
           if (ok[1]) expect(ok[0]).toBe(true);
         }
@@ -165,7 +252,13 @@ describe('§7.6 monotone fairness, all else equal', () => {
     fc.assert(
       fc.property(state, rushOrder, fc.integer({ min: 0, max: 5 }), (stream, r, other) => {
         const { s, at } = prepare(busyLab, stream);
-        const count = (c: number) => s.rushRegister().filter((x) => x.clientId === `c${c}` && x.cause === 'client' && x.outcome === 'rush-accepted').length;
+        const count = (c: number) =>
+          s
+            .rushRegister()
+            .filter(
+              (x) =>
+                x.clientId === `c${c}` && x.cause === 'client' && x.outcome === 'rush-accepted',
+            ).length;
         const [few, many] = count(r.client) <= count(other) ? [r.client, other] : [other, r.client];
         for (const v of variants(r)) {
           const manyOk = accepted(clone(s), mkRush({ ...v, client: many }, at), at);
@@ -179,17 +272,26 @@ describe('§7.6 monotone fairness, all else equal', () => {
 
   test('a smaller quantity is accepted whenever a larger one would be', () => {
     fc.assert(
-      fc.property(state, rushOrder, fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 60 })), (stream, r, extra) => {
-        const { s, at } = prepare(busyLab, stream);
-        // The generated quantity, and the smallest one, against a larger one.
-        for (const v of variants(r)) {
-          for (const quantity of new Set([v.quantity, 1])) {
-            const large = accepted(clone(s), mkRush({ ...v, quantity: quantity + extra }, at), at);
-            const small = accepted(clone(s), mkRush({ ...v, quantity }, at), at);
-            if (large) expect(small).toBe(true);
+      fc.property(
+        state,
+        rushOrder,
+        fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 60 })),
+        (stream, r, extra) => {
+          const { s, at } = prepare(busyLab, stream);
+          // The generated quantity, and the smallest one, against a larger one.
+          for (const v of variants(r)) {
+            for (const quantity of new Set([v.quantity, 1])) {
+              const large = accepted(
+                clone(s),
+                mkRush({ ...v, quantity: quantity + extra }, at),
+                at,
+              );
+              const small = accepted(clone(s), mkRush({ ...v, quantity }, at), at);
+              if (large) expect(small).toBe(true);
+            }
           }
-        }
-      }),
+        },
+      ),
       fcParams(120),
     );
   });
@@ -214,10 +316,16 @@ describe('§7.8 deterministic', () => {
   test('the same configuration and calls give the same decisions, plans and registers; a restored snapshot goes on the same', () => {
     fc.assert(
       fc.property(
-        arbitraries.orderStreams(busyLab, { companyShare: 0.1, capacityChanges: true, maxGapMinutes: 15 }),
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.1,
+          capacityChanges: true,
+          maxGapMinutes: 15,
+        }),
         fc.nat(),
         (stream, cutAt) => {
-          expect(JSON.stringify(runTrace(busyLab, stream))).toBe(JSON.stringify(runTrace(busyLab, stream)));
+          expect(JSON.stringify(runTrace(busyLab, stream))).toBe(
+            JSON.stringify(runTrace(busyLab, stream)),
+          );
           const cut = cutAt % (stream.length + 1);
           const head = stream.slice(0, cut);
           const tail = stream.slice(cut);
@@ -235,15 +343,120 @@ describe('§7.8 deterministic', () => {
 });
 
 describe('§7.9 bad input is harmless', () => {
-  const bad = fc.constantFrom<[string, (s: ReturnType<typeof createScheduler>, at: number, known: string) => unknown]>(
-    ['negative quantity', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: -1, uploadedAt: at }, at)],
-    ['unknown product', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'mug', quantity: 1, uploadedAt: at }, at)],
-    ['id already used', (s, at, known) => s.submit({ id: known, clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }, at)],
-    ['time earlier than the last', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at - 86_400_000 }, at - 86_400_000)],
-    ['upload after submission', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at + MINUTE }, at)],
-    ['client rush without urgency', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at, rush: { cause: 'client' } }, at)],
-    ['unknown field', (s, at) => s.submit({ id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at, colour: 'red' } as unknown as Order, at)],
-    ['batch with one bad order', (s, at) => s.submitBatch([{ id: 'ok1', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }, { id: 'ok1', clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at }], at)],
+  const bad = fc.constantFrom<
+    [string, (s: ReturnType<typeof createScheduler>, at: number, known: string) => unknown]
+  >(
+    [
+      'negative quantity',
+      (s, at) =>
+        s.submit(
+          { id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: -1, uploadedAt: at },
+          at,
+        ),
+    ],
+    [
+      'unknown product',
+      (s, at) =>
+        s.submit(
+          { id: 'bad', clientId: 'c', tier: 'key', product: 'mug', quantity: 1, uploadedAt: at },
+          at,
+        ),
+    ],
+    [
+      'id already used',
+      (s, at, known) =>
+        s.submit(
+          { id: known, clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at },
+          at,
+        ),
+    ],
+    [
+      'time earlier than the last',
+      (s, at) =>
+        s.submit(
+          {
+            id: 'bad',
+            clientId: 'c',
+            tier: 'key',
+            product: 'print',
+            quantity: 1,
+            uploadedAt: at - 86_400_000,
+          },
+          at - 86_400_000,
+        ),
+    ],
+    [
+      'upload after submission',
+      (s, at) =>
+        s.submit(
+          {
+            id: 'bad',
+            clientId: 'c',
+            tier: 'key',
+            product: 'print',
+            quantity: 1,
+            uploadedAt: at + MINUTE,
+          },
+          at,
+        ),
+    ],
+    [
+      'client rush without urgency',
+      (s, at) =>
+        s.submit(
+          {
+            id: 'bad',
+            clientId: 'c',
+            tier: 'key',
+            product: 'print',
+            quantity: 1,
+            uploadedAt: at,
+            rush: { cause: 'client' },
+          },
+          at,
+        ),
+    ],
+    [
+      'unknown field',
+      (s, at) =>
+        s.submit(
+          {
+            id: 'bad',
+            clientId: 'c',
+            tier: 'key',
+            product: 'print',
+            quantity: 1,
+            uploadedAt: at,
+            colour: 'red',
+          } as unknown as Order,
+          at,
+        ),
+    ],
+    [
+      'batch with one bad order',
+      (s, at) =>
+        s.submitBatch(
+          [
+            {
+              id: 'ok1',
+              clientId: 'c',
+              tier: 'key',
+              product: 'print',
+              quantity: 1,
+              uploadedAt: at,
+            },
+            {
+              id: 'ok1',
+              clientId: 'c',
+              tier: 'key',
+              product: 'print',
+              quantity: 1,
+              uploadedAt: at,
+            },
+          ],
+          at,
+        ),
+    ],
     ['unknown line', (s, at) => s.next('laser', at)],
     ['complete of an order not in production', (s, at) => s.complete('nope', at)],
     ['negative capacity', (s, at) => s.setCapacity('print', -5, at)],

@@ -89,7 +89,10 @@ class Submit implements fc.Command<Model, Real> {
 }
 
 class Next implements fc.Command<Model, Real> {
-  constructor(readonly line: string, readonly gap: number) {}
+  constructor(
+    readonly line: string,
+    readonly gap: number,
+  ) {}
   check(m: Readonly<Model>) {
     return m.ref.busyOf(this.line) === undefined;
   }
@@ -104,7 +107,10 @@ class Next implements fc.Command<Model, Real> {
 }
 
 class Complete implements fc.Command<Model, Real> {
-  constructor(readonly line: string, readonly gap: number) {}
+  constructor(
+    readonly line: string,
+    readonly gap: number,
+  ) {}
   check(m: Readonly<Model>) {
     return m.ref.busyOf(this.line) !== undefined;
   }
@@ -121,13 +127,19 @@ class Complete implements fc.Command<Model, Real> {
 }
 
 class SetCapacity implements fc.Command<Model, Real> {
-  constructor(readonly line: string, readonly rate: number, readonly gap: number) {}
+  constructor(
+    readonly line: string,
+    readonly rate: number,
+    readonly gap: number,
+  ) {}
   check() {
     return true;
   }
   run(m: Model, r: Real) {
     m.now += this.gap * MINUTE;
-    expect(sorted(r.s.setCapacity(this.line, this.rate, m.now))).toEqual(sorted(m.ref.setCapacity(this.line, this.rate, m.now)));
+    expect(sorted(r.s.setCapacity(this.line, this.rate, m.now))).toEqual(
+      sorted(m.ref.setCapacity(this.line, this.rate, m.now)),
+    );
     comparePlans(m, r);
   }
   toString() {
@@ -140,8 +152,21 @@ const orderShape: fc.Arbitrary<OrderShape> = fc.record({
   tier: fc.constantFrom('key' as const, 'special' as const, 'regular' as const),
   product: fc.constantFrom('print' as const, 'album' as const),
   quantity: fc.integer({ min: 1, max: 60 }),
-  kind: fc.constantFrom('plain' as const, 'plain' as const, 'client' as const, 'client' as const, 'company' as const, 'ship' as const, 'pickup' as const),
-  urgency: fc.constantFrom('immediate' as const, 'half-day' as const, 'same-day' as const, 'next-day' as const),
+  kind: fc.constantFrom(
+    'plain' as const,
+    'plain' as const,
+    'client' as const,
+    'client' as const,
+    'company' as const,
+    'ship' as const,
+    'pickup' as const,
+  ),
+  urgency: fc.constantFrom(
+    'immediate' as const,
+    'half-day' as const,
+    'same-day' as const,
+    'next-day' as const,
+  ),
   due: fc.integer({ min: 1, max: 60 }),
   lag: fc.integer({ min: 0, max: 600 }),
   client: fc.integer({ min: 0, max: 3 }),
@@ -155,7 +180,9 @@ const commands = [
   orderShape.map((o) => new Submit(o)),
   fc.tuple(lineId, gap).map(([l, g]) => new Next(l, g)),
   fc.tuple(lineId, gap).map(([l, g]) => new Complete(l, g)),
-  fc.tuple(lineId, fc.constantFrom(5, 20, 50, 100, 150), gap).map(([l, rate, g]) => new SetCapacity(l, l === 'album' ? rate / 10 : rate, g)),
+  fc
+    .tuple(lineId, fc.constantFrom(5, 20, 50, 100, 150), gap)
+    .map(([l, rate, g]) => new SetCapacity(l, l === 'album' ? rate / 10 : rate, g)),
 ];
 
 test('the engine agrees with a simple reference on every decision and plan', () => {

@@ -4,25 +4,44 @@
  * of the default calendar, 09:00–18:00 Monday to Saturday).
  */
 import { describe, expect, test } from 'vitest';
-import { createScheduler, type Order, restoreScheduler, type SchedulerConfig, ValidationError } from '../../src/index.js';
+import {
+  createScheduler,
+  type Order,
+  restoreScheduler,
+  type SchedulerConfig,
+  ValidationError,
+} from '../../src/index.js';
 
 const sh = (local: string) => Date.parse(`${local}:00+08:00`);
 const T = (hhmm: string) => sh(`2026-11-24T${hhmm}`);
 const HOUR = 3_600_000;
 
 /** One print line at 100 prints an hour: 900 a day, so a few orders fill it. */
-const smallLab: SchedulerConfig = { lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }] };
+const smallLab: SchedulerConfig = {
+  lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }],
+};
 
 let n = 0;
 function order(over: Partial<Order> = {}): Order {
   n++;
-  return { id: `o${n}`, clientId: `c${n}`, tier: 'regular', product: 'print', quantity: 10, uploadedAt: T('08:00'), ...over };
+  return {
+    id: `o${n}`,
+    clientId: `c${n}`,
+    tier: 'regular',
+    product: 'print',
+    quantity: 10,
+    uploadedAt: T('08:00'),
+    ...over,
+  };
 }
 
 describe('rush gates, in order', () => {
   test('a same-day rush asked for at 17:00 is past the cutoff: declined as unreachable, with a counter-offer, and still queued', () => {
     const s = createScheduler();
-    const d = s.submit(order({ uploadedAt: T('16:55'), rush: { urgency: 'same-day' } }), T('17:00'));
+    const d = s.submit(
+      order({ uploadedAt: T('16:55'), rush: { urgency: 'same-day' } }),
+      T('17:00'),
+    );
     expect(d.outcome).toBe('rush-declined');
     expect(d.reasons[0]?.rule).toBe('deadline-unreachable');
     expect(d.reasons[0]?.message).toContain('after the same-day cutoff 16:00');
@@ -33,9 +52,12 @@ describe('rush gates, in order', () => {
     expect(s.rushRegister()).toHaveLength(1);
   });
 
-  test('a same-day rush at 15:00 that fits is accepted and promised by today\'s close', () => {
+  test("a same-day rush at 15:00 that fits is accepted and promised by today's close", () => {
     const s = createScheduler();
-    const d = s.submit(order({ uploadedAt: T('14:50'), rush: { urgency: 'same-day' } }), T('15:00'));
+    const d = s.submit(
+      order({ uploadedAt: T('14:50'), rush: { urgency: 'same-day' } }),
+      T('15:00'),
+    );
     expect(d.outcome).toBe('rush-accepted');
     expect(d.reasons[0]?.rule).toBe('accepted');
     expect(d.promisedBy).toBe(T('18:00'));
@@ -51,72 +73,135 @@ describe('rush gates, in order', () => {
 
   test('half-day is four working hours: asked at 16:00 it is due at 11:00 the next working day', () => {
     const s = createScheduler();
-    const d = s.submit(order({ uploadedAt: T('15:59'), rush: { urgency: 'half-day' } }), T('16:00'));
+    const d = s.submit(
+      order({ uploadedAt: T('15:59'), rush: { urgency: 'half-day' } }),
+      T('16:00'),
+    );
     expect(d.outcome).toBe('rush-accepted');
     expect(d.promisedBy).toBe(sh('2026-11-25T11:00'));
   });
 
-  test('next-day on a Saturday means Monday\'s close (the lab is closed on Sunday)', () => {
+  test("next-day on a Saturday means Monday's close (the lab is closed on Sunday)", () => {
     const s = createScheduler();
-    const d = s.submit(order({ uploadedAt: sh('2026-11-28T10:00'), rush: { urgency: 'next-day' } }), sh('2026-11-28T10:00'));
+    const d = s.submit(
+      order({ uploadedAt: sh('2026-11-28T10:00'), rush: { urgency: 'next-day' } }),
+      sh('2026-11-28T10:00'),
+    );
     expect(d.promisedBy).toBe(sh('2026-11-30T18:00'));
   });
 
   test('the daily rush quota: 25% of the day for everyone, 35% for key clients', () => {
     const s = createScheduler(smallLab); // 900 prints a day: quota 225, key 315
-    const a = s.submit(order({ quantity: 200, tier: 'special', rush: { urgency: 'next-day' } }), T('09:00'));
+    const a = s.submit(
+      order({ quantity: 200, tier: 'special', rush: { urgency: 'next-day' } }),
+      T('09:00'),
+    );
     expect(a.outcome).toBe('rush-accepted');
-    const b = s.submit(order({ quantity: 30, tier: 'special', rush: { urgency: 'next-day' } }), T('09:01'));
+    const b = s.submit(
+      order({ quantity: 30, tier: 'special', rush: { urgency: 'next-day' } }),
+      T('09:01'),
+    );
     expect(b.reasons[0]?.rule).toBe('daily-rush-quota');
     expect(b.reasons[0]?.message).toContain('quota of 225');
-    const c = s.submit(order({ quantity: 30, tier: 'key', rush: { urgency: 'next-day' } }), T('09:02'));
+    const c = s.submit(
+      order({ quantity: 30, tier: 'key', rush: { urgency: 'next-day' } }),
+      T('09:02'),
+    );
     expect(c.outcome).toBe('rush-accepted');
     const reg = s.rushRegister();
     expect(reg.map((r) => r.quota.used)).toEqual([0, 200, 200]);
   });
 
   test('a habitual rusher on a full day is declined; a key client with the same habit is not', () => {
-    const s = createScheduler({ lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }] });
+    const s = createScheduler({
+      lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }],
+    });
     // Four accepted rushes on four earlier days (the window is 30 days).
     for (let d = 16; d <= 19; d++) {
       for (const client of ['habit', 'keyhabit']) {
-        const r = s.submit(order({ clientId: client, tier: client === 'habit' ? 'special' : 'key', quantity: 5, uploadedAt: sh(`2026-11-${d}T09:00`), rush: { urgency: 'next-day' } }), sh(`2026-11-${d}T09:00`));
+        const r = s.submit(
+          order({
+            clientId: client,
+            tier: client === 'habit' ? 'special' : 'key',
+            quantity: 5,
+            uploadedAt: sh(`2026-11-${d}T09:00`),
+            rush: { urgency: 'next-day' },
+          }),
+          sh(`2026-11-${d}T09:00`),
+        );
         expect(r.outcome).toBe('rush-accepted');
       }
     }
     // Fill today: 8,000 prints of plain work due today make the line tight.
-    s.submit(order({ quantity: 8000, tier: 'key', uploadedAt: T('08:00'), shipBy: T('18:00') }), T('09:00'));
-    const habit = s.submit(order({ clientId: 'habit', tier: 'special', quantity: 5, rush: { urgency: 'next-day' } }), T('09:05'));
+    s.submit(
+      order({ quantity: 8000, tier: 'key', uploadedAt: T('08:00'), shipBy: T('18:00') }),
+      T('09:00'),
+    );
+    const habit = s.submit(
+      order({ clientId: 'habit', tier: 'special', quantity: 5, rush: { urgency: 'next-day' } }),
+      T('09:05'),
+    );
     expect(habit.outcome).toBe('rush-declined');
     expect(habit.reasons[0]?.rule).toBe('frequent-rusher');
-    const key = s.submit(order({ clientId: 'keyhabit', tier: 'key', quantity: 5, rush: { urgency: 'next-day' } }), T('09:06'));
+    const key = s.submit(
+      order({ clientId: 'keyhabit', tier: 'key', quantity: 5, rush: { urgency: 'next-day' } }),
+      T('09:06'),
+    );
     expect(key.outcome).toBe('rush-accepted');
   });
 
   test('the same habitual rusher on a quiet day is accepted: when capacity is large, accept what fits', () => {
-    const s = createScheduler({ lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }] });
+    const s = createScheduler({
+      lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }],
+    });
     for (let d = 16; d <= 20; d++) {
-      s.submit(order({ clientId: 'habit', tier: 'regular', quantity: 5, uploadedAt: sh(`2026-11-${d}T09:00`), rush: { urgency: 'next-day' } }), sh(`2026-11-${d}T09:00`));
+      s.submit(
+        order({
+          clientId: 'habit',
+          tier: 'regular',
+          quantity: 5,
+          uploadedAt: sh(`2026-11-${d}T09:00`),
+          rush: { urgency: 'next-day' },
+        }),
+        sh(`2026-11-${d}T09:00`),
+      );
     }
-    const d = s.submit(order({ clientId: 'habit', tier: 'regular', quantity: 150, rush: { urgency: 'next-day' } }), T('09:05'));
+    const d = s.submit(
+      order({ clientId: 'habit', tier: 'regular', quantity: 150, rush: { urgency: 'next-day' } }),
+      T('09:05'),
+    );
     expect(d.outcome).toBe('rush-accepted');
     expect(s.rushRegister().at(-1)?.tight).toBe(false);
     expect(s.rushRegister().at(-1)?.recentRushes).toBe(5);
   });
 
-  test('a large rush from a regular client under load is declined; a special client\'s is not', () => {
-    const s = createScheduler({ lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }] });
+  test("a large rush from a regular client under load is declined; a special client's is not", () => {
+    const s = createScheduler({
+      lines: [{ id: 'print', products: ['print'], unitsPerHour: 1000 }],
+    });
     s.submit(order({ quantity: 8000, uploadedAt: T('08:00'), shipBy: T('18:00') }), T('09:00'));
-    const regular = s.submit(order({ tier: 'regular', quantity: 150, rush: { urgency: 'next-day' } }), T('09:05'));
+    const regular = s.submit(
+      order({ tier: 'regular', quantity: 150, rush: { urgency: 'next-day' } }),
+      T('09:05'),
+    );
     expect(regular.reasons[0]?.rule).toBe('large-rush-under-load');
-    const small = s.submit(order({ tier: 'regular', quantity: 100, rush: { urgency: 'next-day' } }), T('09:06'));
+    const small = s.submit(
+      order({ tier: 'regular', quantity: 100, rush: { urgency: 'next-day' } }),
+      T('09:06'),
+    );
     expect(small.outcome).toBe('rush-accepted');
-    const special = s.submit(order({ tier: 'special', quantity: 150, rush: { urgency: 'next-day' } }), T('09:07'));
+    const special = s.submit(
+      order({ tier: 'special', quantity: 150, rush: { urgency: 'next-day' } }),
+      T('09:07'),
+    );
     expect(special.outcome).toBe('rush-accepted');
   });
 
   test('tight starts exactly at tightLoad × the rest of the day: 720 of 900 prints promised today', () => {
-    for (const [promised, tight] of [[719, false], [720, true]] as const) {
+    for (const [promised, tight] of [
+      [719, false],
+      [720, true],
+    ] as const) {
       const s = createScheduler(smallLab);
       s.submit(order({ quantity: promised, shipBy: T('18:00') }), T('09:00'));
       const d = s.submit(order({ quantity: 150, rush: { urgency: 'next-day' } }), T('09:00'));
@@ -131,7 +216,10 @@ describe('rush gates, in order', () => {
     const due = s.submit(order({ tier: 'key', quantity: 300, shipBy: T('13:00') }), T('09:00'));
     expect(due.promisedBy).toBe(T('13:00'));
     // An immediate rush of 200 prints (2 h) would be due 12:00 and go first: the 13:00 order would finish 14:00.
-    const r = s.submit(order({ tier: 'key', quantity: 200, rush: { urgency: 'immediate' } }), T('09:00'));
+    const r = s.submit(
+      order({ tier: 'key', quantity: 200, rush: { urgency: 'immediate' } }),
+      T('09:00'),
+    );
     expect(r.reasons[0]?.rule).toBe('would-break-promises');
     expect(r.earliestPossible).toBe(T('14:00'));
     expect(s.plan('print').map((p) => p.late)).toEqual([false, false]);
@@ -146,18 +234,30 @@ describe('company-caused rushes', () => {
     const b = s.submit(order({ quantity: 100, shipBy: T('14:00') }), T('09:00'));
     expect([a.promisedBy, b.promisedBy]).toEqual([T('12:06'), T('14:00')]);
     expect(s.next('print', T('09:00'))?.orderId).toBe(x.orderId);
-    const d = s.submit(order({ quantity: 50, rush: { cause: 'damaged', reason: 'scratched', responsible: 'Wang' } }), T('09:03'));
+    const d = s.submit(
+      order({ quantity: 50, rush: { cause: 'damaged', reason: 'scratched', responsible: 'Wang' } }),
+      T('09:03'),
+    );
     expect(d.outcome).toBe('rush-accepted');
     expect(d.reasons[0]?.rule).toBe('company-fault');
     // It cannot interrupt the order on the machine, but goes before everything else: a now
     // ends 12:36, half an hour late, and is reported; b still makes 14:00.
     expect(d.atRisk).toEqual([a.orderId]);
-    expect(s.plan('print').map((p) => p.orderId)).toEqual([x.orderId, d.orderId, a.orderId, b.orderId]);
+    expect(s.plan('print').map((p) => p.orderId)).toEqual([
+      x.orderId,
+      d.orderId,
+      a.orderId,
+      b.orderId,
+    ]);
     expect(s.rushRegister().at(-1)?.quota.used).toBe(0);
     // Immediate: its own finish (09:36) plus the 60-minute buffer.
     expect(d.promisedBy).toBe(T('10:36'));
     expect(s.atRisk()).toEqual([a.orderId]);
-    expect(s.explain(a.orderId).atRisk[0]).toMatchObject({ cause: 'company-rush', by: d.orderId, at: T('09:03') });
+    expect(s.explain(a.orderId).atRisk[0]).toMatchObject({
+      cause: 'company-rush',
+      by: d.orderId,
+      at: T('09:03'),
+    });
   });
 
   test('an idle line that should be working reports the orders it makes late', () => {
@@ -165,15 +265,30 @@ describe('company-caused rushes', () => {
     const a = s.submit(order({ quantity: 300, shipBy: T('12:00') }), T('09:00'));
     // Nobody starts the line; ten minutes later a is reported at risk by the next call.
     s.submit(order(), T('09:10'));
-    expect(s.atRiskLog()).toEqual([{ orderId: a.orderId, line: 'print', at: T('09:10'), cause: 'line-delay' }]);
+    expect(s.atRiskLog()).toEqual([
+      { orderId: a.orderId, line: 'print', at: T('09:10'), cause: 'line-delay' },
+    ]);
   });
 
   test('an album rework at 10:00 is registered with a 24-hour deadline, reported overdue after it, and closed on completion', () => {
     const s = createScheduler();
-    const d = s.submit(order({ product: 'album', quantity: 1, rush: { cause: 'rework', reason: 'pages upside down', responsible: 'Li' } }), T('10:00'));
+    const d = s.submit(
+      order({
+        product: 'album',
+        quantity: 1,
+        rush: { cause: 'rework', reason: 'pages upside down', responsible: 'Li' },
+      }),
+      T('10:00'),
+    );
     expect(d.reasons[0]?.rule).toBe('company-fault');
     const [entry] = s.reworkRegister();
-    expect(entry).toMatchObject({ orderId: d.orderId, date: '2026-11-24', cause: 'pages upside down', responsible: 'Li', deadline: T('10:00') + 24 * HOUR });
+    expect(entry).toMatchObject({
+      orderId: d.orderId,
+      date: '2026-11-24',
+      cause: 'pages upside down',
+      responsible: 'Li',
+      deadline: T('10:00') + 24 * HOUR,
+    });
     expect(s.overdueRework(T('10:00') + 24 * HOUR)).toEqual([]);
     expect(s.overdueRework(T('10:00') + 24 * HOUR + 1).map((r) => r.orderId)).toEqual([d.orderId]);
     s.next('album', T('10:01'));
@@ -182,9 +297,12 @@ describe('company-caused rushes', () => {
     expect(s.overdueRework(sh('2026-11-30T10:00'))).toEqual([]);
   });
 
-  test('a print rework registered after the close is due at the next working day\'s close', () => {
+  test("a print rework registered after the close is due at the next working day's close", () => {
     const s = createScheduler();
-    s.submit(order({ rush: { cause: 'rework', reason: 'colour cast', responsible: 'Zhang' } }), T('19:30'));
+    s.submit(
+      order({ rush: { cause: 'rework', reason: 'colour cast', responsible: 'Zhang' } }),
+      T('19:30'),
+    );
     expect(s.reworkRegister()[0]?.deadline).toBe(sh('2026-11-25T18:00'));
   });
 });
@@ -251,7 +369,17 @@ describe('validation', () => {
     s.submit(order({ id: 'taken' }), T('09:00'));
     const before = JSON.stringify(s.snapshot());
     try {
-      s.submit({ id: 'taken', clientId: '', tier: 'gold', product: 'mug', quantity: -2, uploadedAt: '2026-11-24 09:00' } as unknown as Order, T('09:01'));
+      s.submit(
+        {
+          id: 'taken',
+          clientId: '',
+          tier: 'gold',
+          product: 'mug',
+          quantity: -2,
+          uploadedAt: '2026-11-24 09:00',
+        } as unknown as Order,
+        T('09:01'),
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
@@ -261,18 +389,24 @@ describe('validation', () => {
     expect(() => s.submit(order({ id: 'taken' }), T('09:01'))).toThrow(/already submitted/);
     expect(() => s.submit(order({ product: 'mug' }), T('09:01'))).toThrow(/product/);
     expect(() => s.submit(order(), T('08:59'))).toThrow(/must not be earlier/);
-    expect(() => s.submit(order({ rush: {} as never }), T('09:01'))).toThrow(/rush.urgency: is required/);
+    expect(() => s.submit(order({ rush: {} as never }), T('09:01'))).toThrow(
+      /rush.urgency: is required/,
+    );
     expect(JSON.stringify(s.snapshot())).toBe(before);
   });
 
   test('a bad policy names the field: rush.quotaShare: must be between 0 and 1', () => {
-    expect(() => createScheduler({ policy: { rush: { quotaShare: 1.5 } } })).toThrow('policy.rush.quotaShare: must be between 0 and 1');
+    expect(() => createScheduler({ policy: { rush: { quotaShare: 1.5 } } })).toThrow(
+      'policy.rush.quotaShare: must be between 0 and 1',
+    );
   });
 
   test('a batch with one bad order decides nothing', () => {
     const s = createScheduler();
     const before = JSON.stringify(s.snapshot());
-    expect(() => s.submitBatch([order(), order({ quantity: 0 })], T('09:00'))).toThrow(/orders\.1\.quantity/);
+    expect(() => s.submitBatch([order(), order({ quantity: 0 })], T('09:00'))).toThrow(
+      /orders\.1\.quantity/,
+    );
     expect(JSON.stringify(s.snapshot())).toBe(before);
   });
 
@@ -289,9 +423,21 @@ describe('validation', () => {
 describe('batches and snapshots', () => {
   test('the order of arrival inside a batch never decides', () => {
     const mk = () => [
-      order({ id: 'b1', clientId: 'x', tier: 'regular', quantity: 120, rush: { urgency: 'next-day' } }),
+      order({
+        id: 'b1',
+        clientId: 'x',
+        tier: 'regular',
+        quantity: 120,
+        rush: { urgency: 'next-day' },
+      }),
       order({ id: 'b2', clientId: 'y', tier: 'key', quantity: 120, rush: { urgency: 'next-day' } }),
-      order({ id: 'b3', clientId: 'z', tier: 'special', quantity: 90, rush: { urgency: 'same-day' } }),
+      order({
+        id: 'b3',
+        clientId: 'z',
+        tier: 'special',
+        quantity: 90,
+        rush: { urgency: 'same-day' },
+      }),
       order({ id: 'b4', clientId: 'w', tier: 'regular', quantity: 40 }),
     ];
     const forward = createScheduler(smallLab).submitBatch(mk(), T('09:00'));

@@ -4,26 +4,35 @@ import { FcfsIndex } from '../../src/queue/fcfs-index.js';
 import { fcParams } from '../support/fc.js';
 
 test('property: the latest promise before an upload time matches a scan of the entries', () => {
-  const entry = fc.record({ uploadedAt: fc.integer({ min: 0, max: 30 }), promise: fc.integer({ min: 0, max: 1000 }) });
+  const entry = fc.record({
+    uploadedAt: fc.integer({ min: 0, max: 30 }),
+    promise: fc.integer({ min: 0, max: 1000 }),
+  });
   fc.assert(
-    fc.property(fc.array(fc.tuple(entry, fc.boolean(), fc.nat()), { maxLength: 80, size: 'max' }), fc.integer({ min: -1, max: 32 }), (ops, q) => {
-      const index = new FcfsIndex();
-      let live: { uploadedAt: number; id: string; promise: number }[] = [];
-      ops.forEach(([e, remove, pick], i) => {
-        if (remove && live.length > 0) {
-          const victim = live[pick % live.length] as (typeof live)[number];
-          index.remove(victim.uploadedAt, victim.id);
-          live = live.filter((x) => x !== victim);
-        } else {
-          const item = { ...e, id: `o${i}` };
-          index.add(item.uploadedAt, item.id, item.promise);
-          live.push(item);
-        }
-        const expected = live.filter((x) => x.uploadedAt < q).reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
-        expect(index.maxPromiseBefore(q)).toBe(expected);
-        expect(index.length).toBe(live.length);
-      });
-    }),
+    fc.property(
+      fc.array(fc.tuple(entry, fc.boolean(), fc.nat()), { maxLength: 80, size: 'max' }),
+      fc.integer({ min: -1, max: 32 }),
+      (ops, q) => {
+        const index = new FcfsIndex();
+        let live: { uploadedAt: number; id: string; promise: number }[] = [];
+        ops.forEach(([e, remove, pick], i) => {
+          if (remove && live.length > 0) {
+            const victim = live[pick % live.length] as (typeof live)[number];
+            index.remove(victim.uploadedAt, victim.id);
+            live = live.filter((x) => x !== victim);
+          } else {
+            const item = { ...e, id: `o${i}` };
+            index.add(item.uploadedAt, item.id, item.promise);
+            live.push(item);
+          }
+          const expected = live
+            .filter((x) => x.uploadedAt < q)
+            .reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
+          expect(index.maxPromiseBefore(q)).toBe(expected);
+          expect(index.length).toBe(live.length);
+        });
+      },
+    ),
     fcParams(200),
   );
 });

@@ -55,11 +55,13 @@ class Reference {
   probe(key: LedgerKey) {
     const count = this.items.filter((i) => cmp(i.key, key) < 0).length;
     let minAfter = Number.POSITIVE_INFINITY;
-    for (let j = count; j < this.items.length; j++) if ((this.items[j] as Item).onTime) minAfter = Math.min(minAfter, this.slack(j));
+    for (let j = count; j < this.items.length; j++)
+      if ((this.items[j] as Item).onTime) minAfter = Math.min(minAfter, this.slack(j));
     return { count, workBefore: count === 0 ? 0 : this.prefix(count - 1), minSlackAfter: minAfter };
   }
   lastSlackBelow(th: number) {
-    for (let j = this.items.length - 1; j >= 0; j--) if ((this.items[j] as Item).onTime && this.slack(j) < th) return j + 1;
+    for (let j = this.items.length - 1; j >= 0; j--)
+      if ((this.items[j] as Item).onTime && this.slack(j) < th) return j + 1;
     return 0;
   }
   firstRoomAtLeast(from: number, th: number) {
@@ -86,7 +88,8 @@ function check(ledger: Ledger, ref: Reference, probes: LedgerKey[], thresholds: 
       expect(ledger.firstRoomAtLeast(from, th)).toBe(ref.firstRoomAtLeast(from, th));
     }
   }
-  for (let k = 0; k <= ref.items.length; k++) expect(ledger.prefixWork(k)).toBe(k === 0 ? 0 : ref.prefix(k - 1));
+  for (let k = 0; k <= ref.items.length; k++)
+    expect(ledger.prefixWork(k)).toBe(k === 0 ? 0 : ref.prefix(k - 1));
   ref.items.forEach((it, j) => {
     expect(ledger.at(j)).toBe(it.h);
     expect(ledger.positionOf(it.h)).toBe(j);
@@ -96,7 +99,14 @@ function check(ledger: Ledger, ref: Reference, probes: LedgerKey[], thresholds: 
 describe('ledger', () => {
   test('three orders by hand, one at risk', () => {
     const l = new Ledger();
-    const key = (id: string, promise: number): LedgerKey => ({ cls: 1, seq: 0, promise, tier: 1, uploadedAt: 0, id });
+    const key = (id: string, promise: number): LedgerKey => ({
+      cls: 1,
+      seq: 0,
+      promise,
+      tier: 1,
+      uploadedAt: 0,
+      id,
+    });
     const a = l.insert(key('a', 10), 5, 10);
     const b = l.insert(key('b', 12), 5, 12);
     const c = l.insert({ ...key('c', 0), cls: 0 }, 3, 6);
@@ -105,7 +115,11 @@ describe('ledger', () => {
     expect(l.minSlack).toBe(-1);
     l.setOnTime(b, false);
     expect(l.minSlack).toBe(2);
-    expect(l.probe(key('x', 11))).toEqual({ count: 2, workBefore: 8, minSlackAfter: Number.POSITIVE_INFINITY });
+    expect(l.probe(key('x', 11))).toEqual({
+      count: 2,
+      workBefore: 8,
+      minSlackAfter: Number.POSITIVE_INFINITY,
+    });
     expect(l.lastSlackBelow(3)).toBe(2);
     expect(l.firstRoomAtLeast(0, 7)).toBe(1); // rooms: c 6, a 10-3=7, b 12-8=4
     l.remove(a);
@@ -120,41 +134,70 @@ describe('ledger', () => {
     id: fc.constantFrom('a', 'b', 'c', 'd'),
   });
   const op = fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('insert' as const), key: keyArb, w: fc.integer({ min: 1, max: 50 }), due: fc.integer({ min: 0, max: 500 }), onTime: fc.boolean() }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant('insert' as const),
+        key: keyArb,
+        w: fc.integer({ min: 1, max: 50 }),
+        due: fc.integer({ min: 0, max: 500 }),
+        onTime: fc.boolean(),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('risk' as const), pick: fc.nat(), onTime: fc.boolean() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('rebuild' as const), factor: fc.integer({ min: 1, max: 3 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('risk' as const),
+        pick: fc.nat(),
+        onTime: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('rebuild' as const),
+        factor: fc.integer({ min: 1, max: 3 }),
+      }),
+    },
   );
 
   test('property: every query matches the sorted-array reference after every operation', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60, size: 'max' }), fc.array(keyArb, { minLength: 1, maxLength: 3 }), fc.array(fc.integer({ min: -100, max: 500 }), { minLength: 1, maxLength: 3 }), (ops, probeKeys, thresholds) => {
-        const ledger = new Ledger(4);
-        const ref = new Reference();
-        let seq = 0;
-        const probes = probeKeys.map((k) => ({ ...k, seq: -1, id: `${k.id}~` }));
-        for (const o of ops) {
-          if (o.kind === 'insert') {
-            const key = { ...o.key, seq: ++seq };
-            const h = ledger.insert(key, o.w, o.due, o.onTime);
-            ref.insert({ key, w: o.w, due: o.due, onTime: o.onTime, h });
-          } else if (ref.items.length > 0 && o.kind === 'remove') {
-            const it = ref.items[o.pick % ref.items.length] as Item;
-            ledger.remove(it.h);
-            ref.remove(it.h);
-          } else if (ref.items.length > 0 && o.kind === 'risk') {
-            const it = ref.items[o.pick % ref.items.length] as Item;
-            ledger.setOnTime(it.h, o.onTime);
-            it.onTime = o.onTime;
-          } else if (o.kind === 'rebuild') {
-            for (const it of ref.items) it.w = it.w * o.factor + 1;
-            ledger.rebuildWork((h) => (ref.items.find((i) => i.h === h) as Item).w);
+      fc.property(
+        fc.array(op, { maxLength: 60, size: 'max' }),
+        fc.array(keyArb, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: -100, max: 500 }), { minLength: 1, maxLength: 3 }),
+        (ops, probeKeys, thresholds) => {
+          const ledger = new Ledger(4);
+          const ref = new Reference();
+          let seq = 0;
+          const probes = probeKeys.map((k) => ({ ...k, seq: -1, id: `${k.id}~` }));
+          for (const o of ops) {
+            if (o.kind === 'insert') {
+              const key = { ...o.key, seq: ++seq };
+              const h = ledger.insert(key, o.w, o.due, o.onTime);
+              ref.insert({ key, w: o.w, due: o.due, onTime: o.onTime, h });
+            } else if (ref.items.length > 0 && o.kind === 'remove') {
+              const it = ref.items[o.pick % ref.items.length] as Item;
+              ledger.remove(it.h);
+              ref.remove(it.h);
+            } else if (ref.items.length > 0 && o.kind === 'risk') {
+              const it = ref.items[o.pick % ref.items.length] as Item;
+              ledger.setOnTime(it.h, o.onTime);
+              it.onTime = o.onTime;
+            } else if (o.kind === 'rebuild') {
+              for (const it of ref.items) it.w = it.w * o.factor + 1;
+              ledger.rebuildWork((h) => (ref.items.find((i) => i.h === h) as Item).w);
+            }
+            // Thresholds at the actual values catch off-by-one errors at the boundaries.
+            const exact = ref.items
+              .map((_, j) => ref.slack(j))
+              .concat(ref.items.map((_, j) => ref.room(j)));
+            check(ledger, ref, probes, [...thresholds, ...exact.slice(0, 4)]);
           }
-          // Thresholds at the actual values catch off-by-one errors at the boundaries.
-          const exact = ref.items.map((_, j) => ref.slack(j)).concat(ref.items.map((_, j) => ref.room(j)));
-          check(ledger, ref, probes, [...thresholds, ...exact.slice(0, 4)]);
-        }
-      }),
+        },
+      ),
       fcParams(300),
     );
   });
@@ -168,7 +211,14 @@ describe('ledger', () => {
       return x % n;
     };
     for (let i = 0; i < 5000; i++) {
-      const key = { cls: rnd(10) === 0 ? 0 : 1, seq: i, promise: rnd(100_000), tier: rnd(3), uploadedAt: rnd(50), id: `o${i}` };
+      const key = {
+        cls: rnd(10) === 0 ? 0 : 1,
+        seq: i,
+        promise: rnd(100_000),
+        tier: rnd(3),
+        uploadedAt: rnd(50),
+        id: `o${i}`,
+      };
       const w = 1 + rnd(100);
       const due = rnd(300_000);
       ref.items.push({ key, w, due, onTime: true, h: ledger.insert(key, w, due) });
@@ -187,8 +237,12 @@ describe('ledger', () => {
 
   test('compare is a strict total order', () => {
     const ledger = new Ledger();
-    const hs = ['b', 'a', 'c'].map((id, i) => ledger.insert({ cls: 1, seq: i, promise: 5, tier: 1, uploadedAt: 0, id }, 1, 10));
-    for (const a of hs) for (const b of hs) if (a !== b) expect(Math.sign(ledger.compare(a, b))).toBe(-Math.sign(ledger.compare(b, a)));
+    const hs = ['b', 'a', 'c'].map((id, i) =>
+      ledger.insert({ cls: 1, seq: i, promise: 5, tier: 1, uploadedAt: 0, id }, 1, 10),
+    );
+    for (const a of hs)
+      for (const b of hs)
+        if (a !== b) expect(Math.sign(ledger.compare(a, b))).toBe(-Math.sign(ledger.compare(b, a)));
     for (const a of hs) for (const b of hs) if (a !== b) expect(ledger.compare(a, b)).not.toBe(0);
   });
 });

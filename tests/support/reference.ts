@@ -6,7 +6,7 @@
  */
 import { defaultPolicy, type Policy } from '../../src/domain/policy.js';
 import type { Order, Tier, Urgency } from '../../src/domain/types.js';
-import { WorkingCalendar, type CalendarSpec } from '../../src/time/calendar.js';
+import { type CalendarSpec, WorkingCalendar } from '../../src/time/calendar.js';
 
 const HOUR = 3_600_000;
 const TIER: Record<Tier, number> = { key: 0, special: 1, regular: 2 };
@@ -50,7 +50,12 @@ export class ReferenceScheduler {
 
   constructor(calendar: CalendarSpec, lines: { id: string; unitsPerHour: number }[]) {
     this.cal = new WorkingCalendar(calendar);
-    this.lines = lines.map((l) => ({ id: l.id, rate: l.unitsPerHour, queue: [], rushUnits: new Map() }));
+    this.lines = lines.map((l) => ({
+      id: l.id,
+      rate: l.unitsPerHour,
+      queue: [],
+      rushUnits: new Map(),
+    }));
   }
 
   work(line: RefLine, quantity: number): number {
@@ -101,7 +106,10 @@ export class ReferenceScheduler {
 
   private fits(line: RefLine, e: Entry, now: number): boolean {
     const q = this.insertSorted(line.queue, e);
-    return this.lateIn(line, q, now).length === 0 && this.finishOf(line, q, e.id, now) <= this.cal.coord(e.promise);
+    return (
+      this.lateIn(line, q, now).length === 0 &&
+      this.finishOf(line, q, e.id, now) <= this.cal.coord(e.promise)
+    );
   }
 
   /** The earliest promise ≥ requested that fits, by trying every candidate. */
@@ -155,7 +163,9 @@ export class ReferenceScheduler {
     const rush = o.rush;
     const c0 = this.c0(line, now);
     const w = this.work(line, o.quantity);
-    const companyWork = line.queue.filter((q) => q.company).reduce((s, q) => s + this.work(line, q.quantity), 0);
+    const companyWork = line.queue
+      .filter((q) => q.company)
+      .reduce((s, q) => s + this.work(line, q.quantity), 0);
     if (rush && rush.cause && rush.cause !== 'client') {
       e.company = true;
       const finish = c0 + companyWork + w;
@@ -170,28 +180,48 @@ export class ReferenceScheduler {
       const first = c0 + companyWork + w;
       const today = this.cal.dayOf(now);
       let deadline: number | undefined;
-      if (urgency === 'immediate') deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * 60_000);
-      if (urgency === 'half-day') deadline = this.cal.timeAt(this.cal.coord(now) + this.policy.rush.halfDayHours * HOUR);
+      if (urgency === 'immediate')
+        deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * 60_000);
+      if (urgency === 'half-day')
+        deadline = this.cal.timeAt(this.cal.coord(now) + this.policy.rush.halfDayHours * HOUR);
       if (urgency === 'next-day') deadline = this.cal.nextWorkingDay(now).close;
       if (urgency === 'same-day') {
-        const local = new Intl.DateTimeFormat('sv-SE', { timeZone: this.cal.spec.zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
-        if (today.working && now < (today.close as number) && local <= this.policy.rush.sameDayCutoff) deadline = today.close;
+        const local = new Intl.DateTimeFormat('sv-SE', {
+          timeZone: this.cal.spec.zone,
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }).format(now);
+        if (
+          today.working &&
+          now < (today.close as number) &&
+          local <= this.policy.rush.sameDayCutoff
+        )
+          deadline = today.close;
       }
       const pd = this.cal.productionDay(now);
       const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
       let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
-      for (const q of line.queue) if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q.quantity);
+      for (const q of line.queue)
+        if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q.quantity);
       const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
       const dayCap = (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / HOUR;
-      const share = this.policy.rush.quotaShare + (o.tier === 'key' ? this.policy.rush.keyReserveShare : 0);
+      const share =
+        this.policy.rush.quotaShare + (o.tier === 'key' ? this.policy.rush.keyReserveShare : 0);
       const used = line.rushUnits.get(pd.date) ?? 0;
       const since = now - this.policy.rush.frequencyWindowDays * 86_400_000;
       const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
       let rule = 'accepted';
       if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
       else if (used + o.quantity > share * dayCap) rule = 'daily-rush-quota';
-      else if (tight && o.tier !== 'key' && recent >= this.policy.rush.frequentRushCount) rule = 'frequent-rusher';
-      else if (tight && o.tier === 'regular' && o.quantity > (this.policy.rush.smallQuantity[o.product] ?? 0)) rule = 'large-rush-under-load';
+      else if (tight && o.tier !== 'key' && recent >= this.policy.rush.frequentRushCount)
+        rule = 'frequent-rusher';
+      else if (
+        tight &&
+        o.tier === 'regular' &&
+        o.quantity > (this.policy.rush.smallQuantity[o.product] ?? 0)
+      )
+        rule = 'large-rush-under-load';
       else if (!this.fits(line, { ...e, promise: deadline }, now)) rule = 'would-break-promises';
       if (rule === 'accepted') {
         e.promise = deadline as number;
@@ -200,9 +230,18 @@ export class ReferenceScheduler {
         this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
         return { outcome: 'rush-accepted', promisedBy: e.promise, rule, atRisk: [] };
       }
-      const earliest = rule === 'deadline-unreachable' || rule === 'would-break-promises' ? this.atp(line, e, deadline ?? now, now) : undefined;
+      const earliest =
+        rule === 'deadline-unreachable' || rule === 'would-break-promises'
+          ? this.atp(line, e, deadline ?? now, now)
+          : undefined;
       const d = this.queueNormal(line, e, o, now);
-      return { outcome: 'rush-declined', promisedBy: d, rule, atRisk: [], ...(earliest !== undefined ? { earliestPossible: earliest } : {}) };
+      return {
+        outcome: 'rush-declined',
+        promisedBy: d,
+        rule,
+        atRisk: [],
+        ...(earliest !== undefined ? { earliestPossible: earliest } : {}),
+      };
     }
     const promise = this.queueNormal(line, e, o, now);
     const rule = promise === this.requested ? 'requested-time' : 'available-to-promise';
@@ -217,7 +256,9 @@ export class ReferenceScheduler {
     if (typeof o.pickupAt === 'number') requested = Math.min(requested, o.pickupAt);
     e.plain = o.shipBy === undefined && o.pickupAt === undefined;
     if (e.plain) {
-      for (const q of line.queue) if (q.plain && q.tier === e.tier && q.uploadedAt < e.uploadedAt) requested = Math.max(requested, q.promise);
+      for (const q of line.queue)
+        if (q.plain && q.tier === e.tier && q.uploadedAt < e.uploadedAt)
+          requested = Math.max(requested, q.promise);
     }
     this.requested = requested;
     e.promise = this.atp(line, e, requested, now);

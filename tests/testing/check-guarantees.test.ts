@@ -4,11 +4,27 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { SchedulerConfig } from '../../src/index.js';
-import { checkGuarantees, runTrace, type StreamItem, type Trace, type TraceEvent } from '../../src/testing/index.js';
+import {
+  checkGuarantees,
+  runTrace,
+  type StreamItem,
+  type Trace,
+  type TraceEvent,
+} from '../../src/testing/index.js';
 
 const sh = (hhmm: string) => Date.parse(`2026-11-24T${hhmm}:00+08:00`);
-const config: SchedulerConfig = { lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }] };
-const order = (id: string, over: object = {}) => ({ id, clientId: id, tier: 'regular' as const, product: 'print', quantity: 50, uploadedAt: sh('08:00'), ...over });
+const config: SchedulerConfig = {
+  lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }],
+};
+const order = (id: string, over: object = {}) => ({
+  id,
+  clientId: id,
+  tier: 'regular' as const,
+  product: 'print',
+  quantity: 50,
+  uploadedAt: sh('08:00'),
+  ...over,
+});
 
 function clean(stream: StreamItem[]): Trace {
   const trace = runTrace(config, stream);
@@ -26,7 +42,9 @@ describe('checkGuarantees names what is broken', () => {
       { at: sh('09:00'), order: order('c', { uploadedAt: sh('08:40') }) },
     ]);
     // b and c both waited; swap which of them started first.
-    const starts = t.events.filter((e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start');
+    const starts = t.events.filter(
+      (e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start',
+    );
     const sb = starts.find((e) => e.orderId === 'b') as Extract<TraceEvent, { kind: 'start' }>;
     const sc = starts.find((e) => e.orderId === 'c') as Extract<TraceEvent, { kind: 'start' }>;
     [sb.orderId, sc.orderId] = [sc.orderId, sb.orderId];
@@ -35,7 +53,10 @@ describe('checkGuarantees names what is broken', () => {
 
   test('promises kept and no silent delay: an order finished late and never reported', () => {
     const t = clean([{ at: sh('09:00'), order: order('a', { shipBy: sh('12:00') }) }]);
-    const finish = t.events.find((e) => e.kind === 'finish') as Extract<TraceEvent, { kind: 'finish' }>;
+    const finish = t.events.find((e) => e.kind === 'finish') as Extract<
+      TraceEvent,
+      { kind: 'finish' }
+    >;
     finish.at = sh('12:30');
     expect(ids(t).sort()).toEqual(['no-silent-delay', 'promises-kept']);
   });
@@ -46,15 +67,19 @@ describe('checkGuarantees names what is broken', () => {
       { at: sh('09:00'), order: order('b') },
       { at: sh('09:05'), order: order('d', { rush: { cause: 'damaged' } }) },
     ]);
-    const starts = t.events.filter((e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start');
+    const starts = t.events.filter(
+      (e): e is Extract<TraceEvent, { kind: 'start' }> => e.kind === 'start',
+    );
     const sd = starts.find((e) => e.orderId === 'd') as Extract<TraceEvent, { kind: 'start' }>;
     const sb = starts.find((e) => e.orderId === 'b') as Extract<TraceEvent, { kind: 'start' }>;
     [sd.orderId, sb.orderId] = [sb.orderId, sd.orderId];
     expect(ids(t)).toContain('company-first');
   });
 
-  test('quota: an acceptance past the day\'s quota', () => {
-    const t = clean([{ at: sh('09:00'), order: order('r', { quantity: 300, rush: { urgency: 'next-day' } }) }]);
+  test("quota: an acceptance past the day's quota", () => {
+    const t = clean([
+      { at: sh('09:00'), order: order('r', { quantity: 300, rush: { urgency: 'next-day' } }) },
+    ]);
     const submit = t.events[0] as Extract<TraceEvent, { kind: 'submit' }>;
     expect(submit.decision.outcome).toBe('rush-declined'); // 300 > 25% of 900
     submit.decision.outcome = 'rush-accepted';
@@ -74,7 +99,10 @@ describe('checkGuarantees names what is broken', () => {
       { at: sh('09:00'), order: order('a', { quantity: 300, shipBy: sh('12:06') }) },
       { at: sh('09:03'), order: order('d', { rush: { cause: 'missing' } }) },
     ]);
-    const report = t.events.find((e) => e.kind === 'at-risk') as Extract<TraceEvent, { kind: 'at-risk' }>;
+    const report = t.events.find((e) => e.kind === 'at-risk') as Extract<
+      TraceEvent,
+      { kind: 'at-risk' }
+    >;
     expect(report.report.orderId).toBe('a');
     report.cause = t.events.findIndex((e) => e.kind === 'start');
     expect(ids(t)).toContain('no-silent-delay');

@@ -6,12 +6,17 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, test } from 'vitest';
-import { type CalendarSpec, parseHHmm, WorkingCalendar } from '../../src/time/calendar.js';
 import { arbitraries } from '../../src/testing/index.js';
+import { type CalendarSpec, parseHHmm, WorkingCalendar } from '../../src/time/calendar.js';
 import { fcParams } from '../support/fc.js';
 
 const HOUR = 3_600_000;
-const shanghai: CalendarSpec = { zone: 'Asia/Shanghai', open: '09:00', close: '18:00', days: [1, 2, 3, 4, 5, 6] };
+const shanghai: CalendarSpec = {
+  zone: 'Asia/Shanghai',
+  open: '09:00',
+  close: '18:00',
+  days: [1, 2, 3, 4, 5, 6],
+};
 const sh = (local: string) => Date.parse(`${local}:00+08:00`);
 
 describe('shop hours in Shanghai, Monday to Saturday 09:00–18:00', () => {
@@ -34,7 +39,12 @@ describe('shop hours in Shanghai, Monday to Saturday 09:00–18:00', () => {
 
   test('production day, day of, next working day', () => {
     expect(cal.productionDay(sh('2026-11-24T07:00')).date).toBe('2026-11-24');
-    expect(cal.productionDay(sh('2026-11-24T12:00'))).toEqual({ date: '2026-11-24', working: true, open: sh('2026-11-24T09:00'), close: sh('2026-11-24T18:00') });
+    expect(cal.productionDay(sh('2026-11-24T12:00'))).toEqual({
+      date: '2026-11-24',
+      working: true,
+      open: sh('2026-11-24T09:00'),
+      close: sh('2026-11-24T18:00'),
+    });
     expect(cal.productionDay(sh('2026-11-24T18:00')).date).toBe('2026-11-25');
     expect(cal.productionDay(sh('2026-11-29T12:00')).date).toBe('2026-11-30');
     expect(cal.dayOf(sh('2026-11-29T12:00'))).toEqual({ date: '2026-11-29', working: false });
@@ -54,15 +64,45 @@ describe('shop hours in Shanghai, Monday to Saturday 09:00–18:00', () => {
 });
 
 describe('round the clock across DST', () => {
-  const berlin = new WorkingCalendar({ zone: 'Europe/Berlin', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] });
-  const ny = new WorkingCalendar({ zone: 'America/New_York', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] });
+  const berlin = new WorkingCalendar({
+    zone: 'Europe/Berlin',
+    open: '00:00',
+    close: '24:00',
+    days: [1, 2, 3, 4, 5, 6, 7],
+  });
+  const ny = new WorkingCalendar({
+    zone: 'America/New_York',
+    open: '00:00',
+    close: '24:00',
+    days: [1, 2, 3, 4, 5, 6, 7],
+  });
   const local = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toMillis();
 
   test('the spring day has 23 working hours, the autumn day 25', () => {
-    expect(berlin.workingBetween(local('2026-03-29T00:00', 'Europe/Berlin'), local('2026-03-30T00:00', 'Europe/Berlin'))).toBe(23 * HOUR);
-    expect(berlin.workingBetween(local('2026-10-25T00:00', 'Europe/Berlin'), local('2026-10-26T00:00', 'Europe/Berlin'))).toBe(25 * HOUR);
-    expect(ny.workingBetween(local('2026-03-08T00:00', 'America/New_York'), local('2026-03-09T00:00', 'America/New_York'))).toBe(23 * HOUR);
-    expect(ny.workingBetween(local('2026-11-01T00:00', 'America/New_York'), local('2026-11-02T00:00', 'America/New_York'))).toBe(25 * HOUR);
+    expect(
+      berlin.workingBetween(
+        local('2026-03-29T00:00', 'Europe/Berlin'),
+        local('2026-03-30T00:00', 'Europe/Berlin'),
+      ),
+    ).toBe(23 * HOUR);
+    expect(
+      berlin.workingBetween(
+        local('2026-10-25T00:00', 'Europe/Berlin'),
+        local('2026-10-26T00:00', 'Europe/Berlin'),
+      ),
+    ).toBe(25 * HOUR);
+    expect(
+      ny.workingBetween(
+        local('2026-03-08T00:00', 'America/New_York'),
+        local('2026-03-09T00:00', 'America/New_York'),
+      ),
+    ).toBe(23 * HOUR);
+    expect(
+      ny.workingBetween(
+        local('2026-11-01T00:00', 'America/New_York'),
+        local('2026-11-02T00:00', 'America/New_York'),
+      ),
+    ).toBe(25 * HOUR);
   });
 
   test('working time is elapsed time when the lab never closes', () => {
@@ -71,7 +111,12 @@ describe('round the clock across DST', () => {
   });
 
   test('a 09:00–17:00 day on the DST change keeps its local hours', () => {
-    const cal = new WorkingCalendar({ zone: 'Europe/Berlin', open: '09:00', close: '17:00', days: [7] });
+    const cal = new WorkingCalendar({
+      zone: 'Europe/Berlin',
+      open: '09:00',
+      close: '17:00',
+      days: [7],
+    });
     const day = cal.dayOf(local('2026-03-29T12:00', 'Europe/Berlin'));
     expect(day.open).toBe(local('2026-03-29T09:00', 'Europe/Berlin'));
     expect((day.close as number) - (day.open as number)).toBe(8 * HOUR);
@@ -95,7 +140,10 @@ function referenceWorking(spec: CalendarSpec, a: number, b: number): number {
     const next = day.plus({ days: 1 }).startOf('day');
     if (spec.days.includes(day.weekday)) {
       const open = Math.max(day.toMillis(), day.set({ hour: oh, minute: om }).toMillis());
-      const close = ch === 24 ? next.toMillis() : Math.min(next.toMillis(), day.set({ hour: ch, minute: cm }).toMillis());
+      const close =
+        ch === 24
+          ? next.toMillis()
+          : Math.min(next.toMillis(), day.set({ hour: ch, minute: cm }).toMillis());
       total += Math.max(0, Math.min(close, b) - Math.max(open, a));
     }
     day = next;
@@ -105,22 +153,30 @@ function referenceWorking(spec: CalendarSpec, a: number, b: number): number {
 
 test('property: working time, timeAt and startAt agree with a day-by-day reference, DST included', () => {
   const base = Date.UTC(2026, 5, 1);
-  const instant = fc.integer({ min: -60 * 24 * 60, max: 60 * 24 * 60 }).map((m) => base + m * 60_000);
+  const instant = fc
+    .integer({ min: -60 * 24 * 60, max: 60 * 24 * 60 })
+    .map((m) => base + m * 60_000);
   fc.assert(
-    fc.property(arbitraries.calendars(), instant, instant, fc.integer({ min: 0, max: 400 * 60 }), (spec, x, y, addMinutes) => {
-      const [a, b] = x <= y ? [x, y] : [y, x];
-      const cal = new WorkingCalendar(spec);
-      expect(cal.workingBetween(a, b)).toBe(referenceWorking(spec, a, b));
-      const c = cal.coord(a) + addMinutes * 60_000;
-      const t = cal.timeAt(c);
-      expect(cal.coord(t)).toBe(c);
-      expect(cal.coord(t - 1)).toBeLessThan(c);
-      const s = cal.startAt(c);
-      expect(cal.coord(s)).toBe(c);
-      // A start is inside working hours: one millisecond later, work has been done.
-      expect(cal.coord(s + 1)).toBe(c + 1);
-      expect(cal.addWorking(a, addMinutes * 60_000)).toBe(t);
-    }),
+    fc.property(
+      arbitraries.calendars(),
+      instant,
+      instant,
+      fc.integer({ min: 0, max: 400 * 60 }),
+      (spec, x, y, addMinutes) => {
+        const [a, b] = x <= y ? [x, y] : [y, x];
+        const cal = new WorkingCalendar(spec);
+        expect(cal.workingBetween(a, b)).toBe(referenceWorking(spec, a, b));
+        const c = cal.coord(a) + addMinutes * 60_000;
+        const t = cal.timeAt(c);
+        expect(cal.coord(t)).toBe(c);
+        expect(cal.coord(t - 1)).toBeLessThan(c);
+        const s = cal.startAt(c);
+        expect(cal.coord(s)).toBe(c);
+        // A start is inside working hours: one millisecond later, work has been done.
+        expect(cal.coord(s + 1)).toBe(c + 1);
+        expect(cal.addWorking(a, addMinutes * 60_000)).toBe(t);
+      },
+    ),
     fcParams(300),
   );
 });
