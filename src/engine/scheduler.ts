@@ -175,7 +175,7 @@ export class Scheduler {
   complete(orderId: string, at?: TimeInput): Completion {
     const now = this.timeOf(at);
     const rec = typeof orderId === 'string' ? this.orders.get(orderId) : undefined;
-    if (!rec || rec.status !== 'in-production') {
+    if (rec?.status !== 'in-production') {
       const state = rec ? `is ${rec.status}` : 'is unknown';
       throw new ValidationError(
         [

@@ -428,11 +428,11 @@ export class Ledger {
     let m = this.minS[l] as number;
     if (this.onTimeFlag[x] === 1 && d - through < m) m = d - through;
     const mr = (this.minS[r] as number) - through;
-    this.minS[x] = mr < m ? mr : m;
+    this.minS[x] = Math.min(mr, m);
     let t = this.maxT[l] as number;
     if (d - sl > t) t = d - sl;
     const tr = (this.maxT[r] as number) - through;
-    this.maxT[x] = tr > t ? tr : t;
+    this.maxT[x] = Math.max(tr, t);
   }
 
   private pullAll(x: number): void {

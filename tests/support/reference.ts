@@ -166,7 +166,7 @@ export class ReferenceScheduler {
     const companyWork = line.queue
       .filter((q) => q.company)
       .reduce((s, q) => s + this.work(line, q.quantity), 0);
-    if (rush && rush.cause && rush.cause !== 'client') {
+    if (rush?.cause && rush.cause !== 'client') {
       e.company = true;
       const finish = c0 + companyWork + w;
       const deadline = this.cal.timeAt(finish + this.policy.rush.immediateBufferMinutes * 60_000);
