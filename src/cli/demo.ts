@@ -13,9 +13,19 @@ const fmt = new Intl.DateTimeFormat('sv-SE', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
-const hhmm = (t: number) => fmt.format(t);
 /** Tuesday 2026-11-24 in Shanghai, at the given local time. */
 const at = (time: string) => Date.parse(`2026-11-24T${time}:00+08:00`);
+const dayFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: zone,
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+});
+/** Local time, with the day when it is not the demo day. */
+const hhmm = (t: number) => {
+  const day = dayFmt.format(t);
+  return day === dayFmt.format(at('12:00')) ? fmt.format(t) : `${day} ${fmt.format(t)}`;
+};
 
 // A small deterministic generator, so the demo day is the same every time.
 let seed = 20261124;

@@ -364,6 +364,7 @@ export class Scheduler {
 
   /** Ids of the orders, queued or in production, that have been reported at risk and are not finished. */
   atRisk(lineId?: string): string[] {
+    if (lineId !== undefined) this.lineOf(lineId, 'atRisk');
     const out: string[] = [];
     for (const rec of this.orders.values()) {
       if (

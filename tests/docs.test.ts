@@ -1,0 +1,43 @@
+/**
+ * Every `ts` code block of the README and docs/ runs as written, against the built package
+ * (`import … from 'rushline'` resolves through the exports map), so the examples a newcomer
+ * copies cannot rot.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const files = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+];
+const blocks = files.flatMap((file) =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({
+    name: `${file} block ${i + 1}`,
+    code: m[1] as string,
+  })),
+);
+
+test('the docs have code examples', () => {
+  expect(blocks.length).toBeGreaterThan(0);
+});
+
+test.each(blocks)('$name runs', ({ code }) => {
+  // The file sits in the project so that 'rushline' resolves to this package.
+  const dir = mkdtempSync(join(root, '.docs-'));
+  try {
+    const file = join(dir, 'example.mts');
+    writeFileSync(file, code);
+    execFileSync(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
