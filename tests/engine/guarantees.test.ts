@@ -19,6 +19,7 @@ import {
   LineDriver,
   runTrace,
   type StreamItem,
+  type StreamOptions,
 } from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
 
@@ -53,6 +54,19 @@ const labs = fc.constantFrom(
 
 function violations(config: SchedulerConfig, stream: StreamItem[]) {
   return checkGuarantees(runTrace(config, stream));
+}
+
+/** No trace of a stream drawn with these options, on either lab, breaks a guarantee. */
+function guaranteesHold(options: StreamOptions) {
+  const cases = labs.chain((lab) =>
+    arbitraries.orderStreams(lab.config, { ...options, start: lab.start }).map((s) => ({ lab, s })),
+  );
+  fc.assert(
+    fc.property(cases, ({ lab, s }) => {
+      expect(violations(lab.config, s)).toEqual([]);
+    }),
+    fcParams(150),
+  );
 }
 
 describe('§7 guarantees on random streams', () => {
@@ -105,40 +119,11 @@ describe('§7 guarantees on random streams', () => {
   });
 
   test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop)', () => {
-    fc.assert(
-      fc.property(
-        labs.chain((lab) =>
-          arbitraries
-            .orderStreams(lab.config, { companyShare: 0, maxGapMinutes: 20, start: lab.start })
-            .map((s) => ({ lab, s })),
-        ),
-        ({ lab, s }) => {
-          expect(violations(lab.config, s)).toEqual([]);
-        },
-      ),
-      fcParams(150),
-    );
+    guaranteesHold({ companyShare: 0, maxGapMinutes: 20 });
   });
 
   test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: days with company rushes and capacity changes', () => {
-    fc.assert(
-      fc.property(
-        labs.chain((lab) =>
-          arbitraries
-            .orderStreams(lab.config, {
-              companyShare: 0.15,
-              capacityChanges: true,
-              maxGapMinutes: 15,
-              start: lab.start,
-            })
-            .map((s) => ({ lab, s })),
-        ),
-        ({ lab, s }) => {
-          expect(violations(lab.config, s)).toEqual([]);
-        },
-      ),
-      fcParams(150),
-    );
+    guaranteesHold({ companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15 });
   });
 
   test('5 quota holds under a rush storm', () => {
