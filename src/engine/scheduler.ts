@@ -729,17 +729,21 @@ export class Scheduler {
       });
     }
     const decision = this.finishDecision(rec, now, 'rush-accepted', reasons, atRisk, undefined);
-    const day = cal.productionDay(now).date;
+    // Company rushes count against no quota; the register still shows the day as it stood.
+    const load = this.loadOf(line, now);
     this.recordRush(
       rec,
       line,
       now,
       decision,
       deadline,
-      day,
-      false,
-      { used: line.rushUnits.get(day) ?? 0, limit: 0 },
-      0,
+      load.day.date,
+      load.tight,
+      {
+        used: load.used,
+        limit: quotaLimit(this.config.policy, rec.order.tier, load.dailyCapacity),
+      },
+      this.recentRushes(rec.order.clientId, now),
     );
     if (rush.cause === 'rework') {
       const entry: ReworkRecord = {
@@ -768,7 +772,6 @@ export class Scheduler {
     const c0 = line.startCoord(cnow);
     const companyWork = this.companyWork(line);
     const firstFinish = c0 + companyWork + rec.work;
-    const pd = cal.productionDay(now);
 
     let deadline: number | undefined;
     let unreachableWhy = '';
@@ -799,21 +802,14 @@ export class Scheduler {
       unreachableWhy = `even produced next, ${rec.order.quantity} ${rec.order.product} would finish ${this.t(cal.timeAt(firstFinish))}, after the ${urgency} deadline ${this.t(deadline)}`;
     }
 
-    const remainingToday = cal.coord(pd.close) - cnow;
-    const promisedToday =
-      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
-      line.ledger.workBefore({
-        cls: 1,
-        seq: Number.POSITIVE_INFINITY,
-        promise: pd.close,
-        tier: 255,
-        uploadedAt: Number.POSITIVE_INFINITY,
-        id: '\uffff',
-      });
-    const tight = promisedToday >= policy.rush.tightLoad * remainingToday;
-    const dailyCapacity =
-      (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR;
-    const used = line.rushUnits.get(pd.date) ?? 0;
+    const {
+      day: pd,
+      remainingToday,
+      promisedToday,
+      tight,
+      dailyCapacity,
+      used,
+    } = this.loadOf(line, now);
     const limit = quotaLimit(policy, rec.order.tier, dailyCapacity);
     const recent = this.recentRushes(rec.order.clientId, now);
     const key = this.keyOf(rec, deadline ?? 0);
@@ -990,6 +986,36 @@ export class Scheduler {
     };
     rec.decision = decision;
     return structuredClone(decision);
+  }
+
+  /**
+   * Today's load on a line (rules.md §4): the work promised for the rest of the production
+   * day against the capacity left in it, the day's capacity in units, and the client-rush
+   * units already accepted for it.
+   */
+  private loadOf(line: Line, now: number) {
+    const cal = this.calendar;
+    const pd = cal.productionDay(now);
+    const cnow = cal.coord(now);
+    const remainingToday = cal.coord(pd.close) - cnow;
+    const promisedToday =
+      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
+      line.ledger.workBefore({
+        cls: 1,
+        seq: Number.POSITIVE_INFINITY,
+        promise: pd.close,
+        tier: 255,
+        uploadedAt: Number.POSITIVE_INFINITY,
+        id: '\uffff',
+      });
+    return {
+      day: pd,
+      remainingToday,
+      promisedToday,
+      tight: promisedToday >= this.config.policy.rush.tightLoad * remainingToday,
+      dailyCapacity: (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR,
+      used: line.rushUnits.get(pd.date) ?? 0,
+    };
   }
 
   private recordRush(
