@@ -44,16 +44,11 @@ export function quotaLimit(policy: Policy, tier: Tier, dailyCapacity: number): n
   );
 }
 
-/**
- * Runs the gates in order and answers the deciding rule. Custom gates of a lab (none yet) would
- * run after `large-rush-under-load`; they may only decline. `beforeFeasibility` is that hook:
- * it returns a rule id to decline with, or undefined.
- */
+/** Runs the gates in order and answers the deciding rule and whether the rush is accepted. */
 export function decideRush(
   facts: RushFacts,
   policy: Policy,
-  beforeFeasibility?: () => string | undefined,
-): { rule: GateRule | string; accepted: boolean } {
+): { rule: GateRule; accepted: boolean } {
   if (facts.companyCaused) return { rule: 'company-fault', accepted: true };
   if (!facts.deadlineReachable) return { rule: 'deadline-unreachable', accepted: false };
   if (facts.quotaUsed + facts.units > quotaLimit(policy, facts.tier, facts.dailyCapacity)) {
@@ -66,8 +61,6 @@ export function decideRush(
   if (facts.tight && facts.tier === 'regular' && facts.quantity > small) {
     return { rule: 'large-rush-under-load', accepted: false };
   }
-  const custom = beforeFeasibility?.();
-  if (custom !== undefined) return { rule: custom, accepted: false };
   if (!facts.keepsPromises()) return { rule: 'would-break-promises', accepted: false };
   return { rule: 'accepted', accepted: true };
 }
