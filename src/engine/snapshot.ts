@@ -1,0 +1,105 @@
+/**
+ * Saving and restoring the engine's state as plain JSON (the format is in
+ * snapshot-format.ts). Coordinates are recomputed from times on the way in.
+ */
+import { TIER_RANK } from '../domain/defaults.js';
+import type { Line } from './line.js';
+import type { OrderRecord } from './records.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
+import type { EngineState } from './state.js';
+
+/** The whole state as plain JSON. */
+export function toSnapshot(st: EngineState): Snapshot {
+  const orders = [...st.orders.values()].sort((a, b) => a.seq - b.seq);
+  return structuredClone({
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    config: {
+      calendar: st.config.calendar,
+      lines: st.config.lines.map((l) => ({
+        ...l,
+        unitsPerHour: (st.lines.get(l.id) as Line).unitsPerHour,
+      })),
+      products: st.config.products,
+      policy: st.config.policy,
+    },
+    lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
+    seq: st.seq,
+    orders: orders.map((r) => ({
+      order: r.order,
+      line: r.line,
+      cls: r.cls,
+      seq: r.seq,
+      units: r.units,
+      submittedAt: r.submittedAt,
+      requestedBy: r.requestedBy,
+      promisedBy: r.promisedBy,
+      plain: r.plain,
+      status: r.status,
+      decision: r.decision,
+      atRisk: r.atRisk,
+      ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
+      ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
+      ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
+    })),
+    rushRegister: st.rushLog,
+    reworkRegister: st.reworkLog,
+    atRiskLog: st.riskLog,
+    clientRushes: Object.fromEntries(st.clientRushes),
+    rushUnits: Object.fromEntries(
+      [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
+    ),
+  }) as Snapshot;
+}
+
+/** Rebuilds a fresh state from a validated snapshot. */
+export function loadSnapshot(st: EngineState, s: Snapshot): void {
+  st.lastTime = s.lastTime ?? Number.NEGATIVE_INFINITY;
+  st.seq = s.seq;
+  for (const o of s.orders) {
+    const line = st.lines.get(o.line) as Line;
+    const rec: OrderRecord = {
+      order: o.order,
+      line: o.line,
+      cls: o.cls,
+      seq: o.seq,
+      units: o.units,
+      work: line.workFor(o.units),
+      submittedAt: o.submittedAt,
+      requestedBy: o.requestedBy,
+      promisedBy: o.promisedBy,
+      plain: o.plain,
+      status: o.status,
+      handle: 0,
+      decision: o.decision,
+      atRisk: o.atRisk,
+      ...(o.startedAt !== undefined ? { startedAt: o.startedAt } : {}),
+      ...(o.expectedFinish !== undefined ? { expectedFinish: o.expectedFinish } : {}),
+      ...(o.finishedAt !== undefined ? { finishedAt: o.finishedAt } : {}),
+    };
+    st.orders.set(o.order.id, rec);
+    if (rec.status === 'queued') {
+      line.enqueue(
+        rec,
+        st.calendar.coord(rec.promisedBy),
+        TIER_RANK[rec.order.tier],
+        rec.atRisk.length === 0,
+      );
+    } else if (rec.status === 'in-production') {
+      line.busy = rec;
+      line.busyFinish = st.calendar.coord(rec.expectedFinish as number);
+    }
+  }
+  st.rushLog.push(...s.rushRegister);
+  for (const r of s.reworkRegister) {
+    st.reworkLog.push(r);
+    st.reworkByOrder.set(r.orderId, r);
+  }
+  st.riskLog.push(...s.atRiskLog);
+  for (const [client, times] of Object.entries(s.clientRushes))
+    st.clientRushes.set(client, [...times]);
+  for (const [lineId, days] of Object.entries(s.rushUnits)) {
+    const line = st.lines.get(lineId);
+    if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The engine's state: the lines with their ledgers, every order, the registers, and the
+ * reading of it that several parts need (today's load on a line, a client's recent rushes,
+ * which orders time has made late).
+ */
+import type { AtRiskReport, ReworkRecord, RushRecord } from '../domain/types.js';
+import { WorkingCalendar } from '../time/calendar.js';
+import type { ResolvedConfig } from './config.js';
+import { Line } from './line.js';
+import type { OrderRecord } from './records.js';
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+export class EngineState {
+  readonly config: Readonly<Omit<ResolvedConfig, 'clock'>>;
+  readonly calendar: WorkingCalendar;
+  readonly lines = new Map<string, Line>();
+  readonly orders = new Map<string, OrderRecord>();
+  readonly rushLog: RushRecord[] = [];
+  readonly reworkLog: ReworkRecord[] = [];
+  readonly reworkByOrder = new Map<string, ReworkRecord>();
+  readonly riskLog: AtRiskReport[] = [];
+  /** Accepted client-rush times per client, oldest first. */
+  readonly clientRushes = new Map<string, number[]>();
+  readonly fmt: Intl.DateTimeFormat;
+  /** The time of the last state-changing call; time never goes back. */
+  lastTime = Number.NEGATIVE_INFINITY;
+  /** Submission sequence: the last key of every comparison. */
+  seq = 0;
+
+  constructor(config: Omit<ResolvedConfig, 'clock'>) {
+    this.config = config;
+    this.calendar = new WorkingCalendar(config.calendar);
+    for (const spec of config.lines) this.lines.set(spec.id, new Line(spec));
+    this.fmt = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: config.calendar.zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+  }
+
+  /**
+   * Today's load on a line (rules.md §4): the work promised for the rest of the production
+   * day against the capacity left in it, the day's capacity in units, and the client-rush
+   * units already accepted for it.
+   */
+  loadOf(line: Line, now: number) {
+    const cal = this.calendar;
+    const pd = cal.productionDay(now);
+    const cnow = cal.coord(now);
+    const remainingToday = cal.coord(pd.close) - cnow;
+    const promisedToday =
+      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
+      line.ledger.workBefore({
+        cls: 1,
+        seq: Number.POSITIVE_INFINITY,
+        promise: pd.close,
+        tier: 255,
+        uploadedAt: Number.POSITIVE_INFINITY,
+        id: '\uffff',
+      });
+    return {
+      day: pd,
+      remainingToday,
+      promisedToday,
+      tight: promisedToday >= this.config.policy.rush.tightLoad * remainingToday,
+      dailyCapacity: (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR,
+      used: line.rushUnits.get(pd.date) ?? 0,
+    };
+  }
+
+  /** Accepted client rushes of a client within the frequency window ending now. */
+  recentRushes(clientId: string, now: number): number {
+    const times = this.clientRushes.get(clientId);
+    if (!times) return 0;
+    const since = now - this.config.policy.rush.frequencyWindowDays * MS_PER_DAY;
+    // Times are appended in time order, so the window is a suffix: binary search its start.
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((times[mid] as number) > since) hi = mid;
+      else lo = mid + 1;
+    }
+    return times.length - lo;
+  }
+
+  /**
+   * Reports every order that can no longer make its promise because time passed while its line
+   * was idle or its order in production ran long. Runs on every call that moves time; on a line
+   * with nothing late it costs one comparison.
+   */
+  detectDelays(now: number): void {
+    for (const line of this.lines.values()) {
+      const b = line.busy;
+      if (b && b.atRisk.length === 0 && now > b.promisedBy) this.reportAtRisk(b, now, 'line-delay');
+      this.flagLate(line, now, 'line-delay');
+    }
+  }
+
+  /** Marks and reports the on-time queued orders of a line that would now finish late. */
+  flagLate(line: Line, now: number, cause: AtRiskReport['cause'], by?: string): string[] {
+    const c0 = line.startCoord(this.calendar.coord(now));
+    if (line.ledger.minSlack >= c0) return [];
+    const ids: string[] = [];
+    for (const h of line.ledger.collectSlackBelow(c0)) {
+      const rec = line.byHandle[h] as OrderRecord;
+      line.ledger.setOnTime(h, false);
+      this.reportAtRisk(rec, now, cause, by);
+      ids.push(rec.order.id);
+    }
+    return ids;
+  }
+
+  reportAtRisk(rec: OrderRecord, now: number, cause: AtRiskReport['cause'], by?: string): void {
+    const report: AtRiskReport = {
+      orderId: rec.order.id,
+      line: rec.line,
+      at: now,
+      cause,
+      ...(by !== undefined ? { by } : {}),
+    };
+    rec.atRisk.push(report);
+    this.riskLog.push(report);
+  }
+
+  /** A time in the lab's zone, `yyyy-MM-dd HH:mm`. */
+  t(ms: number): string {
+    return Number.isFinite(ms) ? this.fmt.format(ms) : String(ms);
+  }
+}
