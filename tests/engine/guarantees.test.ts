@@ -328,119 +328,29 @@ describe('§7.8 deterministic', () => {
 });
 
 describe('§7.9 bad input is harmless', () => {
-  const bad = fc.constantFrom<
-    [string, (s: ReturnType<typeof createScheduler>, at: number, known: string) => unknown]
-  >(
-    [
-      'negative quantity',
-      (s, at) =>
-        s.submit(
-          { id: 'bad', clientId: 'c', tier: 'key', product: 'print', quantity: -1, uploadedAt: at },
-          at,
-        ),
-    ],
-    [
-      'unknown product',
-      (s, at) =>
-        s.submit(
-          { id: 'bad', clientId: 'c', tier: 'key', product: 'mug', quantity: 1, uploadedAt: at },
-          at,
-        ),
-    ],
-    [
-      'id already used',
-      (s, at, known) =>
-        s.submit(
-          { id: known, clientId: 'c', tier: 'key', product: 'print', quantity: 1, uploadedAt: at },
-          at,
-        ),
-    ],
-    [
-      'time earlier than the last',
-      (s, at) =>
-        s.submit(
-          {
-            id: 'bad',
-            clientId: 'c',
-            tier: 'key',
-            product: 'print',
-            quantity: 1,
-            uploadedAt: at - 86_400_000,
-          },
-          at - 86_400_000,
-        ),
-    ],
-    [
-      'upload after submission',
-      (s, at) =>
-        s.submit(
-          {
-            id: 'bad',
-            clientId: 'c',
-            tier: 'key',
-            product: 'print',
-            quantity: 1,
-            uploadedAt: at + MINUTE,
-          },
-          at,
-        ),
-    ],
-    [
-      'client rush without urgency',
-      (s, at) =>
-        s.submit(
-          {
-            id: 'bad',
-            clientId: 'c',
-            tier: 'key',
-            product: 'print',
-            quantity: 1,
-            uploadedAt: at,
-            rush: { cause: 'client' },
-          },
-          at,
-        ),
-    ],
-    [
-      'unknown field',
-      (s, at) =>
-        s.submit(
-          {
-            id: 'bad',
-            clientId: 'c',
-            tier: 'key',
-            product: 'print',
-            quantity: 1,
-            uploadedAt: at,
-            colour: 'red',
-          } as unknown as Order,
-          at,
-        ),
-    ],
+  /** A valid order, then spoilt by `over`. */
+  const o = (at: number, over: object = {}) =>
+    ({
+      id: 'bad',
+      clientId: 'c',
+      tier: 'key',
+      product: 'print',
+      quantity: 1,
+      uploadedAt: at,
+      ...over,
+    }) as Order;
+  type Call = (s: ReturnType<typeof createScheduler>, at: number, known: string) => unknown;
+  const bad = fc.constantFrom<[string, Call]>(
+    ['negative quantity', (s, at) => s.submit(o(at, { quantity: -1 }), at)],
+    ['unknown product', (s, at) => s.submit(o(at, { product: 'mug' }), at)],
+    ['id already used', (s, at, known) => s.submit(o(at, { id: known }), at)],
+    ['time earlier than the last', (s, at) => s.submit(o(at - 86_400_000), at - 86_400_000)],
+    ['upload after submission', (s, at) => s.submit(o(at + MINUTE), at)],
+    ['client rush without urgency', (s, at) => s.submit(o(at, { rush: { cause: 'client' } }), at)],
+    ['unknown field', (s, at) => s.submit(o(at, { colour: 'red' }), at)],
     [
       'batch with one bad order',
-      (s, at) =>
-        s.submitBatch(
-          [
-            {
-              id: 'ok1',
-              clientId: 'c',
-              tier: 'key',
-              product: 'print',
-              quantity: 1,
-              uploadedAt: at,
-            },
-            {
-              id: 'ok1',
-              clientId: 'c',
-              tier: 'key',
-              product: 'print',
-              quantity: 1,
-              uploadedAt: at,
-            },
-          ],
-          at,
-        ),
+      (s, at) => s.submitBatch([o(at, { id: 'ok1' }), o(at, { id: 'ok1' })], at),
     ],
     ['unknown line', (s, at) => s.next('laser', at)],
     ['complete of an order not in production', (s, at) => s.complete('nope', at)],
