@@ -40,4 +40,27 @@ export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
 export { decideRush, type GateRule, quotaLimit, type RushFacts } from './policy/gates.js';
+export { type Comparison, comparePolicies, type KpiDifference } from './simulation/compare.js';
+export { parsePolicyText, parseScenarioText, type TextSource } from './simulation/load.js';
+export { renderReport } from './simulation/report.js';
+export {
+  type CompanyCause,
+  parseScenario,
+  type QuantityDistribution,
+  type ResolvedScenario,
+  type Scenario,
+  safeParseScenario,
+} from './simulation/scenario.js';
+export { averageDay, breakdown, peakDay, scenarios } from './simulation/scenarios.js';
+export { simulate } from './simulation/simulate.js';
+export type {
+  Kpi,
+  SimulatedOrder,
+  SimulateOptions,
+  SimulationResult,
+  SimulationSummary,
+  Timeline,
+  TimelineBucket,
+  TimelineLine,
+} from './simulation/types.js';
 export { type CalendarDay, WorkingCalendar } from './time/calendar.js';

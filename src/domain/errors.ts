@@ -4,6 +4,9 @@ export interface ValidationIssue {
   path: string;
   /** What was expected, in words, e.g. `must be between 0 and 1`. */
   message: string;
+  /** For input read from a file: the 1-based line and column of the offending value. */
+  line?: number;
+  column?: number;
 }
 
 /**

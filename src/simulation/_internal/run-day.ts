@@ -1,0 +1,282 @@
+/**
+ * One simulated day: a discrete-event loop around the real `Scheduler`. The events are order
+ * arrivals, capacity changes and line finishes; at equal times finishes come first, then
+ * capacity changes, then arrivals, and then every free line starts its next order, as a lab
+ * working to the plan would. The engine decides everything; this loop only keeps the clock
+ * and the tallies for the timeline.
+ */
+import type { Decision, OrderClass } from '../../domain/types.js';
+import { createScheduler } from '../../engine/scheduler.js';
+import { WorkingCalendar } from '../../time/calendar.js';
+import type { ResolvedScenario } from '../scenario.js';
+import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
+import type { Arrival } from './arrivals.js';
+
+const MS_PER_HOUR = 3_600_000;
+
+/** Totals of one line over the measured part of the day (after the warm-up). */
+export interface LineTotals {
+  /** Integral of the queue length over time (order·ms). */
+  queueArea: number;
+  maxQueued: number;
+  /** Working ms the line was producing. */
+  busy: number;
+  /** Working ms the lab was open. */
+  open: number;
+}
+
+export interface DayRun {
+  orders: SimulatedOrder[];
+  timeline: Timeline;
+  start: number;
+  /** Measured window: from the end of the warm-up to the later of the arrival window's end and the last finish. */
+  measuredFrom: number;
+  measuredTo: number;
+  lines: Record<string, LineTotals>;
+  rushRecords: ReturnType<ReturnType<typeof createScheduler>['rushRegister']>;
+  rework: ReturnType<ReturnType<typeof createScheduler>['reworkRegister']>;
+}
+
+interface LineState {
+  id: string;
+  unitsPerHour: number;
+  queued: number;
+  busy: SimulatedOrder | undefined;
+  finish: number;
+  // Tallies of the open bucket.
+  area: number;
+  max: number;
+  busyWork: number;
+  arrivedUnits: number;
+  // Tallies of the measured window.
+  total: LineTotals;
+}
+
+export function runDay(
+  s: ResolvedScenario,
+  arrivals: readonly Arrival[],
+  bucketMinutes: number,
+  onOrder?: () => void,
+): DayRun {
+  const scheduler = createScheduler({
+    calendar: s.calendar,
+    lines: s.lines,
+    ...(s.products ? { products: s.products } : {}),
+    policy: s.policy,
+  });
+  const cal = new WorkingCalendar(s.calendar);
+  const unitsPerItem = (product: string) => s.products?.[product]?.unitsPerItem ?? 1;
+  const lines: LineState[] = s.lines.map((l) => ({
+    id: l.id,
+    unitsPerHour: l.unitsPerHour,
+    queued: 0,
+    busy: undefined,
+    finish: Number.POSITIVE_INFINITY,
+    area: 0,
+    max: 0,
+    busyWork: 0,
+    arrivedUnits: 0,
+    total: { queueArea: 0, maxQueued: 0, busy: 0, open: 0 },
+  }));
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  const orders: SimulatedOrder[] = [];
+  const byOrder = new Map<string, SimulatedOrder>();
+
+  const bucketMs = bucketMinutes * 60_000;
+  const buckets: TimelineBucket[] = [];
+  const measuredFrom = s.start + s.warmupHours * MS_PER_HOUR;
+  let bucketStart = s.start;
+  let bucketOpenFrom = cal.coord(s.start);
+  let arrivalsInBucket = 0;
+  let accepted = 0;
+  let declined: Record<string, number> = {};
+  let lastT = s.start;
+  let lastC = cal.coord(s.start);
+  let measuring = measuredFrom <= s.start;
+  let stopped = false;
+
+  /** Moves the tallies forward to `t`; nothing happens in between. */
+  const accrue = (t: number) => {
+    if (t <= lastT) return;
+    const c = cal.coord(t);
+    const dt = t - lastT;
+    const dc = c - lastC;
+    for (const l of lines) {
+      l.area += l.queued * dt;
+      if (l.busy) l.busyWork += dc;
+      if (measuring && !stopped) {
+        l.total.queueArea += l.queued * dt;
+        if (l.busy) l.total.busy += dc;
+        l.total.open += dc;
+      }
+    }
+    lastT = t;
+    lastC = c;
+  };
+
+  const closeBucket = () => {
+    const end = bucketStart + bucketMs;
+    const openWork = lastC - bucketOpenFrom;
+    const bucket: TimelineBucket = {
+      start: bucketStart,
+      end,
+      arrivals: arrivalsInBucket,
+      lines: {},
+      rushes: { accepted, declined },
+    };
+    for (const l of lines) {
+      bucket.lines[l.id] = {
+        queued: l.queued,
+        meanQueued: l.area / bucketMs,
+        maxQueued: l.max,
+        utilization: openWork > 0 ? l.busyWork / openWork : null,
+        offeredLoad: l.arrivedUnits / ((l.unitsPerHour * bucketMs) / MS_PER_HOUR),
+        unitsPerHour: l.unitsPerHour,
+        arrivedUnits: l.arrivedUnits,
+        busyMs: l.busyWork,
+        openMs: openWork,
+      };
+      l.area = 0;
+      l.max = l.queued;
+      l.busyWork = 0;
+      l.arrivedUnits = 0;
+    }
+    buckets.push(bucket);
+    bucketStart = end;
+    bucketOpenFrom = lastC;
+    arrivalsInBucket = 0;
+    accepted = 0;
+    declined = {};
+  };
+
+  /** Advances the clock to `t`, closing the buckets it passes and starting the measurement. */
+  const advance = (t: number) => {
+    for (;;) {
+      const boundary = Math.min(
+        bucketStart + bucketMs,
+        measuring ? Number.POSITIVE_INFINITY : measuredFrom,
+      );
+      if (boundary > t) break;
+      accrue(boundary);
+      if (!measuring && boundary === measuredFrom) {
+        measuring = true;
+        for (const l of lines) l.total.maxQueued = l.queued;
+      }
+      if (boundary === bucketStart + bucketMs) closeBucket();
+    }
+    accrue(t);
+  };
+
+  const classOf = (d: Arrival['order']): OrderClass =>
+    d.rush === undefined ? 'normal' : (d.rush.cause ?? 'client') === 'client' ? 'rush' : 'company';
+
+  const submit = (a: Arrival) => {
+    const d: Decision = scheduler.submit(a.order, a.at);
+    const line = byId.get(d.line) as LineState;
+    line.queued++;
+    if (line.queued > line.max) line.max = line.queued;
+    if (measuring && line.queued > line.total.maxQueued) line.total.maxQueued = line.queued;
+    line.arrivedUnits += a.order.quantity * unitsPerItem(a.order.product);
+    arrivalsInBucket++;
+    if (d.outcome === 'rush-accepted') accepted++;
+    if (d.outcome === 'rush-declined') {
+      const rule = d.reasons[0]?.rule ?? 'unknown';
+      declined[rule] = (declined[rule] ?? 0) + 1;
+    }
+    const rec: SimulatedOrder = {
+      id: a.order.id,
+      clientId: a.client.id,
+      habitual: a.client.habitual,
+      line: d.line,
+      class: classOf(a.order),
+      tier: a.order.tier,
+      product: a.order.product,
+      quantity: a.order.quantity,
+      ...(a.order.rush?.urgency ? { urgency: a.order.rush.urgency } : {}),
+      ...(a.order.rush ? { cause: a.order.rush.cause ?? 'client' } : {}),
+      submittedAt: a.at,
+      startedAt: -1,
+      finishedAt: -1,
+      promisedBy: d.promisedBy,
+      requestedBy: d.requestedBy,
+      outcome: d.outcome,
+      rule: d.reasons[0]?.rule ?? '',
+      late: false,
+      atRisk: false,
+      counted: a.at >= measuredFrom,
+    };
+    orders.push(rec);
+    byOrder.set(rec.id, rec);
+  };
+
+  const startIdle = (t: number) => {
+    for (const l of lines) {
+      if (l.busy || l.queued === 0) continue;
+      const started = scheduler.next(l.id, t);
+      if (!started) continue;
+      l.queued--;
+      const rec = byOrder.get(started.orderId) as SimulatedOrder;
+      rec.startedAt = t;
+      l.busy = rec;
+      l.finish = started.expectedFinish;
+    }
+  };
+
+  let nextArrival = 0;
+  let nextCapacity = 0;
+  const capacity = s.capacityEvents;
+  for (;;) {
+    let t = Number.POSITIVE_INFINITY;
+    for (const l of lines) if (l.finish < t) t = l.finish;
+    const a = arrivals[nextArrival];
+    if (a && a.at < t) t = a.at;
+    const c = capacity[nextCapacity];
+    if (c && c.at < t) t = c.at;
+    if (t === Number.POSITIVE_INFINITY) break;
+    advance(t);
+    for (const l of lines) {
+      if (l.finish !== t || !l.busy) continue;
+      const done = scheduler.complete(l.busy.id, t);
+      l.busy.finishedAt = t;
+      l.busy.late = done.late;
+      l.busy = undefined;
+      l.finish = Number.POSITIVE_INFINITY;
+      onOrder?.();
+    }
+    while (capacity[nextCapacity] && (capacity[nextCapacity] as { at: number }).at === t) {
+      const e = capacity[nextCapacity++] as (typeof capacity)[number];
+      scheduler.setCapacity(e.line, e.unitsPerHour, t);
+      const l = byId.get(e.line) as LineState;
+      l.unitsPerHour = e.unitsPerHour;
+      // The order in production now finishes at the new rate.
+      if (l.busy) l.finish = scheduler.explain(l.busy.id).expectedFinish as number;
+    }
+    while (arrivals[nextArrival] && (arrivals[nextArrival] as Arrival).at === t) {
+      submit(arrivals[nextArrival++] as Arrival);
+    }
+    startIdle(t);
+  }
+
+  const measuredTo = Math.max(lastT, s.start + s.durationHours * MS_PER_HOUR);
+  advance(measuredTo);
+  stopped = true;
+  // The last bucket is closed too, so every bucket of the timeline has the same width.
+  if (bucketStart < measuredTo || buckets.length === 0) advance(bucketStart + bucketMs);
+
+  for (const r of scheduler.atRiskLog()) {
+    const rec = byOrder.get(r.orderId);
+    if (rec) rec.atRisk = true;
+  }
+  const totals: Record<string, LineTotals> = {};
+  for (const l of lines) totals[l.id] = l.total;
+  return {
+    orders,
+    timeline: { bucketMinutes, lines: lines.map((l) => l.id), buckets },
+    start: s.start,
+    measuredFrom,
+    measuredTo,
+    lines: totals,
+    rushRecords: scheduler.rushRegister(),
+    rework: scheduler.reworkRegister(),
+  };
+}

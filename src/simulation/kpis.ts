@@ -1,0 +1,218 @@
+/**
+ * The KPIs of a simulated day, named after the lab's own assessment items (rules.md §5): key
+ * clients finished on time, rushes delivered as promised, every rush recorded with its
+ * reasons, rework within its deadline; then rush acceptance, the lines, waiting and lateness.
+ * Only orders submitted after the warm-up count.
+ */
+
+import type { DayRun } from './_internal/run-day.js';
+import { quantile } from './stats.js';
+import type { Kpi } from './types.js';
+
+type KpiDef = Omit<Kpi, 'mean' | 'ci95' | 'values'>;
+
+const MINUTE = 60_000;
+const URGENCIES = ['immediate', 'half-day', 'same-day', 'next-day'] as const;
+const TIERS = ['key', 'special', 'regular'] as const;
+const DECLINE_RULES = [
+  'deadline-unreachable',
+  'daily-rush-quota',
+  'frequent-rusher',
+  'large-rush-under-load',
+  'would-break-promises',
+] as const;
+
+/** The KPIs of one day, in display order, each with its value (null when it has none). */
+export function dayKpis(run: DayRun, lineIds: readonly string[]): [KpiDef, number | null][] {
+  const out: [KpiDef, number | null][] = [];
+  const add = (def: KpiDef, value: number | null) => out.push([def, value]);
+  const share = (n: number, d: number) => (d > 0 ? n / d : null);
+  const orders = run.orders.filter((o) => o.counted);
+  const onTime = (o: { finishedAt: number; promisedBy: number }) => o.finishedAt <= o.promisedBy;
+
+  const key = orders.filter((o) => o.tier === 'key');
+  add(
+    { id: 'keyOnTime', label: 'Key clients finished on time', unit: 'share', group: 'assessment' },
+    share(key.filter(onTime).length, key.length),
+  );
+  const clientRushes = orders.filter((o) => o.class === 'rush');
+  const acceptedRushes = clientRushes.filter((o) => o.outcome === 'rush-accepted');
+  add(
+    { id: 'rushKept', label: 'Rushes delivered as promised', unit: 'share', group: 'assessment' },
+    share(acceptedRushes.filter(onTime).length, acceptedRushes.length),
+  );
+  // Read from the engine's register, not from the simulator's own records.
+  const counted = new Set(orders.filter((o) => o.class !== 'normal').map((o) => o.id));
+  const recorded = run.rushRecords.filter(
+    (r) => counted.has(r.orderId) && r.reasons.length > 0 && r.reasons.every((x) => x.message),
+  );
+  add(
+    {
+      id: 'rushRecorded',
+      label: 'Every rush recorded, with reasons',
+      unit: 'share',
+      group: 'assessment',
+    },
+    share(recorded.length, counted.size),
+  );
+  const countedIds = new Set(orders.map((o) => o.id));
+  const rework = run.rework.filter((r) => countedIds.has(r.orderId));
+  add(
+    { id: 'reworkOnTime', label: 'Rework within its deadline', unit: 'share', group: 'assessment' },
+    share(
+      rework.filter((r) => r.closedAt !== undefined && r.closedAt <= r.deadline).length,
+      rework.length,
+    ),
+  );
+  const company = orders.filter((o) => o.class === 'company');
+  add(
+    {
+      id: 'companyOnTime',
+      label: 'Company-caused rushes on time',
+      unit: 'share',
+      group: 'assessment',
+    },
+    share(company.filter(onTime).length, company.length),
+  );
+  add(
+    { id: 'onTime', label: 'All orders finished as promised', unit: 'share', group: 'assessment' },
+    share(orders.filter(onTime).length, orders.length),
+  );
+
+  add(
+    { id: 'rushAcceptance', label: 'Client rushes accepted', unit: 'share', group: 'acceptance' },
+    share(acceptedRushes.length, clientRushes.length),
+  );
+  const acceptance = (id: string, label: string, pool: typeof clientRushes) =>
+    add(
+      { id, label, unit: 'share', group: 'acceptance' },
+      share(pool.filter((o) => o.outcome === 'rush-accepted').length, pool.length),
+    );
+  for (const u of URGENCIES)
+    acceptance(
+      `rushAcceptance.urgency.${u}`,
+      `Accepted, ${u}`,
+      clientRushes.filter((o) => o.urgency === u),
+    );
+  for (const t of TIERS)
+    acceptance(
+      `rushAcceptance.tier.${t}`,
+      `Accepted, ${t} clients`,
+      clientRushes.filter((o) => o.tier === t),
+    );
+  acceptance(
+    'rushAcceptance.habit.habitual',
+    'Accepted, habitual rushers',
+    clientRushes.filter((o) => o.habitual),
+  );
+  acceptance(
+    'rushAcceptance.habit.occasional',
+    'Accepted, other clients',
+    clientRushes.filter((o) => !o.habitual),
+  );
+  for (const rule of DECLINE_RULES) {
+    add(
+      {
+        id: `rushDeclined.${rule}`,
+        label: `Declined by ${rule}`,
+        unit: 'share',
+        group: 'acceptance',
+      },
+      share(
+        clientRushes.filter((o) => o.outcome === 'rush-declined' && o.rule === rule).length,
+        clientRushes.length,
+      ),
+    );
+  }
+
+  const window = run.measuredTo - run.measuredFrom;
+  for (const id of lineIds) {
+    const l = run.lines[id];
+    if (!l) continue;
+    add(
+      { id: `utilization.${id}`, label: `Utilization, ${id}`, unit: 'share', group: 'lines' },
+      share(l.busy, l.open),
+    );
+    add(
+      { id: `queue.mean.${id}`, label: `Mean queue, ${id}`, unit: 'orders', group: 'lines' },
+      share(l.queueArea, window),
+    );
+    add(
+      { id: `queue.max.${id}`, label: `Longest queue, ${id}`, unit: 'orders', group: 'lines' },
+      l.maxQueued,
+    );
+  }
+
+  const waits = orders.map((o) => (o.startedAt - o.submittedAt) / MINUTE).sort((a, b) => a - b);
+  const mean = (xs: readonly number[]) =>
+    xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  add(
+    { id: 'wait.mean', label: 'Mean wait to start', unit: 'minutes', group: 'waiting' },
+    mean(waits),
+  );
+  for (const [p, name] of [
+    [0.5, 'p50'],
+    [0.9, 'p90'],
+    [0.99, 'p99'],
+  ] as const)
+    add(
+      { id: `wait.${name}`, label: `Wait to start, ${name}`, unit: 'minutes', group: 'waiting' },
+      quantile(waits, p),
+    );
+  for (const cls of ['company', 'rush', 'normal'] as const) {
+    add(
+      {
+        id: `wait.mean.${cls}`,
+        label: `Mean wait, ${cls} orders`,
+        unit: 'minutes',
+        group: 'waiting',
+      },
+      mean(
+        orders.filter((o) => o.class === cls).map((o) => (o.startedAt - o.submittedAt) / MINUTE),
+      ),
+    );
+  }
+
+  const late = orders.filter((o) => !onTime(o));
+  add(
+    { id: 'late.share', label: 'Orders finished late', unit: 'share', group: 'lateness' },
+    share(late.length, orders.length),
+  );
+  const lateness = late.map((o) => (o.finishedAt - o.promisedBy) / MINUTE).sort((a, b) => a - b);
+  for (const [p, name] of [
+    [0.5, 'p50'],
+    [0.9, 'p90'],
+    [0.99, 'p99'],
+    [1, 'max'],
+  ] as const)
+    add(
+      {
+        id: `lateness.${name}`,
+        label: `Lateness of late orders, ${name}`,
+        unit: 'minutes',
+        group: 'lateness',
+      },
+      quantile(lateness, p),
+    );
+
+  add({ id: 'orders', label: 'Orders submitted', unit: 'orders', group: 'volume' }, orders.length);
+  add(
+    { id: 'orders.rush', label: 'Client rush requests', unit: 'orders', group: 'volume' },
+    clientRushes.length,
+  );
+  add(
+    { id: 'orders.company', label: 'Company-caused rushes', unit: 'orders', group: 'volume' },
+    company.length,
+  );
+  const lastFinish = run.orders.reduce((a, o) => Math.max(a, o.finishedAt), run.start);
+  add(
+    {
+      id: 'backlogClearedHours',
+      label: 'Last order finished, hours after start',
+      unit: 'hours',
+      group: 'volume',
+    },
+    (lastFinish - run.start) / 3_600_000,
+  );
+  return out;
+}

@@ -1,0 +1,373 @@
+/**
+ * The report of a simulation: one self-contained HTML file. The charts are drawn on the
+ * server as SVG by ECharts, imported only here and only when a report is asked for, so the
+ * library stays light; the page has no script and loads nothing from the network.
+ */
+import { parsePolicy } from '../domain/policy.js';
+import type { Kpi, SimulationResult, Timeline } from './types.js';
+
+const WIDTH = 960;
+const HEIGHT = 300;
+const PALETTE = ['#2f6db5', '#e07b39', '#3a9a5b', '#b8435a', '#7a5cb8', '#8c6d3f', '#3aa0a8'];
+const RULE_COLORS: Record<string, string> = {
+  accepted: '#3a9a5b',
+  'deadline-unreachable': '#b8435a',
+  'daily-rush-quota': '#e07b39',
+  'frequent-rusher': '#7a5cb8',
+  'large-rush-under-load': '#8c6d3f',
+  'would-break-promises': '#d4a017',
+};
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Formats a KPI value for people. */
+export function formatKpi(k: Pick<Kpi, 'unit'>, v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  switch (k.unit) {
+    case 'share':
+      return `${(v * 100).toFixed(1)}%`;
+    case 'minutes':
+      return v >= 120 ? `${(v / 60).toFixed(1)} h` : `${v.toFixed(1)} min`;
+    case 'hours':
+      return `${v.toFixed(1)} h`;
+    case 'orders':
+      return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  }
+}
+
+function timeLabels(t: Timeline, zone: string): string[] {
+  const hm = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short' });
+  const first = t.buckets[0] ? day.format(t.buckets[0].start) : '';
+  return t.buckets.map((b) => {
+    const d = day.format(b.start);
+    return d === first ? hm.format(b.start) : `${d} ${hm.format(b.start)}`;
+  });
+}
+
+/** Lines that make the same products share their work: the engine gives an order to the one free soonest. */
+interface Station {
+  name: string;
+  lines: string[];
+}
+
+function stations(result: SimulationResult): Station[] {
+  const groups = new Map<string, string[]>();
+  for (const l of result.scenario.lines) {
+    const key = [...l.products].sort().join(' + ');
+    groups.set(key, [...(groups.get(key) ?? []), l.id]);
+  }
+  return [...groups].map(([products, lines]) => ({
+    name:
+      lines.length > 1 || lines[0] !== products ? `${products} (${lines.join(' + ')})` : products,
+    lines,
+  }));
+}
+
+/** The timeline by the hour: demand over capacity per station, and use per line. */
+export function hourly(result: SimulationResult, labels: readonly string[]) {
+  const t = result.timeline;
+  const per = Math.max(1, Math.round(60 / t.bucketMinutes));
+  const hours: { label: string; from: number; to: number }[] = [];
+  for (let i = 0; i < t.buckets.length; i += per)
+    hours.push({ label: labels[i] ?? '', from: i, to: Math.min(t.buckets.length, i + per) });
+  const sum = (h: { from: number; to: number }, f: (b: (typeof t.buckets)[number]) => number) => {
+    let x = 0;
+    for (let i = h.from; i < h.to; i++) x += f(t.buckets[i] as (typeof t.buckets)[number]);
+    return x;
+  };
+  const open = (h: { from: number; to: number }) =>
+    sum(h, (b) => b.lines[t.lines[0] as string]?.openMs ?? 0);
+  const load = stations(result).map((st) => ({
+    station: st,
+    // Demand over what the station can make in the hour; only hours the lab is open.
+    values: hours.map((h) => {
+      if (open(h) === 0) return null;
+      const arrived = sum(h, (b) =>
+        st.lines.reduce((a, id) => a + (b.lines[id]?.arrivedUnits ?? 0), 0),
+      );
+      const capacity = sum(h, (b) =>
+        st.lines.reduce(
+          (a, id) => a + ((b.lines[id]?.unitsPerHour ?? 0) * t.bucketMinutes) / 60,
+          0,
+        ),
+      );
+      return capacity > 0 ? arrived / capacity : null;
+    }),
+  }));
+  const use = t.lines.map((id) => ({
+    line: id,
+    values: hours.map((h) => {
+      const o = sum(h, (b) => b.lines[id]?.openMs ?? 0);
+      return o > 0 ? sum(h, (b) => b.lines[id]?.busyMs ?? 0) / o : null;
+    }),
+  }));
+  return { labels: hours.map((h) => h.label), load, use };
+}
+
+/** Renders the report of a simulation as one HTML page. */
+export async function renderReport(result: SimulationResult): Promise<string> {
+  const echarts = await import('echarts');
+  const svg = (option: Record<string, unknown>, height = HEIGHT): string => {
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
+    chart.setOption({
+      animation: false,
+      color: PALETTE,
+      textStyle: { fontFamily: 'system-ui, sans-serif' },
+      ...option,
+    });
+    const out = chart.renderToSVGString();
+    chart.dispose();
+    return out;
+  };
+  const s = result.scenario;
+  const t = result.timeline;
+  const labels = timeLabels(t, s.calendar.zone);
+  const axis = {
+    type: 'category',
+    data: labels,
+    axisLabel: { interval: Math.max(0, Math.ceil(labels.length / 14) - 1) },
+  };
+  const grid = { left: 60, right: 20, top: 40, bottom: 40 };
+  const legend = { top: 5 };
+
+  const queueChart = svg({
+    legend,
+    grid,
+    tooltip: {},
+    xAxis: axis,
+    yAxis: { type: 'value', name: 'orders waiting' },
+    series: t.lines.map((id) => ({
+      name: id,
+      type: 'line',
+      showSymbol: false,
+      data: t.buckets.map((b) => Number((b.lines[id]?.meanQueued ?? 0).toFixed(2))),
+    })),
+  });
+  const hours = hourly(result, labels);
+  const hourAxis = {
+    type: 'category',
+    data: hours.labels,
+    axisLabel: { interval: Math.max(0, Math.ceil(hours.labels.length / 14) - 1) },
+  };
+  const percent = { formatter: (v: number) => `${Math.round(v * 100)}%` };
+  const loadChart = svg({
+    legend,
+    grid,
+    xAxis: hourAxis,
+    yAxis: { type: 'value', name: 'demand ÷ capacity', axisLabel: percent },
+    series: hours.load.map(({ station, values }, i) => ({
+      name: station.name,
+      type: 'bar',
+      data: values.map((v) => (v === null ? null : Number(v.toFixed(3)))),
+      ...(i === 0
+        ? {
+            markLine: {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: '#b8435a', type: 'dashed' },
+              data: [{ yAxis: 1 }],
+              label: { formatter: '100%' },
+            },
+          }
+        : {}),
+    })),
+  });
+  const useChart = svg({
+    legend,
+    grid,
+    xAxis: hourAxis,
+    yAxis: { type: 'value', max: 1, name: 'busy', axisLabel: percent },
+    series: hours.use.map(({ line, values }) => ({
+      name: line,
+      type: 'line',
+      data: values.map((v) => (v === null ? null : Number(v.toFixed(3)))),
+    })),
+  });
+  const rules = ['accepted', ...new Set(t.buckets.flatMap((b) => Object.keys(b.rushes.declined)))];
+  const rushChart = svg({
+    legend,
+    grid,
+    xAxis: axis,
+    yAxis: { type: 'value', name: 'rush requests', minInterval: 1 },
+    series: rules.map((rule) => ({
+      name: rule === 'accepted' ? 'accepted' : `declined: ${rule}`,
+      type: 'bar',
+      stack: 'rushes',
+      itemStyle: { color: RULE_COLORS[rule] ?? '#777' },
+      data: t.buckets.map((b) =>
+        rule === 'accepted' ? b.rushes.accepted : (b.rushes.declined[rule] ?? 0),
+      ),
+    })),
+  });
+
+  // Finish minus promise, in hours: below zero the order was early by that much.
+  const counted = result.orders.filter((o) => o.counted);
+  const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / 3_600_000);
+  const lo = Math.floor(Math.min(0, ...margins));
+  const hi = Math.ceil(Math.max(0, ...margins));
+  const width = Math.max(1, Math.ceil((hi - lo) / 24));
+  const bins: { label: string; n: number; late: boolean }[] = [];
+  for (let x = lo; x < hi || bins.length === 0; x += width) {
+    bins.push({ label: `${x}…${x + width} h`, n: 0, late: x >= 0 });
+  }
+  for (const m of margins) {
+    const i = Math.min(bins.length - 1, Math.floor((m - lo) / width));
+    const bin = bins[i];
+    if (bin) bin.n++;
+  }
+  const lateChart = svg({
+    grid: { ...grid, bottom: 70 },
+    xAxis: {
+      type: 'category',
+      data: bins.map((b) => b.label),
+      axisLabel: { rotate: 30 },
+      name: 'finish − promise',
+      nameLocation: 'middle',
+      nameGap: 45,
+    },
+    yAxis: { type: 'value', name: 'orders', minInterval: 1 },
+    series: [
+      {
+        type: 'bar',
+        data: bins.map((b) => ({
+          value: b.n,
+          itemStyle: { color: b.late ? '#b8435a' : '#3a9a5b' },
+        })),
+      },
+    ],
+  });
+
+  const kpiRows = result.summary.kpis
+    .map((k) => {
+      const ci = k.ci95 ? `${formatKpi(k, k.ci95[0])} – ${formatKpi(k, k.ci95[1])}` : '';
+      return `<tr class="${k.group}"><td>${esc(k.label)}</td><td class="num">${formatKpi(k, k.mean)}</td><td class="num ci">${ci}</td></tr>`;
+    })
+    .join('\n');
+  const policy = parsePolicy(s.policy);
+  const when = new Intl.DateTimeFormat('en-GB', {
+    timeZone: s.calendar.zone,
+    dateStyle: 'full',
+    timeStyle: 'short',
+  }).format(s.start);
+  const lines = s.lines
+    .map((l) => `${esc(l.id)} (${l.products.map(esc).join(', ')}: ${l.unitsPerHour}/h)`)
+    .join('; ');
+  const events = s.capacityEvents
+    .map(
+      (e) =>
+        `${esc(e.line)} to ${e.unitsPerHour}/h at ${labels[Math.floor((e.at - s.start) / (t.bucketMinutes * 60_000))] ?? e.at}`,
+    )
+    .join('; ');
+  const findings = describe(result, labels);
+  const figure = (title: string, body: string, note: string) =>
+    `<figure><figcaption><h2>${esc(title)}</h2><p>${esc(note)}</p></figcaption>${body}</figure>`;
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Rushline simulation: ${esc(s.name)}</title>
+<style>
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: ${WIDTH + 40}px; color: #222; padding: 0 20px; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin: 0; }
+.meta { color: #555; } .meta dt { font-weight: 600; float: left; clear: left; width: 9rem; } .meta dd { margin: 0 0 .2rem 9.5rem; }
+figure { margin: 1.5rem 0; } figcaption p { margin: .2rem 0 .4rem; color: #555; }
+ul.findings li { margin-bottom: .3rem; }
+table { border-collapse: collapse; width: 100%; } td, th { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td.ci { color: #666; }
+tr.assessment td { font-weight: 600; }
+details pre { background: #f6f6f6; padding: .75rem; overflow: auto; }
+</style>
+</head>
+<body>
+<h1>${esc(s.name)}</h1>
+<p>${esc(s.description)}</p>
+<dl class="meta">
+<dt>Day</dt><dd>${esc(when)} (${esc(s.calendar.zone)}), orders arriving for ${s.durationHours} h; open ${esc(s.calendar.open)}–${esc(s.calendar.close)}</dd>
+<dt>Lines</dt><dd>${lines}</dd>
+${events ? `<dt>Capacity events</dt><dd>${events}</dd>` : ''}
+<dt>Seed</dt><dd>${result.seed}${result.summary.replications > 1 ? `, ${result.summary.replications} replications (charts show the first; the table gives the mean and its 95% interval)` : ''}</dd>
+<dt>Policy</dt><dd>quota ${Math.round(policy.rush.quotaShare * 100)}% (+${Math.round(policy.rush.keyReserveShare * 100)}% for key clients), tight at ${Math.round(policy.rush.tightLoad * 100)}%, same-day cutoff ${esc(policy.rush.sameDayCutoff)}, half-day ${policy.rush.halfDayHours} h; full policy below</dd>
+</dl>
+<h2>What this day says</h2>
+<ul class="findings">${findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
+${figure('Queue per line over the day', queueChart, `Mean number of orders waiting in each ${t.bucketMinutes}-minute interval.`)}
+${figure('Demand against capacity', loadChart, 'Work arriving in each open hour over what the lines making it can produce in that hour. Above the dashed line the queue grows.')}
+${figure('Capacity use', useChart, 'Share of each open hour the line was producing.')}
+${figure('Rush requests over the day', rushChart, 'Client and company rush requests by the rule that decided them.')}
+${figure('Finished against promise', lateChart, 'Hours between each order’s finish and its promise: green on time, red late.')}
+<h2>KPIs</h2>
+<table>
+<thead><tr><th>KPI</th><th class="num">${result.summary.replications > 1 ? 'mean' : 'value'}</th><th class="num">${result.summary.replications > 1 ? '95% interval' : ''}</th></tr></thead>
+<tbody>
+${kpiRows}
+</tbody>
+</table>
+<details><summary>Scenario and policy as run</summary>
+<pre>${esc(JSON.stringify({ scenario: s.source, policy }, null, 2))}</pre>
+</details>
+<p class="meta">Made by rushline simulate. Same scenario and seed give the same report.</p>
+</body>
+</html>
+`;
+}
+
+/** A few sentences a lab manager can act on, read off the first day. */
+export function describe(result: SimulationResult, labels: readonly string[]): string[] {
+  const t = result.timeline;
+  const out: string[] = [];
+  const kpi = (id: string) => result.summary.kpis.find((k) => k.id === id);
+  const fmt = (id: string) => {
+    const k = kpi(id);
+    return k ? formatKpi(k, k.mean) : '–';
+  };
+  const hours = hourly(result, labels);
+  for (const { station, values } of hours.load) {
+    const over = values.map((v, i) => ((v ?? 0) > 1 ? i : -1)).filter((i) => i >= 0);
+    if (over.length === 0) continue;
+    const peak = Math.max(...values.map((v) => v ?? 0));
+    out.push(
+      `Demand for ${station.name} is above capacity in ${over.length} open hour${over.length > 1 ? 's' : ''} (${over.map((i) => hours.labels[i]).join(', ')}), at most ${Math.round(peak * 100)}%.`,
+    );
+  }
+  for (const id of t.lines) {
+    let maxQ = 0;
+    let at = 0;
+    t.buckets.forEach((b, i) => {
+      const q = b.lines[id]?.maxQueued ?? 0;
+      if (q > maxQ) {
+        maxQ = q;
+        at = i;
+      }
+    });
+    if (maxQ < 10) continue;
+    const clear = t.buckets.findIndex((b, i) => i > at && (b.lines[id]?.queued ?? 0) === 0);
+    out.push(
+      `The ${id} queue peaks at ${maxQ} orders around ${labels[at]}${clear >= 0 ? ` and is empty again by ${labels[clear]}` : ' and is not cleared within the day'}.`,
+    );
+  }
+  out.push(
+    `Client rushes accepted: ${fmt('rushAcceptance')} (immediate ${fmt('rushAcceptance.urgency.immediate')}, half-day ${fmt('rushAcceptance.urgency.half-day')}, same-day ${fmt('rushAcceptance.urgency.same-day')}, next-day ${fmt('rushAcceptance.urgency.next-day')}).`,
+  );
+  const declines = result.summary.kpis
+    .filter((k) => k.id.startsWith('rushDeclined.') && (k.mean ?? 0) > 0)
+    .sort((a, b) => (b.mean ?? 0) - (a.mean ?? 0));
+  if (declines.length > 0) {
+    out.push(
+      `Declines by rule: ${declines.map((k) => `${k.id.slice('rushDeclined.'.length)} ${formatKpi(k, k.mean)}`).join(', ')} of client rush requests.`,
+    );
+  }
+  out.push(
+    `Promises kept: key clients ${fmt('keyOnTime')}, accepted rushes ${fmt('rushKept')}, company rushes ${fmt('companyOnTime')}, rework ${fmt('reworkOnTime')}, all orders ${fmt('onTime')}.`,
+  );
+  out.push(
+    `Waiting to start: median ${fmt('wait.p50')}, 90th percentile ${fmt('wait.p90')}, mean for normal orders ${fmt('wait.mean.normal')}.`,
+  );
+  return out;
+}

@@ -1,0 +1,346 @@
+/**
+ * The scenario of a simulated day: the lab (calendar, lines, products, policy), how orders
+ * arrive, what they are made of, and what happens to the lines. Validated with zod at the
+ * boundary; `parseScenario` throws `ValidationError`, `safeParseScenario` returns a result.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { defaultCalendar } from '../domain/defaults.js';
+import { type SafeResult, ValidationError, type ValidationIssue } from '../domain/errors.js';
+import type { PolicyInput } from '../domain/policy.js';
+import { calendarSchema, check, lineSchema, productSchema, timeSchema } from '../domain/schemas.js';
+import type {
+  CalendarSpec,
+  LineSpec,
+  ProductSpec,
+  Tier,
+  TimeInput,
+  Urgency,
+} from '../domain/types.js';
+import { resolveConfig } from '../engine/config.js';
+
+/**
+ * How many items an order has. Every distribution is rounded to a whole number of at least 1:
+ * - `fixed`: always `value`;
+ * - `exponential`: an exponential with mean `mean`, rounded up;
+ * - `lognormal`: a lognormal with that mean and standard deviation (of the items, not of
+ *   their logarithm), rounded to the nearest whole number and at least 1;
+ * - `geometric`: the number of trials to the first success, with mean `mean` (≥ 1).
+ */
+export type QuantityDistribution =
+  | { dist: 'fixed'; value: number }
+  | { dist: 'exponential'; mean: number }
+  | { dist: 'lognormal'; mean: number; sd: number }
+  | { dist: 'geometric'; mean: number };
+
+/** Company causes of a rush (rules.md §1). */
+export type CompanyCause = 'missing' | 'damaged' | 'rework';
+
+/** A simulated day, as written in a scenario file. Weights need not sum to 1. */
+export interface Scenario {
+  name: string;
+  /** A sentence or two for the report. */
+  description?: string;
+  /** When the simulated day starts: ISO 8601 with an offset, or epoch ms. */
+  start: TimeInput;
+  /** Orders arrive during this many hours after `start`; the lines then run until every queue is empty. */
+  durationHours: number;
+  /** @default the engine's default calendar (Asia/Shanghai, 09:00–18:00, Monday to Saturday) */
+  calendar?: CalendarSpec;
+  /** @default the engine's default lines */
+  lines?: LineSpec[];
+  products?: Record<string, ProductSpec>;
+  policy?: PolicyInput;
+  arrivals: {
+    /** Orders per clock hour: one rate, or 24 rates by the lab's local hour (0 = midnight). Orders arrive as a Poisson process. */
+    perHour: number | number[];
+  };
+  mix: {
+    /** Weight of each product among orders. */
+    products: Record<string, number>;
+    /** Weight of each tier among clients. */
+    tiers: Partial<Record<Tier, number>>;
+    /** Items per order, for every product with a positive weight. */
+    quantity: Record<string, QuantityDistribution>;
+    rush: {
+      /** Share of orders that come with a rush request, company-caused ones included. */
+      share: number;
+      /** Weight of each urgency among client rushes. */
+      urgency: Partial<Record<Urgency, number>>;
+      /** Share of rush requests the lab caused itself. */
+      companyShare: number;
+      /** Weight of each company cause. */
+      causes: Partial<Record<CompanyCause, number>>;
+    };
+    /** Share of orders with a pickup time. @default 0 */
+    pickupShare?: number;
+    /** Hours from submission to the pickup time, drawn uniformly. @default [4, 24] */
+    pickupLeadHours?: [number, number];
+    clients: {
+      count: number;
+      /** Share of clients who are habitual rushers. */
+      habitualShare: number;
+      /** How many times as many orders a habitual client places as another. @default 5 */
+      habitualWeight?: number;
+      /** Probability that a habitual client's order is a client rush. @default 0.6 */
+      habitualRushShare?: number;
+    };
+  };
+  /** Capacity changes: `at` is ISO 8601 with an offset, or `HH:mm` in the lab's zone on the start's date. */
+  capacityEvents?: { at: TimeInput; line: string; unitsPerHour: number }[];
+  /** Orders submitted in the first hours are simulated but left out of the KPIs. @default 0 */
+  warmupHours?: number;
+}
+
+/** A validated scenario: defaults filled in, times in epoch ms, weights normalized. */
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  start: number;
+  durationHours: number;
+  calendar: CalendarSpec;
+  lines: LineSpec[];
+  products?: Record<string, ProductSpec>;
+  policy: PolicyInput;
+  /** 24 rates, by local hour. */
+  perHour: number[];
+  mix: {
+    products: [string, number][];
+    tiers: [Tier, number][];
+    quantity: Record<string, QuantityDistribution>;
+    rush: {
+      share: number;
+      urgency: [Urgency, number][];
+      companyShare: number;
+      causes: [CompanyCause, number][];
+    };
+    pickupShare: number;
+    pickupLeadHours: [number, number];
+    clients: {
+      count: number;
+      habitualShare: number;
+      habitualWeight: number;
+      habitualRushShare: number;
+    };
+  };
+  capacityEvents: { at: number; line: string; unitsPerHour: number }[];
+  warmupHours: number;
+  /** The scenario as given, for the report. */
+  source: Scenario;
+}
+
+const SHARE = 'must be between 0 and 1';
+const share = z.number().min(0, SHARE).max(1, SHARE);
+const positive = (what: string) =>
+  z
+    .number()
+    .refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
+const weight = z
+  .number()
+  .refine((n) => Number.isFinite(n) && n >= 0, { message: 'must be a weight of 0 or more' });
+const weights = <K extends string>(keys: readonly [K, ...K[]]) =>
+  z
+    .strictObject(
+      Object.fromEntries(keys.map((k) => [k, weight.optional()])) as Record<
+        K,
+        z.ZodOptional<typeof weight>
+      >,
+    )
+    .refine((w) => Object.values(w).some((v) => ((v as number | undefined) ?? 0) > 0), {
+      message: 'must give a positive weight to at least one entry',
+    });
+
+const quantitySchema = z.discriminatedUnion('dist', [
+  z.strictObject({
+    dist: z.literal('fixed'),
+    value: z.number().int('must be a whole number of items').min(1, 'must be at least 1'),
+  }),
+  z.strictObject({ dist: z.literal('exponential'), mean: positive('mean items') }),
+  z.strictObject({
+    dist: z.literal('lognormal'),
+    mean: positive('mean items'),
+    sd: positive('standard deviation of items'),
+  }),
+  z.strictObject({
+    dist: z.literal('geometric'),
+    mean: z.number().min(1, 'must be at least 1 (mean items of a geometric distribution)'),
+  }),
+]);
+
+const LOCAL_HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1, 'must be a non-empty string'),
+  description: z.string().optional(),
+  start: timeSchema,
+  durationHours: z.number().refine((n) => Number.isFinite(n) && n > 0 && n <= 24 * 366, {
+    message: 'must be a positive number of hours, at most a year',
+  }),
+  calendar: calendarSchema.optional(),
+  lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
+  products: z.record(z.string().min(1), productSchema).optional(),
+  policy: z.record(z.string(), z.unknown()).optional(),
+  arrivals: z.strictObject({
+    perHour: z.union([
+      z.number().min(0, 'must be 0 or more orders per hour'),
+      z
+        .array(z.number().min(0, 'must be 0 or more orders per hour'))
+        .length(24, 'must list 24 hourly rates (00:00 to 23:00 lab time)'),
+    ]),
+  }),
+  mix: z.strictObject({
+    products: z
+      .record(z.string().min(1), weight)
+      .refine((w) => Object.values(w).some((v) => v > 0), {
+        message: 'must give a positive weight to at least one product',
+      }),
+    tiers: weights(['key', 'special', 'regular']),
+    quantity: z.record(z.string().min(1), quantitySchema),
+    rush: z.strictObject({
+      share,
+      urgency: weights(['immediate', 'half-day', 'same-day', 'next-day']),
+      companyShare: share,
+      causes: weights(['missing', 'damaged', 'rework']),
+    }),
+    pickupShare: share.optional(),
+    pickupLeadHours: z
+      .tuple([positive('hours'), positive('hours')])
+      .refine(([a, b]) => a <= b, { message: 'must be [shortest, longest] hours' })
+      .optional(),
+    clients: z.strictObject({
+      count: z.number().int('must be a whole number').min(1, 'must be at least 1 client'),
+      habitualShare: share,
+      habitualWeight: positive('orders of a habitual client per order of another').optional(),
+      habitualRushShare: share.optional(),
+    }),
+  }),
+  capacityEvents: z
+    .array(
+      z.strictObject({
+        at: z.union([z.string().regex(LOCAL_HHMM), timeSchema]),
+        line: z.string().min(1, 'must be a line id'),
+        unitsPerHour: positive('units per working hour'),
+      }),
+    )
+    .optional(),
+  warmupHours: z.number().min(0, 'must be 0 or more hours').optional(),
+});
+
+const entries = <K extends string>(w: Partial<Record<K, number | undefined>>): [K, number][] => {
+  const list = Object.entries(w).filter(([, v]) => (v as number) > 0) as [K, number][];
+  const sum = list.reduce((a, [, v]) => a + v, 0);
+  return list.map(([k, v]) => [k, v / sum]);
+};
+
+/** Validates a scenario and fills in its defaults; throws `ValidationError` listing every problem. */
+export function parseScenario(input: unknown): ResolvedScenario {
+  const r = check(scenarioSchema, input);
+  if (!r.ok) throw new ValidationError(r.issues, 'scenario');
+  const s = r.value;
+  const issues: ValidationIssue[] = [];
+
+  // The lab itself is checked by the engine's own configuration rules.
+  let products: Record<string, ProductSpec> = {};
+  let lines: LineSpec[] = [];
+  try {
+    const cfg = resolveConfig({
+      calendar: s.calendar,
+      lines: s.lines,
+      products: s.products,
+      policy: s.policy,
+    });
+    products = cfg.products;
+    lines = cfg.lines;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  const calendar = s.calendar ?? (defaultCalendar as CalendarSpec);
+  const made = new Set(lines.flatMap((l) => l.products));
+  for (const [product, w] of Object.entries(s.mix.products)) {
+    if (w <= 0 || lines.length === 0) continue;
+    if (!(product in products)) {
+      issues.push({
+        path: `mix.products.${product}`,
+        message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${product}'`,
+      });
+    } else if (!made.has(product)) {
+      issues.push({ path: `mix.products.${product}`, message: 'no line makes this product' });
+    }
+    if (!(product in s.mix.quantity)) {
+      issues.push({
+        path: `mix.quantity.${product}`,
+        message: `is required: product '${product}' has a positive weight in mix.products`,
+      });
+    }
+  }
+  const capacityEvents: ResolvedScenario['capacityEvents'] = [];
+  (s.capacityEvents ?? []).forEach((e, i) => {
+    if (lines.length > 0 && !lines.some((l) => l.id === e.line)) {
+      issues.push({
+        path: `capacityEvents.${i}.line`,
+        message: `must be one of the lines (${lines.map((l) => l.id).join(', ')}), received '${e.line}'`,
+      });
+    }
+    let at: number;
+    if (typeof e.at === 'string') {
+      const [h, m] = e.at.split(':').map(Number) as [number, number];
+      at = DateTime.fromMillis(s.start, { zone: calendar.zone })
+        .set({ hour: h, minute: m, second: 0, millisecond: 0 })
+        .toMillis();
+    } else {
+      at = e.at;
+    }
+    capacityEvents.push({ at, line: e.line, unitsPerHour: e.unitsPerHour });
+  });
+  capacityEvents.sort((a, b) => a.at - b.at);
+  if (issues.length > 0) throw new ValidationError(issues, 'scenario');
+
+  const perHour =
+    typeof s.arrivals.perHour === 'number'
+      ? Array.from({ length: 24 }, () => s.arrivals.perHour as number)
+      : [...s.arrivals.perHour];
+  return {
+    name: s.name,
+    description: s.description ?? '',
+    start: s.start,
+    durationHours: s.durationHours,
+    calendar: structuredClone(calendar),
+    lines,
+    ...(s.products ? { products: s.products } : {}),
+    policy: (s.policy ?? {}) as PolicyInput,
+    perHour,
+    mix: {
+      products: entries(s.mix.products),
+      tiers: entries(s.mix.tiers),
+      quantity: s.mix.quantity,
+      rush: {
+        share: s.mix.rush.share,
+        urgency: entries(s.mix.rush.urgency),
+        companyShare: s.mix.rush.companyShare,
+        causes: entries(s.mix.rush.causes),
+      },
+      pickupShare: s.mix.pickupShare ?? 0,
+      pickupLeadHours: s.mix.pickupLeadHours ?? [4, 24],
+      clients: {
+        count: s.mix.clients.count,
+        habitualShare: s.mix.clients.habitualShare,
+        habitualWeight: s.mix.clients.habitualWeight ?? 5,
+        habitualRushShare: s.mix.clients.habitualRushShare ?? 0.6,
+      },
+    },
+    capacityEvents,
+    warmupHours: s.warmupHours ?? 0,
+    source: structuredClone(input) as Scenario,
+  };
+}
+
+/** Like `parseScenario`, but returns `{ success, data }` or `{ success, error }` instead of throwing. */
+export function safeParseScenario(input: unknown): SafeResult<ResolvedScenario> {
+  try {
+    return { success: true, data: parseScenario(input) };
+  } catch (error) {
+    if (error instanceof ValidationError) return { success: false, error };
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What a simulation answers: one record per order, a timeline of the day in fixed buckets, and
+ * a summary of KPIs (with a 95% confidence interval over replications). Times are epoch ms.
+ */
+import type { Cause, Decision, OrderClass, Tier, Urgency } from '../domain/types.js';
+import type { ResolvedScenario } from './scenario.js';
+
+/** One order of a simulated day, from submission to finish. */
+export interface SimulatedOrder {
+  id: string;
+  clientId: string;
+  /** The client is one of the scenario's habitual rushers. */
+  habitual: boolean;
+  line: string;
+  class: OrderClass;
+  tier: Tier;
+  product: string;
+  quantity: number;
+  urgency?: Urgency;
+  cause?: Cause;
+  submittedAt: number;
+  startedAt: number;
+  finishedAt: number;
+  promisedBy: number;
+  /** What the order asked for before promise-making. */
+  requestedBy: number;
+  outcome: Decision['outcome'];
+  /** The deciding rule (the first reason of the decision). */
+  rule: string;
+  late: boolean;
+  /** The engine reported the order at risk at some point. */
+  atRisk: boolean;
+  /** Submitted after the warm-up, so counted in the KPIs. */
+  counted: boolean;
+}
+
+/** One line during one bucket of the timeline. */
+export interface TimelineLine {
+  /** Orders queued (not started) at the end of the bucket. */
+  queued: number;
+  /** Time-weighted mean of the queue during the bucket. */
+  meanQueued: number;
+  maxQueued: number;
+  /** Share of the bucket's working time the line was producing; null when the lab was closed. */
+  utilization: number | null;
+  /** Work that arrived during the bucket over what the line can make in a bucket: above 1 the queue grows. */
+  offeredLoad: number;
+  /** Capacity at the end of the bucket. */
+  unitsPerHour: number;
+  /** Units of work that arrived for the line during the bucket. */
+  arrivedUnits: number;
+  /** Working ms the line was producing, and working ms the lab was open, during the bucket. */
+  busyMs: number;
+  openMs: number;
+}
+
+/** One bucket of the timeline. */
+export interface TimelineBucket {
+  start: number;
+  end: number;
+  /** Orders submitted during the bucket. */
+  arrivals: number;
+  lines: Record<string, TimelineLine>;
+  /** Rush decisions made during the bucket: accepted, and declined by rule. */
+  rushes: { accepted: number; declined: Record<string, number> };
+}
+
+export interface Timeline {
+  bucketMinutes: number;
+  lines: string[];
+  buckets: TimelineBucket[];
+}
+
+/** A KPI over the replications: its mean, a 95% confidence interval, and every value. */
+export interface Kpi {
+  id: string;
+  /** The lab's name for it. */
+  label: string;
+  unit: 'share' | 'minutes' | 'hours' | 'orders';
+  group: 'assessment' | 'acceptance' | 'lines' | 'waiting' | 'lateness' | 'volume';
+  /** Mean over the replications that have a value; null when none has. */
+  mean: number | null;
+  /** Student-t 95% interval of the mean; null with fewer than two values. */
+  ci95: [number, number] | null;
+  /** The value in each replication (null when it has none, e.g. a share of zero requests). */
+  values: (number | null)[];
+}
+
+export interface SimulationSummary {
+  scenario: string;
+  seed: number;
+  replications: number;
+  kpis: Kpi[];
+}
+
+/** What `simulate` answers. `orders` and `timeline` are those of the first replication. */
+export interface SimulationResult {
+  scenario: ResolvedScenario;
+  seed: number;
+  summary: SimulationSummary;
+  orders: SimulatedOrder[];
+  timeline: Timeline;
+}
+
+export interface SimulateOptions {
+  /** The seed of the random streams. Same scenario and seed give a byte-identical result. @default 1 */
+  seed?: number;
+  /** Independent days to simulate; the KPIs carry a 95% interval over them. @default 1 */
+  replications?: number;
+  /** Called as orders are simulated, with how many are done and how many there are in all. */
+  onProgress?: (progress: { done: number; total: number; replication: number }) => void;
+  /** Width of a timeline bucket. @default 15 */
+  bucketMinutes?: number;
+}
