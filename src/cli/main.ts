@@ -76,8 +76,8 @@ function writeAtomically(file: string, text: string): void {
 
 export async function main(
   argv: string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: NodeJS.WriteStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
 ): Promise<number> {
   try {
     const [command, ...rest] = argv;

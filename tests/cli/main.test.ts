@@ -1,0 +1,151 @@
+/**
+ * The `rushline` command, called in-process: exit codes, the summary, the report only when
+ * everything succeeded, and file positions in errors.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+function capture() {
+  let text = '';
+  const stream = {
+    isTTY: false,
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
+  return { stream, text: () => text };
+}
+
+async function run(args: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await main(args, out.stream, err.stream);
+  return { code, out: out.text(), err: err.text() };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rushline-cli-'));
+
+describe('rushline simulate', () => {
+  test('prints the summary and writes a self-contained report', async () => {
+    const report = join(dir, 'avg.html');
+    const r = await run([
+      'simulate',
+      '--scenario',
+      'averageDay',
+      '--seed',
+      '3',
+      '--report',
+      report,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('Average day');
+    expect(r.out).toContain('Key clients finished on time');
+    expect(r.out).toContain(`Report written to ${report}`);
+    const html = readFileSync(report, 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(5);
+    // Nothing to fetch: no script, no external reference.
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+  });
+
+  test('--json prints the whole result, the same for the same seed', async () => {
+    const a = await run(['simulate', '--scenario', 'averageDay', '--seed', '9', '--json']);
+    const b = await run(['simulate', '--scenario', 'averageDay', '--seed', '9', '--json']);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+    const result = JSON.parse(a.out);
+    expect(result.summary.seed).toBe(9);
+    expect(result.orders.length).toBeGreaterThan(100);
+  });
+
+  test('a bad scenario file: exit 2, the field and its line, and no report', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8').replace(
+        'perHour: 20',
+        'perHour: -3',
+      ),
+    );
+    const report = join(dir, 'bad.html');
+    const r = await run(['simulate', '--scenario', file, '--report', report]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}:5:3: arrivals.perHour:`);
+    expect(existsSync(report)).toBe(false);
+    expect(r.out).toBe('');
+  });
+
+  test('a scenario file and a policy file together', async () => {
+    const policy = join(dir, 'strict.yaml');
+    writeFileSync(policy, 'rush:\n  quotaShare: 0.01\n  keyReserveShare: 0\n');
+    const fixture = new URL('./fixtures/small.yaml', import.meta.url).pathname;
+    const r = await run(['simulate', '--scenario', fixture, '--policy', policy, '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result.scenario.policy.rush.quotaShare).toBe(0.01);
+  });
+
+  test('usage errors exit 2 and say what was expected', async () => {
+    const r = await run(['simulate', '--seed', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--seed: expected a whole number of at least 0, received 'soon'");
+    expect((await run(['simulate', '--colour'])).code).toBe(2);
+    expect((await run(['explode'])).code).toBe(2);
+    expect((await run(['simulate', '--scenario', join(dir, 'nope.yaml')])).err).toContain(
+      'cannot read',
+    );
+  });
+});
+
+describe('rushline compare', () => {
+  test('two policies on the same days, with the differences and their intervals', async () => {
+    const a = join(dir, 'a.yaml');
+    const b = join(dir, 'b.yaml');
+    writeFileSync(a, '{}\n');
+    writeFileSync(b, 'rush:\n  sameDayCutoff: "12:00"\n');
+    const r = await run([
+      'compare',
+      '--scenario',
+      'averageDay',
+      '--policy',
+      a,
+      '--policy',
+      b,
+      '--replications',
+      '4',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('B − A [95% interval]');
+    const line = r.out.split('\n').find((l) => l.startsWith('Accepted, same-day'));
+    expect(line).toBeDefined();
+    const json = await run([
+      'compare',
+      '--scenario',
+      'averageDay',
+      '--policy',
+      a,
+      '--policy',
+      b,
+      '--replications',
+      '4',
+      '--json',
+    ]);
+    const parsed = JSON.parse(json.out);
+    const sameDay = parsed.differences[0].find(
+      (d: { id: string }) => d.id === 'rushAcceptance.urgency.same-day',
+    );
+    // An earlier cutoff declines more same-day rushes, on the very same orders.
+    expect(sameDay.mean).toBeLessThan(0);
+    expect(sameDay.significant).toBe(true);
+  });
+
+  test('compare needs two policies', async () => {
+    const r = await run(['compare', '--policy', 'x.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--policy: compare needs at least two');
+  });
+});
