@@ -41,3 +41,11 @@ test.each(blocks)('$name runs', ({ code }) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every scenario written out in docs/simulation.md is a valid scenario', async () => {
+  const { parseScenarioText } = await import('../src/index.js');
+  const text = readFileSync(join(root, 'docs', 'simulation.md'), 'utf8');
+  const yaml = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  expect(yaml.length).toBeGreaterThan(0);
+  for (const block of yaml) expect(() => parseScenarioText(block, { file: 'docs' })).not.toThrow();
+});

@@ -27,7 +27,9 @@ export function formatKpi(k: Pick<Kpi, 'unit'>, v: number | null): string {
     case 'share':
       return `${(v * 100).toFixed(1)}%`;
     case 'minutes':
-      return v >= 120 ? `${(v / 60).toFixed(1)} h` : `${v.toFixed(1)} min`;
+      return Math.abs(v) >= 120
+        ? `${(v / 60).toFixed(1)} h`
+        : `${v.toFixed(Math.abs(v) < 1 && v !== 0 ? 2 : 1)} min`;
     case 'hours':
       return `${v.toFixed(1)} h`;
     case 'orders':
