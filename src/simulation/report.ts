@@ -135,7 +135,7 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     data: labels,
     axisLabel: { interval: Math.max(0, Math.ceil(labels.length / 14) - 1) },
   };
-  const grid = { left: 60, right: 20, top: 40, bottom: 40 };
+  const grid = { left: 60, right: 50, top: 40, bottom: 40 };
   const legend = { top: 5 };
 
   const queueChart = svg({
