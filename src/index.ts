@@ -39,7 +39,17 @@ export type { SchedulerConfig } from './engine/config.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
-export { decideRush, type GateRule, quotaLimit, type RushFacts } from './policy/gates.js';
+export {
+  BUILT_IN_GATES,
+  type CustomGate,
+  decideRush,
+  type GateContext,
+  type GateRequest,
+  type GateRule,
+  type GateVerdict,
+  quotaLimit,
+  type RushFacts,
+} from './policy/gates.js';
 export { type Comparison, comparePolicies, type KpiDifference } from './simulation/compare.js';
 export { parsePolicyText, parseScenarioText, type TextSource } from './simulation/load.js';
 export { renderReport } from './simulation/report.js';

@@ -9,6 +9,7 @@ import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { type Policy, type PolicyInput, parsePolicy } from '../domain/policy.js';
 import { calendarSchema, check, lineSchema, productSchema } from '../domain/schemas.js';
 import type { CalendarSpec, LineSpec, ProductSpec, TimeInput } from '../domain/types.js';
+import { BUILT_IN_GATES, type CustomGate } from '../policy/gates.js';
 
 /** How to build a `Scheduler`. Every part is optional and defaults to the lab's. */
 export interface SchedulerConfig {
@@ -22,6 +23,8 @@ export interface SchedulerConfig {
   policy?: PolicyInput;
   /** Where calls without an `at` take the time from. The engine never reads the wall clock itself. */
   clock?: () => TimeInput;
+  /** The lab's own rush rules, run after the built-in gates 1–5 and before feasibility. @default [] */
+  gates?: CustomGate[];
 }
 
 /** A configuration after validation, with every default filled in. */
@@ -31,6 +34,7 @@ export interface ResolvedConfig {
   products: Record<string, ProductSpec>;
   policy: Policy;
   clock: (() => TimeInput) | undefined;
+  gates: CustomGate[];
 }
 
 const configSchema = z.strictObject({
@@ -42,6 +46,21 @@ const configSchema = z.strictObject({
     .custom<() => TimeInput>((v) => typeof v === 'function', {
       message: 'must be a function returning the current time',
     })
+    .optional(),
+  gates: z
+    .array(
+      z.object({
+        id: z
+          .string()
+          .min(1, 'must be a non-empty rule id')
+          .refine((id) => !(BUILT_IN_GATES as readonly string[]).includes(id), {
+            message: `must not be a built-in rule id (${BUILT_IN_GATES.join(', ')})`,
+          }),
+        decline: z.custom<CustomGate['decline']>((v) => typeof v === 'function', {
+          message: 'must be a function (request, context) => reason | undefined',
+        }),
+      }),
+    )
     .optional(),
 });
 
@@ -96,6 +115,12 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
       }
     }
   }
+  const gateIds = new Set<string>();
+  (cfg.gates ?? []).forEach((g, i) => {
+    if (gateIds.has(g.id))
+      issues.push({ path: `gates.${i}.id`, message: `must be unique, '${g.id}' is used twice` });
+    gateIds.add(g.id);
+  });
   if (issues.length > 0 || !policy) throw new ValidationError(issues, 'config');
   return {
     calendar: structuredClone(cfg.calendar ?? (defaultCalendar as CalendarSpec)),
@@ -103,5 +128,6 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     products,
     policy,
     clock: cfg.clock,
+    gates: (cfg.gates ?? []).map((g) => ({ id: g.id, decline: g.decline })),
   };
 }

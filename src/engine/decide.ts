@@ -242,8 +242,24 @@ export class Decider {
         tight,
         recentRushes: recent,
         keepsPromises: () => keepsPromises(line.ledger, key, due, rec.work, c0),
+        custom: () => ({
+          request: { order: rec.order, urgency },
+          context: {
+            at: now,
+            day: pd.date,
+            line: line.id,
+            units: rec.units,
+            deadline: deadline as number,
+            tight,
+            quotaUsed: used,
+            quotaLimit: limit,
+            dailyCapacity,
+            recentRushes: recent,
+          },
+        }),
       },
       policy,
+      this.st.config.gates,
     );
 
     const load = `${Math.round((promisedToday / Math.max(1, remainingToday)) * 100)}% of the rest of ${pd.date} is promised`;
@@ -287,6 +303,10 @@ export class Decider {
           rule: 'accepted',
           message: `${urgency} rush accepted: ${rec.order.quantity} ${rec.order.product} promised by ${this.st.t(deadline as number)} without delaying any promised order${tight ? ` (the line is tight: ${load})` : ''}.`,
         });
+        break;
+      default:
+        // A custom gate declined: its id is the rule, its sentence the message.
+        if ('message' in verdict) reasons.push({ rule: verdict.rule, message: verdict.message });
         break;
     }
 

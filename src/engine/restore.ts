@@ -1,6 +1,7 @@
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { check } from '../domain/schemas.js';
 import type { TimeInput } from '../domain/types.js';
+import type { CustomGate } from '../policy/gates.js';
 import { resolveConfig } from './config.js';
 import { Scheduler } from './scheduler.js';
 import { type Snapshot, snapshotSchema } from './snapshot-format.js';
@@ -9,6 +10,8 @@ import { type Snapshot, snapshotSchema } from './snapshot-format.js';
 export interface RestoreConfig {
   /** Where calls without an `at` take the time from. */
   clock?: () => TimeInput;
+  /** The custom gates the snapshot was taken with (functions cannot be stored); the ids must match. */
+  gates?: CustomGate[];
 }
 
 /**
@@ -24,23 +27,37 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     config !== undefined &&
     (typeof config !== 'object' ||
       config === null ||
-      Object.keys(config).some((k) => k !== 'clock'))
+      Object.keys(config).some((k) => k !== 'clock' && k !== 'gates'))
   ) {
     throw new ValidationError(
       [
         {
           path: 'config',
           message:
-            'may only hold clock; calendar, lines, products and policy come from the snapshot',
+            'may only hold clock and gates; calendar, lines, products and policy come from the snapshot',
         },
       ],
       'restoreScheduler',
     );
   }
+  const { gates: gateIds = [], ...stored } = s.config;
   const resolved = resolveConfig({
-    ...s.config,
+    ...stored,
     ...(config?.clock ? { clock: config.clock } : {}),
+    ...(config?.gates ? { gates: config.gates } : {}),
   });
+  const given = resolved.gates.map((g) => g.id);
+  if (given.join('\u0000') !== gateIds.join('\u0000')) {
+    throw new ValidationError(
+      [
+        {
+          path: 'config.gates',
+          message: `must be the custom gates the snapshot was taken with, in order: [${gateIds.join(', ')}]; received [${given.join(', ')}]`,
+        },
+      ],
+      'restoreScheduler',
+    );
+  }
 
   // The snapshot must hold together: every order on a known line, states consistent.
   const issues: ValidationIssue[] = [];

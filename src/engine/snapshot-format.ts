@@ -56,6 +56,8 @@ export interface Snapshot {
     lines: LineSpec[];
     products: Record<string, ProductSpec>;
     policy: Policy;
+    /** The ids of the custom gates the scheduler ran; `restoreScheduler` must be given them again. */
+    gates?: string[];
   };
   /** The time of the last state-changing call, or null if there was none. */
   lastTime: number | null;
@@ -116,6 +118,7 @@ export const snapshotSchema = z.strictObject({
     lines: z.array(lineSchema).min(1),
     products: z.record(z.string(), productSchema),
     policy: z.unknown(),
+    gates: z.array(z.string().min(1)).optional(),
   }),
   lastTime: ms.nullable(),
   seq: z.number().int().min(0),

@@ -22,6 +22,7 @@ export function toSnapshot(st: EngineState): Snapshot {
       })),
       products: st.config.products,
       policy: st.config.policy,
+      ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
     },
     lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
     seq: st.seq,

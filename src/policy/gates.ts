@@ -4,7 +4,7 @@
  * nothing else, so a lab can read them here in order.
  */
 import type { Policy } from '../domain/policy.js';
-import type { Tier } from '../domain/types.js';
+import type { NormalizedOrder, Tier, Urgency } from '../domain/types.js';
 
 /** The ids of the built-in gates, in the order they are tried. */
 export type GateRule =
@@ -15,6 +15,61 @@ export type GateRule =
   | 'large-rush-under-load'
   | 'would-break-promises'
   | 'accepted';
+
+/** The ids of the built-in gates, which a custom gate may not take. */
+export const BUILT_IN_GATES: readonly GateRule[] = [
+  'company-fault',
+  'deadline-unreachable',
+  'daily-rush-quota',
+  'frequent-rusher',
+  'large-rush-under-load',
+  'would-break-promises',
+  'accepted',
+];
+
+/** The client rush a custom gate is asked about. */
+export interface GateRequest {
+  /** The order as validated (times in epoch ms); a copy, changing it changes nothing. */
+  order: NormalizedOrder;
+  urgency: Urgency;
+}
+
+/** The facts the built-in gates used, for a custom gate to decide on. */
+export interface GateContext {
+  /** The time of the decision (epoch ms). */
+  at: number;
+  /** The lab's production day the rush counts against, `yyyy-MM-dd`. */
+  day: string;
+  /** The line the order was assigned to. */
+  line: string;
+  /** Units of work of the order. */
+  units: number;
+  /** The deadline the rush asks for (epoch ms). */
+  deadline: number;
+  /** Whether the line is tight (rules.md §4). */
+  tight: boolean;
+  /** Client-rush units already accepted on the line for the day, and the limit for this tier. */
+  quotaUsed: number;
+  quotaLimit: number;
+  /** The line's capacity for the day, in units. */
+  dailyCapacity: number;
+  /** The client's accepted client rushes within the frequency window. */
+  recentRushes: number;
+}
+
+/**
+ * A lab's own rush rule. It runs after the built-in gates 1–5 and before the feasibility gate,
+ * for client rushes only, and can only decline: quota and promises stay the engine's to keep.
+ */
+export interface CustomGate {
+  /** The rule id that appears in reasons, registers and `explain`; unique, not a built-in id. */
+  id: string;
+  /**
+   * Returns a sentence saying why the rush is declined, or `undefined` to pass it on. A gate
+   * that throws, or returns anything else, declines (fail closed) and the reason says so.
+   */
+  decline(request: GateRequest, context: GateContext): string | undefined;
+}
 
 /** What the gates look at. Facts that cost a ledger query are thunks, asked only when needed. */
 export interface RushFacts {
@@ -35,6 +90,29 @@ export interface RushFacts {
   recentRushes: number;
   /** Whether promising the urgency deadline keeps every on-time order on time. */
   keepsPromises: () => boolean;
+  /** What custom gates are given; asked only when there are custom gates to run. */
+  custom?: () => { request: GateRequest; context: GateContext };
+}
+
+/** The verdict of the gates: a built-in rule, or a custom gate that declined with its reason. */
+export type GateVerdict =
+  | { rule: GateRule; accepted: boolean }
+  | { rule: string; accepted: false; message: string };
+
+function runCustom(
+  gate: CustomGate,
+  request: GateRequest,
+  context: GateContext,
+): string | undefined {
+  let out: unknown;
+  try {
+    out = gate.decline(structuredClone(request), { ...context });
+  } catch (error) {
+    return `custom gate '${gate.id}' failed (${error instanceof Error ? error.message : String(error)}), so the rush is declined.`;
+  }
+  if (out === undefined || out === null) return undefined;
+  if (typeof out === 'string' && out.length > 0) return out;
+  return `custom gate '${gate.id}' returned ${typeof out === 'string' ? 'an empty string' : typeof out}, expected a reason or undefined, so the rush is declined.`;
 }
 
 /** The quota, in units, that applies to a tier. */
@@ -44,11 +122,12 @@ export function quotaLimit(policy: Policy, tier: Tier, dailyCapacity: number): n
   );
 }
 
-/** Runs the gates in order and answers the deciding rule and whether the rush is accepted. */
+/** Runs the gates in order (the built-in ones, then `gates`, then feasibility) and answers the deciding rule and whether the rush is accepted. */
 export function decideRush(
   facts: RushFacts,
   policy: Policy,
-): { rule: GateRule; accepted: boolean } {
+  gates: readonly CustomGate[] = [],
+): GateVerdict {
   if (facts.companyCaused) return { rule: 'company-fault', accepted: true };
   if (!facts.deadlineReachable) return { rule: 'deadline-unreachable', accepted: false };
   if (facts.quotaUsed + facts.units > quotaLimit(policy, facts.tier, facts.dailyCapacity)) {
@@ -60,6 +139,13 @@ export function decideRush(
   const small = policy.rush.smallQuantity[facts.product] ?? 0;
   if (facts.tight && facts.tier === 'regular' && facts.quantity > small) {
     return { rule: 'large-rush-under-load', accepted: false };
+  }
+  if (gates.length > 0 && facts.custom) {
+    const { request, context } = facts.custom();
+    for (const gate of gates) {
+      const why = runCustom(gate, request, context);
+      if (why !== undefined) return { rule: gate.id, accepted: false, message: why };
+    }
   }
   if (!facts.keepsPromises()) return { rule: 'would-break-promises', accepted: false };
   return { rule: 'accepted', accepted: true };
