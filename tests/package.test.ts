@@ -53,6 +53,7 @@ test('rushline/testing exports the kit', async () => {
     'arbitraries',
     'checkGuarantees',
     'runTrace',
+    'schedulerCommands',
   ]);
   expect(typeof kit.arbitraries.orderStreams).toBe('function');
 });

@@ -15,4 +15,11 @@ export {
   type Trace,
   type TraceEvent,
 } from './run-trace.js';
+export {
+  type SchedulerCommandsOptions,
+  type SchedulerModel,
+  type SchedulerProgram,
+  type SchedulerSystem,
+  schedulerCommands,
+} from './scheduler-commands.js';
 export { arbitraries };

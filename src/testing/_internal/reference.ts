@@ -1,12 +1,14 @@
 /**
- * A deliberately simple reference scheduler for the model-based test: a sorted array per line,
+ * A deliberately simple reference scheduler for model-based tests: a sorted array per line,
  * an O(n) walk for every feasibility question, and a brute-force search over every candidate
  * promise for available-to-promise. It shares only the calendar with the engine (tested on its
  * own) and rules.md; everything else is written again, the slow and obvious way.
  */
-import { defaultPolicy, type Policy } from '../../src/domain/policy.js';
-import type { Order, Tier, Urgency } from '../../src/domain/types.js';
-import { type CalendarSpec, WorkingCalendar } from '../../src/time/calendar.js';
+import type { Policy } from '../../domain/policy.js';
+import type { Order, Tier, Urgency } from '../../domain/types.js';
+import type { ResolvedConfig } from '../../engine/config.js';
+import type { CustomGate } from '../../policy/gates.js';
+import { WorkingCalendar } from '../../time/calendar.js';
 
 const HOUR = 3_600_000;
 const TIER: Record<Tier, number> = { key: 0, special: 1, regular: 2 };
@@ -27,6 +29,7 @@ interface Entry {
 
 interface RefLine {
   id: string;
+  products: string[];
   rate: number;
   queue: Entry[];
   busy?: { entry: Entry; finish: number };
@@ -44,22 +47,36 @@ export interface RefDecision {
 export class ReferenceScheduler {
   readonly cal: WorkingCalendar;
   readonly lines: RefLine[];
-  readonly policy: Policy = defaultPolicy as Policy;
+  readonly policy: Policy;
+  private readonly gates: readonly CustomGate[];
+  private readonly perItem: Record<string, number>;
   private seq = 0;
   private rushTimes = new Map<string, number[]>();
 
-  constructor(calendar: CalendarSpec, lines: { id: string; unitsPerHour: number }[]) {
-    this.cal = new WorkingCalendar(calendar);
-    this.lines = lines.map((l) => ({
+  /** One line per product: which of several lines takes an order is not modelled. */
+  constructor(config: ResolvedConfig) {
+    this.cal = new WorkingCalendar(config.calendar);
+    this.policy = config.policy;
+    this.gates = config.gates;
+    this.perItem = Object.fromEntries(
+      Object.entries(config.products).map(([k, v]) => [k, v.unitsPerItem]),
+    );
+    this.lines = config.lines.map((l) => ({
       id: l.id,
+      products: [...l.products],
       rate: l.unitsPerHour,
       queue: [],
       rushUnits: new Map(),
     }));
   }
 
-  work(line: RefLine, quantity: number): number {
-    return Math.ceil((quantity * HOUR) / line.rate);
+  /** Units of work of `quantity` items of `product`. */
+  units(product: string, quantity: number): number {
+    return quantity * (this.perItem[product] ?? 1);
+  }
+
+  work(line: RefLine, e: { product: string; quantity: number }): number {
+    return Math.ceil((this.units(e.product, e.quantity) * HOUR) / line.rate);
   }
 
   private before(a: Entry, b: Entry): boolean {
@@ -89,7 +106,7 @@ export class ReferenceScheduler {
     let c = this.c0(line, now);
     const late: string[] = [];
     for (const e of queue) {
-      c += this.work(line, e.quantity);
+      c += this.work(line, e);
       if (!e.atRisk && c > this.cal.coord(e.promise)) late.push(e.id);
     }
     return late;
@@ -98,7 +115,7 @@ export class ReferenceScheduler {
   private finishOf(line: RefLine, queue: Entry[], id: string, now: number): number {
     let c = this.c0(line, now);
     for (const e of queue) {
-      c += this.work(line, e.quantity);
+      c += this.work(line, e);
       if (e.id === id) return c;
     }
     throw new Error('not in queue');
@@ -115,12 +132,12 @@ export class ReferenceScheduler {
   /** The earliest promise ≥ requested that fits, by trying every candidate. */
   private atp(line: RefLine, e: Entry, requested: number, now: number): number {
     const c0 = this.c0(line, now);
-    const w = this.work(line, e.quantity);
+    const w = this.work(line, e);
     const candidates = new Set<number>([requested]);
     let prefix = 0;
     candidates.add(this.cal.timeAt(c0 + w));
     for (const q of line.queue) {
-      prefix += this.work(line, q.quantity);
+      prefix += this.work(line, q);
       candidates.add(this.cal.timeAt(c0 + prefix + w));
       candidates.add(q.promise);
       candidates.add(q.promise + 1);
@@ -146,7 +163,7 @@ export class ReferenceScheduler {
 
   submit(o: Order & { uploadedAt: number }, now: number): RefDecision {
     this.advance(now);
-    const line = this.lines.find((l) => l.id === o.product) ?? (this.lines[0] as RefLine);
+    const line = this.lines.find((l) => l.products.includes(o.product)) as RefLine;
     const e: Entry = {
       id: o.id,
       clientId: o.clientId,
@@ -162,10 +179,10 @@ export class ReferenceScheduler {
     };
     const rush = o.rush;
     const c0 = this.c0(line, now);
-    const w = this.work(line, o.quantity);
+    const w = this.work(line, o);
     const companyWork = line.queue
       .filter((q) => q.company)
-      .reduce((s, q) => s + this.work(line, q.quantity), 0);
+      .reduce((s, q) => s + this.work(line, q), 0);
     if (rush?.cause && rush.cause !== 'client') {
       e.company = true;
       const finish = c0 + companyWork + w;
@@ -203,7 +220,7 @@ export class ReferenceScheduler {
       const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
       let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
       for (const q of line.queue)
-        if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q.quantity);
+        if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q);
       const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
       const dayCap = (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / HOUR;
       const share =
@@ -213,7 +230,7 @@ export class ReferenceScheduler {
       const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
       let rule = 'accepted';
       if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
-      else if (used + o.quantity > share * dayCap) rule = 'daily-rush-quota';
+      else if (used + this.units(o.product, o.quantity) > share * dayCap) rule = 'daily-rush-quota';
       else if (tight && o.tier !== 'key' && recent >= this.policy.rush.frequentRushCount)
         rule = 'frequent-rusher';
       else if (
@@ -222,11 +239,39 @@ export class ReferenceScheduler {
         o.quantity > (this.policy.rush.smallQuantity[o.product] ?? 0)
       )
         rule = 'large-rush-under-load';
-      else if (!this.fits(line, { ...e, promise: deadline }, now)) rule = 'would-break-promises';
+      else {
+        const normalized = { ...o, rush: { ...o.rush, cause: 'client' as const } };
+        for (const g of this.gates) {
+          let why: unknown;
+          try {
+            why = g.decline(structuredClone({ order: normalized, urgency } as never), {
+              at: now,
+              day: pd.date,
+              line: line.id,
+              units: this.units(o.product, o.quantity),
+              deadline,
+              tight,
+              quotaUsed: used,
+              quotaLimit: share * dayCap,
+              dailyCapacity: dayCap,
+              recentRushes: recent,
+            });
+          } catch {
+            why = 'failed';
+          }
+          // As the engine: anything but undefined (or null) declines.
+          if (why !== undefined && why !== null) {
+            rule = g.id;
+            break;
+          }
+        }
+        if (rule === 'accepted' && !this.fits(line, { ...e, promise: deadline }, now))
+          rule = 'would-break-promises';
+      }
       if (rule === 'accepted') {
         e.promise = deadline as number;
         line.queue = this.insertSorted(line.queue, e);
-        line.rushUnits.set(pd.date, used + o.quantity);
+        line.rushUnits.set(pd.date, used + this.units(o.product, o.quantity));
         this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
         return { outcome: 'rush-accepted', promisedBy: e.promise, rule, atRisk: [] };
       }
@@ -271,7 +316,7 @@ export class ReferenceScheduler {
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
     const e = line.queue.shift();
     if (!e) return undefined;
-    line.busy = { entry: e, finish: this.cal.coord(now) + this.work(line, e.quantity) };
+    line.busy = { entry: e, finish: this.cal.coord(now) + this.work(line, e) };
     return e.id;
   }
 
@@ -307,7 +352,7 @@ export class ReferenceScheduler {
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
     let c = this.c0(line, now);
     return line.queue.map((e) => {
-      c += this.work(line, e.quantity);
+      c += this.work(line, e);
       return { orderId: e.id, finish: this.cal.timeAt(c), promisedBy: e.promise };
     });
   }

@@ -1,0 +1,270 @@
+/**
+ * `schedulerCommands(config)`: fast-check commands for the `Scheduler` API (submit, next,
+ * complete, setCapacity) run against a deliberately simple reference model: a sorted array per
+ * line, an O(n) walk for every feasibility question and a brute-force search for promises.
+ * After every command the system and the model must agree on the decision (outcome, promise,
+ * deciding rule, orders put at risk, counter-offer), on what a line starts, and on the plan.
+ *
+ * The system under test is any object with the four calls and `plan`: the engine itself, or an
+ * embedding service's wrapper around it (a persisting one, say), so the integration is tested
+ * against the same model.
+ */
+import fc from 'fast-check';
+import type { Order, Tier, Urgency } from '../domain/types.js';
+import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
+import { createScheduler, type Scheduler } from '../engine/scheduler.js';
+import { ReferenceScheduler } from './_internal/reference.js';
+import { STREAM_START } from './arbitraries.js';
+
+const MINUTE = 60_000;
+
+/** What the commands drive: the engine, or a wrapper around it with the same calls. */
+export type SchedulerSystem = Pick<
+  Scheduler,
+  'submit' | 'next' | 'complete' | 'setCapacity' | 'plan'
+>;
+
+/** The model's state: the reference scheduler and the clock. */
+export interface SchedulerModel {
+  ref: ReferenceScheduler;
+  now: number;
+  ids: number;
+}
+
+/** A generated program of commands; `run` plays it against a fresh system and the model. */
+export interface SchedulerProgram {
+  commands: Iterable<fc.Command<SchedulerModel, { s: SchedulerSystem }>>;
+  /** Plays the commands. @param system the system under test. @default createScheduler(config) */
+  run(system?: SchedulerSystem): void;
+}
+
+export interface SchedulerCommandsOptions {
+  /** When the first command happens. @default STREAM_START (Monday 2026-11-23, 09:00 Shanghai) */
+  start?: number;
+  /** @default 80 */
+  maxCommands?: number;
+}
+
+class Mismatch extends Error {
+  override readonly name = 'Mismatch';
+}
+
+function same(what: string, actual: unknown, expected: unknown): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Mismatch(`${what}: the system answered ${a}, the reference model ${e}`);
+}
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+
+type OrderShape = {
+  gap: number;
+  tier: Tier;
+  product: string;
+  quantity: number;
+  kind: 'plain' | 'client' | 'company' | 'ship' | 'pickup';
+  urgency: Urgency;
+  due: number;
+  lag: number;
+  client: number;
+};
+
+function comparePlans(cfg: ResolvedConfig, m: SchedulerModel, r: { s: SchedulerSystem }) {
+  for (const line of cfg.lines) {
+    const real = r.s
+      .plan(line.id, m.now)
+      .filter((p) => p.status === 'queued')
+      .map((p) => ({ orderId: p.orderId, finish: p.finish, promisedBy: p.promisedBy }));
+    same(
+      `plan of ${line.id} at ${new Date(m.now).toISOString()}`,
+      real,
+      m.ref.plan(line.id, m.now),
+    );
+  }
+}
+
+type Cmd = fc.Command<SchedulerModel, { s: SchedulerSystem }>;
+
+function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
+  const products = cfg.lines.flatMap((l) => l.products);
+  const lineIds = cfg.lines.map((l) => l.id);
+
+  class Submit implements Cmd {
+    constructor(readonly o: OrderShape) {}
+    check() {
+      return true;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.o.gap * MINUTE;
+      const order: Order & { uploadedAt: number } = {
+        id: `o${++m.ids}`,
+        clientId: `c${this.o.client}`,
+        tier: this.o.tier,
+        product: this.o.product,
+        quantity: this.o.quantity,
+        uploadedAt: m.now - this.o.lag * MINUTE,
+      };
+      if (this.o.kind === 'client') order.rush = { urgency: this.o.urgency, cause: 'client' };
+      if (this.o.kind === 'company') order.rush = { cause: this.o.due % 2 ? 'missing' : 'damaged' };
+      if (this.o.kind === 'ship') order.shipBy = m.now + this.o.due * 10 * MINUTE;
+      if (this.o.kind === 'pickup') order.pickupAt = m.now + this.o.due * 10 * MINUTE;
+      const expected = m.ref.submit(order, m.now);
+      const d = r.s.submit(order, m.now);
+      same(
+        `submit ${order.id}`,
+        {
+          outcome: d.outcome,
+          promisedBy: d.promisedBy,
+          rule: d.reasons[0]?.rule,
+          atRisk: sorted(d.atRisk),
+          ...(d.earliestPossible !== undefined ? { earliestPossible: d.earliestPossible } : {}),
+        },
+        { ...expected, atRisk: sorted(expected.atRisk) },
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `submit(${JSON.stringify(this.o)})`;
+    }
+  }
+
+  class Next implements Cmd {
+    constructor(
+      readonly line: string,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ref.busyOf(this.line) === undefined;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MINUTE;
+      same(
+        `next(${this.line})`,
+        r.s.next(this.line, m.now)?.orderId ?? null,
+        m.ref.next(this.line, m.now) ?? null,
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `next(${this.line}, +${this.gap}m)`;
+    }
+  }
+
+  class Complete implements Cmd {
+    constructor(
+      readonly line: string,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ref.busyOf(this.line) !== undefined;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MINUTE;
+      const id = m.ref.busyOf(this.line) as string;
+      m.ref.complete(this.line, m.now);
+      same(`complete(${id})`, r.s.complete(id, m.now).orderId, id);
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `complete(${this.line}, +${this.gap}m)`;
+    }
+  }
+
+  class SetCapacity implements Cmd {
+    constructor(
+      readonly line: string,
+      readonly rate: number,
+      readonly gap: number,
+    ) {}
+    check() {
+      return true;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MINUTE;
+      same(
+        `setCapacity(${this.line}, ${this.rate})`,
+        sorted(r.s.setCapacity(this.line, this.rate, m.now)),
+        sorted(m.ref.setCapacity(this.line, this.rate, m.now)),
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `setCapacity(${this.line}, ${this.rate}, +${this.gap}m)`;
+    }
+  }
+
+  const orderShape: fc.Arbitrary<OrderShape> = fc.record({
+    gap: fc.integer({ min: 0, max: 20 }),
+    tier: fc.constantFrom<Tier>('key', 'special', 'regular'),
+    product: fc.constantFrom(...products),
+    quantity: fc.integer({ min: 1, max: 60 }),
+    kind: fc.constantFrom<OrderShape['kind']>(
+      'plain',
+      'plain',
+      'client',
+      'client',
+      'company',
+      'ship',
+      'pickup',
+    ),
+    urgency: fc.constantFrom<Urgency>('immediate', 'half-day', 'same-day', 'next-day'),
+    due: fc.integer({ min: 1, max: 60 }),
+    lag: fc.integer({ min: 0, max: 600 }),
+    client: fc.integer({ min: 0, max: 3 }),
+  });
+  const lineId = fc.constantFrom(...lineIds);
+  const gap = fc.integer({ min: 0, max: 45 });
+  const rateOf = (id: string, factor: number) =>
+    (cfg.lines.find((l) => l.id === id)?.unitsPerHour ?? 1) * factor;
+  return [
+    orderShape.map((o) => new Submit(o)),
+    orderShape.map((o) => new Submit(o)),
+    orderShape.map((o) => new Submit(o)),
+    fc.tuple(lineId, gap).map(([l, g]) => new Next(l, g)),
+    fc.tuple(lineId, gap).map(([l, g]) => new Complete(l, g)),
+    fc
+      .tuple(lineId, fc.constantFrom(0.05, 0.2, 0.5, 1, 1.5), gap)
+      .map(([l, f, g]) => new SetCapacity(l, rateOf(l, f), g)),
+  ];
+}
+
+/**
+ * Commands for the `Scheduler` API against a reference model, for `fc.assert`:
+ *
+ * ```ts
+ * fc.assert(fc.property(schedulerCommands(config), (program) => program.run()));
+ * ```
+ *
+ * The reference models one line per product; a configuration where several lines make the
+ * same product is rejected.
+ */
+export function schedulerCommands(
+  config: SchedulerConfig = {},
+  options: SchedulerCommandsOptions = {},
+): fc.Arbitrary<SchedulerProgram> {
+  const cfg = resolveConfig(config);
+  const seen = new Set<string>();
+  for (const l of cfg.lines) {
+    for (const p of l.products) {
+      if (seen.has(p))
+        throw new Error(
+          `schedulerCommands: product '${p}' is made by several lines; the reference model needs one line per product`,
+        );
+      seen.add(p);
+    }
+  }
+  const start = options.start ?? STREAM_START;
+  return fc
+    .commands(commandsFor(cfg), { maxCommands: options.maxCommands ?? 80, size: 'max' })
+    .map((commands) => ({
+      commands,
+      run(system?: SchedulerSystem) {
+        const model: SchedulerModel = { ref: new ReferenceScheduler(cfg), now: start, ids: 0 };
+        const real = { s: system ?? createScheduler(config) };
+        fc.modelRun(() => ({ model, real }), commands);
+      },
+      [fc.toStringMethod]() {
+        return `[${[...commands].map(String).join(', ')}]`;
+      },
+    }));
+}
