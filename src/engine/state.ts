@@ -31,7 +31,7 @@ export class EngineState {
 
   constructor(config: Omit<ResolvedConfig, 'clock'>) {
     this.config = config;
-    this.calendar = new WorkingCalendar(config.calendar);
+    this.calendar = WorkingCalendar.shared(config.calendar);
     for (const spec of config.lines) this.lines.set(spec.id, new Line(spec));
     this.fmt = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.calendar.zone,

@@ -71,6 +71,26 @@ export class WorkingCalendar {
   private base: number[] = [];
   private hint = 0;
 
+  private static readonly instances = new Map<string, WorkingCalendar>();
+
+  /**
+   * The process-wide instance for a calendar, so that its day table is built (with luxon) once,
+   * not once per scheduler: a simulation's replications and a property test's clones would
+   * otherwise spend most of their time rebuilding it. Sharing is safe because a table only
+   * grows and the coordinates it has handed out never change.
+   */
+  static shared(spec: CalendarSpec): WorkingCalendar {
+    const key = JSON.stringify([spec.zone, spec.open, spec.close, spec.days]);
+    let cal = WorkingCalendar.instances.get(key);
+    if (!cal) {
+      // A handful of calendars is the rule; the bound only keeps a long-lived process tidy.
+      if (WorkingCalendar.instances.size >= 64) WorkingCalendar.instances.clear();
+      cal = new WorkingCalendar(spec);
+      WorkingCalendar.instances.set(key, cal);
+    }
+    return cal;
+  }
+
   constructor(spec: CalendarSpec) {
     if (!IANAZone.isValidZone(spec.zone)) throw new Error(`calendar: unknown zone '${spec.zone}'`);
     if (spec.days.length === 0) throw new Error('calendar: no working weekday');

@@ -64,7 +64,7 @@ export function runDay(
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
   });
-  const cal = new WorkingCalendar(s.calendar);
+  const cal = WorkingCalendar.shared(s.calendar);
   const unitsPerItem = (product: string) => s.products?.[product]?.unitsPerItem ?? 1;
   const lines: LineState[] = s.lines.map((l) => ({
     id: l.id,
