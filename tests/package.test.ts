@@ -51,7 +51,10 @@ test('rushline/testing exports the kit', async () => {
   expect(Object.keys(kit).sort()).toEqual([
     'LineDriver',
     'arbitraries',
+    'assertGuarantees',
     'checkGuarantees',
+    'checkMonotoneFairness',
+    'fairnessCases',
     'runTrace',
     'schedulerCommands',
   ]);

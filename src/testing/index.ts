@@ -6,7 +6,15 @@
 import * as arbitraries from './arbitraries.js';
 
 export type { StreamOptions } from './arbitraries.js';
+export { assertGuarantees, type FcParams } from './assert-guarantees.js';
 export { checkGuarantees, type GuaranteeId, type Violation } from './check-guarantees.js';
+export {
+  checkMonotoneFairness,
+  type FairnessCase,
+  type FairnessProbe,
+  type FairnessViolation,
+  fairnessCases,
+} from './fairness.js';
 export {
   LineDriver,
   type RunTraceOptions,
