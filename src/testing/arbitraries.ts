@@ -8,6 +8,7 @@ import { defaultCalendar, defaultLines } from '../domain/defaults.js';
 import type { PolicyInput } from '../domain/policy.js';
 import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
+import type { Scenario } from '../simulation/scenario.js';
 import type { StreamItem } from './run-trace.js';
 
 const MINUTE = 60_000;
@@ -266,3 +267,79 @@ export function calendars(): fc.Arbitrary<CalendarSpec> {
 
 /** The default calendar, for tests that want the lab's own hours. */
 export const labCalendar: CalendarSpec = defaultCalendar as CalendarSpec;
+
+/**
+ * Simulation scenarios. With `around`: days like it, with the volume (0.7–1.3 times), the rush
+ * share, the company share and the number of clients varied. Without: small random labs (one
+ * to three lines, any calendar, a few hours of arrivals). Every one is valid for `simulate`;
+ * the seed is the caller's to draw.
+ */
+export function scenarios(around?: Scenario): fc.Arbitrary<Scenario> {
+  if (around) {
+    return fc
+      .record({
+        volume: fc.double({ min: 0.7, max: 1.3, noNaN: true }),
+        share: fc.double({ min: 0.02, max: 0.25, noNaN: true }),
+        companyShare: fc.double({ min: 0, max: 0.3, noNaN: true }),
+        clients: fc.integer({ min: 50, max: 600 }),
+      })
+      .map(({ volume, share, companyShare, clients }) => {
+        const perHour = around.arrivals.perHour;
+        return {
+          ...around,
+          name: `${around.name}, ${Math.round(volume * 100)}% volume`,
+          arrivals: {
+            perHour: Array.isArray(perHour) ? perHour.map((r) => r * volume) : perHour * volume,
+          },
+          mix: {
+            ...around.mix,
+            rush: { ...around.mix.rush, share, companyShare },
+            clients: { ...around.mix.clients, count: clients },
+          },
+        };
+      });
+  }
+  const products = ['print', 'album', 'crystal', 'frame'] as const;
+  return fc
+    .record({
+      calendar: calendars(),
+      made: fc.uniqueArray(fc.constantFrom(...products), { minLength: 1, maxLength: 3 }),
+      rate: fc.integer({ min: 5, max: 60 }),
+      perHour: fc.integer({ min: 1, max: 30 }),
+      hours: fc.integer({ min: 2, max: 24 }),
+      mean: fc.integer({ min: 1, max: 30 }),
+      share: fc.double({ min: 0, max: 0.4, noNaN: true }),
+      companyShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    })
+    .map(
+      ({ calendar, made, rate, perHour, hours, mean, share, companyShare }): Scenario => ({
+        name: `${made.join(' + ')}, ${perHour} orders an hour`,
+        start: new Date(STREAM_START).toISOString(),
+        durationHours: hours,
+        calendar,
+        lines: made.map((p) => ({
+          id: p,
+          products: [p],
+          unitsPerHour: p === 'print' ? rate * 10 : rate,
+        })),
+        arrivals: { perHour },
+        mix: {
+          products: Object.fromEntries(made.map((p) => [p, 1])),
+          tiers: { key: 1, special: 2, regular: 7 },
+          quantity: Object.fromEntries(
+            made.map((p) => [
+              p,
+              { dist: 'geometric', mean: p === 'print' ? mean * 3 : Math.max(1, mean / 10) },
+            ]),
+          ),
+          rush: {
+            share,
+            urgency: { immediate: 1, 'half-day': 1, 'same-day': 1, 'next-day': 1 },
+            companyShare,
+            causes: { missing: 1, damaged: 1, rework: 1 },
+          },
+          clients: { count: 40, habitualShare: 0.1 },
+        },
+      }),
+    );
+}

@@ -47,10 +47,14 @@ export function assertGuarantees(config: SchedulerConfig = {}, fcParams: FcParam
   fc.assert(
     fc.property(fairnessCases(config), (c) => {
       const broken = checkMonotoneFairness(config, c);
-      if (broken.length > 0)
+      if (broken.length > 0) {
+        // One sentence per kind of breach: the variants of one breach say the same thing.
+        const first = [...new Map(broken.map((v) => [v.dimension, v])).values()];
+        const more = broken.length - first.length;
         throw new GuaranteeBroken(
-          broken.map((v) => `[${v.guarantee}: ${v.dimension}] ${v.message}`).join('\n'),
+          `${first.map((v) => `[${v.guarantee}: ${v.dimension}] ${v.message}`).join('\n')}${more > 0 ? `\n(and ${more} more of the same kind, for other tiers or products)` : ''}`,
         );
+      }
     }) as fc.IProperty<[unknown]>,
     params,
   );
