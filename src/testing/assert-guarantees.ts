@@ -49,7 +49,9 @@ export function assertGuarantees(config: SchedulerConfig = {}, fcParams: FcParam
       const broken = checkMonotoneFairness(config, c);
       if (broken.length > 0) {
         // One sentence per kind of breach: the variants of one breach say the same thing.
-        const first = [...new Map(broken.map((v) => [v.dimension, v])).values()];
+        const first = broken.filter(
+          (v, i) => broken.findIndex((w) => w.dimension === v.dimension) === i,
+        );
         const more = broken.length - first.length;
         throw new GuaranteeBroken(
           `${first.map((v) => `[${v.guarantee}: ${v.dimension}] ${v.message}`).join('\n')}${more > 0 ? `\n(and ${more} more of the same kind, for other tiers or products)` : ''}`,
