@@ -1,0 +1,282 @@
+/**
+ * `npm run bench [-- --quick] [--n 10000,100000] [--json FILE]`: the benchmark suite, on
+ * tinybench. For each N it times the engine's cases and, in the same process on the same
+ * orders, the baselines: raw tinyqueue push + pop with the plain dispatch comparator, a
+ * typed-array heap over a packed key (a lower bound), and, for rush admission, the naive engine
+ * (sorted arrays and O(n) walks: the kit's reference model) at small N.
+ *
+ * `--quick` runs N = 1,000, one sample each: CI runs it so the suite cannot rot. No timing is
+ * asserted anywhere.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Bench } from 'tinybench';
+import TinyQueue from 'tinyqueue';
+import { resolveConfig } from '../src/engine/config.js';
+import {
+  createScheduler,
+  type Order,
+  peakDay,
+  restoreScheduler,
+  type Scenario,
+  type Scheduler,
+  simulate,
+} from '../src/index.js';
+import { ReferenceScheduler } from '../src/testing/_internal/reference.js';
+import { backlog, config, rushRequests, START } from './orders.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    n: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const sizes = values.n
+  ? values.n.split(',').map(Number)
+  : values.quick
+    ? [1_000]
+    : [10_000, 100_000];
+const RUSHES = values.quick ? 50 : 1_000;
+
+interface Row {
+  n: number;
+  case: string;
+  /** Operations timed per sample (orders, requests, …). */
+  ops: number;
+  samples: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  usPerOp: number;
+}
+const rows: Row[] = [];
+
+const TIER = { key: 0, special: 1, regular: 2 } as const;
+
+/** Samples per case: fewer for the big sizes, whose single runs take seconds. */
+const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 7);
+
+function run(n: number): void {
+  const orders = backlog(n);
+  const plain = backlog(n, 1, false);
+  const cfg = config(n);
+  const bench = new Bench({ iterations: samplesFor(n), time: 0, warmup: false });
+  let s: Scheduler = createScheduler(cfg);
+  const ops = new Map<string, number>();
+  const add = (name: string, count: number, fn: () => void, beforeEach?: () => void) => {
+    ops.set(name, count);
+    bench.add(name, fn, beforeEach ? { beforeEach } : {});
+  };
+
+  // Baselines, on the same orders.
+  add('raw tinyqueue push + pop', n, () => {
+    const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
+      [],
+      (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
+    );
+    for (let i = 0; i < n; i++) {
+      const o = orders[i] as Order;
+      const company = o.rush !== undefined && o.rush.cause !== 'client';
+      q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
+    }
+    while (q.length > 0) q.pop();
+  });
+  add('typed heap, packed key (lower bound)', n, () => {
+    // cls (1 bit) · tier (2 bits) · upload offset in ms (31 bits) · seq (19 bits) = 53 bits.
+    const heap = new Float64Array(n);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const o = orders[i] as Order;
+      const company = o.rush !== undefined && o.rush.cause !== 'client' ? 0 : 1;
+      const off = (o.uploadedAt as number) - (START - 3_600_000);
+      let k = ((company * 4 + TIER[o.tier]) * 2 ** 31 + off) * 2 ** 19 + (i % 2 ** 19);
+      let j = size++;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if ((heap[p] as number) <= k) break;
+        heap[j] = heap[p] as number;
+        j = p;
+      }
+      heap[j] = k;
+      k = 0;
+    }
+    while (size > 0) {
+      const last = heap[--size] as number;
+      let j = 0;
+      for (;;) {
+        let c = 2 * j + 1;
+        if (c >= size) break;
+        if (c + 1 < size && (heap[c + 1] as number) < (heap[c] as number)) c++;
+        if ((heap[c] as number) >= last) break;
+        heap[j] = heap[c] as number;
+        j = c;
+      }
+      heap[j] = last;
+    }
+  });
+
+  // The engine.
+  add(
+    'intake: submit N',
+    n,
+    () => {
+      for (const o of orders) s.submit(o, START);
+    },
+    () => {
+      s = createScheduler(cfg);
+    },
+  );
+  add(
+    'production: next + complete N',
+    n,
+    () => {
+      let at = START;
+      for (;;) {
+        const started = s.next('print', at);
+        if (!started) break;
+        at = started.expectedFinish;
+        s.complete(started.orderId, at);
+      }
+    },
+    () => {
+      s = createScheduler(cfg);
+      for (const o of orders) s.submit(o, START);
+    },
+  );
+  const requests = rushRequests(RUSHES);
+  const tight = config(n, {
+    policy: { rush: { quotaShare: 1, keyReserveShare: 0, tightLoad: 0 } },
+  });
+  add(
+    `rush admission: ${RUSHES} requests on a queue of N`,
+    RUSHES,
+    () => {
+      for (const r of requests) s.submit(r, START + 60_000);
+    },
+    () => {
+      s = createScheduler(tight);
+      for (const o of plain) s.submit(o, START);
+    },
+  );
+  add(
+    'capacity drop: setCapacity on a queue of N',
+    1,
+    () => {
+      s.setCapacity('print', (cfg.lines?.[0]?.unitsPerHour ?? 100) / 2, START + 60_000);
+    },
+    () => {
+      s = createScheduler(cfg);
+      for (const o of orders) s.submit(o, START);
+    },
+  );
+  let snap = s.snapshot();
+  add(
+    'snapshot + restore of N',
+    n,
+    () => {
+      restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())));
+    },
+    () => {
+      s = createScheduler(cfg);
+      for (const o of orders) s.submit(o, START);
+      snap = s.snapshot();
+    },
+  );
+  const k = n / 800;
+  const day: Scenario = {
+    ...peakDay,
+    lines: (peakDay.lines ?? []).map((l) => ({ ...l, unitsPerHour: l.unitsPerHour * k })),
+    arrivals: { perHour: (peakDay.arrivals.perHour as number[]).map((r) => r * k) },
+    mix: {
+      ...peakDay.mix,
+      clients: { ...peakDay.mix.clients, count: Math.max(300, Math.round(n / 30)) },
+    },
+  };
+  add('simulate: a peak day of about N orders', n, () => {
+    simulate(day, { seed: 1 });
+  });
+
+  // The naive engine for rush admission: the same requests against a sorted array walked in
+  // O(n) per question. Only at small N; its cost grows with N.
+  const naiveN = Math.min(n, values.quick ? 200 : 500);
+  const naivePlain = backlog(naiveN, 1, false);
+  const resolved = resolveConfig(
+    config(naiveN, { policy: { rush: { quotaShare: 1, keyReserveShare: 0, tightLoad: 0 } } }),
+  );
+  let ref = new ReferenceScheduler(resolved);
+  const naiveRequests = requests.slice(0, values.quick ? 20 : 100);
+  add(
+    `naive rush admission: ${naiveRequests.length} requests on a queue of ${naiveN}`,
+    naiveRequests.length,
+    () => {
+      for (const r of naiveRequests)
+        ref.submit(r as Order & { uploadedAt: number }, START + 60_000);
+    },
+    () => {
+      ref = new ReferenceScheduler(resolved);
+      for (const o of naivePlain) ref.submit(o as Order & { uploadedAt: number }, START);
+    },
+  );
+
+  bench.runSync();
+  for (const task of bench.tasks) {
+    const r = task.result as {
+      latency?: { p50: number; min: number; max: number; samplesCount?: number };
+      state?: string;
+      error?: unknown;
+    };
+    if (!r.latency) throw new Error(`${task.name}: ${String(r.error ?? r.state)}`);
+    const count = ops.get(task.name) ?? 1;
+    rows.push({
+      n,
+      case: task.name,
+      ops: count,
+      samples: samplesFor(n),
+      medianMs: r.latency.p50,
+      minMs: r.latency.min,
+      maxMs: r.latency.max,
+      usPerOp: (r.latency.p50 * 1000) / count,
+    });
+  }
+  void snap;
+}
+
+for (const n of sizes) run(n);
+
+const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
+const lpad = (s: string, w: number) => (s.length >= w ? s : ' '.repeat(w - s.length) + s);
+console.log(
+  `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${values.quick ? ', quick mode' : ''}`,
+);
+for (const n of sizes) {
+  const at = rows.filter((r) => r.n === n);
+  const raw = at.find((r) => r.case.startsWith('raw tinyqueue'));
+  console.log(`\nN = ${n.toLocaleString('en')}`);
+  console.log(
+    `${pad('case', 56)} ${lpad('median', 10)} ${lpad('min–max', 21)} ${lpad('µs/op', 9)} ${lpad('× raw', 7)}`,
+  );
+  for (const r of at) {
+    const ratio = raw && r.ops === raw.ops ? (r.medianMs / raw.medianMs).toFixed(1) : '';
+    console.log(
+      `${pad(r.case, 56)} ${lpad(`${r.medianMs.toFixed(1)} ms`, 10)} ${lpad(`${r.minMs.toFixed(1)}–${r.maxMs.toFixed(1)} ms`, 21)} ${lpad(r.usPerOp.toFixed(2), 9)} ${lpad(ratio, 7)}`,
+    );
+  }
+  const intake = at.find((r) => r.case.startsWith('intake'));
+  const prod = at.find((r) => r.case.startsWith('production'));
+  if (raw && intake && prod)
+    console.log(
+      `intake + production: ${((intake.medianMs + prod.medianMs) / raw.medianMs).toFixed(1)} × raw tinyqueue push + pop`,
+    );
+  const rush = at.find((r) => r.case.startsWith('rush admission'));
+  const naive = at.find((r) => r.case.startsWith('naive'));
+  if (rush && naive)
+    console.log(
+      `rush admission: ${rush.usPerOp.toFixed(1)} µs a request at N = ${n}; naive ${naive.usPerOp.toFixed(0)} µs at N = ${Math.min(n, values.quick ? 200 : 500)} (grows with N: linear extrapolation to N = ${n}: ${((naive.usPerOp * n) / Math.min(n, values.quick ? 200 : 500)).toFixed(0)} µs, labelled as such)`,
+    );
+}
+if (values.json)
+  writeFileSync(
+    values.json,
+    `${JSON.stringify({ node: process.version, quick: !!values.quick, rows }, null, 2)}\n`,
+  );
