@@ -420,7 +420,8 @@ export class Decider {
       requestedBy: rec.requestedBy,
     };
     rec.decision = decision;
-    return structuredClone(decision);
+    // The caller gets its own copy: changing it must not change the engine's record.
+    return { ...decision, reasons: decision.reasons.map((r) => ({ ...r })), atRisk: [...atRisk] };
   }
 
   private recordRush(
@@ -452,7 +453,7 @@ export class Decider {
       outcome: d.outcome as RushRecord['outcome'],
       ...(deadline !== undefined ? { deadline } : {}),
       promisedBy: d.promisedBy,
-      reasons: structuredClone(d.reasons),
+      reasons: d.reasons.map((r) => ({ ...r })),
       atRisk: [...d.atRisk],
       ...(d.earliestPossible !== undefined ? { earliestPossible: d.earliestPossible } : {}),
       tight,

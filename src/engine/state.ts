@@ -130,7 +130,21 @@ export class EngineState {
   }
 
   /** A time in the lab's zone, `yyyy-MM-dd HH:mm`. */
+  /**
+   * Times in messages, to the minute. Every zone offset since 2000 is a whole number of
+   * minutes, so one minute always formats the same: the cache is keyed by the minute.
+   */
   t(ms: number): string {
-    return Number.isFinite(ms) ? this.fmt.format(ms) : String(ms);
+    if (!Number.isFinite(ms)) return String(ms);
+    const minute = Math.floor(ms / 60_000);
+    let text = this.minutes.get(minute);
+    if (text === undefined) {
+      if (this.minutes.size >= 100_000) this.minutes.clear();
+      text = this.fmt.format(ms);
+      this.minutes.set(minute, text);
+    }
+    return text;
   }
+
+  private readonly minutes = new Map<number, string>();
 }
