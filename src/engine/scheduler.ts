@@ -8,6 +8,7 @@
  */
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { fastOrder } from '../domain/fast-order.js';
 import { check, orderSchema } from '../domain/schemas.js';
 import { readTime } from '../domain/time-input.js';
 import type {
@@ -461,7 +462,10 @@ export class Scheduler {
     inputs.forEach((input, i) => {
       const path = inputs.length === 1 && base.length === 0 ? [] : [...base, i];
       const p = (field: string) => [...path, field].join('.');
-      const r = check(orderSchema, input, path);
+      // The common case skips zod; anything unusual is zod's to accept or explain.
+      const fast = fastOrder(input);
+      const r =
+        fast !== undefined ? { ok: true as const, value: fast } : check(orderSchema, input, path);
       if (!r.ok) {
         issues.push(...r.issues);
         return;
