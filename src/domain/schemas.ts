@@ -111,7 +111,13 @@ function errorMap(issue: {
   expected?: unknown;
   values?: unknown[];
   keys?: string[];
+  discriminator?: string;
+  options?: unknown[];
 }) {
+  if (issue.code === 'invalid_union' && issue.discriminator && issue.options) {
+    const got = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+    return `must be one of ${issue.options.map((v) => `'${String(v)}'`).join(', ')}, received ${got === undefined ? 'nothing' : JSON.stringify(got)}`;
+  }
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
     return `expected ${String(issue.expected)}, received ${issue.input === null ? 'null' : typeof issue.input}`;

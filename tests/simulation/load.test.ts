@@ -113,6 +113,19 @@ describe('scenario files', () => {
     expect(issues[0]?.message).toBe('no line makes this product');
   });
 
+  test('an unknown distribution names the ones there are and what came', () => {
+    const issues = issuesOf(() => parseScenarioText(YAML.replace('dist: fixed', 'dist: fixd')));
+    expect(issues).toEqual([
+      {
+        path: 'mix.quantity.album.dist',
+        message:
+          "must be one of 'fixed', 'exponential', 'lognormal', 'geometric', received \"fixd\"",
+        line: 11,
+        column: 14,
+      },
+    ]);
+  });
+
   test('a YAML syntax error is reported with its line', () => {
     const issues = issuesOf(() =>
       parseScenarioText('name: x\nmix: { products: [\n', { file: 'broken.yaml' }),
