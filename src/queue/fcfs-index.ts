@@ -15,13 +15,6 @@ interface Node {
   right: Node | undefined;
 }
 
-function before(
-  a: { uploadedAt: number; id: string },
-  b: { uploadedAt: number; id: string },
-): boolean {
-  return a.uploadedAt < b.uploadedAt || (a.uploadedAt === b.uploadedAt && a.id < b.id);
-}
-
 function pull(n: Node): void {
   let m = n.promise;
   if (n.left && n.left.max > m) m = n.left.max;
@@ -53,25 +46,26 @@ export class FcfsIndex {
       left: undefined,
       right: undefined,
     };
-    const [a, b] = this.split(this.root, node);
-    this.root = this.merge(this.merge(a, node), b);
+    this.split(this.root, uploadedAt, id);
+    this.root = this.merge(this.merge(this.lo, node), this.hi);
     this.count++;
   }
 
   remove(uploadedAt: number, id: string): void {
-    const probe = { uploadedAt, id };
-    const walk = (n: Node | undefined): Node | undefined => {
-      if (!n) return undefined;
-      if (n.uploadedAt === uploadedAt && n.id === id) {
-        this.count--;
-        return this.merge(n.left, n.right);
-      }
-      if (before(probe, n)) n.left = walk(n.left);
-      else n.right = walk(n.right);
-      pull(n);
-      return n;
-    };
-    this.root = walk(this.root);
+    this.root = this.without(this.root, uploadedAt, id);
+  }
+
+  private without(n: Node | undefined, uploadedAt: number, id: string): Node | undefined {
+    if (!n) return undefined;
+    if (n.uploadedAt === uploadedAt && n.id === id) {
+      this.count--;
+      return this.merge(n.left, n.right);
+    }
+    if (uploadedAt < n.uploadedAt || (uploadedAt === n.uploadedAt && id < n.id))
+      n.left = this.without(n.left, uploadedAt, id);
+    else n.right = this.without(n.right, uploadedAt, id);
+    pull(n);
+    return n;
   }
 
   /** The latest promise among queued orders uploaded strictly before `uploadedAt`, or -Infinity. */
@@ -90,22 +84,29 @@ export class FcfsIndex {
     return best;
   }
 
-  /** Splits into the nodes before `key` and the rest. */
-  private split(
-    n: Node | undefined,
-    key: { uploadedAt: number; id: string },
-  ): [Node | undefined, Node | undefined] {
-    if (!n) return [undefined, undefined];
-    if (before(n, key)) {
-      const [a, b] = this.split(n.right, key);
-      n.right = a;
-      pull(n);
-      return [n, b];
+  // The two halves of the last split. Splitting writes them here rather than returning a pair,
+  // so that adding an order allocates nothing but its node.
+  private lo: Node | undefined;
+  private hi: Node | undefined;
+
+  /** Splits `n` into the nodes before (uploadedAt, id), left in `lo`, and the rest, in `hi`. */
+  private split(n: Node | undefined, uploadedAt: number, id: string): void {
+    if (!n) {
+      this.lo = undefined;
+      this.hi = undefined;
+      return;
     }
-    const [a, b] = this.split(n.left, key);
-    n.left = b;
-    pull(n);
-    return [a, n];
+    if (n.uploadedAt < uploadedAt || (n.uploadedAt === uploadedAt && n.id < id)) {
+      this.split(n.right, uploadedAt, id);
+      n.right = this.lo;
+      pull(n);
+      this.lo = n;
+    } else {
+      this.split(n.left, uploadedAt, id);
+      n.left = this.hi;
+      pull(n);
+      this.hi = n;
+    }
   }
 
   private merge(a: Node | undefined, b: Node | undefined): Node | undefined {
