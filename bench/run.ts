@@ -62,6 +62,46 @@ const TIER = { key: 0, special: 1, regular: 2 } as const;
 /** Samples per case: fewer for the big sizes, whose single runs take seconds. */
 const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 7);
 
+/** The pairwise ratios: intake + production over raw push + pop, one pair per round. */
+const pairs = new Map<number, number[]>();
+
+/**
+ * Intake + production against the raw heap, pair by pair: each round times the raw heap and
+ * then the engine on the same orders, back to back, and keeps their ratio. On a shared machine
+ * the two halves of a pair see the same conditions, which a ratio of two medians taken minutes
+ * apart does not.
+ */
+function pairRatios(n: number, orders: Order[], rounds: number): number[] {
+  const cfg = config(n);
+  const out: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let t = performance.now();
+    const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
+      [],
+      (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
+    );
+    for (let i = 0; i < n; i++) {
+      const o = orders[i] as Order;
+      const company = o.rush !== undefined && o.rush.cause !== 'client';
+      q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
+    }
+    while (q.length > 0) q.pop();
+    const raw = performance.now() - t;
+    const s = createScheduler(cfg);
+    t = performance.now();
+    for (const o of orders) s.submit(o, START);
+    let at = START;
+    for (;;) {
+      const started = s.next('print', at);
+      if (!started) break;
+      at = started.expectedFinish;
+      s.complete(started.orderId, at);
+    }
+    out.push((performance.now() - t) / raw);
+  }
+  return out;
+}
+
 function run(n: number): void {
   const orders = backlog(n);
   const plain = backlog(n, 1, false);
@@ -226,6 +266,8 @@ function run(n: number): void {
   );
 
   bench.runSync();
+  if (!only || only.some((w) => 'pairs'.startsWith(w)))
+    pairs.set(n, pairRatios(n, orders, samplesFor(n)));
   for (const task of bench.tasks) {
     const r = task.result as {
       latency?: { p50: number; min: number; max: number; samplesCount?: number };
@@ -270,6 +312,11 @@ for (const n of sizes) {
   }
   const intake = at.find((r) => r.case.startsWith('intake'));
   const prod = at.find((r) => r.case.startsWith('production'));
+  const pr = [...(pairs.get(n) ?? [])].sort((a, b) => a - b);
+  if (pr.length > 0)
+    console.log(
+      `intake + production, pair by pair: median ${(pr[Math.floor(pr.length / 2)] as number).toFixed(1)} × raw (${pr.map((x) => x.toFixed(1)).join(', ')})`,
+    );
   if (raw && intake && prod)
     console.log(
       `intake + production: ${((intake.medianMs + prod.medianMs) / raw.medianMs).toFixed(1)} × raw tinyqueue push + pop`,
@@ -284,5 +331,5 @@ for (const n of sizes) {
 if (values.json)
   writeFileSync(
     values.json,
-    `${JSON.stringify({ node: process.version, quick: !!values.quick, rows }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, quick: !!values.quick, rows, pairs: Object.fromEntries(pairs) }, null, 2)}\n`,
   );
