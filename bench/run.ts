@@ -62,6 +62,30 @@ const TIER = { key: 0, special: 1, regular: 2 } as const;
 /** Samples per case: fewer for the big sizes, whose single runs take seconds. */
 const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 7);
 
+/** The floor: the orders through raw tinyqueue with the plain dispatch comparator. */
+function rawPushPop(orders: readonly Order[]): void {
+  const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
+    [],
+    (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
+  );
+  orders.forEach((o, i) => {
+    const company = o.rush !== undefined && o.rush.cause !== 'client';
+    q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
+  });
+  while (q.length > 0) q.pop();
+}
+
+/** Runs the print line until its queue is empty, each order finishing when projected. */
+function produceAll(s: Scheduler): void {
+  let at = START;
+  for (;;) {
+    const started = s.next('print', at);
+    if (!started) break;
+    at = started.expectedFinish;
+    s.complete(started.orderId, at);
+  }
+}
+
 /** The pairwise ratios: intake + production over raw push + pop, one pair per round. */
 const pairs = new Map<number, number[]>();
 
@@ -76,27 +100,12 @@ function pairRatios(n: number, orders: Order[], rounds: number): number[] {
   const out: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
-    const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
-      [],
-      (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
-    );
-    for (let i = 0; i < n; i++) {
-      const o = orders[i] as Order;
-      const company = o.rush !== undefined && o.rush.cause !== 'client';
-      q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
-    }
-    while (q.length > 0) q.pop();
+    rawPushPop(orders);
     const raw = performance.now() - t;
     const s = createScheduler(cfg);
     t = performance.now();
     for (const o of orders) s.submit(o, START);
-    let at = START;
-    for (;;) {
-      const started = s.next('print', at);
-      if (!started) break;
-      at = started.expectedFinish;
-      s.complete(started.orderId, at);
-    }
+    produceAll(s);
     out.push((performance.now() - t) / raw);
   }
   return out;
@@ -116,18 +125,7 @@ function run(n: number): void {
   };
 
   // Baselines, on the same orders.
-  add('raw tinyqueue push + pop', n, () => {
-    const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
-      [],
-      (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
-    );
-    for (let i = 0; i < n; i++) {
-      const o = orders[i] as Order;
-      const company = o.rush !== undefined && o.rush.cause !== 'client';
-      q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
-    }
-    while (q.length > 0) q.pop();
-  });
+  add('raw tinyqueue push + pop', n, () => rawPushPop(orders));
   add('typed heap, packed key (lower bound)', n, () => {
     // cls (1 bit) · tier (2 bits) · upload offset in ms (31 bits) · seq (19 bits) = 53 bits.
     const heap = new Float64Array(n);
@@ -136,7 +134,7 @@ function run(n: number): void {
       const o = orders[i] as Order;
       const company = o.rush !== undefined && o.rush.cause !== 'client' ? 0 : 1;
       const off = (o.uploadedAt as number) - (START - 3_600_000);
-      let k = ((company * 4 + TIER[o.tier]) * 2 ** 31 + off) * 2 ** 19 + (i % 2 ** 19);
+      const k = ((company * 4 + TIER[o.tier]) * 2 ** 31 + off) * 2 ** 19 + (i % 2 ** 19);
       let j = size++;
       while (j > 0) {
         const p = (j - 1) >> 1;
@@ -145,7 +143,6 @@ function run(n: number): void {
         j = p;
       }
       heap[j] = k;
-      k = 0;
     }
     while (size > 0) {
       const last = heap[--size] as number;
@@ -176,15 +173,7 @@ function run(n: number): void {
   add(
     'production: next + complete N',
     n,
-    () => {
-      let at = START;
-      for (;;) {
-        const started = s.next('print', at);
-        if (!started) break;
-        at = started.expectedFinish;
-        s.complete(started.orderId, at);
-      }
-    },
+    () => produceAll(s),
     () => {
       s = createScheduler(cfg);
       for (const o of orders) s.submit(o, START);
@@ -216,7 +205,6 @@ function run(n: number): void {
       for (const o of orders) s.submit(o, START);
     },
   );
-  let snap = s.snapshot();
   add(
     'snapshot + restore of N',
     n,
@@ -226,7 +214,6 @@ function run(n: number): void {
     () => {
       s = createScheduler(cfg);
       for (const o of orders) s.submit(o, START);
-      snap = s.snapshot();
     },
   );
   const k = n / 800;
@@ -287,7 +274,6 @@ function run(n: number): void {
       usPerOp: (r.latency.p50 * 1000) / count,
     });
   }
-  void snap;
 }
 
 for (const n of sizes) run(n);

@@ -5,7 +5,12 @@
  * comparing two independent means.
  */
 import type { PolicyInput } from '../domain/policy.js';
-import { parseScenario, type ResolvedScenario, type Scenario } from './scenario.js';
+import {
+  isResolvedScenario,
+  parseScenario,
+  type ResolvedScenario,
+  type Scenario,
+} from './scenario.js';
 import { simulate } from './simulate.js';
 import { meanCi } from './stats.js';
 import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
@@ -34,7 +39,7 @@ export function comparePolicies(
   policies: readonly PolicyInput[],
   options: SimulateOptions = {},
 ): Comparison {
-  const base = 'source' in scenario && 'perHour' in scenario ? scenario.source : scenario;
+  const base = isResolvedScenario(scenario) ? scenario.source : scenario;
   const results = policies.map((policy) => simulate(parseScenario({ ...base, policy }), options));
   const [first, ...rest] = results;
   const differences = rest.map((r) =>

@@ -335,6 +335,11 @@ export function parseScenario(input: unknown): ResolvedScenario {
   };
 }
 
+/** Whether a scenario has already been through `parseScenario`. */
+export function isResolvedScenario(s: Scenario | ResolvedScenario): s is ResolvedScenario {
+  return 'source' in s && 'perHour' in s;
+}
+
 /** Like `parseScenario`, but returns `{ success, data }` or `{ success, error }` instead of throwing. */
 export function safeParseScenario(input: unknown): SafeResult<ResolvedScenario> {
   try {

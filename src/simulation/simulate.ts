@@ -9,7 +9,12 @@ import { makeArrivals } from './_internal/arrivals.js';
 import { Rng } from './_internal/random.js';
 import { runDay } from './_internal/run-day.js';
 import { dayKpis } from './kpis.js';
-import { parseScenario, type ResolvedScenario, type Scenario } from './scenario.js';
+import {
+  isResolvedScenario,
+  parseScenario,
+  type ResolvedScenario,
+  type Scenario,
+} from './scenario.js';
 import { meanCi } from './stats.js';
 import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
 
@@ -48,7 +53,7 @@ export function simulate(
   scenario: Scenario | ResolvedScenario,
   options: SimulateOptions = {},
 ): SimulationResult {
-  const s = 'source' in scenario && 'perHour' in scenario ? scenario : parseScenario(scenario);
+  const s = isResolvedScenario(scenario) ? scenario : parseScenario(scenario);
   const { seed, replications, bucketMinutes } = readOptions(options);
 
   // Days are drawn first, so the total is known for the progress report.

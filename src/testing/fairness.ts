@@ -10,7 +10,7 @@ import type { Decision, Order, Tier, Urgency } from '../domain/types.js';
 import { resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { createScheduler, Scheduler } from '../engine/scheduler.js';
 import { orderStreams, STREAM_START } from './arbitraries.js';
-import { LineDriver, type StreamItem } from './run-trace.js';
+import { runTrace, type StreamItem } from './run-trace.js';
 
 /** The rush asked of every clone. */
 export interface FairnessProbe {
@@ -77,17 +77,6 @@ export function fairnessCases(config: SchedulerConfig = {}): fc.Arbitrary<Fairne
   });
 }
 
-function play(config: SchedulerConfig, day: readonly StreamItem[]): { s: Scheduler; at: number } {
-  const s = createScheduler(config);
-  const driver = new LineDriver(s);
-  for (const item of day) {
-    driver.until(item.at);
-    driver.apply(item);
-    driver.startIdle(item.at);
-  }
-  return { s, at: (day.at(-1)?.at ?? STREAM_START) + 5 * MINUTE };
-}
-
 const describeRush = (p: FairnessProbe) =>
   `${p.urgency === 'immediate' ? 'an' : 'a'} ${p.urgency} rush for ${p.quantity} ${p.product} from a ${p.tier} client (c${p.client})`;
 const why = (d: Decision) => `${d.reasons[0]?.rule}: ${d.reasons[0]?.message}`;
@@ -98,10 +87,12 @@ export function checkMonotoneFairness(
   c: FairnessCase,
 ): FairnessViolation[] {
   const cfg = resolveConfig(config);
-  const { s, at } = play(config, c.day);
-  // The snapshot was just taken from a scheduler of this very configuration, so the clones skip
+  // The day on simulated lines, left as it stands after its last call (not drained).
+  const s = createScheduler(config);
+  const snapshot = runTrace(config, c.day, { drain: false, scheduler: s }).final;
+  const at = (c.day.at(-1)?.at ?? STREAM_START) + 5 * MINUTE;
+  // The snapshot was taken from a scheduler of this very configuration, so the clones skip
   // restoreScheduler's validation of it (the expensive part) and load a deep copy directly.
-  const snapshot = s.snapshot();
   const clone = () => {
     const copy = new Scheduler(cfg);
     copy.load(structuredClone(snapshot));

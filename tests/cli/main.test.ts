@@ -107,7 +107,7 @@ describe('rushline compare', () => {
     const b = join(dir, 'b.yaml');
     writeFileSync(a, '{}\n');
     writeFileSync(b, 'rush:\n  sameDayCutoff: "12:00"\n');
-    const r = await run([
+    const args = [
       'compare',
       '--scenario',
       'averageDay',
@@ -117,23 +117,13 @@ describe('rushline compare', () => {
       b,
       '--replications',
       '4',
-    ]);
+    ];
+    const r = await run(args);
     expect(r.code).toBe(0);
     expect(r.out).toContain('B − A [95% interval]');
     const line = r.out.split('\n').find((l) => l.startsWith('Accepted, same-day'));
     expect(line).toBeDefined();
-    const json = await run([
-      'compare',
-      '--scenario',
-      'averageDay',
-      '--policy',
-      a,
-      '--policy',
-      b,
-      '--replications',
-      '4',
-      '--json',
-    ]);
+    const json = await run([...args, '--json']);
     const parsed = JSON.parse(json.out);
     const sameDay = parsed.differences[0].find(
       (d: { id: string }) => d.id === 'rushAcceptance.urgency.same-day',

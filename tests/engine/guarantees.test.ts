@@ -18,30 +18,15 @@ import {
   checkGuarantees,
   checkMonotoneFairness,
   fairnessCases,
-  LineDriver,
   runTrace,
   type StreamItem,
   type StreamOptions,
 } from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
+import { busyLab } from '../support/labs.js';
 
 const MINUTE = 60_000;
 
-/**
- * Two small lines and short turnarounds, so a stream of a few dozen orders loads them: every
- * gate fires, promises move to available-to-promise, and company rushes make orders late (the
- * coverage test below keeps it that way).
- */
-const busyLab: SchedulerConfig = {
-  lines: [
-    { id: 'print', products: ['print'], unitsPerHour: 40 },
-    { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 10 },
-  ],
-  policy: {
-    standardTurnaroundHours: { key: 6, special: 8, regular: 12 },
-    rush: { frequentRushCount: 2, tightLoad: 0.6 },
-  },
-};
 /** The same lab round the clock in a zone with DST. */
 const roundTheClock: SchedulerConfig = {
   ...busyLab,
@@ -149,12 +134,7 @@ describe('§7 guarantees on random streams', () => {
 /** Drives a scheduler through the first items of a stream, without draining the lines. */
 function prepare(config: SchedulerConfig, stream: StreamItem[]) {
   const s = createScheduler(config);
-  const driver = new LineDriver(s);
-  for (const item of stream) {
-    driver.until(item.at);
-    driver.apply(item);
-    driver.startIdle(item.at);
-  }
+  runTrace(config, stream, { drain: false, scheduler: s });
   const last = stream.at(-1)?.at ?? arbitraries.STREAM_START;
   return { s, at: last + 5 * MINUTE };
 }

@@ -11,29 +11,15 @@ import {
   type SchedulerConfig,
   ValidationError,
 } from '../../src/index.js';
+import { order, T } from '../support/orders.js';
 
 const sh = (local: string) => Date.parse(`${local}:00+08:00`);
-const T = (hhmm: string) => sh(`2026-11-24T${hhmm}`);
 const HOUR = 3_600_000;
 
 /** One print line at 100 prints an hour: 900 a day, so a few orders fill it. */
 const smallLab: SchedulerConfig = {
   lines: [{ id: 'print', products: ['print'], unitsPerHour: 100 }],
 };
-
-let n = 0;
-function order(over: Partial<Order> = {}): Order {
-  n++;
-  return {
-    id: `o${n}`,
-    clientId: `c${n}`,
-    tier: 'regular',
-    product: 'print',
-    quantity: 10,
-    uploadedAt: T('08:00'),
-    ...over,
-  };
-}
 
 describe('rush gates, in order', () => {
   test('a same-day rush asked for at 17:00 is past the cutoff: declined as unreachable, with a counter-offer, and still queued', () => {

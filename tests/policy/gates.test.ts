@@ -8,27 +8,12 @@ import {
   type CustomGate,
   createScheduler,
   type GateContext,
-  type Order,
   restoreScheduler,
   ValidationError,
 } from '../../src/index.js';
+import { order, T } from '../support/orders.js';
 
-const T = (hhmm: string) => Date.parse(`2026-11-24T${hhmm}:00+08:00`);
 const lines = [{ id: 'print', products: ['print'], unitsPerHour: 100 }];
-
-let n = 0;
-function order(over: Partial<Order> = {}): Order {
-  n++;
-  return {
-    id: `g${n}`,
-    clientId: `c${n}`,
-    tier: 'regular',
-    product: 'print',
-    quantity: 10,
-    uploadedAt: T('08:00'),
-    ...over,
-  };
-}
 
 const noCrystalBefore10: CustomGate = {
   id: 'no-morning-rush',

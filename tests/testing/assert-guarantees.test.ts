@@ -4,20 +4,10 @@
  * monotonicity violation with a counterexample shrunk to a day of a few orders.
  */
 import { describe, expect, test } from 'vitest';
-import type { CustomGate, SchedulerConfig } from '../../src/index.js';
+import type { CustomGate } from '../../src/index.js';
 import { assertGuarantees } from '../../src/testing/index.js';
 import { CI_SEED } from '../support/fc.js';
-
-const busyLab: SchedulerConfig = {
-  lines: [
-    { id: 'print', products: ['print'], unitsPerHour: 40 },
-    { id: 'gifts', products: ['album', 'crystal', 'frame'], unitsPerHour: 10 },
-  ],
-  policy: {
-    standardTurnaroundHours: { key: 6, special: 8, regular: 12 },
-    rush: { frequentRushCount: 2, tightLoad: 0.6 },
-  },
-};
+import { busyLab } from '../support/labs.js';
 
 describe('assertGuarantees', () => {
   test('the default lab keeps every guarantee', () => {
