@@ -7,7 +7,6 @@ import { TIER_RANK } from '../domain/defaults.js';
 import type {
   Decision,
   NormalizedOrder,
-  Reason,
   ReworkRecord,
   RushRecord,
   Urgency,
@@ -16,6 +15,7 @@ import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
 import type { Line } from './line.js';
+import { decisionOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -43,14 +43,18 @@ export class Decider {
       plain: false,
       status: 'queued',
       handle: 0,
-      decision: undefined as unknown as Decision,
+      outcome: 'queued',
+      earliest: undefined,
+      why: undefined,
+      stored: undefined,
       atRisk: [],
     };
     this.st.orders.set(order.id, rec);
     const rush = order.rush;
-    if (rush && rush.cause !== 'client') return this.decideCompany(rec, line, now);
-    if (rush) return this.decideClientRush(rec, line, now);
-    return this.queueNormal(rec, line, now, [], 'queued');
+    if (rush && rush.cause !== 'client') this.decideCompany(rec, line, now);
+    else if (rush) this.decideClientRush(rec, line, now);
+    else this.queueNormal(rec, line, now);
+    return decisionOf(this.st, rec);
   }
 
   /** The line that makes the product and can start on new work soonest (configuration order breaks ties). */
@@ -93,7 +97,7 @@ export class Decider {
     });
   }
 
-  private decideCompany(rec: OrderRecord, line: Line, now: number): Decision {
+  private decideCompany(rec: OrderRecord, line: Line, now: number): void {
     const rush = rec.order.rush as NonNullable<NormalizedOrder['rush']>;
     rec.cls = 'company';
     const cal = this.st.calendar;
@@ -102,54 +106,28 @@ export class Decider {
     // first served among them) and before everything else.
     const finish = c0 + this.companyWork(line) + rec.work;
     let deadline: number;
-    let deadlineText: string;
     if (rush.cause === 'rework') {
       const sla = this.st.config.policy.reworkSlaHours[rec.order.product] ?? 'same-day';
-      if (sla === 'same-day') {
-        deadline = cal.productionDay(now).close;
-        deadlineText = `the rework deadline for ${rec.order.product} (the same working day)`;
-      } else {
-        deadline = now + sla * MS_PER_HOUR;
-        deadlineText = `the rework deadline for ${rec.order.product} (${sla} h)`;
-      }
+      deadline = sla === 'same-day' ? cal.productionDay(now).close : now + sla * MS_PER_HOUR;
     } else {
       deadline = cal.timeAt(
         finish + this.st.config.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
       );
-      deadlineText = 'the immediate deadline';
     }
-    const reasons: Reason[] = [
-      {
-        rule: 'company-fault',
-        message: `${rush.cause} is the company's own fault: handled as the most urgent, produced before every client order, outside the rush quota.`,
-      },
-    ];
-    let promise = deadline;
-    if (cal.coord(deadline) < finish) {
-      promise = cal.timeAt(finish);
-      reasons.push({
-        rule: 'available-to-promise',
-        message: `${deadlineText} ${this.st.t(deadline)} cannot be met even first in line; the earliest finish is ${this.st.t(promise)}.`,
-      });
-    }
+    const pushed = cal.coord(deadline) < finish;
+    const promise = pushed ? cal.timeAt(finish) : deadline;
     rec.requestedBy = deadline;
     rec.promisedBy = promise;
+    rec.outcome = 'rush-accepted';
     line.enqueue(rec, cal.coord(promise), TIER_RANK[rec.order.tier], true);
     const atRisk = this.st.flagLate(line, now, 'company-rush', rec.order.id);
-    if (atRisk.length > 0) {
-      reasons.push({
-        rule: 'company-fault',
-        message: `puts ${atRisk.length} promised order${atRisk.length === 1 ? '' : 's'} at risk: ${atRisk.slice(0, 10).join(', ')}${atRisk.length > 10 ? ', …' : ''}.`,
-      });
-    }
-    const decision = this.finishDecision(rec, now, 'rush-accepted', reasons, atRisk, undefined);
+    rec.why = { kind: 'company', deadline, pushed, atRisk };
     // Company rushes count against no quota; the register still shows the day as it stood.
     const load = this.st.loadOf(line, now);
     this.recordRush(
       rec,
       line,
       now,
-      decision,
       deadline,
       load.day.date,
       load.tight,
@@ -174,10 +152,9 @@ export class Decider {
       this.st.reworkLog.push(entry);
       this.st.reworkByOrder.set(rec.order.id, entry);
     }
-    return decision;
   }
 
-  private decideClientRush(rec: OrderRecord, line: Line, now: number): Decision {
+  private decideClientRush(rec: OrderRecord, line: Line, now: number): void {
     const rush = rec.order.rush as NonNullable<NormalizedOrder['rush']>;
     const urgency = rush.urgency as Urgency;
     const cal = this.st.calendar;
@@ -188,7 +165,8 @@ export class Decider {
     const firstFinish = c0 + companyWork + rec.work;
 
     let deadline: number | undefined;
-    let unreachableWhy = '';
+    let closedDay: string | undefined;
+    let askedAt: string | undefined;
     switch (urgency) {
       case 'immediate':
         deadline = cal.timeAt(firstFinish + policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
@@ -199,9 +177,9 @@ export class Decider {
       case 'same-day': {
         const today = cal.dayOf(now);
         if (!today.working || now >= (today.close as number)) {
-          unreachableWhy = `the lab is closed for the rest of ${today.date}`;
+          closedDay = today.date;
         } else if (localHHmm(this.st.fmt, now) > policy.rush.sameDayCutoff) {
-          unreachableWhy = `asked for at ${localHHmm(this.st.fmt, now)}, after the same-day cutoff ${policy.rush.sameDayCutoff}`;
+          askedAt = localHHmm(this.st.fmt, now);
         } else {
           deadline = today.close as number;
         }
@@ -212,9 +190,6 @@ export class Decider {
         break;
     }
     const reachable = deadline !== undefined && firstFinish <= cal.coord(deadline);
-    if (deadline !== undefined && !reachable) {
-      unreachableWhy = `even produced next, ${rec.order.quantity} ${rec.order.product} would finish ${this.st.t(cal.timeAt(firstFinish))}, after the ${urgency} deadline ${this.st.t(deadline)}`;
-    }
 
     const {
       day: pd,
@@ -262,111 +237,63 @@ export class Decider {
       this.st.config.gates,
     );
 
-    const load = `${Math.round((promisedToday / Math.max(1, remainingToday)) * 100)}% of the rest of ${pd.date} is promised`;
     let earliest: number | undefined;
-    const reasons: Reason[] = [];
-    switch (verdict.rule) {
-      case 'deadline-unreachable':
-        earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
-        reasons.push({
-          rule: 'deadline-unreachable',
-          message: `${unreachableWhy}; the earliest the lab can promise is ${this.st.t(earliest)}.`,
-        });
-        break;
-      case 'daily-rush-quota':
-        reasons.push({
-          rule: 'daily-rush-quota',
-          message: `${used} rush ${unitWord(used)} already accepted on ${line.id} for ${pd.date}; ${rec.units} more would pass the quota of ${Math.floor(limit)} (${Math.round((limit / Math.max(dailyCapacity, 1e-9)) * 100)}% of the day's ${Math.round(dailyCapacity)}).`,
-        });
-        break;
-      case 'frequent-rusher':
-        reasons.push({
-          rule: 'frequent-rusher',
-          message: `the line is tight (${load}) and client ${rec.order.clientId} has had ${recent} accepted rushes in the last ${policy.rush.frequencyWindowDays} days (limit ${policy.rush.frequentRushCount}).`,
-        });
-        break;
-      case 'large-rush-under-load':
-        reasons.push({
-          rule: 'large-rush-under-load',
-          message: `the line is tight (${load}) and ${rec.order.quantity} ${rec.order.product} is more than a small rush (${policy.rush.smallQuantity[rec.order.product]}) for a regular client.`,
-        });
-        break;
-      case 'would-break-promises':
-        earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline as number, c0);
-        reasons.push({
-          rule: 'would-break-promises',
-          message: `promising ${this.st.t(deadline as number)} would make an order already promised late; the earliest the lab can promise without that is ${this.st.t(earliest)}.`,
-        });
-        break;
-      case 'accepted':
-        reasons.push({
-          rule: 'accepted',
-          message: `${urgency} rush accepted: ${rec.order.quantity} ${rec.order.product} promised by ${this.st.t(deadline as number)} without delaying any promised order${tight ? ` (the line is tight: ${load})` : ''}.`,
-        });
-        break;
-      default:
-        // A custom gate declined: its id is the rule, its sentence the message.
-        if ('message' in verdict) reasons.push({ rule: verdict.rule, message: verdict.message });
-        break;
-    }
+    if (verdict.rule === 'deadline-unreachable')
+      earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
+    else if (verdict.rule === 'would-break-promises')
+      earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline as number, c0);
+    rec.why = {
+      kind: 'client',
+      rule: verdict.rule,
+      ...('message' in verdict ? { message: verdict.message } : {}),
+      deadline,
+      ...(closedDay !== undefined ? { closedDay } : {}),
+      ...(askedAt !== undefined ? { askedAt } : {}),
+      ...(deadline !== undefined && !reachable ? { finish: cal.timeAt(firstFinish) } : {}),
+      day: pd.date,
+      promisedPct: Math.round((promisedToday / Math.max(1, remainingToday)) * 100),
+      tight,
+      used,
+      limit,
+      dailyCapacity,
+      recent,
+    };
 
-    let decision: Decision;
     if (verdict.accepted) {
       rec.cls = 'rush';
       rec.requestedBy = deadline as number;
       rec.promisedBy = deadline as number;
+      rec.outcome = 'rush-accepted';
       line.enqueue(rec, due, TIER_RANK[rec.order.tier], true);
       line.rushUnits.set(pd.date, used + rec.units);
       const times = this.st.clientRushes.get(rec.order.clientId) ?? [];
       times.push(now);
       this.st.clientRushes.set(rec.order.clientId, times);
-      decision = this.finishDecision(rec, now, 'rush-accepted', reasons, [], undefined);
     } else {
-      decision = this.queueNormal(rec, line, now, reasons, 'rush-declined', earliest);
+      rec.outcome = 'rush-declined';
+      rec.earliest = earliest;
+      this.queueNormal(rec, line, now);
     }
-    this.recordRush(rec, line, now, decision, deadline, pd.date, tight, { used, limit }, recent);
-    return decision;
+    this.recordRush(rec, line, now, deadline, pd.date, tight, { used, limit }, recent);
   }
 
   /**
    * Queues an order with its normal promise: the requested time if the line can keep it, else
    * the earliest it can (available-to-promise).
    */
-  private queueNormal(
-    rec: OrderRecord,
-    line: Line,
-    now: number,
-    reasons: Reason[],
-    outcome: Decision['outcome'],
-    earliest?: number,
-  ): Decision {
+  private queueNormal(rec: OrderRecord, line: Line, now: number): void {
     const o = rec.order;
     const cal = this.st.calendar;
     let requested =
       o.uploadedAt + this.st.config.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
-    let source = `the ${this.st.config.policy.standardTurnaroundHours[o.tier]} h turnaround for ${o.tier} clients`;
-    if (o.shipBy !== undefined && o.shipBy < requested) {
-      requested = o.shipBy;
-      source = 'the ship time';
-    }
-    if (o.pickupAt !== undefined && o.pickupAt < requested) {
-      requested = o.pickupAt;
-      source = 'the pickup time';
-    }
+    if (o.shipBy !== undefined && o.shipBy < requested) requested = o.shipBy;
+    if (o.pickupAt !== undefined && o.pickupAt < requested) requested = o.pickupAt;
     rec.plain = o.shipBy === undefined && o.pickupAt === undefined;
-    const own: Reason[] = [];
     if (rec.plain) {
       // First uploaded, first made: never ask ahead of a queued plain order of the same tier
       // uploaded earlier.
       const floor = line.fcfs[o.tier].maxPromiseBefore(o.uploadedAt);
-      if (floor > requested) {
-        own.push({
-          rule: 'first-uploaded-first-made',
-          message: `${source} (${this.st.t(requested)}) is raised to ${this.st.t(floor)}, the promise of an earlier upload of the same tier.`,
-        });
-        requested = floor;
-        source = 'first uploaded, first made';
-      }
+      if (floor > requested) requested = floor;
     }
     rec.requestedBy = requested;
     const c0 = line.startCoord(cal.coord(now));
@@ -380,55 +307,12 @@ export class Decider {
     );
     rec.promisedBy = promise;
     line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], true);
-    const promiseReason: Reason =
-      promise === requested
-        ? {
-            rule: 'requested-time',
-            message: `promised by ${this.st.t(promise)}, as asked by ${source}.`,
-          }
-        : {
-            rule: 'available-to-promise',
-            message: `${source} asks for ${this.st.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${this.st.t(promise)}, the earliest it can.`,
-          };
-    return this.finishDecision(
-      rec,
-      now,
-      outcome,
-      [...reasons, promiseReason, ...own],
-      [],
-      earliest,
-    );
-  }
-
-  private finishDecision(
-    rec: OrderRecord,
-    now: number,
-    outcome: Decision['outcome'],
-    reasons: Reason[],
-    atRisk: string[],
-    earliest: number | undefined,
-  ): Decision {
-    const decision: Decision = {
-      orderId: rec.order.id,
-      line: rec.line,
-      outcome,
-      promisedBy: rec.promisedBy,
-      reasons,
-      atRisk,
-      ...(earliest !== undefined ? { earliestPossible: earliest } : {}),
-      decidedAt: now,
-      requestedBy: rec.requestedBy,
-    };
-    rec.decision = decision;
-    // The caller gets its own copy: changing it must not change the engine's record.
-    return { ...decision, reasons: decision.reasons.map((r) => ({ ...r })), atRisk: [...atRisk] };
   }
 
   private recordRush(
     rec: OrderRecord,
     line: Line,
     now: number,
-    d: Decision,
     deadline: number | undefined,
     day: string,
     tight: boolean,
@@ -450,23 +334,20 @@ export class Decider {
       ...(rush.responsible !== undefined ? { responsible: rush.responsible } : {}),
       requestedAt: now,
       day,
-      outcome: d.outcome as RushRecord['outcome'],
+      outcome: rec.outcome as RushRecord['outcome'],
       ...(deadline !== undefined ? { deadline } : {}),
-      promisedBy: d.promisedBy,
-      reasons: d.reasons.map((r) => ({ ...r })),
-      atRisk: [...d.atRisk],
-      ...(d.earliestPossible !== undefined ? { earliestPossible: d.earliestPossible } : {}),
+      promisedBy: rec.promisedBy,
+      // Rendered from the order's decision on read.
+      reasons: undefined,
+      atRisk: undefined,
+      ...(rec.earliest !== undefined ? { earliestPossible: rec.earliest } : {}),
       tight,
       quota,
       recentRushes,
-    } as RushRecord);
+    });
   }
 }
 
 function localHHmm(fmt: Intl.DateTimeFormat, ms: number): string {
   return fmt.format(ms).slice(-5);
-}
-
-function unitWord(n: number): string {
-  return n === 1 ? 'unit' : 'units';
 }

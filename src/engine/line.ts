@@ -2,7 +2,6 @@
  * The state of one production line: its promise ledger, its dispatch heap, the order in
  * production, and the per-day count of accepted client-rush units.
  */
-import TinyQueue from 'tinyqueue';
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
 import { FcfsIndex } from '../queue/fcfs-index.js';
 import { Ledger } from '../queue/ledger.js';
@@ -15,12 +14,6 @@ export class Line {
   readonly products: readonly string[];
   unitsPerHour: number;
   readonly ledger = new Ledger();
-  /**
-   * Dispatch order. The heap and the ledger hold the same handles under the same comparison,
-   * so the heap's top is always the ledger's first order; the comparison ends in a sequence
-   * number, so the heap's instability never shows.
-   */
-  readonly heap: TinyQueue<number>;
   /** Queued orders by ledger handle. */
   readonly byHandle: (OrderRecord | undefined)[] = [];
   busy: OrderRecord | undefined;
@@ -39,7 +32,6 @@ export class Line {
     this.id = spec.id;
     this.products = [...spec.products];
     this.unitsPerHour = spec.unitsPerHour;
-    this.heap = new TinyQueue<number>([], this.ledger.compare);
   }
 
   /** Processing time in working milliseconds, rounded up so that projections never flatter. */
@@ -68,15 +60,18 @@ export class Line {
     );
     rec.handle = h;
     this.byHandle[h] = rec;
-    this.heap.push(h);
     if (rec.plain)
       this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.order.id, rec.promisedBy);
   }
 
-  /** Takes the first order off the queue. */
+  /**
+   * Takes the first order off the queue. The ledger is the dispatch order: its comparison ends
+   * in the submission sequence, so its first order is the one to make next, with no second
+   * structure to keep in step.
+   */
   dequeue(): OrderRecord | undefined {
-    const h = this.heap.pop();
-    if (h === undefined) return undefined;
+    const h = this.ledger.first();
+    if (h === 0) return undefined;
     const rec = this.byHandle[h] as OrderRecord;
     this.ledger.remove(h);
     this.byHandle[h] = undefined;

@@ -30,6 +30,7 @@ import type { WorkingCalendar } from '../time/calendar.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Decider } from './decide.js';
 import type { Line } from './line.js';
+import { decisionOf, rushRecordOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
 import { loadSnapshot, toSnapshot } from './snapshot.js';
 import type { Snapshot } from './snapshot-format.js';
@@ -291,7 +292,7 @@ export class Scheduler {
         ? line.ledger.positionOf(rec.handle) + (line.busy ? 1 : 0)
         : undefined;
     const late = rec.finishedAt !== undefined ? rec.finishedAt > rec.promisedBy : undefined;
-    const d = rec.decision;
+    const d = decisionOf(this.st, rec);
     const state =
       rec.status === 'finished'
         ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
@@ -308,7 +309,7 @@ export class Scheduler {
       class: rec.cls,
       status: rec.status,
       order: structuredClone(rec.order),
-      decision: structuredClone(d),
+      decision: d,
       promisedBy: rec.promisedBy,
       atRisk: structuredClone(rec.atRisk),
       ...(position !== undefined ? { position } : {}),
@@ -321,7 +322,7 @@ export class Scheduler {
 
   /** The rush register: every rush decision, accepted or declined, in decision order. */
   rushRegister(): RushRecord[] {
-    return structuredClone(this.st.rushLog);
+    return this.st.rushLog.map((e) => rushRecordOf(this.st, e));
   }
 
   /** The rework register: every company-caused rework, with its deadline and when it was closed. */
@@ -458,59 +459,73 @@ export class Scheduler {
   ): NormalizedOrder[] {
     const issues: ValidationIssue[] = [];
     const out: NormalizedOrder[] = [];
-    const batchIds = new Set<string>();
-    inputs.forEach((input, i) => {
+    // A single submit needs no duplicate check within the call, nor its bookkeeping.
+    const batchIds = inputs.length > 1 ? new Set<string>() : undefined;
+    for (let i = 0; i < inputs.length; i++) {
       const path = inputs.length === 1 && base.length === 0 ? [] : [...base, i];
-      const p = (field: string) => [...path, field].join('.');
-      // The common case skips zod; anything unusual is zod's to accept or explain.
-      const fast = fastOrder(input);
-      const r =
-        fast !== undefined ? { ok: true as const, value: fast } : check(orderSchema, input, path);
-      if (!r.ok) {
-        issues.push(...r.issues);
-        return;
-      }
-      const o = r.value as NormalizedOrder;
-      if (this.st.orders.has(o.id))
-        issues.push({
-          path: p('id'),
-          message: `must be unused; order '${o.id}' was already submitted`,
-        });
-      else if (batchIds.has(o.id))
-        issues.push({
-          path: p('id'),
-          message: `must be unique in the batch; '${o.id}' appears twice`,
-        });
-      batchIds.add(o.id);
-      if (!(o.product in this.st.config.products)) {
-        issues.push({
-          path: p('product'),
-          message: `must be a product of the catalog (${Object.keys(this.st.config.products).join(', ')}), received '${o.product}'`,
-        });
-      } else if (o.line !== undefined) {
-        const line = this.st.lines.get(o.line);
-        if (!line)
-          issues.push({
-            path: p('line'),
-            message: `must be one of ${[...this.st.lines.keys()].join(', ')}, received '${o.line}'`,
-          });
-        else if (!line.makes(o))
-          issues.push({
-            path: p('line'),
-            message: `line '${o.line}' does not make '${o.product}'`,
-          });
-      } else if (![...this.st.lines.values()].some((l) => l.makes(o))) {
-        issues.push({ path: p('product'), message: `no line makes '${o.product}'` });
-      }
-      if (o.uploadedAt > now)
-        issues.push({
-          path: p('uploadedAt'),
-          message: `must not be after the time of submission ${this.st.t(now)}, received ${this.st.t(o.uploadedAt)}`,
-        });
-      out.push(o);
-    });
+      const o = this.validateOne(inputs[i], now, path, issues, batchIds);
+      if (o) out.push(o);
+    }
     if (issues.length > 0) throw new ValidationError(issues, context);
     return out;
+  }
+
+  /** Validates one order into `issues`; returns it normalized unless its schema failed. */
+  private validateOne(
+    input: unknown,
+    now: number,
+    path: (string | number)[],
+    issues: ValidationIssue[],
+    batchIds: Set<string> | undefined,
+  ): NormalizedOrder | undefined {
+    const p = (field: string) => [...path, field].join('.');
+    // The common case skips zod; anything unusual is zod's to accept or explain.
+    let o = fastOrder(input);
+    if (o === undefined) {
+      const r = check(orderSchema, input, path);
+      if (!r.ok) {
+        issues.push(...r.issues);
+        return undefined;
+      }
+      o = r.value as NormalizedOrder;
+    }
+    if (this.st.orders.has(o.id))
+      issues.push({
+        path: p('id'),
+        message: `must be unused; order '${o.id}' was already submitted`,
+      });
+    else if (batchIds?.has(o.id))
+      issues.push({
+        path: p('id'),
+        message: `must be unique in the batch; '${o.id}' appears twice`,
+      });
+    batchIds?.add(o.id);
+    if (!(o.product in this.st.config.products)) {
+      issues.push({
+        path: p('product'),
+        message: `must be a product of the catalog (${Object.keys(this.st.config.products).join(', ')}), received '${o.product}'`,
+      });
+    } else if (o.line !== undefined) {
+      const line = this.st.lines.get(o.line);
+      if (!line)
+        issues.push({
+          path: p('line'),
+          message: `must be one of ${[...this.st.lines.keys()].join(', ')}, received '${o.line}'`,
+        });
+      else if (!line.makes(o))
+        issues.push({
+          path: p('line'),
+          message: `line '${o.line}' does not make '${o.product}'`,
+        });
+    } else if (!this.st.madeProducts.has(o.product)) {
+      issues.push({ path: p('product'), message: `no line makes '${o.product}'` });
+    }
+    if (o.uploadedAt > now)
+      issues.push({
+        path: p('uploadedAt'),
+        message: `must not be after the time of submission ${this.st.t(now)}, received ${this.st.t(o.uploadedAt)}`,
+      });
+    return o;
   }
 }
 

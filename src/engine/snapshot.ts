@@ -4,6 +4,7 @@
  */
 import { TIER_RANK } from '../domain/defaults.js';
 import type { Line } from './line.js';
+import { decisionOf, rushRecordOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
 import type { EngineState } from './state.js';
@@ -37,13 +38,13 @@ export function toSnapshot(st: EngineState): Snapshot {
       promisedBy: r.promisedBy,
       plain: r.plain,
       status: r.status,
-      decision: r.decision,
+      decision: decisionOf(st, r),
       atRisk: r.atRisk,
       ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
     })),
-    rushRegister: st.rushLog,
+    rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
     reworkRegister: st.reworkLog,
     atRiskLog: st.riskLog,
     clientRushes: Object.fromEntries(st.clientRushes),
@@ -72,7 +73,10 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
       plain: o.plain,
       status: o.status,
       handle: 0,
-      decision: o.decision,
+      outcome: o.decision.outcome,
+      earliest: o.decision.earliestPossible,
+      why: undefined,
+      stored: o.decision,
       atRisk: o.atRisk,
       ...(o.startedAt !== undefined ? { startedAt: o.startedAt } : {}),
       ...(o.expectedFinish !== undefined ? { expectedFinish: o.expectedFinish } : {}),

@@ -3,10 +3,11 @@
  * reading of it that several parts need (today's load on a line, a client's recent rushes,
  * which orders time has made late).
  */
-import type { AtRiskReport, ReworkRecord, RushRecord } from '../domain/types.js';
+import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
+import type { RushEntry } from './reasons.js';
 import type { OrderRecord } from './records.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -17,13 +18,15 @@ export class EngineState {
   readonly calendar: WorkingCalendar;
   readonly lines = new Map<string, Line>();
   readonly orders = new Map<string, OrderRecord>();
-  readonly rushLog: RushRecord[] = [];
+  readonly rushLog: RushEntry[] = [];
   readonly reworkLog: ReworkRecord[] = [];
   readonly reworkByOrder = new Map<string, ReworkRecord>();
   readonly riskLog: AtRiskReport[] = [];
   /** Accepted client-rush times per client, oldest first. */
   readonly clientRushes = new Map<string, number[]>();
   readonly fmt: Intl.DateTimeFormat;
+  /** The products some line makes. */
+  readonly madeProducts: ReadonlySet<string>;
   /** The time of the last state-changing call; time never goes back. */
   lastTime = Number.NEGATIVE_INFINITY;
   /** Submission sequence: the last key of every comparison. */
@@ -33,6 +36,7 @@ export class EngineState {
     this.config = config;
     this.calendar = WorkingCalendar.shared(config.calendar);
     for (const spec of config.lines) this.lines.set(spec.id, new Line(spec));
+    this.madeProducts = new Set(config.lines.flatMap((l) => l.products));
     this.fmt = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.calendar.zone,
       year: 'numeric',

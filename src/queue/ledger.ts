@@ -38,23 +38,32 @@ const NIL = 0;
 /** Slot 1 holds a probe key for queries about an order that is not in the tree. */
 const PROBE = 1;
 
+/*
+ * Node layout: every node is a run of S doubles in one Float64Array, so that a descent touches
+ * one cache line per node (the key fields and the links come first) and a pull one more,
+ * instead of one line per field in separate arrays. Links, sizes and flags are small integers,
+ * exact in a double.
+ */
+const S = 16;
+const L = 0;
+const R = 1;
+const CLS = 2;
+const PROMISE = 3;
+const TIER = 4;
+const UP = 5;
+const SEQ = 6;
+const PRIO = 7;
+const SIZE = 8;
+const WORK = 9;
+const DUE = 10;
+const SUMW = 11;
+const MINS = 12;
+const MAXT = 13;
+const ONTIME = 14;
+
 export class Ledger {
   private cap = 0;
-  private left = new Int32Array(0);
-  private right = new Int32Array(0);
-  private prio = new Uint32Array(0);
-  private size = new Int32Array(0);
-  private cls = new Uint8Array(0);
-  private tier = new Uint8Array(0);
-  private onTimeFlag = new Uint8Array(0);
-  private seq = new Float64Array(0);
-  private promise = new Float64Array(0);
-  private uploaded = new Float64Array(0);
-  private work = new Float64Array(0);
-  private due = new Float64Array(0);
-  private sumW = new Float64Array(0);
-  private minS = new Float64Array(0);
-  private maxT = new Float64Array(0);
+  private f = new Float64Array(0);
   private ids: string[] = [];
   private free: number[] = [];
   private next = 2;
@@ -69,24 +78,24 @@ export class Ledger {
 
   /** Number of queued orders. */
   get length(): number {
-    return this.size[this.root] ?? 0;
+    return this.f[this.root * S + SIZE] ?? 0;
   }
 
   /** Total work queued (working ms). */
   get totalWork(): number {
-    return this.sumW[this.root] ?? 0;
+    return this.f[this.root * S + SUMW] ?? 0;
   }
 
   /** The minimum slack over on-time orders: every on-time order is on time iff this is ≥ C0. */
   get minSlack(): number {
-    return this.root === NIL ? Number.POSITIVE_INFINITY : (this.minS[this.root] as number);
+    return this.root === NIL ? Number.POSITIVE_INFINITY : (this.f[this.root * S + MINS] as number);
   }
 
   /** The first order in production order, or 0. */
   first(): number {
     let x = this.root;
     if (x === NIL) return NIL;
-    while (this.left[x] !== NIL) x = this.left[x] as number;
+    while (this.f[x * S + L] !== NIL) x = this.f[x * S + L] as number;
     return x;
   }
 
@@ -94,65 +103,65 @@ export class Ledger {
   last(): number {
     let x = this.root;
     if (x === NIL) return NIL;
-    while (this.right[x] !== NIL) x = this.right[x] as number;
+    while (this.f[x * S + R] !== NIL) x = this.f[x * S + R] as number;
     return x;
   }
 
   keyOf(h: number): LedgerKey {
     return {
-      cls: this.cls[h] as number,
-      seq: this.seq[h] as number,
-      promise: this.promise[h] as number,
-      tier: this.tier[h] as number,
-      uploadedAt: this.uploaded[h] as number,
+      cls: this.f[h * S + CLS] as number,
+      seq: this.f[h * S + SEQ] as number,
+      promise: this.f[h * S + PROMISE] as number,
+      tier: this.f[h * S + TIER] as number,
+      uploadedAt: this.f[h * S + UP] as number,
       id: this.ids[h] as string,
     };
   }
 
   workOf(h: number): number {
-    return this.work[h] as number;
+    return this.f[h * S + WORK] as number;
   }
 
   dueOf(h: number): number {
-    return this.due[h] as number;
+    return this.f[h * S + DUE] as number;
   }
 
   isOnTime(h: number): boolean {
-    return this.onTimeFlag[h] === 1;
+    return this.f[h * S + ONTIME] === 1;
   }
 
   /** Production-order comparison of two slots; never 0 for two distinct orders. */
   readonly compare = (a: number, b: number): number => {
-    const ca = this.cls[a] as number;
-    const cb = this.cls[b] as number;
+    const ca = this.f[a * S + CLS] as number;
+    const cb = this.f[b * S + CLS] as number;
     if (ca !== cb) return ca - cb;
     if (ca === 1) {
-      const pa = this.promise[a] as number;
-      const pb = this.promise[b] as number;
+      const pa = this.f[a * S + PROMISE] as number;
+      const pb = this.f[b * S + PROMISE] as number;
       if (pa !== pb) return pa - pb;
-      const ta = this.tier[a] as number;
-      const tb = this.tier[b] as number;
+      const ta = this.f[a * S + TIER] as number;
+      const tb = this.f[b * S + TIER] as number;
       if (ta !== tb) return ta - tb;
-      const ua = this.uploaded[a] as number;
-      const ub = this.uploaded[b] as number;
+      const ua = this.f[a * S + UP] as number;
+      const ub = this.f[b * S + UP] as number;
       if (ua !== ub) return ua - ub;
       const ia = this.ids[a] as string;
       const ib = this.ids[b] as string;
       if (ia !== ib) return ia < ib ? -1 : 1;
     }
-    return (this.seq[a] as number) - (this.seq[b] as number);
+    return (this.f[a * S + SEQ] as number) - (this.f[b * S + SEQ] as number);
   };
 
   /** Adds an order; returns its handle. */
   insert(key: LedgerKey, work: number, due: number, onTime = true): number {
     const h = this.alloc();
     this.setKey(h, key);
-    this.work[h] = work;
-    this.due[h] = due;
-    this.onTimeFlag[h] = onTime ? 1 : 0;
-    this.left[h] = NIL;
-    this.right[h] = NIL;
-    this.prio[h] = this.random();
+    this.f[h * S + WORK] = work;
+    this.f[h * S + DUE] = due;
+    this.f[h * S + ONTIME] = onTime ? 1 : 0;
+    this.f[h * S + L] = NIL;
+    this.f[h * S + R] = NIL;
+    this.f[h * S + PRIO] = this.random();
     this.pull(h);
     this.root = this.insertAt(this.root, h);
     return h;
@@ -167,14 +176,14 @@ export class Ledger {
 
   /** Marks an order at risk (its slack no longer counts) or on time again. */
   setOnTime(h: number, onTime: boolean): void {
-    this.onTimeFlag[h] = onTime ? 1 : 0;
+    this.f[h * S + ONTIME] = onTime ? 1 : 0;
     this.refreshPath(h);
   }
 
   /** Replaces every order's work (a capacity change) and recomputes all sums in O(n). */
   rebuildWork(workOf: (h: number) => number): void {
     const order = this.inOrder();
-    for (const h of order) this.work[h] = workOf(h);
+    for (const h of order) this.f[h * S + WORK] = workOf(h);
     this.pullAll(this.root);
   }
 
@@ -186,11 +195,11 @@ export class Ledger {
     while (x !== NIL || stack.length > 0) {
       while (x !== NIL) {
         stack.push(x);
-        x = this.left[x] as number;
+        x = this.f[x * S + L] as number;
       }
       x = stack.pop() as number;
       out.push(x);
-      x = this.right[x] as number;
+      x = this.f[x * S + R] as number;
     }
     return out;
   }
@@ -206,16 +215,19 @@ export class Ledger {
     let count = 0;
     let minAfter = Number.POSITIVE_INFINITY;
     while (x !== NIL) {
-      const l = this.left[x] as number;
-      const through = off + (this.sumW[l] as number) + (this.work[x] as number);
+      const l = this.f[x * S + L] as number;
+      const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
       if (this.compare(x, PROBE) < 0) {
         off = through;
-        count += (this.size[l] as number) + 1;
-        x = this.right[x] as number;
+        count += (this.f[l * S + SIZE] as number) + 1;
+        x = this.f[x * S + R] as number;
       } else {
-        if (this.onTimeFlag[x] === 1)
-          minAfter = Math.min(minAfter, (this.due[x] as number) - through);
-        minAfter = Math.min(minAfter, (this.minS[this.right[x] as number] as number) - through);
+        if (this.f[x * S + ONTIME] === 1)
+          minAfter = Math.min(minAfter, (this.f[x * S + DUE] as number) - through);
+        minAfter = Math.min(
+          minAfter,
+          (this.f[(this.f[x * S + R] as number) * S + MINS] as number) - through,
+        );
         x = l;
       }
     }
@@ -234,19 +246,22 @@ export class Ledger {
    */
   lastSlackBelow(threshold: number): number {
     let x = this.root;
-    if (x === NIL || (this.minS[x] as number) >= threshold) return 0;
+    if (x === NIL || (this.f[x * S + MINS] as number) >= threshold) return 0;
     let off = 0;
     let before = 0;
     while (x !== NIL) {
-      const l = this.left[x] as number;
-      const r = this.right[x] as number;
-      const through = off + (this.sumW[l] as number) + (this.work[x] as number);
-      if ((this.minS[r] as number) - through < threshold) {
+      const l = this.f[x * S + L] as number;
+      const r = this.f[x * S + R] as number;
+      const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
+      if ((this.f[r * S + MINS] as number) - through < threshold) {
         off = through;
-        before += (this.size[l] as number) + 1;
+        before += (this.f[l * S + SIZE] as number) + 1;
         x = r;
-      } else if (this.onTimeFlag[x] === 1 && (this.due[x] as number) - through < threshold) {
-        return before + (this.size[l] as number) + 1;
+      } else if (
+        this.f[x * S + ONTIME] === 1 &&
+        (this.f[x * S + DUE] as number) - through < threshold
+      ) {
+        return before + (this.f[l * S + SIZE] as number) + 1;
       } else {
         x = l;
       }
@@ -272,17 +287,17 @@ export class Ledger {
     threshold: number,
   ): number {
     if (x === NIL) return -1;
-    if ((this.maxT[x] as number) - off < threshold) return -1;
-    if (before + (this.size[x] as number) <= from) return -1;
-    const l = this.left[x] as number;
+    if ((this.f[x * S + MAXT] as number) - off < threshold) return -1;
+    if (before + (this.f[x * S + SIZE] as number) <= from) return -1;
+    const l = this.f[x * S + L] as number;
     const found = this.firstRoom(l, off, before, from, threshold);
     if (found >= 0) return found;
-    const idx = before + (this.size[l] as number);
-    const startOff = off + (this.sumW[l] as number);
-    if (idx >= from && (this.due[x] as number) - startOff >= threshold) return idx;
+    const idx = before + (this.f[l * S + SIZE] as number);
+    const startOff = off + (this.f[l * S + SUMW] as number);
+    if (idx >= from && (this.f[x * S + DUE] as number) - startOff >= threshold) return idx;
     return this.firstRoom(
-      this.right[x] as number,
-      startOff + (this.work[x] as number),
+      this.f[x * S + R] as number,
+      startOff + (this.f[x * S + WORK] as number),
       idx + 1,
       from,
       threshold,
@@ -295,14 +310,14 @@ export class Ledger {
     let sum = 0;
     let remaining = k;
     while (x !== NIL && remaining > 0) {
-      const l = this.left[x] as number;
-      const ls = this.size[l] as number;
+      const l = this.f[x * S + L] as number;
+      const ls = this.f[l * S + SIZE] as number;
       if (remaining <= ls) {
         x = l;
       } else {
-        sum += (this.sumW[l] as number) + (this.work[x] as number);
+        sum += (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
         remaining -= ls + 1;
-        x = this.right[x] as number;
+        x = this.f[x * S + R] as number;
       }
     }
     return sum;
@@ -313,13 +328,13 @@ export class Ledger {
     let x = this.root;
     let remaining = k;
     while (x !== NIL) {
-      const l = this.left[x] as number;
-      const ls = this.size[l] as number;
+      const l = this.f[x * S + L] as number;
+      const ls = this.f[l * S + SIZE] as number;
       if (remaining < ls) x = l;
       else if (remaining === ls) return x;
       else {
         remaining -= ls + 1;
-        x = this.right[x] as number;
+        x = this.f[x * S + R] as number;
       }
     }
     return NIL;
@@ -330,13 +345,13 @@ export class Ledger {
     let x = this.root;
     let before = 0;
     while (x !== NIL && x !== h) {
-      if (this.compare(h, x) < 0) x = this.left[x] as number;
+      if (this.compare(h, x) < 0) x = this.f[x * S + L] as number;
       else {
-        before += (this.size[this.left[x] as number] as number) + 1;
-        x = this.right[x] as number;
+        before += (this.f[(this.f[x * S + L] as number) * S + SIZE] as number) + 1;
+        x = this.f[x * S + R] as number;
       }
     }
-    return before + (this.size[this.left[h] as number] as number);
+    return before + (this.f[(this.f[h * S + L] as number) * S + SIZE] as number);
   }
 
   /** Every on-time order whose slack is below `threshold`, in production order: O(k log n). */
@@ -347,12 +362,13 @@ export class Ledger {
   }
 
   private collect(x: number, off: number, threshold: number, out: number[]): void {
-    if (x === NIL || (this.minS[x] as number) - off >= threshold) return;
-    const l = this.left[x] as number;
+    if (x === NIL || (this.f[x * S + MINS] as number) - off >= threshold) return;
+    const l = this.f[x * S + L] as number;
     this.collect(l, off, threshold, out);
-    const through = off + (this.sumW[l] as number) + (this.work[x] as number);
-    if (this.onTimeFlag[x] === 1 && (this.due[x] as number) - through < threshold) out.push(x);
-    this.collect(this.right[x] as number, through, threshold, out);
+    const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
+    if (this.f[x * S + ONTIME] === 1 && (this.f[x * S + DUE] as number) - through < threshold)
+      out.push(x);
+    this.collect(this.f[x * S + R] as number, through, threshold, out);
   }
 
   // ---- treap mechanics ----
@@ -368,11 +384,11 @@ export class Ledger {
   }
 
   private setKey(h: number, key: LedgerKey): void {
-    this.cls[h] = key.cls;
-    this.seq[h] = key.seq;
-    this.promise[h] = key.promise;
-    this.tier[h] = key.tier;
-    this.uploaded[h] = key.uploadedAt;
+    this.f[h * S + CLS] = key.cls;
+    this.f[h * S + SEQ] = key.seq;
+    this.f[h * S + PROMISE] = key.promise;
+    this.f[h * S + TIER] = key.tier;
+    this.f[h * S + UP] = key.uploadedAt;
     this.ids[h] = key.id;
   }
 
@@ -384,77 +400,56 @@ export class Ledger {
   }
 
   private grow(cap: number): void {
-    const g = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(
-      a: T,
-      make: (n: number) => T,
-    ): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.left = g(this.left, (n) => new Int32Array(n));
-    this.right = g(this.right, (n) => new Int32Array(n));
-    this.prio = g(this.prio, (n) => new Uint32Array(n));
-    this.size = g(this.size, (n) => new Int32Array(n));
-    this.cls = g(this.cls, (n) => new Uint8Array(n));
-    this.tier = g(this.tier, (n) => new Uint8Array(n));
-    this.onTimeFlag = g(this.onTimeFlag, (n) => new Uint8Array(n));
-    this.seq = g(this.seq, (n) => new Float64Array(n));
-    this.promise = g(this.promise, (n) => new Float64Array(n));
-    this.uploaded = g(this.uploaded, (n) => new Float64Array(n));
-    this.work = g(this.work, (n) => new Float64Array(n));
-    this.due = g(this.due, (n) => new Float64Array(n));
-    this.sumW = g(this.sumW, (n) => new Float64Array(n));
-    const fresh = this.minS.length === 0;
-    this.minS = g(this.minS, (n) => new Float64Array(n));
-    this.maxT = g(this.maxT, (n) => new Float64Array(n));
-    if (fresh) {
+    const f = new Float64Array(cap * S);
+    f.set(this.f);
+    if (this.f.length === 0) {
       // Slot 0 is the empty tree: no work, no slack to violate, no room.
-      this.minS[NIL] = Number.POSITIVE_INFINITY;
-      this.maxT[NIL] = Number.NEGATIVE_INFINITY;
+      f[NIL * S + MINS] = Number.POSITIVE_INFINITY;
+      f[NIL * S + MAXT] = Number.NEGATIVE_INFINITY;
     }
+    this.f = f;
     this.cap = cap;
   }
 
   /** Recomputes a node's sums from its children. */
   private pull(x: number): void {
-    const l = this.left[x] as number;
-    const r = this.right[x] as number;
-    const sl = this.sumW[l] as number;
-    const through = sl + (this.work[x] as number);
-    const d = this.due[x] as number;
-    this.size[x] = (this.size[l] as number) + 1 + (this.size[r] as number);
-    this.sumW[x] = through + (this.sumW[r] as number);
-    let m = this.minS[l] as number;
-    if (this.onTimeFlag[x] === 1 && d - through < m) m = d - through;
-    const mr = (this.minS[r] as number) - through;
-    this.minS[x] = Math.min(mr, m);
-    let t = this.maxT[l] as number;
+    const l = this.f[x * S + L] as number;
+    const r = this.f[x * S + R] as number;
+    const sl = this.f[l * S + SUMW] as number;
+    const through = sl + (this.f[x * S + WORK] as number);
+    const d = this.f[x * S + DUE] as number;
+    this.f[x * S + SIZE] = (this.f[l * S + SIZE] as number) + 1 + (this.f[r * S + SIZE] as number);
+    this.f[x * S + SUMW] = through + (this.f[r * S + SUMW] as number);
+    let m = this.f[l * S + MINS] as number;
+    if (this.f[x * S + ONTIME] === 1 && d - through < m) m = d - through;
+    const mr = (this.f[r * S + MINS] as number) - through;
+    this.f[x * S + MINS] = Math.min(mr, m);
+    let t = this.f[l * S + MAXT] as number;
     if (d - sl > t) t = d - sl;
-    const tr = (this.maxT[r] as number) - through;
-    this.maxT[x] = Math.max(tr, t);
+    const tr = (this.f[r * S + MAXT] as number) - through;
+    this.f[x * S + MAXT] = Math.max(tr, t);
   }
 
   private pullAll(x: number): void {
     if (x === NIL) return;
-    this.pullAll(this.left[x] as number);
-    this.pullAll(this.right[x] as number);
+    this.pullAll(this.f[x * S + L] as number);
+    this.pullAll(this.f[x * S + R] as number);
     this.pull(x);
   }
 
   private rotateRight(x: number): number {
-    const l = this.left[x] as number;
-    this.left[x] = this.right[l] as number;
-    this.right[l] = x;
+    const l = this.f[x * S + L] as number;
+    this.f[x * S + L] = this.f[l * S + R] as number;
+    this.f[l * S + R] = x;
     this.pull(x);
     this.pull(l);
     return l;
   }
 
   private rotateLeft(x: number): number {
-    const r = this.right[x] as number;
-    this.right[x] = this.left[r] as number;
-    this.left[r] = x;
+    const r = this.f[x * S + R] as number;
+    this.f[x * S + R] = this.f[r * S + L] as number;
+    this.f[r * S + L] = x;
     this.pull(x);
     this.pull(r);
     return r;
@@ -463,12 +458,18 @@ export class Ledger {
   private insertAt(x: number, h: number): number {
     if (x === NIL) return h;
     if (this.compare(h, x) < 0) {
-      this.left[x] = this.insertAt(this.left[x] as number, h);
-      if ((this.prio[this.left[x] as number] as number) > (this.prio[x] as number))
+      this.f[x * S + L] = this.insertAt(this.f[x * S + L] as number, h);
+      if (
+        (this.f[(this.f[x * S + L] as number) * S + PRIO] as number) >
+        (this.f[x * S + PRIO] as number)
+      )
         return this.rotateRight(x);
     } else {
-      this.right[x] = this.insertAt(this.right[x] as number, h);
-      if ((this.prio[this.right[x] as number] as number) > (this.prio[x] as number))
+      this.f[x * S + R] = this.insertAt(this.f[x * S + R] as number, h);
+      if (
+        (this.f[(this.f[x * S + R] as number) * S + PRIO] as number) >
+        (this.f[x * S + PRIO] as number)
+      )
         return this.rotateLeft(x);
     }
     this.pull(x);
@@ -477,9 +478,9 @@ export class Ledger {
 
   private removeAt(x: number, h: number): number {
     if (x === NIL) throw new Error('ledger: order not found');
-    if (x === h) return this.merge(this.left[x] as number, this.right[x] as number);
-    if (this.compare(h, x) < 0) this.left[x] = this.removeAt(this.left[x] as number, h);
-    else this.right[x] = this.removeAt(this.right[x] as number, h);
+    if (x === h) return this.merge(this.f[x * S + L] as number, this.f[x * S + R] as number);
+    if (this.compare(h, x) < 0) this.f[x * S + L] = this.removeAt(this.f[x * S + L] as number, h);
+    else this.f[x * S + R] = this.removeAt(this.f[x * S + R] as number, h);
     this.pull(x);
     return x;
   }
@@ -487,12 +488,12 @@ export class Ledger {
   private merge(a: number, b: number): number {
     if (a === NIL) return b;
     if (b === NIL) return a;
-    if ((this.prio[a] as number) > (this.prio[b] as number)) {
-      this.right[a] = this.merge(this.right[a] as number, b);
+    if ((this.f[a * S + PRIO] as number) > (this.f[b * S + PRIO] as number)) {
+      this.f[a * S + R] = this.merge(this.f[a * S + R] as number, b);
       this.pull(a);
       return a;
     }
-    this.left[b] = this.merge(a, this.left[b] as number);
+    this.f[b * S + L] = this.merge(a, this.f[b * S + L] as number);
     this.pull(b);
     return b;
   }
@@ -509,7 +510,7 @@ export class Ledger {
       }
       this.path[depth++] = x;
       if (x === h) break;
-      x = (this.compare(h, x) < 0 ? this.left[x] : this.right[x]) as number;
+      x = (this.compare(h, x) < 0 ? this.f[x * S + L] : this.f[x * S + R]) as number;
     }
     for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
   }

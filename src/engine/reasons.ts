@@ -1,0 +1,182 @@
+/**
+ * The sentences of decisions. The engine keeps a decision as numbers (the order's record and,
+ * for a rush, its `Why`) and renders the sentences when they are asked for: at submit for the
+ * caller's copy, and on `explain`, the rush register and snapshots. The policy and calendar of
+ * an engine never change, so a decision renders the same every time.
+ */
+import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
+import type { OrderRecord, Why } from './records.js';
+import type { EngineState } from './state.js';
+
+const MS_PER_HOUR = 3_600_000;
+
+/** The decision of an order, as a fresh object the caller may change. */
+export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
+  if (rec.stored !== undefined) return structuredClone(rec.stored);
+  const why = rec.why;
+  let reasons: Reason[];
+  if (why === undefined) reasons = normalReasons(st, rec, []);
+  else if (why.kind === 'company') reasons = companyReasons(st, rec, why);
+  else {
+    const first = clientReason(st, rec, why);
+    reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, [first]) : [first];
+  }
+  return {
+    orderId: rec.order.id,
+    line: rec.line,
+    outcome: rec.outcome,
+    promisedBy: rec.promisedBy,
+    reasons,
+    atRisk: why?.kind === 'company' ? [...why.atRisk] : [],
+    ...(rec.earliest !== undefined ? { earliestPossible: rec.earliest } : {}),
+    decidedAt: rec.submittedAt,
+    requestedBy: rec.requestedBy,
+  };
+}
+
+/** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
+export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
+  reasons: Reason[] | undefined;
+  atRisk: string[] | undefined;
+};
+
+/** A rush register entry with its sentences, as a fresh object. */
+export function rushRecordOf(st: EngineState, e: RushEntry): RushRecord {
+  if (e.reasons !== undefined) return structuredClone(e) as RushRecord;
+  const d = decisionOf(st, st.orders.get(e.orderId) as OrderRecord);
+  return structuredClone({ ...e, reasons: d.reasons, atRisk: d.atRisk }) as RushRecord;
+}
+
+/**
+ * The promise of an order queued with its normal promise (rules.md §3): the time asked for
+ * (turnaround, ship or pickup time), raised by first uploaded, first made when an earlier
+ * upload of the same tier was promised later, and the promise the line can keep.
+ */
+function normalReasons(st: EngineState, rec: OrderRecord, before: Reason[]): Reason[] {
+  const o = rec.order;
+  const hours = st.config.policy.standardTurnaroundHours[o.tier];
+  let requested = o.uploadedAt + hours * MS_PER_HOUR;
+  let source = `the ${hours} h turnaround for ${o.tier} clients`;
+  if (o.shipBy !== undefined && o.shipBy < requested) {
+    requested = o.shipBy;
+    source = 'the ship time';
+  }
+  if (o.pickupAt !== undefined && o.pickupAt < requested) {
+    requested = o.pickupAt;
+    source = 'the pickup time';
+  }
+  let own: Reason | undefined;
+  // The record keeps the time asked for after first uploaded, first made; it is later than the
+  // order's own time exactly when the rule raised it.
+  if (rec.requestedBy > requested) {
+    own = {
+      rule: 'first-uploaded-first-made',
+      message: `${source} (${st.t(requested)}) is raised to ${st.t(rec.requestedBy)}, the promise of an earlier upload of the same tier.`,
+    };
+    requested = rec.requestedBy;
+    source = 'first uploaded, first made';
+  }
+  const promise = rec.promisedBy;
+  before.push(
+    promise === requested
+      ? { rule: 'requested-time', message: `promised by ${st.t(promise)}, as asked by ${source}.` }
+      : {
+          rule: 'available-to-promise',
+          message: `${source} asks for ${st.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${st.t(promise)}, the earliest it can.`,
+        },
+  );
+  if (own) before.push(own);
+  return before;
+}
+
+function companyReasons(
+  st: EngineState,
+  rec: OrderRecord,
+  why: Extract<Why, { kind: 'company' }>,
+): Reason[] {
+  const o = rec.order;
+  const rush = o.rush as NonNullable<NormalizedOrder['rush']>;
+  const reasons: Reason[] = [
+    {
+      rule: 'company-fault',
+      message: `${rush.cause} is the company's own fault: handled as the most urgent, produced before every client order, outside the rush quota.`,
+    },
+  ];
+  if (why.pushed) {
+    let deadlineText = 'the immediate deadline';
+    if (rush.cause === 'rework') {
+      const sla = st.config.policy.reworkSlaHours[o.product] ?? 'same-day';
+      deadlineText =
+        sla === 'same-day'
+          ? `the rework deadline for ${o.product} (the same working day)`
+          : `the rework deadline for ${o.product} (${sla} h)`;
+    }
+    reasons.push({
+      rule: 'available-to-promise',
+      message: `${deadlineText} ${st.t(why.deadline)} cannot be met even first in line; the earliest finish is ${st.t(rec.promisedBy)}.`,
+    });
+  }
+  const atRisk = why.atRisk;
+  if (atRisk.length > 0) {
+    reasons.push({
+      rule: 'company-fault',
+      message: `puts ${atRisk.length} promised order${atRisk.length === 1 ? '' : 's'} at risk: ${atRisk.slice(0, 10).join(', ')}${atRisk.length > 10 ? ', …' : ''}.`,
+    });
+  }
+  return reasons;
+}
+
+function clientReason(
+  st: EngineState,
+  rec: OrderRecord,
+  why: Extract<Why, { kind: 'client' }>,
+): Reason {
+  const o = rec.order;
+  const policy = st.config.policy;
+  const urgency = o.rush?.urgency;
+  const load = `${why.promisedPct}% of the rest of ${why.day} is promised`;
+  const deadline = why.deadline as number;
+  const earliest = rec.earliest as number;
+  switch (why.rule) {
+    case 'deadline-unreachable': {
+      const unreachable =
+        why.closedDay !== undefined
+          ? `the lab is closed for the rest of ${why.closedDay}`
+          : why.askedAt !== undefined
+            ? `asked for at ${why.askedAt}, after the same-day cutoff ${policy.rush.sameDayCutoff}`
+            : `even produced next, ${o.quantity} ${o.product} would finish ${st.t(why.finish as number)}, after the ${urgency} deadline ${st.t(deadline)}`;
+      return {
+        rule: why.rule,
+        message: `${unreachable}; the earliest the lab can promise is ${st.t(earliest)}.`,
+      };
+    }
+    case 'daily-rush-quota':
+      return {
+        rule: why.rule,
+        message: `${why.used} rush ${why.used === 1 ? 'unit' : 'units'} already accepted on ${rec.line} for ${why.day}; ${rec.units} more would pass the quota of ${Math.floor(why.limit)} (${Math.round((why.limit / Math.max(why.dailyCapacity, 1e-9)) * 100)}% of the day's ${Math.round(why.dailyCapacity)}).`,
+      };
+    case 'frequent-rusher':
+      return {
+        rule: why.rule,
+        message: `the line is tight (${load}) and client ${o.clientId} has had ${why.recent} accepted rushes in the last ${policy.rush.frequencyWindowDays} days (limit ${policy.rush.frequentRushCount}).`,
+      };
+    case 'large-rush-under-load':
+      return {
+        rule: why.rule,
+        message: `the line is tight (${load}) and ${o.quantity} ${o.product} is more than a small rush (${policy.rush.smallQuantity[o.product]}) for a regular client.`,
+      };
+    case 'would-break-promises':
+      return {
+        rule: why.rule,
+        message: `promising ${st.t(deadline)} would make an order already promised late; the earliest the lab can promise without that is ${st.t(earliest)}.`,
+      };
+    case 'accepted':
+      return {
+        rule: why.rule,
+        message: `${urgency} rush accepted: ${o.quantity} ${o.product} promised by ${st.t(deadline)} without delaying any promised order${why.tight ? ` (the line is tight: ${load})` : ''}.`,
+      };
+    default:
+      // A custom gate declined: its id is the rule, its sentence the message.
+      return { rule: why.rule, message: why.message ?? '' };
+  }
+}
