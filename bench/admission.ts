@@ -4,7 +4,7 @@
  * it. Run with `npm run bench:admission`. A quick look, not the benchmark suite: that is
  * issue 4's (tinybench, baselines, 10^6).
  */
-import { createScheduler, type Order } from '../src/index.js';
+import { createScheduler, type Order } from '../dist/index.js';
 
 const calendar = { zone: 'UTC', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] };
 const start = Date.UTC(2026, 10, 23);

@@ -3,7 +3,7 @@
  * forced garbage collections. Run with `npm run bench:memory` (it starts Node with
  * --expose-gc).
  */
-import { createScheduler } from '../src/index.js';
+import { createScheduler } from '../dist/index.js';
 import { backlog, config, START } from './orders.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -3,7 +3,7 @@
  * print quantities, about 15% client rushes, about 1% company rushes, some pickups) on one
  * round-the-clock print line sized so a queue of N spans about a week.
  */
-import type { Order, SchedulerConfig, Tier, Urgency } from '../src/index.js';
+import type { Order, SchedulerConfig, Tier, Urgency } from '../dist/index.js';
 
 export const START = Date.UTC(2026, 10, 23);
 

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import TinyQueue from 'tinyqueue';
-import { resolveConfig } from '../src/engine/config.js';
+import { resolveConfig } from '../dist/engine/config.js';
 import {
   createScheduler,
   type Order,
@@ -21,8 +21,8 @@ import {
   type Scenario,
   type Scheduler,
   simulate,
-} from '../src/index.js';
-import { ReferenceScheduler } from '../src/testing/_internal/reference.js';
+} from '../dist/index.js';
+import { ReferenceScheduler } from '../dist/testing/_internal/reference.js';
 import { backlog, config, rushRequests, START } from './orders.js';
 
 const { values } = parseArgs({

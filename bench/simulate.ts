@@ -1,10 +1,11 @@
 /**
  * How long a 100,000-order simulated day takes: the peak-day scenario with its arrival rates
  * and line capacities scaled by the same factor (the lab is as loaded as on the peak day, just
- * bigger), and 3,000 clients. Run with `npm run bench:simulate [orders]`. Prints the wall time
- * and the heap after the run for one seed, three times.
+ * bigger), and 3,000 clients. Run with `npm run bench:simulate [orders] [runs]`. Prints the wall
+ * time of each run (seeds 1, 2, …), the heap in use after it, and the process's peak resident
+ * memory so far: run one day per process (`runs` = 1) to read the peak of a single day.
  */
-import { peakDay, type Scenario, simulate } from '../src/index.js';
+import { peakDay, type Scenario, simulate } from '../dist/index.js';
 
 const target = Number(process.argv[2] ?? 100_000);
 const base = 800; // orders per day of the peak-day scenario
@@ -17,13 +18,14 @@ const scenario: Scenario = {
   mix: { ...peakDay.mix, clients: { ...peakDay.mix.clients, count: 3000 } },
 };
 
-for (let i = 0; i < 3; i++) {
+const runs = Number(process.argv[3] ?? 3);
+for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
   const r = simulate(scenario, { seed: 1 + i });
   const ms = performance.now() - t0;
   const heap = process.memoryUsage().heapUsed / 2 ** 20;
   const kpi = (id: string) => r.summary.kpis.find((x) => x.id === id)?.mean;
   console.log(
-    `${r.orders.length} orders in ${(ms / 1000).toFixed(2)} s (${((ms * 1000) / r.orders.length).toFixed(1)} µs/order), heap ${heap.toFixed(0)} MiB; utilization minilab ${((kpi('utilization.minilab') ?? 0) * 100).toFixed(0)}%, rush acceptance ${((kpi('rushAcceptance') ?? 0) * 100).toFixed(0)}%`,
+    `${r.orders.length} orders in ${(ms / 1000).toFixed(2)} s (${((ms * 1000) / r.orders.length).toFixed(1)} µs/order), heap ${heap.toFixed(0)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 2 ** 10).toFixed(0)} MiB; utilization minilab ${((kpi('utilization.minilab') ?? 0) * 100).toFixed(0)}%, rush acceptance ${((kpi('rushAcceptance') ?? 0) * 100).toFixed(0)}%`,
   );
 }

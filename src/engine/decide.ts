@@ -16,7 +16,7 @@ import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
 import type { Line } from './line.js';
 import { decisionOf } from './reasons.js';
-import type { OrderRecord } from './records.js';
+import { OrderRecord } from './records.js';
 import type { EngineState } from './state.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -30,25 +30,15 @@ export class Decider {
   decide(order: NormalizedOrder, now: number): Decision {
     const line = this.chooseLine(order, now);
     const units = order.quantity * (this.st.config.products[order.product]?.unitsPerItem ?? 1);
-    const rec: OrderRecord = {
+    const rec = new OrderRecord(
+      this.st.times,
       order,
-      line: line.id,
-      cls: 'normal',
-      seq: ++this.st.seq,
+      line.id,
+      ++this.st.seq,
       units,
-      work: line.workFor(units),
-      submittedAt: now,
-      requestedBy: 0,
-      promisedBy: 0,
-      plain: false,
-      status: 'queued',
-      handle: 0,
-      outcome: 'queued',
-      earliest: undefined,
-      why: undefined,
-      stored: undefined,
-      atRisk: [],
-    };
+      line.workFor(units),
+      now,
+    );
     this.st.orders.set(order.id, rec);
     const rush = order.rush;
     if (rush && rush.cause !== 'client') this.decideCompany(rec, line, now);

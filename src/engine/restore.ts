@@ -64,7 +64,18 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
   const lines = new Set(resolved.lines.map((l) => l.id));
   const busy = new Set<string>();
   const ids = new Set<string>();
+  const seqs = new Set<number>();
   s.orders.forEach((o, i) => {
+    // Sequence numbers order equal keys and index each order's times: unique, and below the
+    // engine's own counter so that new orders cannot take one.
+    if (seqs.has(o.seq))
+      issues.push({ path: `orders.${i}.seq`, message: `${o.seq} is used by two orders` });
+    else if (o.seq > s.seq)
+      issues.push({
+        path: `orders.${i}.seq`,
+        message: `must not exceed the snapshot's seq ${s.seq}, received ${o.seq}`,
+      });
+    seqs.add(o.seq);
     if (!lines.has(o.line))
       issues.push({
         path: `orders.${i}.line`,

@@ -5,7 +5,7 @@
 import { TIER_RANK } from '../domain/defaults.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
-import type { OrderRecord } from './records.js';
+import { OrderRecord } from './records.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
 import type { EngineState } from './state.js';
 
@@ -60,28 +60,27 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
   st.seq = s.seq;
   for (const o of s.orders) {
     const line = st.lines.get(o.line) as Line;
-    const rec: OrderRecord = {
-      order: o.order,
-      line: o.line,
-      cls: o.cls,
-      seq: o.seq,
-      units: o.units,
-      work: line.workFor(o.units),
-      submittedAt: o.submittedAt,
-      requestedBy: o.requestedBy,
-      promisedBy: o.promisedBy,
-      plain: o.plain,
-      status: o.status,
-      handle: 0,
-      outcome: o.decision.outcome,
-      earliest: o.decision.earliestPossible,
-      why: undefined,
-      stored: o.decision,
-      atRisk: o.atRisk,
-      ...(o.startedAt !== undefined ? { startedAt: o.startedAt } : {}),
-      ...(o.expectedFinish !== undefined ? { expectedFinish: o.expectedFinish } : {}),
-      ...(o.finishedAt !== undefined ? { finishedAt: o.finishedAt } : {}),
-    };
+    const rec = new OrderRecord(
+      st.times,
+      o.order,
+      o.line,
+      o.seq,
+      o.units,
+      line.workFor(o.units),
+      o.submittedAt,
+    );
+    rec.cls = o.cls;
+    rec.requestedBy = o.requestedBy;
+    rec.promisedBy = o.promisedBy;
+    rec.plain = o.plain;
+    rec.status = o.status;
+    rec.outcome = o.decision.outcome;
+    rec.earliest = o.decision.earliestPossible;
+    rec.stored = o.decision;
+    rec.atRisk = o.atRisk;
+    rec.startedAt = o.startedAt;
+    rec.expectedFinish = o.expectedFinish;
+    rec.finishedAt = o.finishedAt;
     st.orders.set(o.order.id, rec);
     if (rec.status === 'queued') {
       line.enqueue(

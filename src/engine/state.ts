@@ -8,7 +8,7 @@ import { WorkingCalendar } from '../time/calendar.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
 import type { RushEntry } from './reasons.js';
-import type { OrderRecord } from './records.js';
+import { NEVER_AT_RISK, type OrderRecord, TimeColumns } from './records.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -18,6 +18,8 @@ export class EngineState {
   readonly calendar: WorkingCalendar;
   readonly lines = new Map<string, Line>();
   readonly orders = new Map<string, OrderRecord>();
+  /** The times of every order, by submission sequence number. */
+  readonly times = new TimeColumns();
   readonly rushLog: RushEntry[] = [];
   readonly reworkLog: ReworkRecord[] = [];
   readonly reworkByOrder = new Map<string, ReworkRecord>();
@@ -129,6 +131,7 @@ export class EngineState {
       cause,
       ...(by !== undefined ? { by } : {}),
     };
+    if (rec.atRisk === NEVER_AT_RISK) rec.atRisk = [];
     rec.atRisk.push(report);
     this.riskLog.push(report);
   }

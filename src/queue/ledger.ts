@@ -78,93 +78,154 @@ export class Ledger {
 
   /** Number of queued orders. */
   get length(): number {
-    return this.f[this.root * S + SIZE] ?? 0;
+    const f = this.f;
+    return f[this.root * S + SIZE] ?? 0;
   }
 
   /** Total work queued (working ms). */
   get totalWork(): number {
-    return this.f[this.root * S + SUMW] ?? 0;
+    const f = this.f;
+    return f[this.root * S + SUMW] ?? 0;
   }
 
   /** The minimum slack over on-time orders: every on-time order is on time iff this is ≥ C0. */
   get minSlack(): number {
-    return this.root === NIL ? Number.POSITIVE_INFINITY : (this.f[this.root * S + MINS] as number);
+    const f = this.f;
+    return this.root === NIL ? Number.POSITIVE_INFINITY : (f[this.root * S + MINS] as number);
   }
 
   /** The first order in production order, or 0. */
   first(): number {
+    const f = this.f;
     let x = this.root;
     if (x === NIL) return NIL;
-    while (this.f[x * S + L] !== NIL) x = this.f[x * S + L] as number;
+    while (f[x * S + L] !== NIL) x = f[x * S + L] as number;
     return x;
   }
 
   /** The last order in production order, or 0. */
   last(): number {
+    const f = this.f;
     let x = this.root;
     if (x === NIL) return NIL;
-    while (this.f[x * S + R] !== NIL) x = this.f[x * S + R] as number;
+    while (f[x * S + R] !== NIL) x = f[x * S + R] as number;
     return x;
   }
 
   keyOf(h: number): LedgerKey {
+    const f = this.f;
     return {
-      cls: this.f[h * S + CLS] as number,
-      seq: this.f[h * S + SEQ] as number,
-      promise: this.f[h * S + PROMISE] as number,
-      tier: this.f[h * S + TIER] as number,
-      uploadedAt: this.f[h * S + UP] as number,
+      cls: f[h * S + CLS] as number,
+      seq: f[h * S + SEQ] as number,
+      promise: f[h * S + PROMISE] as number,
+      tier: f[h * S + TIER] as number,
+      uploadedAt: f[h * S + UP] as number,
       id: this.ids[h] as string,
     };
   }
 
   workOf(h: number): number {
-    return this.f[h * S + WORK] as number;
+    const f = this.f;
+    return f[h * S + WORK] as number;
   }
 
   dueOf(h: number): number {
-    return this.f[h * S + DUE] as number;
+    const f = this.f;
+    return f[h * S + DUE] as number;
   }
 
   isOnTime(h: number): boolean {
-    return this.f[h * S + ONTIME] === 1;
+    const f = this.f;
+    return f[h * S + ONTIME] === 1;
   }
 
   /** Production-order comparison of two slots; never 0 for two distinct orders. */
   readonly compare = (a: number, b: number): number => {
-    const ca = this.f[a * S + CLS] as number;
-    const cb = this.f[b * S + CLS] as number;
+    const f = this.f;
+    const ca = f[a * S + CLS] as number;
+    const cb = f[b * S + CLS] as number;
     if (ca !== cb) return ca - cb;
     if (ca === 1) {
-      const pa = this.f[a * S + PROMISE] as number;
-      const pb = this.f[b * S + PROMISE] as number;
+      const pa = f[a * S + PROMISE] as number;
+      const pb = f[b * S + PROMISE] as number;
       if (pa !== pb) return pa - pb;
-      const ta = this.f[a * S + TIER] as number;
-      const tb = this.f[b * S + TIER] as number;
+      const ta = f[a * S + TIER] as number;
+      const tb = f[b * S + TIER] as number;
       if (ta !== tb) return ta - tb;
-      const ua = this.f[a * S + UP] as number;
-      const ub = this.f[b * S + UP] as number;
+      const ua = f[a * S + UP] as number;
+      const ub = f[b * S + UP] as number;
       if (ua !== ub) return ua - ub;
       const ia = this.ids[a] as string;
       const ib = this.ids[b] as string;
       if (ia !== ib) return ia < ib ? -1 : 1;
     }
-    return (this.f[a * S + SEQ] as number) - (this.f[b * S + SEQ] as number);
+    return (f[a * S + SEQ] as number) - (f[b * S + SEQ] as number);
   };
 
   /** Adds an order; returns its handle. */
   insert(key: LedgerKey, work: number, due: number, onTime = true): number {
     const h = this.alloc();
+    const f = this.f;
+    const b = h * S;
     this.setKey(h, key);
-    this.f[h * S + WORK] = work;
-    this.f[h * S + DUE] = due;
-    this.f[h * S + ONTIME] = onTime ? 1 : 0;
-    this.f[h * S + L] = NIL;
-    this.f[h * S + R] = NIL;
-    this.f[h * S + PRIO] = this.random();
+    f[b + WORK] = work;
+    f[b + DUE] = due;
+    f[b + ONTIME] = onTime ? 1 : 0;
+    f[b + L] = NIL;
+    f[b + R] = NIL;
+    f[b + PRIO] = this.random();
     this.pull(h);
-    this.root = this.insertAt(this.root, h);
+    // Descend to the leaf where the order belongs, remembering the path: a node's handle,
+    // negated when the path turns left at it (handles are at least 2).
+    let depth = 0;
+    for (let x = this.root; x !== NIL; ) {
+      if (depth >= this.path.length) this.growPath();
+      const left = this.compare(h, x) < 0;
+      this.path[depth++] = left ? -x : x;
+      x = f[x * S + (left ? L : R)] as number;
+    }
+    let i = depth - 1;
+    if (i < 0) {
+      this.root = h;
+      return h;
+    }
+    const path = this.path;
+    let e = path[i] as number;
+    f[(e < 0 ? -e : e) * S + (e < 0 ? L : R)] = h;
+    // Rotate it up while its priority beats its parent's (the treap's heap order).
+    const prio = f[b + PRIO] as number;
+    while (i >= 0) {
+      e = path[i] as number;
+      const p = e < 0 ? -e : e;
+      if (prio <= (f[p * S + PRIO] as number)) break;
+      if (e < 0) {
+        f[p * S + L] = f[b + R] as number;
+        f[b + R] = p;
+      } else {
+        f[p * S + R] = f[b + L] as number;
+        f[b + L] = p;
+      }
+      this.pull(p);
+      this.pull(h);
+      i--;
+      if (i < 0) this.root = h;
+      else {
+        const g = path[i] as number;
+        f[(g < 0 ? -g : g) * S + (g < 0 ? L : R)] = h;
+      }
+    }
+    // Every ancestor above it gained its work: recompute their sums, bottom-up.
+    for (; i >= 0; i--) {
+      const g = path[i] as number;
+      this.pull(g < 0 ? -g : g);
+    }
     return h;
+  }
+
+  private growPath(): void {
+    const p = new Int32Array(this.path.length * 2);
+    p.set(this.path);
+    this.path = p;
   }
 
   /** Removes an order by handle. */
@@ -176,30 +237,33 @@ export class Ledger {
 
   /** Marks an order at risk (its slack no longer counts) or on time again. */
   setOnTime(h: number, onTime: boolean): void {
-    this.f[h * S + ONTIME] = onTime ? 1 : 0;
+    const f = this.f;
+    f[h * S + ONTIME] = onTime ? 1 : 0;
     this.refreshPath(h);
   }
 
   /** Replaces every order's work (a capacity change) and recomputes all sums in O(n). */
   rebuildWork(workOf: (h: number) => number): void {
+    const f = this.f;
     const order = this.inOrder();
-    for (const h of order) this.f[h * S + WORK] = workOf(h);
+    for (const h of order) f[h * S + WORK] = workOf(h);
     this.pullAll(this.root);
   }
 
   /** Handles in production order. */
   inOrder(): number[] {
+    const f = this.f;
     const out: number[] = [];
     const stack: number[] = [];
     let x = this.root;
     while (x !== NIL || stack.length > 0) {
       while (x !== NIL) {
         stack.push(x);
-        x = this.f[x * S + L] as number;
+        x = f[x * S + L] as number;
       }
       x = stack.pop() as number;
       out.push(x);
-      x = this.f[x * S + R] as number;
+      x = f[x * S + R] as number;
     }
     return out;
   }
@@ -209,25 +273,23 @@ export class Ledger {
    * slack of the on-time orders after it (as they stand, without the probed order).
    */
   probe(key: LedgerKey): { count: number; workBefore: number; minSlackAfter: number } {
+    const f = this.f;
     this.setKey(PROBE, key);
     let x = this.root;
     let off = 0;
     let count = 0;
     let minAfter = Number.POSITIVE_INFINITY;
     while (x !== NIL) {
-      const l = this.f[x * S + L] as number;
-      const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
+      const l = f[x * S + L] as number;
+      const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
       if (this.compare(x, PROBE) < 0) {
         off = through;
-        count += (this.f[l * S + SIZE] as number) + 1;
-        x = this.f[x * S + R] as number;
+        count += (f[l * S + SIZE] as number) + 1;
+        x = f[x * S + R] as number;
       } else {
-        if (this.f[x * S + ONTIME] === 1)
-          minAfter = Math.min(minAfter, (this.f[x * S + DUE] as number) - through);
-        minAfter = Math.min(
-          minAfter,
-          (this.f[(this.f[x * S + R] as number) * S + MINS] as number) - through,
-        );
+        if (f[x * S + ONTIME] === 1)
+          minAfter = Math.min(minAfter, (f[x * S + DUE] as number) - through);
+        minAfter = Math.min(minAfter, (f[(f[x * S + R] as number) * S + MINS] as number) - through);
         x = l;
       }
     }
@@ -245,23 +307,21 @@ export class Ledger {
    * `threshold = C0 + w`, would make it late.
    */
   lastSlackBelow(threshold: number): number {
+    const f = this.f;
     let x = this.root;
-    if (x === NIL || (this.f[x * S + MINS] as number) >= threshold) return 0;
+    if (x === NIL || (f[x * S + MINS] as number) >= threshold) return 0;
     let off = 0;
     let before = 0;
     while (x !== NIL) {
-      const l = this.f[x * S + L] as number;
-      const r = this.f[x * S + R] as number;
-      const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
-      if ((this.f[r * S + MINS] as number) - through < threshold) {
+      const l = f[x * S + L] as number;
+      const r = f[x * S + R] as number;
+      const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
+      if ((f[r * S + MINS] as number) - through < threshold) {
         off = through;
-        before += (this.f[l * S + SIZE] as number) + 1;
+        before += (f[l * S + SIZE] as number) + 1;
         x = r;
-      } else if (
-        this.f[x * S + ONTIME] === 1 &&
-        (this.f[x * S + DUE] as number) - through < threshold
-      ) {
-        return before + (this.f[l * S + SIZE] as number) + 1;
+      } else if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) {
+        return before + (f[l * S + SIZE] as number) + 1;
       } else {
         x = l;
       }
@@ -306,18 +366,19 @@ export class Ledger {
 
   /** Work of the first `k` orders in production order. */
   prefixWork(k: number): number {
+    const f = this.f;
     let x = this.root;
     let sum = 0;
     let remaining = k;
     while (x !== NIL && remaining > 0) {
-      const l = this.f[x * S + L] as number;
-      const ls = this.f[l * S + SIZE] as number;
+      const l = f[x * S + L] as number;
+      const ls = f[l * S + SIZE] as number;
       if (remaining <= ls) {
         x = l;
       } else {
-        sum += (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
+        sum += (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
         remaining -= ls + 1;
-        x = this.f[x * S + R] as number;
+        x = f[x * S + R] as number;
       }
     }
     return sum;
@@ -325,16 +386,17 @@ export class Ledger {
 
   /** The handle at 0-based position `k`, or 0. */
   at(k: number): number {
+    const f = this.f;
     let x = this.root;
     let remaining = k;
     while (x !== NIL) {
-      const l = this.f[x * S + L] as number;
-      const ls = this.f[l * S + SIZE] as number;
+      const l = f[x * S + L] as number;
+      const ls = f[l * S + SIZE] as number;
       if (remaining < ls) x = l;
       else if (remaining === ls) return x;
       else {
         remaining -= ls + 1;
-        x = this.f[x * S + R] as number;
+        x = f[x * S + R] as number;
       }
     }
     return NIL;
@@ -342,16 +404,17 @@ export class Ledger {
 
   /** The 0-based position of an order in the ledger. */
   positionOf(h: number): number {
+    const f = this.f;
     let x = this.root;
     let before = 0;
     while (x !== NIL && x !== h) {
-      if (this.compare(h, x) < 0) x = this.f[x * S + L] as number;
+      if (this.compare(h, x) < 0) x = f[x * S + L] as number;
       else {
-        before += (this.f[(this.f[x * S + L] as number) * S + SIZE] as number) + 1;
-        x = this.f[x * S + R] as number;
+        before += (f[(f[x * S + L] as number) * S + SIZE] as number) + 1;
+        x = f[x * S + R] as number;
       }
     }
-    return before + (this.f[(this.f[h * S + L] as number) * S + SIZE] as number);
+    return before + (f[(f[h * S + L] as number) * S + SIZE] as number);
   }
 
   /** Every on-time order whose slack is below `threshold`, in production order: O(k log n). */
@@ -362,13 +425,13 @@ export class Ledger {
   }
 
   private collect(x: number, off: number, threshold: number, out: number[]): void {
-    if (x === NIL || (this.f[x * S + MINS] as number) - off >= threshold) return;
-    const l = this.f[x * S + L] as number;
+    const f = this.f;
+    if (x === NIL || (f[x * S + MINS] as number) - off >= threshold) return;
+    const l = f[x * S + L] as number;
     this.collect(l, off, threshold, out);
-    const through = off + (this.f[l * S + SUMW] as number) + (this.f[x * S + WORK] as number);
-    if (this.f[x * S + ONTIME] === 1 && (this.f[x * S + DUE] as number) - through < threshold)
-      out.push(x);
-    this.collect(this.f[x * S + R] as number, through, threshold, out);
+    const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
+    if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) out.push(x);
+    this.collect(f[x * S + R] as number, through, threshold, out);
   }
 
   // ---- treap mechanics ----
@@ -384,11 +447,12 @@ export class Ledger {
   }
 
   private setKey(h: number, key: LedgerKey): void {
-    this.f[h * S + CLS] = key.cls;
-    this.f[h * S + SEQ] = key.seq;
-    this.f[h * S + PROMISE] = key.promise;
-    this.f[h * S + TIER] = key.tier;
-    this.f[h * S + UP] = key.uploadedAt;
+    const f = this.f;
+    f[h * S + CLS] = key.cls;
+    f[h * S + SEQ] = key.seq;
+    f[h * S + PROMISE] = key.promise;
+    f[h * S + TIER] = key.tier;
+    f[h * S + UP] = key.uploadedAt;
     this.ids[h] = key.id;
   }
 
@@ -413,104 +477,66 @@ export class Ledger {
 
   /** Recomputes a node's sums from its children. */
   private pull(x: number): void {
-    const l = this.f[x * S + L] as number;
-    const r = this.f[x * S + R] as number;
-    const sl = this.f[l * S + SUMW] as number;
-    const through = sl + (this.f[x * S + WORK] as number);
-    const d = this.f[x * S + DUE] as number;
-    this.f[x * S + SIZE] = (this.f[l * S + SIZE] as number) + 1 + (this.f[r * S + SIZE] as number);
-    this.f[x * S + SUMW] = through + (this.f[r * S + SUMW] as number);
-    let m = this.f[l * S + MINS] as number;
-    if (this.f[x * S + ONTIME] === 1 && d - through < m) m = d - through;
-    const mr = (this.f[r * S + MINS] as number) - through;
-    this.f[x * S + MINS] = Math.min(mr, m);
-    let t = this.f[l * S + MAXT] as number;
+    const f = this.f;
+    const l = f[x * S + L] as number;
+    const r = f[x * S + R] as number;
+    const sl = f[l * S + SUMW] as number;
+    const through = sl + (f[x * S + WORK] as number);
+    const d = f[x * S + DUE] as number;
+    f[x * S + SIZE] = (f[l * S + SIZE] as number) + 1 + (f[r * S + SIZE] as number);
+    f[x * S + SUMW] = through + (f[r * S + SUMW] as number);
+    let m = f[l * S + MINS] as number;
+    if (f[x * S + ONTIME] === 1 && d - through < m) m = d - through;
+    const mr = (f[r * S + MINS] as number) - through;
+    f[x * S + MINS] = Math.min(mr, m);
+    let t = f[l * S + MAXT] as number;
     if (d - sl > t) t = d - sl;
-    const tr = (this.f[r * S + MAXT] as number) - through;
-    this.f[x * S + MAXT] = Math.max(tr, t);
+    const tr = (f[r * S + MAXT] as number) - through;
+    f[x * S + MAXT] = Math.max(tr, t);
   }
 
   private pullAll(x: number): void {
+    const f = this.f;
     if (x === NIL) return;
-    this.pullAll(this.f[x * S + L] as number);
-    this.pullAll(this.f[x * S + R] as number);
+    this.pullAll(f[x * S + L] as number);
+    this.pullAll(f[x * S + R] as number);
     this.pull(x);
-  }
-
-  private rotateRight(x: number): number {
-    const l = this.f[x * S + L] as number;
-    this.f[x * S + L] = this.f[l * S + R] as number;
-    this.f[l * S + R] = x;
-    this.pull(x);
-    this.pull(l);
-    return l;
-  }
-
-  private rotateLeft(x: number): number {
-    const r = this.f[x * S + R] as number;
-    this.f[x * S + R] = this.f[r * S + L] as number;
-    this.f[r * S + L] = x;
-    this.pull(x);
-    this.pull(r);
-    return r;
-  }
-
-  private insertAt(x: number, h: number): number {
-    if (x === NIL) return h;
-    if (this.compare(h, x) < 0) {
-      this.f[x * S + L] = this.insertAt(this.f[x * S + L] as number, h);
-      if (
-        (this.f[(this.f[x * S + L] as number) * S + PRIO] as number) >
-        (this.f[x * S + PRIO] as number)
-      )
-        return this.rotateRight(x);
-    } else {
-      this.f[x * S + R] = this.insertAt(this.f[x * S + R] as number, h);
-      if (
-        (this.f[(this.f[x * S + R] as number) * S + PRIO] as number) >
-        (this.f[x * S + PRIO] as number)
-      )
-        return this.rotateLeft(x);
-    }
-    this.pull(x);
-    return x;
   }
 
   private removeAt(x: number, h: number): number {
+    const f = this.f;
     if (x === NIL) throw new Error('ledger: order not found');
-    if (x === h) return this.merge(this.f[x * S + L] as number, this.f[x * S + R] as number);
-    if (this.compare(h, x) < 0) this.f[x * S + L] = this.removeAt(this.f[x * S + L] as number, h);
-    else this.f[x * S + R] = this.removeAt(this.f[x * S + R] as number, h);
+    if (x === h) return this.merge(f[x * S + L] as number, f[x * S + R] as number);
+    if (this.compare(h, x) < 0) f[x * S + L] = this.removeAt(f[x * S + L] as number, h);
+    else f[x * S + R] = this.removeAt(f[x * S + R] as number, h);
     this.pull(x);
     return x;
   }
 
   private merge(a: number, b: number): number {
+    const f = this.f;
     if (a === NIL) return b;
     if (b === NIL) return a;
-    if ((this.f[a * S + PRIO] as number) > (this.f[b * S + PRIO] as number)) {
-      this.f[a * S + R] = this.merge(this.f[a * S + R] as number, b);
+    if ((f[a * S + PRIO] as number) > (f[b * S + PRIO] as number)) {
+      f[a * S + R] = this.merge(f[a * S + R] as number, b);
       this.pull(a);
       return a;
     }
-    this.f[b * S + L] = this.merge(a, this.f[b * S + L] as number);
+    f[b * S + L] = this.merge(a, f[b * S + L] as number);
     this.pull(b);
     return b;
   }
 
   /** Recomputes the sums on the path from the root to `h` after `h`'s own values changed. */
   private refreshPath(h: number): void {
+    const f = this.f;
     let depth = 0;
     let x = this.root;
     while (x !== NIL) {
-      if (depth >= this.path.length) {
-        const p = new Int32Array(this.path.length * 2);
-        p.set(this.path);
-        this.path = p;
-      }
+      if (depth >= this.path.length) this.growPath();
       this.path[depth++] = x;
       if (x === h) break;
-      x = (this.compare(h, x) < 0 ? this.f[x * S + L] : this.f[x * S + R]) as number;
+      x = (this.compare(h, x) < 0 ? f[x * S + L] : f[x * S + R]) as number;
     }
     for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
   }

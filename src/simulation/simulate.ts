@@ -90,6 +90,7 @@ export function simulate(
       }
       entry.values.push(value);
     }
+    days[r] = [];
     if (r === 0) first = run;
     else {
       // Only the first day's records are kept; the rest would only cost memory.

@@ -452,4 +452,26 @@ describe('batches and snapshots', () => {
   test('a malformed snapshot is a ValidationError', () => {
     expect(() => restoreScheduler({ format: 'something-else' })).toThrow(ValidationError);
   });
+
+  test('a snapshot whose sequence numbers collide is refused, naming the order', () => {
+    const a = createScheduler(smallLab);
+    a.submit(order({ id: 'q1' }), T('09:00'));
+    a.submit(order({ id: 'q2' }), T('09:00'));
+    const twice = JSON.parse(JSON.stringify(a.snapshot()));
+    twice.orders[1].seq = twice.orders[0].seq;
+    const ahead = JSON.parse(JSON.stringify(a.snapshot()));
+    ahead.orders[1].seq = ahead.seq + 1;
+    const issues = (snap: unknown) => {
+      try {
+        restoreScheduler(snap);
+      } catch (e) {
+        return (e as ValidationError).issues;
+      }
+      return [];
+    };
+    expect(issues(twice)).toEqual([{ path: 'orders.1.seq', message: '1 is used by two orders' }]);
+    expect(issues(ahead)).toEqual([
+      { path: 'orders.1.seq', message: `must not exceed the snapshot's seq 2, received 3` },
+    ]);
+  });
 });

@@ -52,9 +52,13 @@ interface LineState {
   total: LineTotals;
 }
 
+/**
+ * Runs one day. The arrivals are consumed: each is released from the array once submitted, so
+ * that a large day does not hold its input orders beside the engine's copies.
+ */
 export function runDay(
   s: ResolvedScenario,
-  arrivals: readonly Arrival[],
+  arrivals: (Arrival | undefined)[],
   bucketMinutes: number,
   onOrder?: () => void,
 ): DayRun {
@@ -252,7 +256,8 @@ export function runDay(
       if (l.busy) l.finish = scheduler.explain(l.busy.id).expectedFinish as number;
     }
     while (arrivals[nextArrival] && (arrivals[nextArrival] as Arrival).at === t) {
-      submit(arrivals[nextArrival++] as Arrival);
+      submit(arrivals[nextArrival] as Arrival);
+      arrivals[nextArrival++] = undefined;
     }
     startIdle(t);
   }
