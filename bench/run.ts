@@ -22,6 +22,7 @@ import {
   type Scheduler,
   simulate,
 } from '../dist/index.js';
+import { Ledger } from '../dist/queue/ledger.js';
 import { ReferenceScheduler } from '../dist/testing/_internal/reference.js';
 import { backlog, config, rushRequests, START } from './orders.js';
 
@@ -157,6 +158,29 @@ function run(n: number): void {
       }
       heap[j] = last;
     }
+  });
+
+  // The engine's own floor: its promise ledger alone (an order-statistics treap with subtree
+  // sums), each order probed for its place, inserted, and later taken first and removed, with
+  // the turnaround promise as the key. What the engine does per order beyond a heap's push
+  // and pop starts here.
+  add('promise ledger alone: probe + insert + remove', n, () => {
+    const ledger = new Ledger();
+    const hours = { key: 24, special: 36, regular: 48 } as const;
+    orders.forEach((o, i) => {
+      const company = o.rush !== undefined && o.rush.cause !== 'client';
+      const key = {
+        cls: company ? 0 : 1,
+        seq: i + 1,
+        promise: (o.uploadedAt as number) + hours[o.tier] * 3_600_000,
+        tier: TIER[o.tier],
+        uploadedAt: o.uploadedAt as number,
+        id: o.id,
+      };
+      ledger.probe(key);
+      ledger.insert(key, 60_000, key.promise - START, true);
+    });
+    for (let h = ledger.first(); h !== 0; h = ledger.first()) ledger.remove(h);
   });
 
   // The engine.

@@ -70,10 +70,9 @@ export class Line {
    * structure to keep in step.
    */
   dequeue(): OrderRecord | undefined {
-    const h = this.ledger.first();
+    const h = this.ledger.removeFirst();
     if (h === 0) return undefined;
     const rec = this.byHandle[h] as OrderRecord;
-    this.ledger.remove(h);
     this.byHandle[h] = undefined;
     rec.handle = 0;
     if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.order.id);

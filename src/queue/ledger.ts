@@ -228,6 +228,27 @@ export class Ledger {
     this.path = p;
   }
 
+  /** Removes the first order in production order and returns its handle, or 0 when empty. */
+  removeFirst(): number {
+    const f = this.f;
+    let depth = 0;
+    let x = this.root;
+    if (x === NIL) return NIL;
+    // The first order is at the end of the left spine; its right subtree takes its place.
+    while (f[x * S + L] !== NIL) {
+      if (depth >= this.path.length) this.growPath();
+      this.path[depth++] = x;
+      x = f[x * S + L] as number;
+    }
+    const r = f[x * S + R] as number;
+    if (depth === 0) this.root = r;
+    else f[(this.path[depth - 1] as number) * S + L] = r;
+    for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
+    this.ids[x] = '';
+    this.free.push(x);
+    return x;
+  }
+
   /** Removes an order by handle. */
   remove(h: number): void {
     this.root = this.removeAt(this.root, h);

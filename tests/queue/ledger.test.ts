@@ -145,6 +145,7 @@ describe('ledger', () => {
       }),
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeFirst' as const) }) },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -182,6 +183,11 @@ describe('ledger', () => {
               const it = ref.items[o.pick % ref.items.length] as Item;
               ledger.remove(it.h);
               ref.remove(it.h);
+            } else if (o.kind === 'removeFirst') {
+              // Dispatch: the first in production order comes off, or nothing when empty.
+              const first = ref.items[0];
+              expect(ledger.removeFirst()).toBe(first?.h ?? 0);
+              if (first) ref.remove(first.h);
             } else if (ref.items.length > 0 && o.kind === 'risk') {
               const it = ref.items[o.pick % ref.items.length] as Item;
               ledger.setOnTime(it.h, o.onTime);
