@@ -9,26 +9,32 @@ import { OrderRecord } from './records.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
 import type { EngineState } from './state.js';
 
-/** The whole state as plain JSON. */
+/**
+ * The whole state as plain JSON. Every part is a fresh copy the caller may change: the parts
+ * built here (records, rendered decisions and registers) are new already, and only what the
+ * engine holds itself is cloned, so that a large snapshot is built once rather than built and
+ * then copied whole.
+ */
 export function toSnapshot(st: EngineState): Snapshot {
   const orders = [...st.orders.values()].sort((a, b) => a.seq - b.seq);
-  return structuredClone({
+  const copy = structuredClone;
+  return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     config: {
-      calendar: st.config.calendar,
+      calendar: copy(st.config.calendar),
       lines: st.config.lines.map((l) => ({
-        ...l,
+        ...copy(l),
         unitsPerHour: (st.lines.get(l.id) as Line).unitsPerHour,
       })),
-      products: st.config.products,
-      policy: st.config.policy,
+      products: copy(st.config.products),
+      policy: copy(st.config.policy),
       ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
     },
     lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
     seq: st.seq,
     orders: orders.map((r) => ({
-      order: r.order,
+      order: copy(r.order),
       line: r.line,
       cls: r.cls,
       seq: r.seq,
@@ -39,19 +45,19 @@ export function toSnapshot(st: EngineState): Snapshot {
       plain: r.plain,
       status: r.status,
       decision: decisionOf(st, r),
-      atRisk: r.atRisk,
+      atRisk: r.atRisk.map((a) => ({ ...a })),
       ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
     })),
     rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
-    reworkRegister: st.reworkLog,
-    atRiskLog: st.riskLog,
-    clientRushes: Object.fromEntries(st.clientRushes),
+    reworkRegister: st.reworkLog.map((r) => ({ ...r })),
+    atRiskLog: st.riskLog.map((a) => ({ ...a })),
+    clientRushes: Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]])),
     rushUnits: Object.fromEntries(
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
     ),
-  }) as Snapshot;
+  };
 }
 
 /** Rebuilds a fresh state from a validated snapshot. */

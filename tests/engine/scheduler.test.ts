@@ -453,6 +453,35 @@ describe('batches and snapshots', () => {
     expect(() => restoreScheduler({ format: 'something-else' })).toThrow(ValidationError);
   });
 
+  test("what the engine hands out is the caller's own: changing it changes nothing inside", () => {
+    const a = createScheduler(smallLab);
+    a.submit(order({ id: 'm1', quantity: 300, shipBy: T('13:00') }), T('09:00'));
+    const d = a.submit(
+      order({ id: 'm2', rush: { cause: 'rework', reason: 'scratched' } }),
+      T('09:05'),
+    );
+    a.next('print', T('09:10'));
+    a.setCapacity('print', 20, T('09:20'));
+    const before = JSON.stringify(a.snapshot());
+    const one = <T>(xs: T[], i = 0) => xs[i] as T;
+    const snap = a.snapshot();
+    one(snap.config.lines).unitsPerHour = 1;
+    snap.config.policy.rush.quotaShare = 0;
+    one(snap.orders).order.quantity = 9;
+    (one(snap.orders, 1).order.rush as { reason?: string }).reason = 'changed';
+    one(one(snap.orders).decision.reasons).message = 'changed';
+    for (const o of snap.orders)
+      o.atRisk.push({ orderId: 'x', line: 'x', at: 0, cause: 'capacity-drop' });
+    one(snap.rushRegister).reasons.length = 0;
+    one(snap.reworkRegister).closedAt = 1;
+    snap.atRiskLog.length = 0;
+    one(d.reasons).message = 'changed';
+    d.atRisk.push('x');
+    a.explain('m2').decision.reasons.length = 0;
+    one(a.rushRegister()).reasons.length = 0;
+    expect(JSON.stringify(a.snapshot())).toBe(before);
+  });
+
   test('a snapshot whose sequence numbers collide is refused, naming the order', () => {
     const a = createScheduler(smallLab);
     a.submit(order({ id: 'q1' }), T('09:00'));
