@@ -4,6 +4,11 @@
  * bigger), and 3,000 clients. Run with `npm run bench:simulate [orders] [runs]`. Prints the wall
  * time of each run (seeds 1, 2, …), the heap in use after it, and the process's peak resident
  * memory so far: run one day per process (`runs` = 1) to read the peak of a single day.
+ *
+ * `npm run bench:simulate` caps V8's old space at 800 MiB. Uncapped, V8 collects lazily and
+ * lets a 10⁶-order day's heap grow past 1.3 GiB although far less is live; the cap makes the
+ * run show what the day needs, and a day that needed more would fail with an out-of-memory
+ * error rather than pass.
  */
 import { peakDay, type Scenario, simulate } from '../dist/index.js';
 

@@ -100,12 +100,13 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
       line.busyFinish = st.calendar.coord(rec.expectedFinish as number);
     }
   }
-  st.rushLog.push(...s.rushRegister);
+  // Loops, not push(...xs): spreading a register of 10⁵ entries overflows the call stack.
+  for (const r of s.rushRegister) st.rushLog.push(r);
   for (const r of s.reworkRegister) {
     st.reworkLog.push(r);
     st.reworkByOrder.set(r.orderId, r);
   }
-  st.riskLog.push(...s.atRiskLog);
+  for (const r of s.atRiskLog) st.riskLog.push(r);
   for (const [client, times] of Object.entries(s.clientRushes))
     st.clientRushes.set(client, [...times]);
   for (const [lineId, days] of Object.entries(s.rushUnits)) {

@@ -482,6 +482,19 @@ describe('batches and snapshots', () => {
     expect(JSON.stringify(a.snapshot())).toBe(before);
   });
 
+  test('a snapshot with registers of hundreds of thousands of entries restores', () => {
+    const a = createScheduler(smallLab);
+    a.submit(order({ id: 'r1', rush: { urgency: 'next-day' } }), T('09:00'));
+    const snap = a.snapshot();
+    const entry = snap.rushRegister[0] as (typeof snap.rushRegister)[number];
+    const risk = { orderId: 'r1', line: 'print', at: T('09:00'), cause: 'line-delay' as const };
+    snap.rushRegister = Array.from({ length: 300_000 }, () => entry);
+    snap.atRiskLog = Array.from({ length: 300_000 }, () => risk);
+    const b = restoreScheduler(snap);
+    expect(b.rushRegister()).toHaveLength(300_000);
+    expect(b.atRiskLog()).toHaveLength(300_000);
+  });
+
   test('a snapshot whose sequence numbers collide is refused, naming the order', () => {
     const a = createScheduler(smallLab);
     a.submit(order({ id: 'q1' }), T('09:00'));
