@@ -36,6 +36,7 @@ export type {
   Urgency,
 } from './domain/types.js';
 export type { SchedulerConfig } from './engine/config.js';
+export { DurableScheduler, type OpenSchedulerOptions, openScheduler } from './engine/durable.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
@@ -73,4 +74,24 @@ export type {
   TimelineBucket,
   TimelineLine,
 } from './simulation/types.js';
+export {
+  applyCall,
+  type ReplayMismatch,
+  type ReplayReport,
+  verifyReplay,
+} from './store/journal.js';
+export { type PostgresStoreOptions, postgresStore } from './store/postgres.js';
+export { sqliteStore } from './store/sqlite.js';
+export {
+  type JournalCall,
+  type JournalEntry,
+  type OpenedStore,
+  type RegisterRows,
+  STORE_SCHEMA_VERSION,
+  type Store,
+  StoreError,
+  type StoreErrorCode,
+  type StoreHeader,
+  type StoreOpenOptions,
+} from './store/types.js';
 export { type CalendarDay, WorkingCalendar } from './time/calendar.js';

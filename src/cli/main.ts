@@ -1,7 +1,8 @@
 /**
- * The `rushline` command: `simulate` and `compare`. A thin shell around the library: it reads
- * files, parses arguments with node:util's parseArgs, and prints. Exit codes: 0 done, 2 bad
- * input (arguments, scenario or policy file; nothing is written), 1 anything else.
+ * The `rushline` command: `simulate`, `compare`, `registers` and `replay`. A thin shell around
+ * the library: it reads files, parses arguments with node:util's parseArgs, and prints. Exit
+ * codes: 0 done, 2 bad input (arguments, scenario or policy file, a store that is not one;
+ * nothing is written), 1 anything else, and for `replay`, a journal that does not replay.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,8 @@ import { parseScenario, type ResolvedScenario } from '../simulation/scenario.js'
 import { scenarios } from '../simulation/scenarios.js';
 import { simulate } from '../simulation/simulate.js';
 import type { SimulateOptions } from '../simulation/types.js';
+import { StoreError } from '../store/types.js';
+import { registersCommand, replayCommand } from './store-commands.js';
 import { comparisonTable, summaryText } from './terminal.js';
 
 const USAGE = `Usage:
@@ -21,10 +24,13 @@ const USAGE = `Usage:
                     [--report FILE.html] [--json]
   rushline compare --policy A --policy B [--policy C ...] [--scenario FILE|NAME] [--seed N]
                    [--replications N] [--json]
+  rushline registers --store STORE [--rush|--rework] [--since DATE] [--csv] [--lab NAME]
+  rushline replay --store STORE [--lab NAME]
 
 NAME is a built-in scenario: ${Object.keys(scenarios).join(', ')} (default peakDay).
 FILE is YAML or JSON. A policy file is laid over the default policy and replaces the
-scenario's own policy.`;
+scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is yyyy-MM-dd (the
+lab's midnight) or an ISO 8601 time with its offset.`;
 
 class UsageError extends Error {}
 
@@ -146,13 +152,34 @@ export async function main(
       }
       return 0;
     }
+    if (command === 'registers' || command === 'replay') {
+      if (!args.store)
+        throw new UsageError(
+          `--store: ${command} needs the store, a SQLite file or a postgres:// URL`,
+        );
+      if (command === 'registers') {
+        if (args.rush && args.rework)
+          throw new UsageError('--rush, --rework: give one, or neither for both registers');
+        return await registersCommand(
+          {
+            store: args.store,
+            lab: args.lab,
+            which: args.rush ? 'rush' : args.rework ? 'rework' : 'both',
+            since: args.since,
+            csv: args.csv === true,
+          },
+          out,
+        );
+      }
+      return await replayCommand({ store: args.store, lab: args.lab }, out);
+    }
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
     if (error instanceof UsageError) {
       err.write(`rushline: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof ValidationError) {
+    if (error instanceof ValidationError || error instanceof StoreError) {
       err.write(`rushline: ${error.message}\n`);
       return 2;
     }
@@ -168,4 +195,10 @@ const OPTIONS = {
   replications: { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },
+  store: { type: 'string' },
+  lab: { type: 'string' },
+  rush: { type: 'boolean' },
+  rework: { type: 'boolean' },
+  since: { type: 'string' },
+  csv: { type: 'boolean' },
 } as const;

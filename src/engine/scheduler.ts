@@ -320,14 +320,26 @@ export class Scheduler {
     };
   }
 
-  /** The rush register: every rush decision, accepted or declined, in decision order. */
-  rushRegister(): RushRecord[] {
-    return this.st.rushLog.map((e) => rushRecordOf(this.st, e));
+  /**
+   * The rush register: every rush decision, accepted or declined, in decision order. `from`
+   * and `to` take a slice (as `Array.prototype.slice` does), so that a caller keeping its own
+   * copy can read only the entries added since it last looked.
+   */
+  rushRegister(from?: number, to?: number): RushRecord[] {
+    return this.st.rushLog.slice(from, to).map((e) => rushRecordOf(this.st, e));
   }
 
-  /** The rework register: every company-caused rework, with its deadline and when it was closed. */
-  reworkRegister(): ReworkRecord[] {
-    return structuredClone(this.st.reworkLog);
+  /**
+   * The rework register: every company-caused rework, with its deadline and when it was closed.
+   * `from` and `to` take a slice, as for `rushRegister`.
+   */
+  reworkRegister(from?: number, to?: number): ReworkRecord[] {
+    return structuredClone(this.st.reworkLog.slice(from, to));
+  }
+
+  /** How many entries the rush and rework registers hold. */
+  registerSizes(): { rush: number; rework: number } {
+    return { rush: this.st.rushLog.length, rework: this.st.reworkLog.length };
   }
 
   /** Open rework entries past their deadline at `at` (default: the time of the last call). */

@@ -1,0 +1,396 @@
+/**
+ * The durable scheduler: the `Scheduler` API over a `Store`. Every state-changing call is
+ * applied to the in-memory engine, written to the journal with its explicit time and its answer
+ * in one transaction, committed, and only then answered. Reads answer from memory.
+ *
+ * Invariant: the in-memory engine is always the store's snapshot plus its journal, replayed.
+ * A call the engine refuses (`ValidationError`) changes neither. A call whose write fails leaves
+ * the engine ahead of the disk, so the instance is poisoned: it refuses every later call, reads
+ * included, until the store is opened again, and never answers from a state that is not on disk.
+ */
+import { ValidationError } from '../domain/errors.js';
+import { readTime } from '../domain/time-input.js';
+import type {
+  AtRiskReport,
+  Completion,
+  Decision,
+  Explanation,
+  Order,
+  PlanEntry,
+  ReworkRecord,
+  RushRecord,
+  StartedOrder,
+  TimeInput,
+} from '../domain/types.js';
+import { applyCall, resultText } from '../store/journal.js';
+import { sqliteStore } from '../store/sqlite.js';
+import {
+  type JournalCall,
+  type JournalEntry,
+  type RegisterRows,
+  type Store,
+  StoreError,
+  type StoreHeader,
+} from '../store/types.js';
+import { resolveConfig, type SchedulerConfig } from './config.js';
+import { restoreScheduler } from './restore.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import type { Snapshot } from './snapshot-format.js';
+
+/** How to open a durable scheduler. */
+export interface OpenSchedulerOptions {
+  /** A SQLite file (created when missing), or any `Store` such as `postgresStore(...)`. */
+  store: string | Store;
+  /**
+   * The configuration. A new store is created with it. An existing store keeps the one it was
+   * created with: a `config` whose calendar, lines, products, policy or gates differ is refused
+   * (`config-mismatch`). `clock` and the gate functions always come from here.
+   * @default the lab's defaults, as `createScheduler()`
+   */
+  config?: SchedulerConfig;
+  /**
+   * The lab the journal belongs to; opening another lab's journal is refused (`other-lab`).
+   * @default 'default'
+   */
+  lab?: string;
+  /**
+   * Take a snapshot after this many journaled calls, bounding what opening has to replay. A
+   * snapshot is also taken on `close()`.
+   * @default 5000
+   */
+  snapshotEvery?: number;
+  /**
+   * Called once when another node holds the lab's writer lock (a shared store such as
+   * PostgreSQL): this node then waits as a standby, following the journal, and `openScheduler`
+   * resolves when it takes over.
+   */
+  onStandby?: () => void;
+}
+
+/** The configuration a store is created with, as compared on reopening. */
+function configText(config: SchedulerConfig | undefined): string {
+  const r = resolveConfig(config);
+  return JSON.stringify({
+    calendar: r.calendar,
+    lines: r.lines,
+    products: r.products,
+    policy: r.policy,
+    gates: r.gates.map((g) => g.id),
+  });
+}
+
+function configDifference(stored: string, given: string): string {
+  const a = JSON.parse(stored) as Record<string, unknown>;
+  const b = JSON.parse(given) as Record<string, unknown>;
+  const parts = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return parts.join(', ');
+}
+
+/**
+ * Opens a durable scheduler on a store, creating the store when it is new. Resolves once the
+ * state is rebuilt (latest snapshot + journal tail, every replayed answer checked against the
+ * recorded one). Rejects with `StoreError` for a store that is not one, another lab's, a newer
+ * version's or created with another configuration, and with `ValidationError` for bad options.
+ */
+export async function openScheduler(options: OpenSchedulerOptions): Promise<DurableScheduler> {
+  if (options === null || typeof options !== 'object')
+    throw new ValidationError(
+      [{ path: '', message: `expected { store, config?, lab? }, received ${String(options)}` }],
+      'openScheduler',
+    );
+  const { store: where, config, lab = 'default', snapshotEvery = 5000 } = options;
+  const issues = [];
+  if (typeof where !== 'string' && (where === null || typeof where !== 'object'))
+    issues.push({
+      path: 'store',
+      message: `expected a SQLite file path or a Store, received ${typeof where}`,
+    });
+  else if (typeof where === 'string' && where.length === 0)
+    issues.push({
+      path: 'store',
+      message: 'expected a SQLite file path, received an empty string',
+    });
+  if (typeof lab !== 'string' || lab.length === 0)
+    issues.push({ path: 'lab', message: `expected a non-empty lab name, received ${String(lab)}` });
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1)
+    issues.push({
+      path: 'snapshotEvery',
+      message: `expected a whole number of calls of at least 1, received ${String(snapshotEvery)}`,
+    });
+  if (issues.length > 0) throw new ValidationError(issues, 'openScheduler');
+  const wanted = configText(config);
+  const store = typeof where === 'string' ? sqliteStore(where) : where;
+  const opened = await store.open({
+    lab,
+    create: { config: wanted, snapshot: createScheduler(config).snapshot() },
+  });
+  try {
+    if (config !== undefined && opened.header.config !== wanted) {
+      throw new StoreError(
+        'config-mismatch',
+        `${store.description}: the store was created with another configuration (${configDifference(opened.header.config, wanted)} differ); open it without config, or with the one it was created with`,
+      );
+    }
+    const engine = restoreScheduler(opened.snapshot.snapshot, {
+      ...(config?.clock ? { clock: config.clock } : {}),
+      ...(config?.gates ? { gates: config.gates } : {}),
+    });
+    let seq = opened.snapshot.seq;
+    const follow = (entries: JournalEntry[]) => {
+      for (const entry of entries) {
+        const replayed = resultText(applyCall(engine, entry.call));
+        if (entry.seq !== seq + 1 || replayed !== resultText(entry.result)) {
+          throw new StoreError(
+            'corrupt',
+            `${store.description}: journal entry ${entry.seq} does not replay to the answer it recorded; run rushline replay for details`,
+          );
+        }
+        seq = entry.seq;
+      }
+    };
+    follow(opened.tail);
+    if (store.becomeWriter) await store.becomeWriter(seq, follow, options.onStandby);
+    return new DurableScheduler(
+      store,
+      opened.header,
+      engine,
+      seq,
+      opened.snapshot.seq,
+      config?.clock,
+      snapshotEvery,
+    );
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/**
+ * A scheduler whose state-changing calls are on disk before they answer. The same methods as
+ * `Scheduler`; the state-changing ones return promises and run one at a time, in call order.
+ */
+export class DurableScheduler {
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure: StoreError | undefined;
+  private closed = false;
+  /** Index in the rework register of each rework order, to write its closing with its completion. */
+  private readonly reworkAt = new Map<string, number>();
+
+  /** @internal Use `openScheduler`. */
+  constructor(
+    private readonly store: Store,
+    /** What the store says about itself. */
+    readonly header: StoreHeader,
+    private readonly engine: Scheduler,
+    private seq: number,
+    private snapshotSeq: number,
+    private readonly clock: (() => TimeInput) | undefined,
+    private readonly snapshotEvery: number,
+  ) {
+    engine.reworkRegister().forEach((r, i) => {
+      this.reworkAt.set(r.orderId, i);
+    });
+  }
+
+  /** The number of the last journal entry: every call answered so far is on disk up to here. */
+  get journalSeq(): number {
+    return this.seq;
+  }
+
+  submit(order: Order, at?: TimeInput): Promise<Decision> {
+    return this.run(
+      (now) => ({ kind: 'submit', at: now, order: jsonCopy(order, 'order') }),
+      at,
+    ) as Promise<Decision>;
+  }
+
+  /** The whole batch is one journal entry, committed once. */
+  submitBatch(orders: Order[], at?: TimeInput): Promise<Decision[]> {
+    return this.run(
+      (now) => ({
+        kind: 'submitBatch',
+        at: now,
+        orders: jsonCopy(orders, 'orders') as unknown[],
+      }),
+      at,
+    ) as Promise<Decision[]>;
+  }
+
+  next(lineId: string, at?: TimeInput): Promise<StartedOrder | undefined> {
+    return this.run((now) => ({ kind: 'next', at: now, lineId }), at).then(
+      (r) => (r ?? undefined) as StartedOrder | undefined,
+    );
+  }
+
+  complete(orderId: string, at?: TimeInput): Promise<Completion> {
+    return this.run((now) => ({ kind: 'complete', at: now, orderId }), at) as Promise<Completion>;
+  }
+
+  setCapacity(lineId: string, unitsPerHour: number, at?: TimeInput): Promise<string[]> {
+    return this.run(
+      (now) => ({ kind: 'setCapacity', at: now, lineId, unitsPerHour }),
+      at,
+    ) as Promise<string[]>;
+  }
+
+  plan(lineId?: string, at?: TimeInput): PlanEntry[] {
+    return this.read().plan(lineId, at);
+  }
+
+  explain(orderId: string): Explanation {
+    return this.read().explain(orderId);
+  }
+
+  rushRegister(from?: number, to?: number): RushRecord[] {
+    return this.read().rushRegister(from, to);
+  }
+
+  reworkRegister(from?: number, to?: number): ReworkRecord[] {
+    return this.read().reworkRegister(from, to);
+  }
+
+  overdueRework(at?: TimeInput): ReworkRecord[] {
+    return this.read().overdueRework(at);
+  }
+
+  atRiskLog(since?: number): AtRiskReport[] {
+    return this.read().atRiskLog(since);
+  }
+
+  atRisk(lineId?: string): string[] {
+    return this.read().atRisk(lineId);
+  }
+
+  lineIds(): string[] {
+    return this.read().lineIds();
+  }
+
+  snapshot(): Snapshot {
+    return this.read().snapshot();
+  }
+
+  /** Waits for the calls in flight, takes a snapshot if the journal grew since the last one, and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const done = this.chain
+      .catch(() => undefined)
+      .then(async () => {
+        this.closed = true;
+        try {
+          if (this.failure === undefined && this.seq > this.snapshotSeq)
+            await this.store.saveSnapshot(this.seq, this.engine.snapshot());
+        } finally {
+          await this.store.close();
+        }
+      });
+    this.chain = done;
+    await done;
+  }
+
+  private read(): Scheduler {
+    this.usable();
+    return this.engine;
+  }
+
+  private usable(): void {
+    if (this.closed)
+      throw new StoreError('closed', `${this.store.description}: this scheduler was closed`);
+    if (this.failure)
+      throw new StoreError(
+        'poisoned',
+        `${this.store.description}: an earlier write failed (${this.failure.message}); reopen the store with openScheduler`,
+        { cause: this.failure },
+      );
+  }
+
+  /** Runs a call in turn: time, engine, journal, commit, answer. */
+  private run(make: (now: number) => JournalCall, at?: TimeInput): Promise<unknown> {
+    const step = this.chain.then(async () => {
+      this.usable();
+      const now = this.timeOf(at);
+      const call = make(now);
+      const before = this.engine.registerSizes();
+      // Throws ValidationError with no change of state: nothing to journal then.
+      const result = applyCall(this.engine, call);
+      const entry = { seq: this.seq + 1, call, result: JSON.parse(resultText(result)) };
+      const rows = this.rowsSince(before, call);
+      try {
+        await this.store.append(entry, rows);
+      } catch (e) {
+        this.failure = new StoreError(
+          'write-failed',
+          `${this.store.description}: journal entry ${entry.seq} could not be written: ${(e as Error).message}`,
+          { cause: e },
+        );
+        throw this.failure;
+      }
+      this.seq = entry.seq;
+      if (this.seq - this.snapshotSeq >= this.snapshotEvery) {
+        // The call is on disk whatever happens here; a failed snapshot only stops later calls.
+        try {
+          await this.store.saveSnapshot(this.seq, this.engine.snapshot());
+          this.snapshotSeq = this.seq;
+        } catch (e) {
+          this.failure = new StoreError(
+            'write-failed',
+            `${this.store.description}: the snapshot at journal entry ${this.seq} could not be written: ${(e as Error).message}`,
+            { cause: e },
+          );
+        }
+      }
+      return result;
+    });
+    this.chain = step.catch(() => undefined);
+    return step;
+  }
+
+  private timeOf(at: TimeInput | undefined): number {
+    let input: unknown = at;
+    if (input === undefined) {
+      if (!this.clock)
+        throw new ValidationError([
+          {
+            path: 'at',
+            message:
+              'is required: no clock was configured, and a durable scheduler journals every call with its time',
+          },
+        ]);
+      input = this.clock();
+    }
+    const ms = readTime(input);
+    if (typeof ms === 'string') throw new ValidationError([{ path: 'at', message: ms }]);
+    return ms;
+  }
+
+  /** The register entries a call added, and the rework entry a completion closed. */
+  private rowsSince(before: { rush: number; rework: number }, call: JournalCall): RegisterRows {
+    const rush = this.engine.rushRegister(before.rush);
+    const rework = this.engine.reworkRegister(before.rework);
+    rework.forEach((r, i) => {
+      this.reworkAt.set(r.orderId, before.rework + i);
+    });
+    if (call.kind === 'complete') {
+      const i = this.reworkAt.get(call.orderId);
+      if (i !== undefined && i < before.rework)
+        rework.push(...this.engine.reworkRegister(i, i + 1));
+    }
+    return { rush, rework };
+  }
+}
+
+/**
+ * A copy of the caller's input as the journal will hold it: JSON data. The engine is given this
+ * copy, so that it decides on exactly what a replay will see.
+ */
+function jsonCopy(value: unknown, path: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new ValidationError(
+      [{ path, message: `must be JSON data to be journaled: ${(e as Error).message}` }],
+      'durable scheduler',
+    );
+  }
+  return text === undefined ? null : JSON.parse(text);
+}

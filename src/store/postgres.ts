@@ -1,0 +1,399 @@
+/**
+ * The server store: the journal, snapshots and registers in PostgreSQL tables, through the
+ * `postgres` package, for labs that run several intake nodes on one database.
+ *
+ * One writer per lab. The writer holds a session-level advisory lock (keyed by the lab) on its
+ * own single connection, and every append checks, inside its transaction, that this very
+ * session still holds it: a writer whose connection was lost (and silently replaced) cannot
+ * write another entry. The journal's primary key is the second fence: two writers can never
+ * both commit the same sequence number.
+ *
+ * A node started while another holds the lock is a standby: `becomeWriter` follows the journal
+ * (every `pollMs`), hands each new entry to the engine, and tries the lock; when the writer's
+ * session ends (a crash closes its connection, and PostgreSQL releases the lock), the standby
+ * takes the lock, reads the last entries, and becomes the writer.
+ */
+import postgres from 'postgres';
+import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
+import { entryText } from './journal.js';
+import {
+  type JournalEntry,
+  type OpenedStore,
+  type RegisterRows,
+  STORE_SCHEMA_VERSION,
+  type Store,
+  StoreError,
+  type StoreHeader,
+  type StoreOpenOptions,
+} from './types.js';
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /**
+   * How often a standby reads the journal and tries for the writer's lock, in milliseconds.
+   * @default 200
+   */
+  pollMs?: number;
+}
+
+type Sql = postgres.Sql<Record<string, never>>;
+
+const SCHEMA = `
+CREATE TABLE rushline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE journal (
+  seq BIGINT PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL,
+  at_ms BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  call TEXT NOT NULL,
+  result TEXT NOT NULL,
+  written_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE snapshots (seq BIGINT PRIMARY KEY, snapshot TEXT NOT NULL);
+CREATE TABLE rush_register (
+  order_id TEXT PRIMARY KEY,
+  journal_seq BIGINT NOT NULL,
+  requested_at TIMESTAMPTZ NOT NULL,
+  requested_at_ms BIGINT NOT NULL,
+  day DATE NOT NULL,
+  client_id TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  line TEXT NOT NULL,
+  product TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  units DOUBLE PRECISION NOT NULL,
+  urgency TEXT,
+  cause TEXT NOT NULL,
+  reason TEXT,
+  responsible TEXT,
+  outcome TEXT NOT NULL,
+  deciding_rule TEXT NOT NULL,
+  deadline TIMESTAMPTZ,
+  promised_by TIMESTAMPTZ NOT NULL,
+  earliest_possible TIMESTAMPTZ,
+  tight BOOLEAN NOT NULL,
+  quota_used DOUBLE PRECISION NOT NULL,
+  quota_limit DOUBLE PRECISION NOT NULL,
+  recent_rushes INTEGER NOT NULL,
+  reasons JSONB NOT NULL,
+  at_risk JSONB NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX rush_register_requested ON rush_register (requested_at_ms);
+CREATE TABLE rework_register (
+  order_id TEXT PRIMARY KEY,
+  journal_seq BIGINT NOT NULL,
+  registered_at TIMESTAMPTZ NOT NULL,
+  registered_at_ms BIGINT NOT NULL,
+  date DATE NOT NULL,
+  line TEXT NOT NULL,
+  product TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  cause TEXT,
+  responsible TEXT,
+  deadline TIMESTAMPTZ NOT NULL,
+  closed_at TIMESTAMPTZ,
+  record TEXT NOT NULL
+);
+`;
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab. */
+function lockKey(lab: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of lab) {
+    h ^= ch.codePointAt(0) as number;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+const LOCK_SPACE = 0x52534c4e; // 'RSLN'
+
+/** A PostgreSQL database as a `Store`. `url` is a postgres:// connection string. */
+export function postgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  return new PostgresStore(url, options.pollMs ?? 200);
+}
+
+class PostgresStore implements Store {
+  readonly description: string;
+  private sql: Sql | undefined;
+  private lab = 'default';
+  private writer = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly pollMs: number,
+  ) {
+    const u = new URL(url);
+    this.description = `postgres://${u.host}${u.pathname}`;
+  }
+
+  async open(options: StoreOpenOptions): Promise<OpenedStore> {
+    this.lab = options.lab ?? 'default';
+    // One connection: the advisory lock belongs to a session, and every write must go through
+    // the session that holds it.
+    const sql = postgres(this.url, {
+      max: 1,
+      onnotice: () => undefined,
+      idle_timeout: 0,
+      connection: { application_name: `rushline:${this.lab}` },
+    }) as unknown as Sql;
+    this.sql = sql;
+    try {
+      const tables = (
+        await sql<{ name: string }[]>`
+          SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+      ).map((t) => t.name);
+      if (tables.length > 0 && !tables.includes('rushline_meta'))
+        throw new StoreError(
+          'foreign-database',
+          `${this.description}: a database with other tables (${tables.slice(0, 5).join(', ')}), not a rushline store; nothing was written to it`,
+        );
+      if (tables.length === 0) {
+        if (!options.create || options.readOnly)
+          throw new StoreError('not-found', `${this.description}: no rushline store here`);
+        const create = options.create;
+        await sql.begin(async (tx) => {
+          // Two nodes creating the store at once: the second waits here and then finds the tables.
+          await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+          const again = await tx`
+            SELECT 1 FROM information_schema.tables
+            WHERE table_schema = current_schema() AND table_name = 'rushline_meta'`;
+          if (again.length > 0) return;
+          await tx.unsafe(SCHEMA);
+          await tx`INSERT INTO rushline_meta ${tx([
+            { key: 'schema_version', value: String(STORE_SCHEMA_VERSION) },
+            { key: 'lab', value: this.lab },
+            { key: 'created_at', value: new Date().toISOString() },
+            { key: 'config', value: create.config },
+          ])}`;
+          await tx`INSERT INTO snapshots (seq, snapshot) VALUES (0, ${JSON.stringify(create.snapshot)})`;
+        });
+      }
+      const header = await this.header(sql);
+      if (header.schemaVersion > STORE_SCHEMA_VERSION)
+        throw new StoreError(
+          'newer-schema',
+          `${this.description}: written by a newer rushline (store schema ${header.schemaVersion}; this version reads up to ${STORE_SCHEMA_VERSION}); nothing was written to it`,
+        );
+      if (options.lab !== undefined && header.lab !== options.lab)
+        throw new StoreError(
+          'other-lab',
+          `${this.description}: the journal of lab '${header.lab}', not of '${options.lab}'; nothing was written to it`,
+        );
+      const [snap] = await sql<{ seq: number; snapshot: string }[]>`
+        SELECT seq::float8 AS seq, snapshot FROM snapshots ORDER BY seq DESC LIMIT 1`;
+      if (!snap)
+        throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
+      return {
+        header,
+        snapshot: { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot },
+        tail: await this.journal(snap.seq),
+      };
+    } catch (e) {
+      await this.close();
+      throw e instanceof StoreError ? e : this.wrap(e);
+    }
+  }
+
+  /**
+   * Resolves once this node holds the lab's writer lock. Until then it follows the journal:
+   * every entry committed after `after` is handed to `follow`, in order, including the last
+   * ones read after the lock is taken.
+   */
+  async becomeWriter(
+    after: number,
+    follow: (entries: JournalEntry[]) => void,
+    onStandby?: () => void,
+  ): Promise<void> {
+    const sql = this.open_();
+    let seq = after;
+    let told = false;
+    for (;;) {
+      const [row] = await sql<{ got: boolean }[]>`
+        SELECT pg_try_advisory_lock(${LOCK_SPACE}, ${lockKey(this.lab)}) AS got`;
+      const entries = await this.journal(seq);
+      if (entries.length > 0) {
+        follow(entries);
+        seq = (entries.at(-1) as JournalEntry).seq;
+      }
+      if (row?.got) {
+        this.writer = true;
+        return;
+      }
+      if (!told) {
+        told = true;
+        onStandby?.();
+      }
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+
+  async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
+    const sql = this.open_();
+    if (!this.writer)
+      throw new StoreError(
+        'write-failed',
+        `${this.description}: this node is not the lab's writer`,
+      );
+    const text = entryText(entry);
+    try {
+      await sql.begin(async (tx) => {
+        const [held] = await tx<{ held: boolean }[]>`
+          SELECT EXISTS (
+            SELECT 1 FROM pg_locks
+            WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+              AND classid = (${LOCK_SPACE}::bigint & 4294967295)::oid
+              AND objid = (${lockKey(this.lab)}::bigint & 4294967295)::oid
+              AND objsubid = 2
+          ) AS held`;
+        if (!held?.held)
+          throw new StoreError(
+            'write-failed',
+            `${this.description}: this session no longer holds the lab's writer lock (the connection was lost); another node may be the writer now`,
+          );
+        await tx`
+          INSERT INTO journal (seq, at, at_ms, kind, call, result)
+          VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
+        for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
+        for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+      });
+    } catch (e) {
+      throw e instanceof StoreError ? e : this.wrap(e);
+    }
+  }
+
+  async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
+    const sql = this.open_();
+    const text = JSON.stringify(snapshot);
+    await sql.begin(async (tx) => {
+      await tx`INSERT INTO snapshots (seq, snapshot) VALUES (${seq}, ${text})
+               ON CONFLICT (seq) DO UPDATE SET snapshot = excluded.snapshot`;
+      await tx`DELETE FROM snapshots WHERE seq <> 0 AND seq <> ${seq}`;
+    });
+  }
+
+  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+    const sql = this.open_();
+    const [first] = await sql<{ snapshot: string }[]>`SELECT snapshot FROM snapshots WHERE seq = 0`;
+    if (!first)
+      throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
+    return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: await this.journal(0) };
+  }
+
+  async readRegisters(since?: number): Promise<RegisterRows> {
+    const sql = this.open_();
+    const from = since ?? Number.MIN_SAFE_INTEGER;
+    const rush = await sql<{ record: string }[]>`
+      SELECT record FROM rush_register WHERE requested_at_ms >= ${from}
+      ORDER BY journal_seq, requested_at_ms, order_id`;
+    const rework = await sql<{ record: string }[]>`
+      SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
+      ORDER BY registered_at_ms, journal_seq, order_id`;
+    return {
+      rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
+      rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
+    };
+  }
+
+  async close(): Promise<void> {
+    const sql = this.sql;
+    this.sql = undefined;
+    this.writer = false;
+    // Ending the session releases the advisory lock.
+    if (sql) await sql.end({ timeout: 5 });
+  }
+
+  private open_(): Sql {
+    if (!this.sql) throw new StoreError('closed', `${this.description}: the store is not open`);
+    return this.sql;
+  }
+
+  private async header(sql: Sql): Promise<StoreHeader> {
+    const rows = await sql<{ key: string; value: string }[]>`SELECT key, value FROM rushline_meta`;
+    const meta = new Map(rows.map((r) => [r.key, r.value]));
+    const version = Number(meta.get('schema_version'));
+    const lab = meta.get('lab');
+    const config = meta.get('config');
+    if (!Number.isInteger(version) || lab === undefined || config === undefined)
+      throw new StoreError(
+        'corrupt',
+        `${this.description}: the rushline header is incomplete (schema_version, lab and config are required)`,
+      );
+    return { schemaVersion: version, lab, createdAt: meta.get('created_at') ?? '', config };
+  }
+
+  private async journal(after: number): Promise<JournalEntry[]> {
+    const sql = this.open_();
+    const rows = await sql<{ seq: number; call: string; result: string }[]>`
+      SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
+    return rows.map((r) => ({
+      seq: r.seq,
+      call: JSON.parse(r.call) as JournalEntry['call'],
+      result: JSON.parse(r.result) as unknown,
+    }));
+  }
+
+  private wrap(e: unknown): StoreError {
+    return new StoreError('write-failed', `${this.description}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
+  const row = {
+    order_id: r.orderId,
+    journal_seq: seq,
+    requested_at: iso(r.requestedAt),
+    requested_at_ms: r.requestedAt,
+    day: r.day,
+    client_id: r.clientId,
+    tier: r.tier,
+    line: r.line,
+    product: r.product,
+    quantity: r.quantity,
+    units: r.units,
+    urgency: r.urgency ?? null,
+    cause: r.cause,
+    reason: r.reason ?? null,
+    responsible: r.responsible ?? null,
+    outcome: r.outcome,
+    deciding_rule: r.reasons[0]?.rule ?? '',
+    deadline: iso(r.deadline),
+    promised_by: iso(r.promisedBy),
+    earliest_possible: iso(r.earliestPossible),
+    tight: r.tight,
+    quota_used: r.quota.used,
+    quota_limit: r.quota.limit,
+    recent_rushes: r.recentRushes,
+    reasons: JSON.stringify(r.reasons),
+    at_risk: JSON.stringify(r.atRisk),
+    record: JSON.stringify(r),
+  };
+  return tx`INSERT INTO rush_register ${tx(row)}
+    ON CONFLICT (order_id) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
+}
+
+function upsertRework(tx: postgres.TransactionSql, r: ReworkRecord, seq: number) {
+  const row = {
+    order_id: r.orderId,
+    journal_seq: seq,
+    registered_at: iso(r.registeredAt),
+    registered_at_ms: r.registeredAt,
+    date: r.date,
+    line: r.line,
+    product: r.product,
+    client_id: r.clientId,
+    cause: r.cause ?? null,
+    responsible: r.responsible ?? null,
+    deadline: iso(r.deadline),
+    closed_at: iso(r.closedAt),
+    record: JSON.stringify(r),
+  };
+  return tx`INSERT INTO rework_register ${tx(row)}
+    ON CONFLICT (order_id) DO UPDATE SET closed_at = excluded.closed_at, record = excluded.record`;
+}

@@ -1,0 +1,438 @@
+/**
+ * The embedded store: one SQLite file through better-sqlite3, in WAL mode with
+ * `synchronous=FULL`, so a transaction is on disk (the WAL fsynced) when its commit returns.
+ *
+ * Opening never writes to a file before it is known to be a rushline store of this lab and of
+ * a schema this version reads: the checks run on a read-only connection first.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
+import { entryText } from './journal.js';
+import {
+  type JournalEntry,
+  type OpenedStore,
+  type RegisterRows,
+  STORE_SCHEMA_VERSION,
+  type Store,
+  StoreError,
+  type StoreHeader,
+  type StoreOpenOptions,
+} from './types.js';
+
+type Db = InstanceType<typeof Database>;
+
+/** Every table rushline writes, in the order they are created. */
+const SCHEMA = `
+CREATE TABLE rushline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE journal (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  call TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, snapshot TEXT NOT NULL);
+CREATE TABLE rush_register (
+  order_id TEXT PRIMARY KEY,
+  journal_seq INTEGER NOT NULL,
+  requested_at TEXT NOT NULL,
+  requested_at_ms INTEGER NOT NULL,
+  day TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  line TEXT NOT NULL,
+  product TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  units REAL NOT NULL,
+  urgency TEXT,
+  cause TEXT NOT NULL,
+  reason TEXT,
+  responsible TEXT,
+  outcome TEXT NOT NULL,
+  deciding_rule TEXT NOT NULL,
+  deadline TEXT,
+  promised_by TEXT NOT NULL,
+  earliest_possible TEXT,
+  tight INTEGER NOT NULL,
+  quota_used REAL NOT NULL,
+  quota_limit REAL NOT NULL,
+  recent_rushes INTEGER NOT NULL,
+  reasons TEXT NOT NULL,
+  at_risk TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX rush_register_requested ON rush_register (requested_at_ms);
+CREATE TABLE rework_register (
+  order_id TEXT PRIMARY KEY,
+  journal_seq INTEGER NOT NULL,
+  registered_at TEXT NOT NULL,
+  registered_at_ms INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  line TEXT NOT NULL,
+  product TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  cause TEXT,
+  responsible TEXT,
+  deadline TEXT NOT NULL,
+  closed_at TEXT,
+  record TEXT NOT NULL
+);
+`;
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+function rushRow(r: RushRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    requested_at: iso(r.requestedAt),
+    requested_at_ms: r.requestedAt,
+    day: r.day,
+    client_id: r.clientId,
+    tier: r.tier,
+    line: r.line,
+    product: r.product,
+    quantity: r.quantity,
+    units: r.units,
+    urgency: r.urgency ?? null,
+    cause: r.cause,
+    reason: r.reason ?? null,
+    responsible: r.responsible ?? null,
+    outcome: r.outcome,
+    deciding_rule: r.reasons[0]?.rule ?? '',
+    deadline: iso(r.deadline),
+    promised_by: iso(r.promisedBy),
+    earliest_possible: iso(r.earliestPossible),
+    tight: r.tight ? 1 : 0,
+    quota_used: r.quota.used,
+    quota_limit: r.quota.limit,
+    recent_rushes: r.recentRushes,
+    reasons: JSON.stringify(r.reasons),
+    at_risk: JSON.stringify(r.atRisk),
+    record: JSON.stringify(r),
+  };
+}
+
+function reworkRow(r: ReworkRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    registered_at: iso(r.registeredAt),
+    registered_at_ms: r.registeredAt,
+    date: r.date,
+    line: r.line,
+    product: r.product,
+    client_id: r.clientId,
+    cause: r.cause ?? null,
+    responsible: r.responsible ?? null,
+    deadline: iso(r.deadline),
+    closed_at: iso(r.closedAt),
+    record: JSON.stringify(r),
+  };
+}
+
+const upsert = (table: string, columns: string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
+   ON CONFLICT (order_id) DO UPDATE SET ${columns
+     .filter((c) => c !== 'order_id' && c !== 'journal_seq')
+     .map((c) => `${c} = excluded.${c}`)
+     .join(', ')}`;
+
+/** A SQLite file as a `Store`. The file is created on first open when missing. */
+export function sqliteStore(path: string): Store {
+  return new SqliteStore(path);
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+class SqliteStore implements Store {
+  readonly description: string;
+  private db: Db | undefined;
+  private statements:
+    | {
+        journal: Database.Statement;
+        rush: Database.Statement;
+        rework: Database.Statement;
+        snapshot: Database.Statement;
+        prune: Database.Statement;
+      }
+    | undefined;
+
+  constructor(private readonly path: string) {
+    this.description = path;
+  }
+
+  async open(options: StoreOpenOptions): Promise<OpenedStore> {
+    const exists = existsSync(this.path) && statSync(this.path).size > 0;
+    if (!exists && (options.readOnly || !options.create))
+      throw new StoreError('not-found', `${this.path}: no rushline store here`);
+    let fresh = !exists;
+    if (exists) fresh = this.inspect(options.lab);
+    if (fresh && !options.create)
+      throw new StoreError('not-found', `${this.path}: an empty database, not a rushline store`);
+    const db = this.connect(options.readOnly === true);
+    this.db = db;
+    if (!options.readOnly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    if (fresh && options.create) {
+      const create = options.create;
+      db.transaction(() => {
+        db.exec(SCHEMA);
+        const meta = db.prepare('INSERT INTO rushline_meta (key, value) VALUES (?, ?)');
+        meta.run('schema_version', String(STORE_SCHEMA_VERSION));
+        meta.run('lab', options.lab ?? 'default');
+        meta.run('created_at', new Date().toISOString());
+        meta.run('config', create.config);
+        db.prepare('INSERT INTO snapshots (seq, snapshot) VALUES (0, ?)').run(
+          JSON.stringify(create.snapshot),
+        );
+      })();
+    }
+    if (!options.readOnly) this.prepare(db);
+    return this.guard(() => {
+      const header = this.header(db);
+      const snap = db
+        .prepare('SELECT seq, snapshot FROM snapshots ORDER BY seq DESC LIMIT 1')
+        .get() as { seq: number; snapshot: string } | undefined;
+      if (!snap) throw new StoreError('corrupt', `${this.path}: the store holds no snapshot`);
+      const tail = this.journal(db, snap.seq);
+      return {
+        header,
+        snapshot: { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot },
+        tail,
+      };
+    });
+  }
+
+  async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
+    const db = this.writable();
+    const s = this.statements as NonNullable<SqliteStore['statements']>;
+    const text = entryText(entry);
+    db.transaction(() => {
+      s.journal.run(
+        entry.seq,
+        iso(entry.call.at),
+        entry.call.at,
+        entry.call.kind,
+        text.call,
+        text.result,
+      );
+      for (const r of rows.rush) s.rush.run(rushRow(r, entry.seq));
+      for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
+    })();
+  }
+
+  async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
+    const db = this.writable();
+    const s = this.statements as NonNullable<SqliteStore['statements']>;
+    const text = JSON.stringify(snapshot);
+    db.transaction(() => {
+      s.snapshot.run(seq, text);
+      // The first snapshot stays for replay checks from the beginning; the latest bounds opening.
+      s.prune.run(seq);
+    })();
+  }
+
+  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+    const db = this.opened();
+    return this.guard(() => {
+      const first = db.prepare('SELECT snapshot FROM snapshots WHERE seq = 0').get() as
+        | { snapshot: string }
+        | undefined;
+      if (!first) throw new StoreError('corrupt', `${this.path}: the first snapshot is missing`);
+      return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: this.journal(db, 0) };
+    });
+  }
+
+  async readRegisters(since?: number): Promise<RegisterRows> {
+    const db = this.opened();
+    return this.guard(() => {
+      const from = since ?? Number.MIN_SAFE_INTEGER;
+      const rush = db
+        .prepare(
+          'SELECT record FROM rush_register WHERE requested_at_ms >= ? ORDER BY journal_seq, requested_at_ms, rowid',
+        )
+        .all(from) as { record: string }[];
+      const rework = db
+        .prepare(
+          'SELECT record FROM rework_register WHERE registered_at_ms >= ? ORDER BY registered_at_ms, rowid',
+        )
+        .all(from) as { record: string }[];
+      return {
+        rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
+        rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+    this.statements = undefined;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /**
+   * Reads an existing file without writing to it: is it SQLite, is it a rushline store, of a
+   * schema this version reads, of this lab. Returns true for an empty database.
+   */
+  private inspect(lab: string | undefined): boolean {
+    const head = Buffer.alloc(16);
+    const fd = openSync(this.path, 'r');
+    try {
+      readSync(fd, head, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (head.toString('latin1') !== SQLITE_MAGIC)
+      throw new StoreError(
+        'corrupt',
+        `${this.path}: not a SQLite database (its first bytes are not the SQLite header); nothing was written to it`,
+      );
+    const db = this.connect(true);
+    try {
+      return this.guard(() => {
+        const tables = (
+          db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+            name: string;
+          }[]
+        ).map((t) => t.name);
+        if (tables.length === 0) return true;
+        if (!tables.includes('rushline_meta'))
+          throw new StoreError(
+            'foreign-database',
+            `${this.path}: a SQLite database with other tables (${tables.slice(0, 5).join(', ')}), not a rushline store; nothing was written to it`,
+          );
+        const header = this.header(db);
+        if (header.schemaVersion > STORE_SCHEMA_VERSION)
+          throw new StoreError(
+            'newer-schema',
+            `${this.path}: written by a newer rushline (store schema ${header.schemaVersion}; this version reads up to ${STORE_SCHEMA_VERSION}); nothing was written to it`,
+          );
+        if (lab !== undefined && header.lab !== lab)
+          throw new StoreError(
+            'other-lab',
+            `${this.path}: the journal of lab '${header.lab}', not of '${lab}'; nothing was written to it`,
+          );
+        return false;
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  private header(db: Db): StoreHeader {
+    const rows = db.prepare('SELECT key, value FROM rushline_meta').all() as {
+      key: string;
+      value: string;
+    }[];
+    const meta = new Map(rows.map((r) => [r.key, r.value]));
+    const version = Number(meta.get('schema_version'));
+    const lab = meta.get('lab');
+    const config = meta.get('config');
+    if (!Number.isInteger(version) || lab === undefined || config === undefined)
+      throw new StoreError(
+        'corrupt',
+        `${this.path}: the rushline header is incomplete (schema_version, lab and config are required)`,
+      );
+    return { schemaVersion: version, lab, createdAt: meta.get('created_at') ?? '', config };
+  }
+
+  private journal(db: Db, after: number): JournalEntry[] {
+    const rows = db
+      .prepare('SELECT seq, call, result FROM journal WHERE seq > ? ORDER BY seq')
+      .all(after) as { seq: number; call: string; result: string }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      call: JSON.parse(r.call) as JournalEntry['call'],
+      result: JSON.parse(r.result) as unknown,
+    }));
+  }
+
+  private connect(readonly: boolean): Db {
+    try {
+      return new Database(this.path, { readonly, fileMustExist: readonly });
+    } catch (e) {
+      throw new StoreError('corrupt', `${this.path}: cannot be opened: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  private prepare(db: Db): void {
+    this.guard(() => {
+      const rushColumns = Object.keys(rushRow(SAMPLE_RUSH, 0));
+      const reworkColumns = Object.keys(reworkRow(SAMPLE_REWORK, 0));
+      this.statements = {
+        journal: db.prepare(
+          'INSERT INTO journal (seq, at, at_ms, kind, call, result) VALUES (?, ?, ?, ?, ?, ?)',
+        ),
+        rush: db.prepare(upsert('rush_register', rushColumns)),
+        rework: db.prepare(upsert('rework_register', reworkColumns)),
+        snapshot: db.prepare('INSERT OR REPLACE INTO snapshots (seq, snapshot) VALUES (?, ?)'),
+        prune: db.prepare('DELETE FROM snapshots WHERE seq <> 0 AND seq <> ?'),
+      };
+    });
+  }
+
+  private opened(): Db {
+    if (!this.db) throw new StoreError('closed', `${this.path}: the store is not open`);
+    return this.db;
+  }
+
+  private writable(): Db {
+    const db = this.opened();
+    if (!this.statements)
+      throw new StoreError('closed', `${this.path}: the store was opened read-only`);
+    return db;
+  }
+
+  /** Runs a read, turning SQLite's corruption errors into a `StoreError` naming the file. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      const code = (e as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_') || e instanceof SyntaxError)
+        throw new StoreError('corrupt', `${this.path}: ${(e as Error).message}`, { cause: e });
+      throw e;
+    }
+  }
+}
+
+// Column lists are read off the row builders, so the statements and the rows cannot disagree.
+const SAMPLE_RUSH: RushRecord = {
+  orderId: '',
+  clientId: '',
+  tier: 'regular',
+  line: '',
+  product: '',
+  quantity: 1,
+  units: 1,
+  cause: 'client',
+  requestedAt: 0,
+  day: '',
+  outcome: 'rush-declined',
+  promisedBy: 0,
+  reasons: [],
+  atRisk: [],
+  tight: false,
+  quota: { used: 0, limit: 0 },
+  recentRushes: 0,
+};
+const SAMPLE_REWORK: ReworkRecord = {
+  orderId: '',
+  line: '',
+  product: '',
+  clientId: '',
+  registeredAt: 0,
+  date: '',
+  deadline: 0,
+};

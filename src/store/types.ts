@@ -1,0 +1,129 @@
+/**
+ * Durable storage for a scheduler (issue 6): a journal of the state-changing calls with their
+ * times and results, snapshots that bound the replay, and the rush and rework registers as
+ * tables other tools can read. The engine is deterministic, so the latest snapshot plus the
+ * journal after it rebuilds the state exactly.
+ *
+ * A `Store` is asynchronous so that a server database can implement it; the SQLite store does
+ * its work synchronously inside the promises.
+ */
+import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
+
+/** The version of the tables a store writes. A store refuses to open a newer one. */
+export const STORE_SCHEMA_VERSION = 1;
+
+/** One state-changing call, with the explicit time it ran at (epoch ms). */
+export type JournalCall =
+  | { kind: 'submit'; at: number; order: unknown }
+  | { kind: 'submitBatch'; at: number; orders: unknown[] }
+  | { kind: 'next'; at: number; lineId: string }
+  | { kind: 'complete'; at: number; orderId: string }
+  | { kind: 'setCapacity'; at: number; lineId: string; unitsPerHour: number };
+
+/** A journal entry: the call, numbered from 1 without gaps, and what the engine answered. */
+export interface JournalEntry {
+  seq: number;
+  call: JournalCall;
+  /** The call's answer as JSON data (`null` for a `next` on an empty queue). */
+  result: unknown;
+}
+
+/** Register entries a call added or changed; written in the same transaction as its entry. */
+export interface RegisterRows {
+  rush: RushRecord[];
+  rework: ReworkRecord[];
+}
+
+/** What identifies a store: checked on every open. */
+export interface StoreHeader {
+  schemaVersion: number;
+  /** The lab the journal belongs to. */
+  lab: string;
+  /** When the store was created (ISO 8601). */
+  createdAt: string;
+  /** The configuration the scheduler was created with (calendar, lines, products, policy), as JSON. */
+  config: string;
+}
+
+/** What `Store.open` gives back. */
+export interface OpenedStore {
+  header: StoreHeader;
+  /** The latest snapshot and the journal sequence number it includes. */
+  snapshot: { seq: number; snapshot: Snapshot };
+  /** The journal entries after the snapshot, in order. */
+  tail: JournalEntry[];
+}
+
+/** How to open a store. */
+export interface StoreOpenOptions {
+  /** The lab whose journal this must be; absent (read-only opens only): whichever lab's it is. */
+  lab?: string;
+  /** For a new store: its header fields and first snapshot (journal seq 0). Absent: the store must exist. */
+  create?: { config: string; snapshot: Snapshot };
+  /** Open without writing anything, for reading registers and verifying replay. */
+  readOnly?: boolean;
+}
+
+/**
+ * Where a durable scheduler keeps its state. Every method that writes commits durably before
+ * its promise resolves; a rejected write leaves the store as it was before the call.
+ */
+export interface Store {
+  /** Names the store in messages: a file path, or a database and lab. */
+  readonly description: string;
+  /** Opens the store (creating it when `create` is given and it is new) and reads what rebuilds the state. */
+  open(options: StoreOpenOptions): Promise<OpenedStore>;
+  /** Appends one journal entry and the register rows it changed, in one transaction. */
+  append(entry: JournalEntry, rows: RegisterRows): Promise<void>;
+  /** Saves a snapshot that includes the journal up to `seq`; older ones, except the first, may go. */
+  saveSnapshot(seq: number, snapshot: Snapshot): Promise<void>;
+  /** The first snapshot (seq 0) and every journal entry: what a replay check starts from. */
+  readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }>;
+  /**
+   * For stores several nodes share: resolves once this node is the lab's only writer. Until
+   * then the node is a standby, and every journal entry committed after `after` is handed to
+   * `follow` in order, the last ones included. A store without it has one writer by design.
+   */
+  becomeWriter?(
+    after: number,
+    follow: (entries: JournalEntry[]) => void,
+    onStandby?: () => void,
+  ): Promise<void>;
+  /** The registers as stored, rush entries requested at or after `since` (epoch ms). */
+  readRegisters(since?: number): Promise<RegisterRows>;
+  close(): Promise<void>;
+}
+
+/** What went wrong with a store. */
+export type StoreErrorCode =
+  /** The file is not a SQLite database, or a table is not as rushline writes it. */
+  | 'corrupt'
+  /** A database with tables of its own and no rushline header. */
+  | 'foreign-database'
+  /** Written by a newer rushline: its schema version is above this one's. */
+  | 'newer-schema'
+  /** The journal belongs to another lab. */
+  | 'other-lab'
+  /** The store exists and was created with a different configuration. */
+  | 'config-mismatch'
+  /** There is no store where one must exist (reading). */
+  | 'not-found'
+  /** A write failed; the instance refuses further calls until reopened. */
+  | 'write-failed'
+  /** An earlier write failed; reopen the store. */
+  | 'poisoned'
+  /** The instance was closed. */
+  | 'closed';
+
+/** A store could not be opened or written. `code` says why; the message names the store. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The durable scheduler on SQLite: what is on disk when a call returns, reopening, refusing bad
+ * input without a write, poisoning after a failed write, and refusing stores that are not this
+ * lab's. Every store lives in a fresh temporary directory.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  createScheduler,
+  type DurableScheduler,
+  type Order,
+  openScheduler,
+  type Store,
+  StoreError,
+  sqliteStore,
+  ValidationError,
+  verifyReplay,
+} from '../../src/index.js';
+import { busyLab } from '../support/labs.js';
+import { order, T } from '../support/orders.js';
+
+const open: DurableScheduler[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+});
+
+function tempFile(name = 'lab.db'): string {
+  return join(mkdtempSync(join(tmpdir(), 'rushline-durable-')), name);
+}
+
+async function openOn(
+  store: string | Store,
+  extra: Partial<Parameters<typeof openScheduler>[0]> = {},
+) {
+  const s = await openScheduler({ store, config: busyLab, ...extra });
+  open.push(s);
+  return s;
+}
+
+const day: { order: Order; at: number }[] = [
+  { order: order({ id: 'd1', quantity: 60 }), at: T('09:00') },
+  { order: order({ id: 'd2', rush: { urgency: 'half-day' } }), at: T('09:05') },
+  { order: order({ id: 'd3', tier: 'key', rush: { urgency: 'same-day' } }), at: T('09:10') },
+  {
+    order: order({ id: 'd4', rush: { cause: 'rework', reason: 'scratched', responsible: 'QA' } }),
+    at: T('09:15'),
+  },
+  { order: order({ id: 'd5', quantity: 200, rush: { urgency: 'immediate' } }), at: T('09:20') },
+];
+
+/** The same calls on a durable scheduler and on a plain one. */
+async function runDay(s: DurableScheduler) {
+  const plain = createScheduler(busyLab);
+  for (const { order: o, at } of day) {
+    expect(await s.submit(o, at)).toEqual(plain.submit(o, at));
+  }
+  expect(await s.next('print', T('09:30'))).toEqual(plain.next('print', T('09:30')));
+  expect(await s.setCapacity('print', 20, T('09:40'))).toEqual(
+    plain.setCapacity('print', 20, T('09:40')),
+  );
+  return plain;
+}
+
+describe('durable scheduler on SQLite', () => {
+  test('reopened, it is the engine that made the calls, snapshot for snapshot', async () => {
+    for (const snapshotEvery of [1, 3, 1000]) {
+      const file = tempFile();
+      const s = await openOn(file, { snapshotEvery });
+      const plain = await runDay(s);
+      expect(s.journalSeq).toBe(day.length + 2);
+      // Not closed: as after a crash, the latest snapshot plus the journal tail must rebuild it.
+      const again = await openOn(file);
+      // Equal as data: a restored register may list an entry's keys in another order.
+      expect(again.snapshot()).toEqual(plain.snapshot());
+      expect(again.explain('d4')).toEqual(plain.explain('d4'));
+      // It goes on from where it was.
+      const next = order({ id: 'd6' });
+      expect(await again.submit(next, T('10:00'))).toEqual(plain.submit(next, T('10:00')));
+    }
+  });
+
+  test('what a call returned is on disk before it returns: another connection reads it', async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    const d = await s.submit(order({ id: 'w1', rush: { urgency: 'same-day' } }), T('09:00'));
+    // Read with a separate connection while the scheduler is still open.
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare('SELECT seq, kind, result FROM journal').get() as {
+      seq: number;
+      kind: string;
+      result: string;
+    };
+    const rush = db.prepare('SELECT outcome, deciding_rule, record FROM rush_register').get() as {
+      outcome: string;
+      deciding_rule: string;
+      record: string;
+    };
+    db.close();
+    expect(row).toEqual({ seq: 1, kind: 'submit', result: JSON.stringify(d) });
+    expect(rush.outcome).toBe(d.outcome);
+    expect(rush.deciding_rule).toBe(d.reasons[0]?.rule);
+    expect(JSON.parse(rush.record).reasons).toEqual(d.reasons);
+  });
+
+  test('a batch is one journal entry, committed once', async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    const batch = [order({ id: 'b1' }), order({ id: 'b2', rush: { urgency: 'next-day' } })];
+    const ds = await s.submitBatch(batch, T('09:00'));
+    expect(ds).toHaveLength(2);
+    expect(s.journalSeq).toBe(1);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM journal').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  test("bad input is refused with the engine's error, nothing is journaled, and the instance goes on", async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    await s.submit(order({ id: 'v1' }), T('09:00'));
+    await expect(s.submit(order({ id: 'v1' }), T('09:05'))).rejects.toThrow(ValidationError);
+    await expect(s.submit({ ...order(), quantity: 0 }, T('09:05'))).rejects.toThrow(
+      /quantity: must be at least 1/,
+    );
+    await expect(s.next('nope', T('09:05'))).rejects.toThrow(ValidationError);
+    await expect(s.submit(order(), T('08:00'))).rejects.toThrow(/must not be earlier/);
+    // No time and no clock: a durable call must be journaled with its time.
+    await expect(s.submit(order())).rejects.toThrow(/at: is required/);
+    expect(s.journalSeq).toBe(1);
+    await s.submit(order({ id: 'v2' }), T('09:10'));
+    expect(s.journalSeq).toBe(2);
+  });
+
+  test("with a clock, calls without a time are journaled with the clock's time", async () => {
+    const file = tempFile();
+    let now = T('09:00');
+    const s = await openOn(file, { config: { ...busyLab, clock: () => now } });
+    await s.submit(order({ id: 'k1' }));
+    now = T('09:30');
+    await s.submit(order({ id: 'k2' }));
+    await s.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT at_ms FROM journal ORDER BY seq').all()).toEqual([
+      { at_ms: T('09:00') },
+      { at_ms: T('09:30') },
+    ]);
+    db.close();
+    // The clock is not stored: the store reopens with the same configuration and a new clock.
+    const again = await openOn(file, { config: { ...busyLab, clock: () => T('10:00') } });
+    expect(again.explain('k2').decision.decidedAt).toBe(T('09:30'));
+  });
+
+  test('a failed write throws, and the instance refuses every later call until reopened', async () => {
+    const file = tempFile();
+    const inner = sqliteStore(file);
+    let failNext = false;
+    const flaky: Store = {
+      description: inner.description,
+      open: (o) => inner.open(o),
+      append: (e, r) => {
+        if (failNext) return Promise.reject(new Error('disk full'));
+        return inner.append(e, r);
+      },
+      saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+      readHistory: () => inner.readHistory(),
+      readRegisters: (since) => inner.readRegisters(since),
+      close: () => inner.close(),
+    };
+    const s = await openOn(flaky);
+    await s.submit(order({ id: 'f1' }), T('09:00'));
+    failNext = true;
+    const failed = s.submit(order({ id: 'f2' }), T('09:05'));
+    await expect(failed).rejects.toThrow(StoreError);
+    await expect(failed).rejects.toMatchObject({ code: 'write-failed' });
+    failNext = false;
+    await expect(s.submit(order({ id: 'f3' }), T('09:10'))).rejects.toMatchObject({
+      code: 'poisoned',
+    });
+    expect(() => s.explain('f1')).toThrow(/reopen the store/);
+    await s.close();
+    // Reopened, the state is what is on disk: f1, and not the f2 that failed.
+    const again = await openOn(file);
+    expect(again.explain('f1').orderId).toBe('f1');
+    expect(() => again.explain('f2')).toThrow(ValidationError);
+    await again.submit(order({ id: 'f2' }), T('09:15'));
+  });
+
+  test("the register tables hold what the engine's registers hold, rework closing included", async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    await runDay(s);
+    // Make orders until the rework order is finished: its register entry gets its closing time.
+    let current = s.plan('print').find((p) => p.status === 'in-production')?.orderId;
+    let t = T('09:45');
+    while (current !== 'd4') {
+      if (current) await s.complete(current, t);
+      t += 60_000;
+      current = (await s.next('print', t))?.orderId;
+    }
+    const closedAt = t + 60_000;
+    await s.complete('d4', closedAt);
+    const reader = sqliteStore(file);
+    await reader.open({ readOnly: true });
+    const rows = await reader.readRegisters();
+    expect(rows.rush).toEqual(s.rushRegister());
+    expect(rows.rework).toEqual(s.reworkRegister());
+    expect(rows.rework[0]?.closedAt).toBe(closedAt);
+    const since = await reader.readRegisters(T('09:12'));
+    expect(since.rush.map((r) => r.orderId)).toEqual(['d4', 'd5']);
+    expect((await verifyReplay(reader)).ok).toBe(true);
+    await reader.close();
+  });
+
+  test('a tampered journal is found by replay, naming the entry', async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    await runDay(s);
+    await s.close();
+    const db = new Database(file);
+    const row = db.prepare('SELECT result FROM journal WHERE seq = 3').get() as { result: string };
+    db.prepare('UPDATE journal SET result = ? WHERE seq = 3').run(
+      row.result.replace('"rush-accepted"', '"rush-declined"'),
+    );
+    db.close();
+    const reader = sqliteStore(file);
+    await reader.open({ readOnly: true });
+    const report = await verifyReplay(reader);
+    await reader.close();
+    expect(report.ok).toBe(false);
+    expect(report.mismatches.map((m) => m.seq)).toEqual([3]);
+    // Opening refuses to answer from a journal tail that does not replay. The snapshot taken
+    // at close covers entry 3, so drop it: the tail from the first snapshot then includes it.
+    const db2 = new Database(file);
+    db2.prepare('DELETE FROM snapshots WHERE seq <> 0').run();
+    db2.close();
+    const error = await openScheduler({ store: file, config: busyLab }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'corrupt' });
+    expect((error as Error).message).toMatch(/journal entry 3 does not replay/);
+  });
+});
+
+describe("stores that are not this lab's are refused, and left as they were", () => {
+  const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  async function refused(file: string, code: string, options = {}) {
+    const before = digest(file);
+    const error = await openScheduler({ store: file, config: busyLab, ...options }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toContain(file);
+    expect(digest(file)).toBe(before);
+    return error as StoreError;
+  }
+
+  test('a file that is not SQLite', async () => {
+    const file = tempFile('random.db');
+    writeFileSync(file, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const e = await refused(file, 'corrupt');
+    expect(e.message).toMatch(/not a SQLite database/);
+  });
+
+  test('a SQLite database of something else', async () => {
+    const file = tempFile('accounts.db');
+    const db = new Database(file);
+    db.exec(
+      'CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)',
+    );
+    db.close();
+    const e = await refused(file, 'foreign-database');
+    expect(e.message).toMatch(/invoices/);
+  });
+
+  test('a store of a newer schema, another lab, another configuration', async () => {
+    const file = tempFile();
+    const s = await openScheduler({ store: file, config: busyLab, lab: 'shanghai' });
+    await s.submit(order({ id: 'n1' }), T('09:00'));
+    await s.close();
+    expect((await refused(file, 'other-lab', { lab: 'suzhou' })).message).toMatch(/'shanghai'/);
+    expect(
+      (
+        await refused(file, 'config-mismatch', {
+          lab: 'shanghai',
+          config: { policy: { rush: { quotaShare: 0.2 } } },
+        })
+      ).message,
+    ).toMatch(/lines, products, policy|policy/);
+    const db = new Database(file);
+    db.prepare("UPDATE rushline_meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect((await refused(file, 'newer-schema', { lab: 'shanghai' })).message).toMatch(/schema 99/);
+  });
+
+  test('a truncated store: a clear error, not a crash', async () => {
+    const file = tempFile();
+    const s = await openScheduler({ store: file, config: busyLab });
+    for (let i = 0; i < 30; i++) await s.submit(order({ id: `t${i}` }), T('09:00') + i * 60_000);
+    await s.close();
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await refused(file, 'corrupt');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Running the journal child (journal-child.mjs) from a test, and checking what it printed
+ * against a store: shared by the SQLite crash test and the PostgreSQL takeover test.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { type Decision, type RushRecord, type Store, verifyReplay } from '../../src/index.js';
+
+const CHILD = fileURLToPath(new URL('../support/journal-child.mjs', import.meta.url));
+export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+export interface Printed {
+  i: number;
+  seq: number;
+  kind: string;
+  result: unknown;
+}
+
+/**
+ * Runs the child on `where` and kills it with SIGKILL once it has printed `killAfter` answers
+ * (never, when undefined). Resolves with the answers it printed before it died.
+ */
+export function runChild(
+  where: string,
+  seed: number,
+  options: {
+    killAfter?: number;
+    from?: number;
+    onLine?: (line: Record<string, unknown>) => void;
+  } = {},
+): Promise<{ printed: Printed[]; killed: boolean; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, where, String(seed), String(options.from ?? 0)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const printed: Printed[] = [];
+    let buffer = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const line = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>;
+        buffer = buffer.slice(nl + 1);
+        if (killed) continue;
+        options.onLine?.(line);
+        if ('i' in line) printed.push(line as unknown as Printed);
+        if (options.killAfter !== undefined && printed.length >= options.killAfter && !killed) {
+          killed = child.kill('SIGKILL');
+        }
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve({ printed, killed, stderr }));
+  });
+}
+
+/** Every printed answer is on disk exactly as printed: the journal, the rush register, the engine. */
+export async function checkPrinted(
+  store: Store,
+  printed: Printed[],
+  s: { explain: (id: string) => { decision: Decision }; journalSeq: number },
+) {
+  const { journal } = await store.readHistory();
+  const bySeq = new Map(journal.map((e) => [e.seq, JSON.stringify(e.result)]));
+  for (const p of printed)
+    expect(bySeq.get(p.seq), `journal entry ${p.seq}`).toBe(JSON.stringify(p.result));
+  // Sequence numbers run from 1 without a gap.
+  expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
+
+  const rush = new Map((await store.readRegisters()).rush.map((r) => [r.orderId, r]));
+  const decisions = printed.flatMap((p) =>
+    p.kind === 'submit'
+      ? [p.result as Decision]
+      : p.kind === 'submitBatch'
+        ? (p.result as Decision[])
+        : [],
+  );
+  for (const d of decisions.filter((x) => x.outcome !== 'queued')) {
+    const r = rush.get(d.orderId) as RushRecord;
+    expect(r, `rush register entry of ${d.orderId}`).toBeDefined();
+    expect({
+      outcome: r.outcome,
+      promisedBy: r.promisedBy,
+      reasons: r.reasons,
+      atRisk: r.atRisk,
+      earliestPossible: r.earliestPossible,
+    }).toEqual({
+      outcome: d.outcome,
+      promisedBy: d.promisedBy,
+      reasons: d.reasons,
+      atRisk: d.atRisk,
+      earliestPossible: d.earliestPossible,
+    });
+  }
+  const report = await verifyReplay(store);
+  expect(report.mismatches).toEqual([]);
+  expect(report.registerProblems).toEqual([]);
+  expect(report.ok).toBe(true);
+
+  expect(s.journalSeq).toBeGreaterThanOrEqual(printed.at(-1)?.seq ?? 0);
+  for (const d of decisions) expect(s.explain(d.orderId).decision).toEqual(d);
+  return { decisions: decisions.length, journal: journal.length };
+}

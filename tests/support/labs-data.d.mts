@@ -1,0 +1,2 @@
+import type { SchedulerConfig } from '../../src/index.js';
+export declare const busyLab: SchedulerConfig;
