@@ -228,7 +228,7 @@ export async function replayCommand(
       return 0;
     }
     const lines = [
-      `replayed ${r.calls} journaled calls: ${r.mismatches.length} answer${r.mismatches.length === 1 ? '' : 's'} differ`,
+      `replayed ${r.calls} journaled calls: ${r.mismatches.length} answer${r.mismatches.length === 1 ? ' differs' : 's differ'} from the recorded one${r.mismatches.length === 1 ? '' : 's'}`,
     ];
     for (const m of r.mismatches.slice(0, 5))
       lines.push(

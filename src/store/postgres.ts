@@ -370,8 +370,9 @@ function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
     quota_used: r.quota.used,
     quota_limit: r.quota.limit,
     recent_rushes: r.recentRushes,
-    reasons: JSON.stringify(r.reasons),
-    at_risk: JSON.stringify(r.atRisk),
+    // JSON values, so that the columns hold arrays a query can open (reasons->0->>'rule').
+    reasons: tx.json(r.reasons as unknown as postgres.JSONValue),
+    at_risk: tx.json(r.atRisk),
     record: JSON.stringify(r),
   };
   return tx`INSERT INTO rush_register ${tx(row)}

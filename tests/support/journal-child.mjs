@@ -6,25 +6,21 @@
  *
  *   node journal-child.mjs STORE SEED [FROM]
  *
- * STORE is a SQLite file or a postgres:// URL; FROM skips the first calls of the stream (a
- * takeover test resumes where the dead writer stopped). It prints `{"ready":true}` once the
- * store is open, `{"standby":true}` while waiting as a standby, then `{"i", "seq", "kind",
- * "result"}` per call.
+ * STORE is a SQLite file or a postgres:// URL; FROM is the first call of the stream, or `auto`
+ * for the length of the journal (a node taking over resumes where the dead writer stopped:
+ * every call of the stream is one journal entry). It prints `{"standby":true}` while waiting
+ * as a standby, `{"ready":true}` once it is the writer, then `{"i", "seq", "kind", "result"}`
+ * per call. With RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call.
  */
-import fc from 'fast-check';
 import { openScheduler, postgresStore } from '../../dist/index.js';
-import { arbitraries } from '../../dist/testing/index.js';
+import { runCall, streamCalls } from './journal-stream.mjs';
 import { busyLab } from './labs-data.mjs';
 
 const [where, seedText, fromText] = process.argv.slice(2);
 const seed = Number(seedText);
-const from = Number(fromText ?? 0);
+const fromArg = fromText ?? '0';
 const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
-const [stream] = fc.sample(
-  arbitraries.orderStreams(busyLab, { maxOrders: 120, capacityChanges: true, maxGapMinutes: 20 }),
-  { seed, numRuns: 1 },
-);
 const store = /^postgres/.test(where) ? postgresStore(where, { pollMs: 50 }) : where;
 const s = await openScheduler({
   store,
@@ -34,34 +30,17 @@ const s = await openScheduler({
   onStandby: () => print({ standby: true }),
 });
 print({ ready: true, seq: s.journalSeq });
-
-// The calls: the stream's submissions, batches and capacity changes, and between them the
-// print line starting and finishing orders, all at the stream's times.
-const calls = [];
-for (const item of stream) {
-  if ('order' in item) calls.push({ kind: 'submit', at: item.at, order: item.order });
-  else if ('batch' in item) calls.push({ kind: 'submitBatch', at: item.at, orders: item.batch });
-  else calls.push({ kind: 'setCapacity', at: item.at, ...item.capacity });
-  calls.push({ kind: 'produce', at: item.at });
+if (process.env.RUSHLINE_CHILD_HOLD === '1') {
+  process.stdin.setEncoding('utf8');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
 }
+const from = fromArg === 'auto' ? s.journalSeq : Number(fromArg);
+
+const calls = streamCalls(seed);
 // A resumed stream finds the order in production, if any, in the engine it took over.
-let busy = s.plan('print').find((p) => p.status === 'in-production')?.orderId;
+const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
-  const c = calls[i];
-  let kind = c.kind;
-  let result;
-  if (kind === 'submit') result = await s.submit(c.order, c.at);
-  else if (kind === 'submitBatch') result = await s.submitBatch(c.orders, c.at);
-  else if (kind === 'setCapacity') result = await s.setCapacity(c.line, c.unitsPerHour, c.at);
-  else if (busy === undefined) {
-    kind = 'next';
-    result = (await s.next('print', c.at)) ?? null;
-    busy = result?.orderId;
-  } else {
-    kind = 'complete';
-    result = await s.complete(busy, c.at);
-    busy = undefined;
-  }
+  const { kind, result } = await runCall(s, calls[i], state);
   print({ i, seq: s.journalSeq, kind, result });
 }
 await s.close();

@@ -17,47 +17,86 @@ export interface Printed {
   result: unknown;
 }
 
+/** A running child: its answers so far, and what it has said about itself. */
+export interface ChildRun {
+  /** Resolves when the child has exited (or was killed). */
+  done: Promise<{ printed: Printed[]; killed: boolean; stderr: string }>;
+  /** Resolves with the first line that has this key (`ready`, `standby`, `done`). */
+  said(key: string): Promise<Record<string, unknown>>;
+  /** Lets a child started with `hold` begin its stream. */
+  go(): void;
+  kill(): void;
+}
+
 /**
- * Runs the child on `where` and kills it with SIGKILL once it has printed `killAfter` answers
- * (never, when undefined). Resolves with the answers it printed before it died.
+ * Starts the child on `where`. It kills it with SIGKILL once it has printed `killAfter` answers
+ * (never, when undefined). With `hold`, the child opens the store and waits for `go()` before
+ * its first call. `from` is the first call of the stream, or 'auto' for the journal's length
+ * (a node taking over resumes the stream where the journal ends).
  */
-export function runChild(
+export function startChild(
   where: string,
   seed: number,
-  options: {
-    killAfter?: number;
-    from?: number;
-    onLine?: (line: Record<string, unknown>) => void;
-  } = {},
-): Promise<{ printed: Printed[]; killed: boolean; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, where, String(seed), String(options.from ?? 0)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const printed: Printed[] = [];
-    let buffer = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>;
-        buffer = buffer.slice(nl + 1);
-        if (killed) continue;
-        options.onLine?.(line);
-        if ('i' in line) printed.push(line as unknown as Printed);
-        if (options.killAfter !== undefined && printed.length >= options.killAfter && !killed) {
-          killed = child.kill('SIGKILL');
-        }
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', () => resolve({ printed, killed, stderr }));
+  options: { killAfter?: number; from?: number | 'auto'; hold?: boolean } = {},
+): ChildRun {
+  const child = spawn(process.execPath, [CHILD, where, String(seed), String(options.from ?? 0)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...(options.hold ? { RUSHLINE_CHILD_HOLD: '1' } : {}) },
   });
+  const printed: Printed[] = [];
+  const seen = new Map<string, Record<string, unknown>>();
+  const waiting = new Map<string, ((line: Record<string, unknown>) => void)[]>();
+  let buffer = '';
+  let stderr = '';
+  let killed = false;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>;
+      buffer = buffer.slice(nl + 1);
+      if (killed) continue;
+      for (const key of Object.keys(line)) {
+        if (seen.has(key)) continue;
+        seen.set(key, line);
+        for (const resolve of waiting.get(key) ?? []) resolve(line);
+      }
+      if ('i' in line) printed.push(line as unknown as Printed);
+      if (options.killAfter !== undefined && printed.length >= options.killAfter && !killed) {
+        killed = child.kill('SIGKILL');
+      }
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const done = new Promise<{ printed: Printed[]; killed: boolean; stderr: string }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', () => resolve({ printed, killed, stderr }));
+    },
+  );
+  return {
+    done,
+    said: (key) =>
+      new Promise((resolve, reject) => {
+        const line = seen.get(key);
+        if (line) return resolve(line);
+        waiting.set(key, [...(waiting.get(key) ?? []), resolve]);
+        done.then(() => reject(new Error(`the child exited without saying '${key}': ${stderr}`)));
+      }),
+    go: () => {
+      child.stdin.end('go\n');
+    },
+    kill: () => {
+      killed = child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Runs the child to its end, or until it is killed after `killAfter` answers. */
+export function runChild(where: string, seed: number, options: { killAfter?: number } = {}) {
+  return startChild(where, seed, options).done;
 }
 
 /** Every printed answer is on disk exactly as printed: the journal, the rush register, the engine. */

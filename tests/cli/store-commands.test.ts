@@ -1,0 +1,165 @@
+/**
+ * `rushline registers` and `rushline replay` on a SQLite store, called in-process.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { openScheduler } from '../../src/index.js';
+import { order, T } from '../support/orders.js';
+
+function capture() {
+  let text = '';
+  const stream = {
+    isTTY: false,
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
+  return { stream, text: () => text };
+}
+
+async function run(args: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await main(args, out.stream, err.stream);
+  return { code, out: out.text(), err: err.text() };
+}
+
+const file = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'lab.db');
+
+beforeAll(async () => {
+  // Two days of a small lab: rushes on both, a rework on the second, closed the same day.
+  const s = await openScheduler({ store: file, lab: 'hangzhou' });
+  await s.submit(
+    order({ id: 'a1', clientId: 'zhang, wei', rush: { urgency: 'same-day' } }),
+    T('09:00'),
+  );
+  await s.submit(order({ id: 'a2' }), T('09:10'));
+  const day2 = T('09:00') + 86_400_000;
+  await s.submit(
+    order({ id: 'b1', uploadedAt: day2 - 3_600_000, rush: { urgency: 'next-day' } }),
+    day2,
+  );
+  await s.submit(
+    order({
+      id: 'b2',
+      uploadedAt: day2 - 3_600_000,
+      rush: { cause: 'rework', reason: 'wrong "matte" paper', responsible: 'QA' },
+    }),
+    day2 + 60_000,
+  );
+  let started = await s.next('print', day2 + 120_000);
+  while (started && started.orderId !== 'b2') {
+    await s.complete(started.orderId, day2 + 180_000);
+    started = await s.next('print', day2 + 180_000);
+  }
+  await s.complete('b2', day2 + 3_600_000);
+  await s.close();
+});
+
+describe('rushline registers', () => {
+  test('prints both registers as tables', async () => {
+    const r = await run(['registers', '--store', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Rush register: 3 entries\n/);
+    expect(r.out).toMatch(/Rework register: 1 entry\n/);
+    expect(r.out).toMatch(/2026-11-24 09:00 +a1 .* same-day +client +rush-accepted +accepted/);
+    expect(r.out).toMatch(
+      /b2 +print +print +wrong "matte" paper +QA +2026-11-25 18:00 +2026-11-25 10:00/,
+    );
+  });
+
+  test('--rush --csv is RFC 4180 with a header row, quoting what needs it', async () => {
+    const r = await run(['registers', '--store', file, '--rush', '--csv']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'requested_at,order_id,client_id,tier,line,product,quantity,units,urgency,cause,reason,responsible,outcome,deciding_rule,deadline,promised_by,earliest_possible,day,tight,quota_used,quota_limit,recent_rushes,reasons',
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^2026-11-24 09:00,a1,"zhang, wei",regular,print/);
+  });
+
+  test('--rework --csv and --since pick the rows', async () => {
+    const rework = await run(['registers', '--store', file, '--rework', '--csv']);
+    expect(rework.out.split('\r\n')[1]).toMatch(
+      /^2026-11-25 09:01,b2,.*,"wrong ""matte"" paper",QA,2026-11-25,2026-11-25 18:00,2026-11-25 10:00$/,
+    );
+    const since = await run([
+      'registers',
+      '--store',
+      file,
+      '--rush',
+      '--csv',
+      '--since',
+      '2026-11-25',
+    ]);
+    expect(
+      since.out
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['b1', 'b2']);
+    const iso = await run([
+      'registers',
+      '--store',
+      file,
+      '--rush',
+      '--since',
+      '2026-11-25T09:00:30+08:00',
+    ]);
+    expect(iso.out).toMatch(/^Rush register: 1 entry\n/);
+  });
+
+  test('bad arguments and missing stores exit 2 and say why', async () => {
+    expect((await run(['registers'])).err).toMatch(/--store: registers needs the store/);
+    const both = await run(['registers', '--store', file, '--rush', '--rework']);
+    expect(both.code).toBe(2);
+    const csv = await run(['registers', '--store', file, '--csv']);
+    expect([csv.code, csv.err]).toEqual([2, expect.stringMatching(/choose --rush or --rework/)]);
+    const since = await run(['registers', '--store', file, '--since', 'yesterday']);
+    expect([since.code, since.err]).toEqual([
+      2,
+      expect.stringMatching(/--since: expected yyyy-MM-dd/),
+    ]);
+    const none = await run(['registers', '--store', join(tmpdir(), 'no-such-rushline.db')]);
+    expect([none.code, none.err]).toEqual([2, expect.stringMatching(/no rushline store here/)]);
+    const lab = await run(['replay', '--store', file, '--lab', 'ningbo']);
+    expect([lab.code, lab.err]).toEqual([
+      2,
+      expect.stringMatching(/lab 'hangzhou', not of 'ningbo'/),
+    ]);
+  });
+});
+
+describe('rushline replay', () => {
+  test('a sound journal replays: exit 0 and one line saying so', async () => {
+    const r = await run(['replay', '--store', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^replayed \d+ journaled calls \(entries 1–\d+\) from the first snapshot: every answer matches/,
+    );
+  });
+
+  test('a tampered entry: exit 1, naming the entry', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'lab.db');
+    const db = new Database(file, { readonly: true });
+    await db.backup(copy);
+    db.close();
+    const w = new Database(copy);
+    const row = w.prepare('SELECT result FROM journal WHERE seq = 3').get() as { result: string };
+    w.prepare('UPDATE journal SET result = ? WHERE seq = 3').run(
+      row.result.replace('"rush-accepted"', '"rush-declined"'),
+    );
+    w.close();
+    const r = await run(['replay', '--store', copy]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /1 answer differs from the recorded one\njournal entry 3:\n {2}recorded .*rush-declined/,
+    );
+  });
+});

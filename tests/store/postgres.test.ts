@@ -1,0 +1,176 @@
+/**
+ * The PostgreSQL store on a real server (PostgreSQL 15 on 127.0.0.1; `.ci/run` installs and
+ * starts one and sets RUSHLINE_PG_URL). Each test gets a fresh database.
+ *
+ * The takeover test: a writer node and a standby node (child processes) on one database; the
+ * writer is killed with SIGKILL mid-stream, the standby takes the lab's lock and resumes the
+ * stream where the journal ends. Every answer the dead writer gave is in the journal as given,
+ * none twice, and the final state is exactly that of one engine running the whole stream.
+ */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, describe, expect, test } from 'vitest';
+import {
+  createScheduler,
+  openScheduler,
+  postgresStore,
+  StoreError,
+  verifyReplay,
+} from '../../src/index.js';
+import { CI_SEED } from '../support/fc.js';
+import { checkPrinted, startChild } from '../support/journal-runs.js';
+import { runCall, streamCalls } from '../support/journal-stream.mjs';
+import { busyLab } from '../support/labs.js';
+import { order, T } from '../support/orders.js';
+
+const ADMIN = process.env.RUSHLINE_PG_URL;
+if (!ADMIN && process.env.CI)
+  throw new Error('RUSHLINE_PG_URL is not set: .ci/run starts PostgreSQL and sets it');
+
+const made: string[] = [];
+const admin = ADMIN ? postgres(ADMIN, { max: 1, onnotice: () => undefined }) : undefined;
+
+/** A fresh, empty database on the server; dropped after the tests. */
+async function freshDatabase(): Promise<string> {
+  const name = `rushline_test_${randomBytes(6).toString('hex')}`;
+  await admin?.unsafe(`CREATE DATABASE ${name}`);
+  made.push(name);
+  const url = new URL(ADMIN as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+afterAll(async () => {
+  for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin?.end();
+});
+
+describe.skipIf(!ADMIN)('PostgreSQL store', () => {
+  test('calls are journaled, registers are tables, and a reopened node is the same engine', async () => {
+    const url = await freshDatabase();
+    const s = await openScheduler({ store: postgresStore(url), config: busyLab, lab: 'nanjing' });
+    const plain = createScheduler(busyLab);
+    const orders = [
+      order({ id: 'p1', quantity: 60 }),
+      order({ id: 'p2', rush: { urgency: 'half-day' } }),
+      order({ id: 'p3', rush: { cause: 'rework', reason: 'faded', responsible: 'printer 2' } }),
+    ];
+    for (const [i, o] of orders.entries())
+      expect(await s.submit(o, T('09:00') + i * 60_000)).toEqual(
+        plain.submit(o, T('09:00') + i * 60_000),
+      );
+    expect(await s.next('print', T('09:30'))).toEqual(plain.next('print', T('09:30')));
+    await s.close();
+
+    // The lab's other tools read the registers with plain SQL.
+    const sql = postgres(url, { max: 1 });
+    const rows =
+      await sql`SELECT order_id, outcome, deciding_rule, reasons->0->>'rule' AS first FROM rush_register ORDER BY order_id`;
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { order_id: 'p2', outcome: 'rush-accepted', deciding_rule: 'accepted', first: 'accepted' },
+      {
+        order_id: 'p3',
+        outcome: 'rush-accepted',
+        deciding_rule: 'company-fault',
+        first: 'company-fault',
+      },
+    ]);
+    const rework = await sql`SELECT order_id, cause, responsible FROM rework_register`;
+    expect(rework.map((r) => ({ ...r }))).toEqual([
+      { order_id: 'p3', cause: 'faded', responsible: 'printer 2' },
+    ]);
+    await sql.end();
+
+    const again = await openScheduler({ store: postgresStore(url), lab: 'nanjing' });
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    await again.close();
+    const reader = postgresStore(url);
+    await reader.open({ readOnly: true });
+    expect((await verifyReplay(reader)).ok).toBe(true);
+    await reader.close();
+  });
+
+  test("another lab's journal and a foreign database are refused, and left alone", async () => {
+    const url = await freshDatabase();
+    await (await openScheduler({ store: postgresStore(url), lab: 'nanjing' })).close();
+    await expect(openScheduler({ store: postgresStore(url), lab: 'wuxi' })).rejects.toMatchObject({
+      code: 'other-lab',
+    });
+    const foreign = await freshDatabase();
+    const sql = postgres(foreign, { max: 1, onnotice: () => undefined });
+    await sql`CREATE TABLE invoices (id int primary key)`;
+    const error = await openScheduler({ store: postgresStore(foreign) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: 'foreign-database' });
+    const tables =
+      await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`;
+    expect(tables.map((t) => t.table_name)).toEqual(['invoices']);
+    await sql.end();
+  });
+
+  test('takeover: the writer is killed mid-stream, the standby takes over, nothing lost or made twice', async () => {
+    const runs = [
+      { seed: CI_SEED, killAfter: 30 },
+      { seed: CI_SEED + 1, killAfter: 75 },
+      { seed: CI_SEED + 2, killAfter: 3 },
+    ];
+    for (const { seed, killAfter } of runs) {
+      const url = await freshDatabase();
+      const writer = startChild(url, seed, { hold: true, killAfter });
+      await writer.said('ready');
+      const standby = startChild(url, seed, { from: 'auto' });
+      await standby.said('standby');
+      writer.go();
+      const dead = await writer.done;
+      expect(dead.killed, `seed ${seed}`).toBe(true);
+      expect(dead.stderr).toBe('');
+      const resumed = await standby.said('ready');
+      const rest = await standby.done;
+      expect(rest.stderr).toBe('');
+      // The standby resumed at the first call the journal does not hold.
+      expect(rest.printed[0]?.i).toBe(resumed.seq);
+      expect(resumed.seq as number).toBeGreaterThanOrEqual(killAfter);
+
+      const reader = postgresStore(url);
+      await reader.open({ lab: 'crash-lab', readOnly: true });
+      const s = await openScheduler({ store: postgresStore(url), lab: 'crash-lab' });
+      try {
+        await checkPrinted(reader, [...dead.printed, ...rest.printed], s);
+        // One engine running the whole stream without a crash ends in the same state.
+        const plain = createScheduler(busyLab);
+        const state = {};
+        for (const c of streamCalls(seed)) await runCall(plain, c, state);
+        expect(s.snapshot()).toEqual(plain.snapshot());
+      } finally {
+        await s.close();
+        await reader.close();
+      }
+    }
+  }, 120_000);
+
+  test('a second node waits as a standby while the writer lives, and follows its journal', async () => {
+    const url = await freshDatabase();
+    const a = await openScheduler({ store: postgresStore(url, { pollMs: 20 }), config: busyLab });
+    await a.submit(order({ id: 's1' }), T('09:00'));
+    let waiting = false;
+    const b = openScheduler({
+      store: postgresStore(url, { pollMs: 20 }),
+      config: busyLab,
+      onStandby: () => {
+        waiting = true;
+      },
+    });
+    // The standby says so before the writer lets go.
+    await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+    await a.submit(order({ id: 's2' }), T('09:05'));
+    await a.close();
+    const taken = await b;
+    expect(taken.journalSeq).toBe(2);
+    expect(taken.explain('s2').orderId).toBe('s2');
+    await taken.submit(order({ id: 's3' }), T('09:10'));
+    await taken.close();
+  });
+});
