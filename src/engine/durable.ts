@@ -112,6 +112,11 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     });
   if (typeof lab !== 'string' || lab.length === 0)
     issues.push({ path: 'lab', message: `expected a non-empty lab name, received ${String(lab)}` });
+  if (options.onStandby !== undefined && typeof options.onStandby !== 'function')
+    issues.push({
+      path: 'onStandby',
+      message: `expected a function, received ${typeof options.onStandby}`,
+    });
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1)
     issues.push({
       path: 'snapshotEvery',
@@ -263,6 +268,20 @@ export class DurableScheduler {
 
   lineIds(): string[] {
     return this.read().lineIds();
+  }
+
+  lineStatus(lineId: string): ReturnType<Scheduler['lineStatus']> {
+    return this.read().lineStatus(lineId);
+  }
+
+  /** The configuration in force (the store's own), with every default filled in. */
+  get config(): Scheduler['config'] {
+    return this.read().config;
+  }
+
+  /** The lab's working calendar. */
+  get calendar(): Scheduler['calendar'] {
+    return this.read().calendar;
   }
 
   snapshot(): Snapshot {

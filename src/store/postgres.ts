@@ -304,7 +304,7 @@ class PostgresStore implements Store {
     this.sql = undefined;
     this.writer = false;
     // Ending the session releases the advisory lock.
-    if (sql) await sql.end({ timeout: 5 });
+    if (sql) await sql.end({ timeout: 1 });
   }
 
   private open_(): Sql {

@@ -151,6 +151,51 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     }
   }, 120_000);
 
+  test('a writer whose session was cut cannot write again, even on a new connection', async () => {
+    const url = await freshDatabase();
+    const store = postgresStore(url);
+    const a = await openScheduler({ store, config: busyLab, lab: 'fence' });
+    await a.submit(order({ id: 'x1' }), T('09:00'));
+    // The server ends the writer's session (as after a network cut): its lock is gone.
+    const sql = postgres(url, { max: 1, onnotice: () => undefined });
+    const writers = () => sql`
+      SELECT pid FROM pg_stat_activity
+      WHERE application_name = 'rushline:fence' AND pid <> pg_backend_pid()`;
+    const [old] = await writers();
+    await sql`SELECT pg_terminate_backend(${old?.pid as number})`;
+    await expect.poll(async () => (await writers()).length, { interval: 20 }).toBe(0);
+    // Reads through the store meet the dead connection, and the driver opens a new session for
+    // the next query: a session that does not hold the lab's lock.
+    for (let i = 0; i < 5; i++) {
+      if (
+        await store.readRegisters().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+    }
+    const refused = await a.submit(order({ id: 'x2' }), T('09:05')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: 'write-failed' });
+    expect((refused as Error).message).toMatch(/no longer holds the lab's writer lock/);
+    await expect(a.submit(order({ id: 'x3' }), T('09:10'))).rejects.toMatchObject({
+      code: 'poisoned',
+    });
+    expect((await sql`SELECT seq::int AS seq FROM journal ORDER BY seq`).map((r) => r.seq)).toEqual(
+      [1],
+    );
+    // The lab is not left without a writer: another node takes over at once.
+    const b = await openScheduler({ store: postgresStore(url), config: busyLab, lab: 'fence' });
+    expect(b.journalSeq).toBe(1);
+    await b.submit(order({ id: 'x2' }), T('09:05'));
+    await b.close();
+    await sql.end();
+    await a.close();
+  });
+
   test('a second node waits as a standby while the writer lives, and follows its journal', async () => {
     const url = await freshDatabase();
     const a = await openScheduler({ store: postgresStore(url, { pollMs: 20 }), config: busyLab });
