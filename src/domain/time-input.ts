@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { ValidationError } from './errors.js';
+import type { TimeInput } from './types.js';
 
 /** An ISO 8601 date-time that states its offset (`Z` or `±hh:mm`). */
 const ISO_WITH_OFFSET =
@@ -31,5 +33,27 @@ export function readTime(input: unknown): number | string {
   }
   if (ms < MIN_MS || ms > MAX_MS)
     return `must be between the years 2000 and 2200, received ${input}`;
+  return ms;
+}
+
+/**
+ * The time of a call: `at` when given, else the configured clock's. Without either, the call
+ * fails, saying `why` the time is required. Throws `ValidationError` on a time that is not one.
+ */
+export function callTime(
+  at: TimeInput | undefined,
+  clock: (() => TimeInput) | undefined,
+  why: string,
+): number {
+  let input: unknown = at;
+  if (input === undefined) {
+    if (!clock)
+      throw new ValidationError([
+        { path: 'at', message: `is required: no clock was configured, and ${why}` },
+      ]);
+    input = clock();
+  }
+  const ms = readTime(input);
+  if (typeof ms === 'string') throw new ValidationError([{ path: 'at', message: ms }]);
   return ms;
 }

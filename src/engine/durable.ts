@@ -9,7 +9,7 @@
  * included, until the store is opened again, and never answers from a state that is not on disk.
  */
 import { ValidationError } from '../domain/errors.js';
-import { readTime } from '../domain/time-input.js';
+import { callTime } from '../domain/time-input.js';
 import type {
   AtRiskReport,
   Completion,
@@ -364,21 +364,7 @@ export class DurableScheduler {
   }
 
   private timeOf(at: TimeInput | undefined): number {
-    let input: unknown = at;
-    if (input === undefined) {
-      if (!this.clock)
-        throw new ValidationError([
-          {
-            path: 'at',
-            message:
-              'is required: no clock was configured, and a durable scheduler journals every call with its time',
-          },
-        ]);
-      input = this.clock();
-    }
-    const ms = readTime(input);
-    if (typeof ms === 'string') throw new ValidationError([{ path: 'at', message: ms }]);
-    return ms;
+    return callTime(at, this.clock, 'a durable scheduler journals every call with its time');
   }
 
   /** The register entries a call added, and the rework entry a completion closed. */

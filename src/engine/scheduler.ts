@@ -10,7 +10,7 @@ import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { fastOrder } from '../domain/fast-order.js';
 import { check, orderSchema } from '../domain/schemas.js';
-import { readTime } from '../domain/time-input.js';
+import { callTime, readTime } from '../domain/time-input.js';
 import type {
   AtRiskReport,
   Completion,
@@ -411,19 +411,7 @@ export class Scheduler {
   // ------------------------------------------------------------------ validation
 
   private timeOf(at: TimeInput | undefined): number {
-    let input: unknown = at;
-    if (input === undefined) {
-      if (!this.clock)
-        throw new ValidationError([
-          {
-            path: 'at',
-            message:
-              'is required: no clock was configured, and the engine never reads the wall clock',
-          },
-        ]);
-      input = this.clock();
-    }
-    const now = this.readAt(input, 'at');
+    const now = callTime(at, this.clock, 'the engine never reads the wall clock');
     if (now < this.st.lastTime) {
       throw new ValidationError([
         {

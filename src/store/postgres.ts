@@ -17,6 +17,7 @@ import postgres from 'postgres';
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { entryText } from './journal.js';
+import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
@@ -24,7 +25,6 @@ import {
   STORE_SCHEMA_VERSION,
   type Store,
   StoreError,
-  type StoreHeader,
   type StoreOpenOptions,
 } from './types.js';
 
@@ -97,8 +97,6 @@ CREATE TABLE rework_register (
   record TEXT NOT NULL
 );
 `;
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab. */
 function lockKey(lab: string): number {
@@ -173,17 +171,11 @@ class PostgresStore implements Store {
           await tx`INSERT INTO snapshots (seq, snapshot) VALUES (0, ${JSON.stringify(create.snapshot)})`;
         });
       }
-      const header = await this.header(sql);
-      if (header.schemaVersion > STORE_SCHEMA_VERSION)
-        throw new StoreError(
-          'newer-schema',
-          `${this.description}: written by a newer rushline (store schema ${header.schemaVersion}; this version reads up to ${STORE_SCHEMA_VERSION}); nothing was written to it`,
-        );
-      if (options.lab !== undefined && header.lab !== options.lab)
-        throw new StoreError(
-          'other-lab',
-          `${this.description}: the journal of lab '${header.lab}', not of '${options.lab}'; nothing was written to it`,
-        );
+      const header = checkedHeader(
+        await sql<{ key: string; value: string }[]>`SELECT key, value FROM rushline_meta`,
+        options.lab,
+        this.description,
+      );
       const [snap] = await sql<{ seq: number; snapshot: string }[]>`
         SELECT seq::float8 AS seq, snapshot FROM snapshots ORDER BY seq DESC LIMIT 1`;
       if (!snap)
@@ -312,29 +304,11 @@ class PostgresStore implements Store {
     return this.sql;
   }
 
-  private async header(sql: Sql): Promise<StoreHeader> {
-    const rows = await sql<{ key: string; value: string }[]>`SELECT key, value FROM rushline_meta`;
-    const meta = new Map(rows.map((r) => [r.key, r.value]));
-    const version = Number(meta.get('schema_version'));
-    const lab = meta.get('lab');
-    const config = meta.get('config');
-    if (!Number.isInteger(version) || lab === undefined || config === undefined)
-      throw new StoreError(
-        'corrupt',
-        `${this.description}: the rushline header is incomplete (schema_version, lab and config are required)`,
-      );
-    return { schemaVersion: version, lab, createdAt: meta.get('created_at') ?? '', config };
-  }
-
   private async journal(after: number): Promise<JournalEntry[]> {
     const sql = this.open_();
     const rows = await sql<{ seq: number; call: string; result: string }[]>`
       SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
-    return rows.map((r) => ({
-      seq: r.seq,
-      call: JSON.parse(r.call) as JournalEntry['call'],
-      result: JSON.parse(r.result) as unknown,
-    }));
+    return rows.map(entryFrom);
   }
 
   private wrap(e: unknown): StoreError {
@@ -346,55 +320,16 @@ class PostgresStore implements Store {
 
 function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
   const row = {
-    order_id: r.orderId,
-    journal_seq: seq,
-    requested_at: iso(r.requestedAt),
-    requested_at_ms: r.requestedAt,
-    day: r.day,
-    client_id: r.clientId,
-    tier: r.tier,
-    line: r.line,
-    product: r.product,
-    quantity: r.quantity,
-    units: r.units,
-    urgency: r.urgency ?? null,
-    cause: r.cause,
-    reason: r.reason ?? null,
-    responsible: r.responsible ?? null,
-    outcome: r.outcome,
-    deciding_rule: r.reasons[0]?.rule ?? '',
-    deadline: iso(r.deadline),
-    promised_by: iso(r.promisedBy),
-    earliest_possible: iso(r.earliestPossible),
-    tight: r.tight,
-    quota_used: r.quota.used,
-    quota_limit: r.quota.limit,
-    recent_rushes: r.recentRushes,
+    ...rushRow(r, seq),
     // JSON values, so that the columns hold arrays a query can open (reasons->0->>'rule').
     reasons: tx.json(r.reasons as unknown as postgres.JSONValue),
     at_risk: tx.json(r.atRisk),
-    record: JSON.stringify(r),
   };
   return tx`INSERT INTO rush_register ${tx(row)}
     ON CONFLICT (order_id) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
 }
 
 function upsertRework(tx: postgres.TransactionSql, r: ReworkRecord, seq: number) {
-  const row = {
-    order_id: r.orderId,
-    journal_seq: seq,
-    registered_at: iso(r.registeredAt),
-    registered_at_ms: r.registeredAt,
-    date: r.date,
-    line: r.line,
-    product: r.product,
-    client_id: r.clientId,
-    cause: r.cause ?? null,
-    responsible: r.responsible ?? null,
-    deadline: iso(r.deadline),
-    closed_at: iso(r.closedAt),
-    record: JSON.stringify(r),
-  };
-  return tx`INSERT INTO rework_register ${tx(row)}
+  return tx`INSERT INTO rework_register ${tx(reworkRow(r, seq))}
     ON CONFLICT (order_id) DO UPDATE SET closed_at = excluded.closed_at, record = excluded.record`;
 }

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { entryText } from './journal.js';
+import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
@@ -82,55 +83,14 @@ CREATE TABLE rework_register (
 );
 `;
 
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-
-function rushRow(r: RushRecord, seq: number) {
+/** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
+function sqliteRushRow(r: RushRecord, seq: number) {
+  const row = rushRow(r, seq);
   return {
-    order_id: r.orderId,
-    journal_seq: seq,
-    requested_at: iso(r.requestedAt),
-    requested_at_ms: r.requestedAt,
-    day: r.day,
-    client_id: r.clientId,
-    tier: r.tier,
-    line: r.line,
-    product: r.product,
-    quantity: r.quantity,
-    units: r.units,
-    urgency: r.urgency ?? null,
-    cause: r.cause,
-    reason: r.reason ?? null,
-    responsible: r.responsible ?? null,
-    outcome: r.outcome,
-    deciding_rule: r.reasons[0]?.rule ?? '',
-    deadline: iso(r.deadline),
-    promised_by: iso(r.promisedBy),
-    earliest_possible: iso(r.earliestPossible),
-    tight: r.tight ? 1 : 0,
-    quota_used: r.quota.used,
-    quota_limit: r.quota.limit,
-    recent_rushes: r.recentRushes,
-    reasons: JSON.stringify(r.reasons),
-    at_risk: JSON.stringify(r.atRisk),
-    record: JSON.stringify(r),
-  };
-}
-
-function reworkRow(r: ReworkRecord, seq: number) {
-  return {
-    order_id: r.orderId,
-    journal_seq: seq,
-    registered_at: iso(r.registeredAt),
-    registered_at_ms: r.registeredAt,
-    date: r.date,
-    line: r.line,
-    product: r.product,
-    client_id: r.clientId,
-    cause: r.cause ?? null,
-    responsible: r.responsible ?? null,
-    deadline: iso(r.deadline),
-    closed_at: iso(r.closedAt),
-    record: JSON.stringify(r),
+    ...row,
+    tight: row.tight ? 1 : 0,
+    reasons: JSON.stringify(row.reasons),
+    at_risk: JSON.stringify(row.at_risk),
   };
 }
 
@@ -222,7 +182,7 @@ class SqliteStore implements Store {
         text.call,
         text.result,
       );
-      for (const r of rows.rush) s.rush.run(rushRow(r, entry.seq));
+      for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
     })();
   }
@@ -309,17 +269,7 @@ class SqliteStore implements Store {
             'foreign-database',
             `${this.path}: a SQLite database with other tables (${tables.slice(0, 5).join(', ')}), not a rushline store; nothing was written to it`,
           );
-        const header = this.header(db);
-        if (header.schemaVersion > STORE_SCHEMA_VERSION)
-          throw new StoreError(
-            'newer-schema',
-            `${this.path}: written by a newer rushline (store schema ${header.schemaVersion}; this version reads up to ${STORE_SCHEMA_VERSION}); nothing was written to it`,
-          );
-        if (lab !== undefined && header.lab !== lab)
-          throw new StoreError(
-            'other-lab',
-            `${this.path}: the journal of lab '${header.lab}', not of '${lab}'; nothing was written to it`,
-          );
+        this.header(db, lab);
         return false;
       });
     } finally {
@@ -327,32 +277,19 @@ class SqliteStore implements Store {
     }
   }
 
-  private header(db: Db): StoreHeader {
+  private header(db: Db, lab?: string): StoreHeader {
     const rows = db.prepare('SELECT key, value FROM rushline_meta').all() as {
       key: string;
       value: string;
     }[];
-    const meta = new Map(rows.map((r) => [r.key, r.value]));
-    const version = Number(meta.get('schema_version'));
-    const lab = meta.get('lab');
-    const config = meta.get('config');
-    if (!Number.isInteger(version) || lab === undefined || config === undefined)
-      throw new StoreError(
-        'corrupt',
-        `${this.path}: the rushline header is incomplete (schema_version, lab and config are required)`,
-      );
-    return { schemaVersion: version, lab, createdAt: meta.get('created_at') ?? '', config };
+    return checkedHeader(rows, lab, this.path);
   }
 
   private journal(db: Db, after: number): JournalEntry[] {
     const rows = db
       .prepare('SELECT seq, call, result FROM journal WHERE seq > ? ORDER BY seq')
       .all(after) as { seq: number; call: string; result: string }[];
-    return rows.map((r) => ({
-      seq: r.seq,
-      call: JSON.parse(r.call) as JournalEntry['call'],
-      result: JSON.parse(r.result) as unknown,
-    }));
+    return rows.map(entryFrom);
   }
 
   private connect(readonly: boolean): Db {
@@ -367,7 +304,7 @@ class SqliteStore implements Store {
 
   private prepare(db: Db): void {
     this.guard(() => {
-      const rushColumns = Object.keys(rushRow(SAMPLE_RUSH, 0));
+      const rushColumns = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0));
       const reworkColumns = Object.keys(reworkRow(SAMPLE_REWORK, 0));
       this.statements = {
         journal: db.prepare(

@@ -6,28 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { openScheduler } from '../../src/index.js';
+import { run } from '../support/cli.js';
 import { order, T } from '../support/orders.js';
-
-function capture() {
-  let text = '';
-  const stream = {
-    isTTY: false,
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-  } as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
-}
-
-async function run(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const code = await main(args, out.stream, err.stream);
-  return { code, out: out.text(), err: err.text() };
-}
 
 const file = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'lab.db');
 

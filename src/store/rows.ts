@@ -1,0 +1,108 @@
+/**
+ * What both stores read and write the same way: the register tables' rows, the journal's rows,
+ * and the header with its checks. Each store turns the three register values its database
+ * types differently (`tight`, `reasons`, `at_risk`) into its own representation.
+ */
+import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import { type JournalEntry, STORE_SCHEMA_VERSION, StoreError, type StoreHeader } from './types.js';
+
+/** A time as UTC ISO 8601 text, or null. */
+export const iso = (ms: number | undefined): string | null =>
+  ms === undefined ? null : new Date(ms).toISOString();
+
+/** A row of `rush_register`, written by journal entry `seq`. */
+export function rushRow(r: RushRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    requested_at: iso(r.requestedAt),
+    requested_at_ms: r.requestedAt,
+    day: r.day,
+    client_id: r.clientId,
+    tier: r.tier,
+    line: r.line,
+    product: r.product,
+    quantity: r.quantity,
+    units: r.units,
+    urgency: r.urgency ?? null,
+    cause: r.cause,
+    reason: r.reason ?? null,
+    responsible: r.responsible ?? null,
+    outcome: r.outcome,
+    deciding_rule: r.reasons[0]?.rule ?? '',
+    deadline: iso(r.deadline),
+    promised_by: iso(r.promisedBy),
+    earliest_possible: iso(r.earliestPossible),
+    tight: r.tight,
+    quota_used: r.quota.used,
+    quota_limit: r.quota.limit,
+    recent_rushes: r.recentRushes,
+    reasons: r.reasons,
+    at_risk: r.atRisk,
+    record: JSON.stringify(r),
+  };
+}
+
+/** A row of `rework_register`, written (or closed) by journal entry `seq`. */
+export function reworkRow(r: ReworkRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    registered_at: iso(r.registeredAt),
+    registered_at_ms: r.registeredAt,
+    date: r.date,
+    line: r.line,
+    product: r.product,
+    client_id: r.clientId,
+    cause: r.cause ?? null,
+    responsible: r.responsible ?? null,
+    deadline: iso(r.deadline),
+    closed_at: iso(r.closedAt),
+    record: JSON.stringify(r),
+  };
+}
+
+/** A journal row as both stores hold it: the call and the result as JSON text. */
+export function entryFrom(row: { seq: number; call: string; result: string }): JournalEntry {
+  return {
+    seq: row.seq,
+    call: JSON.parse(row.call) as JournalEntry['call'],
+    result: JSON.parse(row.result) as unknown,
+  };
+}
+
+/**
+ * The header from the rows of `rushline_meta`, checked: complete, of a schema this version
+ * reads, and of the lab asked for (any lab when `lab` is undefined). `where` names the store.
+ */
+export function checkedHeader(
+  rows: { key: string; value: string }[],
+  lab: string | undefined,
+  where: string,
+): StoreHeader {
+  const meta = new Map(rows.map((r) => [r.key, r.value]));
+  const version = Number(meta.get('schema_version'));
+  const storedLab = meta.get('lab');
+  const config = meta.get('config');
+  if (!Number.isInteger(version) || storedLab === undefined || config === undefined)
+    throw new StoreError(
+      'corrupt',
+      `${where}: the rushline header is incomplete (schema_version, lab and config are required)`,
+    );
+  if (version > STORE_SCHEMA_VERSION)
+    throw new StoreError(
+      'newer-schema',
+      `${where}: written by a newer rushline (store schema ${version}; this version reads up to ${STORE_SCHEMA_VERSION}); nothing was written to it`,
+    );
+  if (lab !== undefined && storedLab !== lab)
+    throw new StoreError(
+      'other-lab',
+      `${where}: the journal of lab '${storedLab}', not of '${lab}'; nothing was written to it`,
+    );
+  return {
+    schemaVersion: version,
+    lab: storedLab,
+    createdAt: meta.get('created_at') ?? '',
+    config,
+  };
+}
