@@ -152,7 +152,8 @@ export class Scheduler {
       startedAt: now,
       expectedFinish: rec.expectedFinish,
       promisedBy: rec.promisedBy,
-      order: rec.order,
+      // The caller's own copy: changing it must not change the engine's order.
+      order: rec.order.rush ? { ...rec.order, rush: { ...rec.order.rush } } : { ...rec.order },
     };
   }
 
@@ -178,8 +179,10 @@ export class Scheduler {
     line.busyFinish = 0;
     rec.status = 'finished';
     rec.finishedAt = now;
-    const rework = this.st.reworkByOrder.get(orderId);
-    if (rework && rework.closedAt === undefined) rework.closedAt = now;
+    if (rec.order.rush?.cause === 'rework') {
+      const rework = this.st.reworkByOrder.get(orderId);
+      if (rework && rework.closedAt === undefined) rework.closedAt = now;
+    }
     this.st.detectDelays(now);
     return {
       orderId,

@@ -460,7 +460,7 @@ describe('batches and snapshots', () => {
       order({ id: 'm2', rush: { cause: 'rework', reason: 'scratched' } }),
       T('09:05'),
     );
-    a.next('print', T('09:10'));
+    const started = a.next('print', T('09:10'));
     a.setCapacity('print', 20, T('09:20'));
     const before = JSON.stringify(a.snapshot());
     const one = <T>(xs: T[], i = 0) => xs[i] as T;
@@ -479,6 +479,7 @@ describe('batches and snapshots', () => {
     d.atRisk.push('x');
     a.explain('m2').decision.reasons.length = 0;
     one(a.rushRegister()).reasons.length = 0;
+    (started as NonNullable<typeof started>).order.quantity = 999;
     expect(JSON.stringify(a.snapshot())).toBe(before);
   });
 
