@@ -27,6 +27,7 @@ import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalCall,
   type JournalEntry,
+  type OpenedStore,
   type RegisterRows,
   type Store,
   StoreError,
@@ -125,10 +126,15 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
   if (issues.length > 0) throw new ValidationError(issues, 'openScheduler');
   const wanted = configText(config);
   const store = typeof where === 'string' ? sqliteStore(where) : where;
-  const opened = await store.open({
-    lab,
-    create: { config: wanted, snapshot: createScheduler(config).snapshot() },
-  });
+  const created = createScheduler(config).snapshot();
+  let opened: OpenedStore;
+  try {
+    opened = await store.open({ lab, create: { config: wanted, snapshot: created } });
+  } catch (e) {
+    // A refused or broken store: release whatever the attempt opened.
+    await store.close().catch(() => undefined);
+    throw e;
+  }
   try {
     if (config !== undefined && opened.header.config !== wanted) {
       throw new StoreError(
