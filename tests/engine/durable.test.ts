@@ -244,6 +244,27 @@ describe('durable scheduler on SQLite', () => {
     expect(error).toMatchObject({ code: 'corrupt' });
     expect((error as Error).message).toMatch(/journal entry 3 does not replay/);
   });
+
+  test('a recorded call the engine refuses on replay is a corrupt journal, not bad input', async () => {
+    const file = tempFile();
+    const s = await openOn(file);
+    await s.submit(order({ id: 'r1' }), T('09:00'));
+    await s.next('print', T('09:05'));
+    // Not closed, so the journal tail is replayed on open. Point the recorded next() at a line
+    // that does not exist.
+    const db = new Database(file);
+    db.prepare(
+      "UPDATE journal SET call = json_set(call, '$.lineId', 'nowhere') WHERE seq = 2",
+    ).run();
+    db.close();
+    const error = await openScheduler({ store: file, config: busyLab }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: 'corrupt' });
+    expect((error as Error).message).toMatch(/journal entry 2 does not replay/);
+  });
 });
 
 describe("stores that are not this lab's are refused, and left as they were", () => {
