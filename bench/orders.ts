@@ -52,7 +52,7 @@ export function backlog(n: number, seed = 1, rushes = true): Order[] {
   return out;
 }
 
-/** Rush requests asked after the backlog, at START + 1 minute. */
+/** Rush requests for the backlog's instant (uploaded at START). */
 export function rushRequests(k: number, seed = 2): Order[] {
   const r = rng(seed);
   return Array.from({ length: k }, (_, i) => ({
