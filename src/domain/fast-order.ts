@@ -9,19 +9,6 @@
 import { MAX_MS, MIN_MS } from './time-input.js';
 import type { NormalizedOrder } from './types.js';
 
-const ORDER_KEYS = new Set([
-  'id',
-  'clientId',
-  'tier',
-  'product',
-  'quantity',
-  'uploadedAt',
-  'shipBy',
-  'pickupAt',
-  'rush',
-  'line',
-]);
-const RUSH_KEYS = new Set(['urgency', 'cause', 'reason', 'responsible']);
 const TIERS = new Set(['key', 'special', 'regular']);
 const URGENCIES = new Set(['immediate', 'half-day', 'same-day', 'next-day']);
 const CAUSES = new Set(['client', 'missing', 'damaged', 'rework']);
@@ -31,17 +18,53 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
 const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const ms = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= MIN_MS && v <= MAX_MS;
-/** Every own key is known and none holds `undefined` (zod keeps such keys; leave them to it). */
-function onlyKnown(o: Record<string, unknown>, known: Set<string>): boolean {
+/**
+ * Every own key is known and none holds `undefined` (zod keeps such keys; leave them to it).
+ * Checked once per submitted order, so it compares against the key names with a switch (the
+ * keys are internalized strings) rather than hashing each one into a set.
+ */
+function onlyOrderKeys(o: Record<string, unknown>): boolean {
   for (const k in o) {
-    if (!Object.hasOwn(o, k)) return false;
-    if (!known.has(k) || o[k] === undefined) return false;
+    switch (k) {
+      case 'id':
+      case 'clientId':
+      case 'tier':
+      case 'product':
+      case 'quantity':
+      case 'uploadedAt':
+      case 'shipBy':
+      case 'pickupAt':
+      case 'rush':
+      case 'line':
+        break;
+      default:
+        return false;
+    }
+    if (!Object.hasOwn(o, k) || o[k] === undefined) return false;
   }
-  return Object.getOwnPropertySymbols(o).length === 0;
+  return noSymbols(o);
 }
 
+function onlyRushKeys(o: Record<string, unknown>): boolean {
+  for (const k in o) {
+    switch (k) {
+      case 'urgency':
+      case 'cause':
+      case 'reason':
+      case 'responsible':
+        break;
+      default:
+        return false;
+    }
+    if (!Object.hasOwn(o, k) || o[k] === undefined) return false;
+  }
+  return noSymbols(o);
+}
+
+const noSymbols = (o: object): boolean => Object.getOwnPropertySymbols(o).length === 0;
+
 export function fastOrder(input: unknown): NormalizedOrder | undefined {
-  if (!isPlain(input) || !onlyKnown(input, ORDER_KEYS)) return undefined;
+  if (!isPlain(input) || !onlyOrderKeys(input)) return undefined;
   const { id, clientId, tier, product, quantity, uploadedAt, shipBy, pickupAt, rush, line } = input;
   if (!text(id) || !text(clientId) || !text(product)) return undefined;
   if (typeof tier !== 'string' || !TIERS.has(tier)) return undefined;
@@ -62,7 +85,7 @@ export function fastOrder(input: unknown): NormalizedOrder | undefined {
   if ('shipBy' in input) out.shipBy = shipBy as number;
   if ('pickupAt' in input) out.pickupAt = pickupAt as number;
   if ('rush' in input) {
-    if (!isPlain(rush) || !onlyKnown(rush, RUSH_KEYS)) return undefined;
+    if (!isPlain(rush) || !onlyRushKeys(rush)) return undefined;
     const { urgency, cause = 'client', reason, responsible } = rush;
     if ('urgency' in rush && (typeof urgency !== 'string' || !URGENCIES.has(urgency)))
       return undefined;

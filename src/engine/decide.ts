@@ -22,6 +22,16 @@ import type { EngineState } from './state.js';
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_MINUTE = 60_000;
 
+/** A key before every class-1 order and after every company-caused one. */
+const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
+  cls: 1,
+  seq: -1,
+  promise: Number.NEGATIVE_INFINITY,
+  tier: 0,
+  uploadedAt: Number.NEGATIVE_INFINITY,
+  id: '',
+});
+
 /** Decides orders against the engine's state, changing it: queues, registers, rush counts. */
 export class Decider {
   constructor(private readonly st: EngineState) {}
@@ -64,27 +74,33 @@ export class Decider {
     return best as Line;
   }
 
+  /**
+   * The ledger key of an order, in the decider's one scratch key: it is valid until the next
+   * call, and the promise searches write candidate promises into it.
+   */
   private keyOf(rec: OrderRecord, promise: number): LedgerKey {
-    return {
-      cls: rec.cls === 'company' ? 0 : 1,
-      seq: rec.seq,
-      promise,
-      tier: TIER_RANK[rec.order.tier],
-      uploadedAt: rec.order.uploadedAt,
-      id: rec.order.id,
-    };
+    const k = this.scratch;
+    k.cls = rec.cls === 'company' ? 0 : 1;
+    k.seq = rec.seq;
+    k.promise = promise;
+    k.tier = TIER_RANK[rec.order.tier];
+    k.uploadedAt = rec.order.uploadedAt;
+    k.id = rec.order.id;
+    return k;
   }
+
+  private readonly scratch: LedgerKey = {
+    cls: 1,
+    seq: 0,
+    promise: 0,
+    tier: 0,
+    uploadedAt: 0,
+    id: '',
+  };
 
   /** Work of the company-caused orders queued on the line. */
   private companyWork(line: Line): number {
-    return line.ledger.workBefore({
-      cls: 1,
-      seq: -1,
-      promise: Number.NEGATIVE_INFINITY,
-      tier: 0,
-      uploadedAt: Number.NEGATIVE_INFINITY,
-      id: '',
-    });
+    return line.ledger.workBefore(FIRST_CLIENT_ORDER);
   }
 
   private decideCompany(rec: OrderRecord, line: Line, now: number): void {

@@ -45,15 +45,13 @@ export class Line {
   }
 
   enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {
-    const h = this.ledger.insert(
-      {
-        cls: rec.cls === 'company' ? 0 : 1,
-        seq: rec.seq,
-        promise: rec.promisedBy,
-        tier: tierRank,
-        uploadedAt: rec.order.uploadedAt,
-        id: rec.order.id,
-      },
+    const h = this.ledger.add(
+      rec.cls === 'company' ? 0 : 1,
+      rec.seq,
+      rec.promisedBy,
+      tierRank,
+      rec.order.uploadedAt,
+      rec.order.id,
       rec.work,
       due,
       onTime,

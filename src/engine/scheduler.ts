@@ -68,9 +68,11 @@ export class Scheduler {
    */
   submit(order: Order, at?: TimeInput): Decision {
     const now = this.timeOf(at);
-    const parsed = this.validateOrders([order], now, 'submit', []);
+    const issues: ValidationIssue[] = [];
+    const parsed = this.validateOne(order, now, NO_PATH, issues, undefined);
+    if (parsed === undefined || issues.length > 0) throw new ValidationError(issues, 'submit');
     this.commitTime(now);
-    return this.decider.decide(parsed[0] as NormalizedOrder, now);
+    return this.decider.decide(parsed, now);
   }
 
   /**
@@ -477,11 +479,10 @@ export class Scheduler {
   private validateOne(
     input: unknown,
     now: number,
-    path: (string | number)[],
+    path: readonly (string | number)[],
     issues: ValidationIssue[],
     batchIds: Set<string> | undefined,
   ): NormalizedOrder | undefined {
-    const p = (field: string) => [...path, field].join('.');
     // The common case skips zod; anything unusual is zod's to accept or explain.
     let o = fastOrder(input);
     if (o === undefined) {
@@ -494,42 +495,49 @@ export class Scheduler {
     }
     if (this.st.orders.has(o.id))
       issues.push({
-        path: p('id'),
+        path: pathOf(path, 'id'),
         message: `must be unused; order '${o.id}' was already submitted`,
       });
     else if (batchIds?.has(o.id))
       issues.push({
-        path: p('id'),
+        path: pathOf(path, 'id'),
         message: `must be unique in the batch; '${o.id}' appears twice`,
       });
     batchIds?.add(o.id);
     if (!(o.product in this.st.config.products)) {
       issues.push({
-        path: p('product'),
+        path: pathOf(path, 'product'),
         message: `must be a product of the catalog (${Object.keys(this.st.config.products).join(', ')}), received '${o.product}'`,
       });
     } else if (o.line !== undefined) {
       const line = this.st.lines.get(o.line);
       if (!line)
         issues.push({
-          path: p('line'),
+          path: pathOf(path, 'line'),
           message: `must be one of ${[...this.st.lines.keys()].join(', ')}, received '${o.line}'`,
         });
       else if (!line.makes(o))
         issues.push({
-          path: p('line'),
+          path: pathOf(path, 'line'),
           message: `line '${o.line}' does not make '${o.product}'`,
         });
     } else if (!this.st.madeProducts.has(o.product)) {
-      issues.push({ path: p('product'), message: `no line makes '${o.product}'` });
+      issues.push({ path: pathOf(path, 'product'), message: `no line makes '${o.product}'` });
     }
     if (o.uploadedAt > now)
       issues.push({
-        path: p('uploadedAt'),
+        path: pathOf(path, 'uploadedAt'),
         message: `must not be after the time of submission ${this.st.t(now)}, received ${this.st.t(o.uploadedAt)}`,
       });
     return o;
   }
+}
+
+/** The path of a single order's fields: the order is the call's argument. */
+const NO_PATH: readonly (string | number)[] = Object.freeze([]);
+
+function pathOf(path: readonly (string | number)[], field: string): string {
+  return path.length === 0 ? field : `${path.join('.')}.${field}`;
 }
 
 function byUpload(a: NormalizedOrder, b: NormalizedOrder): number {

@@ -4,6 +4,7 @@
  * which orders time has made late).
  */
 import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
+import type { LedgerKey } from '../queue/ledger.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
@@ -12,6 +13,9 @@ import { NEVER_AT_RISK, type OrderRecord, TimeColumns } from './records.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
+
+/** The answer of `flagLate` when nothing is late: shared, so frozen. */
+const NONE_LATE: string[] = Object.freeze([]) as unknown as string[];
 
 export class EngineState {
   readonly config: Readonly<Omit<ResolvedConfig, 'clock'>>;
@@ -62,14 +66,7 @@ export class EngineState {
     const remainingToday = cal.coord(pd.close) - cnow;
     const promisedToday =
       (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
-      line.ledger.workBefore({
-        cls: 1,
-        seq: Number.POSITIVE_INFINITY,
-        promise: pd.close,
-        tier: 255,
-        uploadedAt: Number.POSITIVE_INFINITY,
-        id: '\uffff',
-      });
+      line.ledger.workBefore(this.afterPromisesBy(pd.close));
     return {
       day: pd,
       remainingToday,
@@ -79,6 +76,21 @@ export class EngineState {
       used: line.rushUnits.get(pd.date) ?? 0,
     };
   }
+
+  /** A key after every order promised by `t` (a scratch key, valid until the next call). */
+  private afterPromisesBy(t: number): LedgerKey {
+    this.after.promise = t;
+    return this.after;
+  }
+
+  private readonly after: LedgerKey = {
+    cls: 1,
+    seq: Number.POSITIVE_INFINITY,
+    promise: 0,
+    tier: 255,
+    uploadedAt: Number.POSITIVE_INFINITY,
+    id: '\uffff',
+  };
 
   /** Accepted client rushes of a client within the frequency window ending now. */
   recentRushes(clientId: string, now: number): number {
@@ -112,11 +124,11 @@ export class EngineState {
   /** Marks and reports the on-time queued orders of a line that would now finish late. */
   flagLate(line: Line, now: number, cause: AtRiskReport['cause'], by?: string): string[] {
     const c0 = line.startCoord(this.calendar.coord(now));
-    if (line.ledger.minSlack >= c0) return [];
+    // Nothing late is the common case, on every call that moves time: it allocates nothing.
+    if (line.ledger.minSlack >= c0) return NONE_LATE;
     const ids: string[] = [];
-    for (const h of line.ledger.collectSlackBelow(c0)) {
+    for (const h of line.ledger.takeSlackBelow(c0)) {
       const rec = line.byHandle[h] as OrderRecord;
-      line.ledger.setOnTime(h, false);
       this.reportAtRisk(rec, now, cause, by);
       ids.push(rec.order.id);
     }
@@ -124,13 +136,10 @@ export class EngineState {
   }
 
   reportAtRisk(rec: OrderRecord, now: number, cause: AtRiskReport['cause'], by?: string): void {
-    const report: AtRiskReport = {
-      orderId: rec.order.id,
-      line: rec.line,
-      at: now,
-      cause,
-      ...(by !== undefined ? { by } : {}),
-    };
+    const report: AtRiskReport =
+      by === undefined
+        ? { orderId: rec.order.id, line: rec.line, at: now, cause }
+        : { orderId: rec.order.id, line: rec.line, at: now, cause, by };
     if (rec.atRisk === NEVER_AT_RISK) rec.atRisk = [];
     rec.atRisk.push(report);
     this.riskLog.push(report);

@@ -20,13 +20,14 @@ export function keepsPromises(
   w: number,
   c0: number,
 ): boolean {
-  const p = ledger.probe(key);
-  return c0 + p.workBefore + w <= due && p.minSlackAfter >= c0 + w;
+  ledger.probeInPlace(key);
+  return c0 + ledger.probeWork + w <= due && ledger.probeMinAfter >= c0 + w;
 }
 
 /**
  * The earliest promise, at or after `requested`, that the line can keep for a new class-1
- * order without making any on-time order late (available-to-promise).
+ * order without making any on-time order late (available-to-promise). `key.promise` is
+ * overwritten: the key serves as the probe.
  *
  * The candidates are positions k in the queue (the order placed after the first k orders).
  * Position k is possible iff k is at least the position of `requested`, no on-time order after
@@ -49,17 +50,20 @@ export function earliestPromise(
   requested: number,
   c0: number,
 ): number {
-  const probeKey: LedgerKey = { ...key, promise: requested };
-  const at = ledger.probe(probeKey);
+  // The key is the caller's scratch: its promise is the candidate being tried.
+  const probeKey = key;
+  probeKey.promise = requested;
+  ledger.probeInPlace(probeKey);
   const threshold = c0 + w;
-  if (c0 + at.workBefore + w <= calendar.coord(requested) && at.minSlackAfter >= threshold)
+  if (c0 + ledger.probeWork + w <= calendar.coord(requested) && ledger.probeMinAfter >= threshold)
     return requested;
 
-  let from = Math.max(at.count, ledger.lastSlackBelow(threshold));
+  let from = Math.max(ledger.probeCount, ledger.lastSlackBelow(threshold));
   for (;;) {
     const k = ledger.firstRoomAtLeast(from, threshold);
     probeKey.promise = Math.max(requested, calendar.timeAt(c0 + ledger.prefixWork(k) + w));
-    const count = ledger.probe(probeKey).count;
+    ledger.probeInPlace(probeKey);
+    const count = ledger.probeCount;
     if (count === k) return probeKey.promise;
     if (k >= ledger.length) {
       // Unreachable by the argument above; kept so that a broken invariant cannot loop forever:

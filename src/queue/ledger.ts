@@ -164,10 +164,40 @@ export class Ledger {
 
   /** Adds an order; returns its handle. */
   insert(key: LedgerKey, work: number, due: number, onTime = true): number {
+    return this.add(
+      key.cls,
+      key.seq,
+      key.promise,
+      key.tier,
+      key.uploadedAt,
+      key.id,
+      work,
+      due,
+      onTime,
+    );
+  }
+
+  /** `insert` with the key's fields as arguments: the engine's hot path makes no key object. */
+  add(
+    cls: number,
+    seq: number,
+    promise: number,
+    tier: number,
+    uploadedAt: number,
+    id: string,
+    work: number,
+    due: number,
+    onTime: boolean,
+  ): number {
     const h = this.alloc();
     const f = this.f;
     const b = h * S;
-    this.setKey(h, key);
+    f[b + CLS] = cls;
+    f[b + SEQ] = seq;
+    f[b + PROMISE] = promise;
+    f[b + TIER] = tier;
+    f[b + UP] = uploadedAt;
+    this.ids[h] = id;
     f[b + WORK] = work;
     f[b + DUE] = due;
     f[b + ONTIME] = onTime ? 1 : 0;
@@ -294,6 +324,21 @@ export class Ledger {
    * slack of the on-time orders after it (as they stand, without the probed order).
    */
   probe(key: LedgerKey): { count: number; workBefore: number; minSlackAfter: number } {
+    this.probeInPlace(key);
+    return {
+      count: this.probeCount,
+      workBefore: this.probeWork,
+      minSlackAfter: this.probeMinAfter,
+    };
+  }
+
+  /** What the last `probeInPlace` found (see `probe`). */
+  probeCount = 0;
+  probeWork = 0;
+  probeMinAfter = 0;
+
+  /** `probe` without an answer object: the answer is left in `probeCount`, `probeWork` and `probeMinAfter`. */
+  probeInPlace(key: LedgerKey): void {
     const f = this.f;
     this.setKey(PROBE, key);
     let x = this.root;
@@ -314,12 +359,15 @@ export class Ledger {
         x = l;
       }
     }
-    return { count, workBefore: off, minSlackAfter: minAfter };
+    this.probeCount = count;
+    this.probeWork = off;
+    this.probeMinAfter = minAfter;
   }
 
   /** Work of the orders that come before `key` in production order. */
   workBefore(key: LedgerKey): number {
-    return this.probe(key).workBefore;
+    this.probeInPlace(key);
+    return this.probeWork;
   }
 
   /**
@@ -443,6 +491,32 @@ export class Ledger {
     const out: number[] = [];
     this.collect(this.root, 0, threshold, out);
     return out;
+  }
+
+  /**
+   * `collectSlackBelow`, marking every order found at risk as it goes: one pass that recomputes
+   * the sums of the nodes it visited on its way back up, where marking them one by one with
+   * `setOnTime` would walk a root-to-node path per order. Marking an order changes no other
+   * order's slack (slack depends on work, not on flags), so the set found is the same.
+   */
+  takeSlackBelow(threshold: number): number[] {
+    const out: number[] = [];
+    this.take(this.root, 0, threshold, out);
+    return out;
+  }
+
+  private take(x: number, off: number, threshold: number, out: number[]): void {
+    const f = this.f;
+    if (x === NIL || (f[x * S + MINS] as number) - off >= threshold) return;
+    const l = f[x * S + L] as number;
+    this.take(l, off, threshold, out);
+    const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
+    if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) {
+      f[x * S + ONTIME] = 0;
+      out.push(x);
+    }
+    this.take(f[x * S + R] as number, through, threshold, out);
+    this.pull(x);
   }
 
   private collect(x: number, off: number, threshold: number, out: number[]): void {

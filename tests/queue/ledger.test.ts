@@ -149,6 +149,13 @@ describe('ledger', () => {
     {
       weight: 1,
       arbitrary: fc.record({
+        kind: fc.constant('take' as const),
+        threshold: fc.integer({ min: -100, max: 500 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
         kind: fc.constant('risk' as const),
         pick: fc.nat(),
         onTime: fc.boolean(),
@@ -192,6 +199,11 @@ describe('ledger', () => {
               const it = ref.items[o.pick % ref.items.length] as Item;
               ledger.setOnTime(it.h, o.onTime);
               it.onTime = o.onTime;
+            } else if (o.kind === 'take') {
+              // Marking at risk in one pass: the orders found, all marked, as if one by one.
+              const found = ref.collect(o.threshold);
+              expect(ledger.takeSlackBelow(o.threshold)).toEqual(found);
+              for (const it of ref.items) if (found.includes(it.h)) it.onTime = false;
             } else if (o.kind === 'rebuild') {
               for (const it of ref.items) it.w = it.w * o.factor + 1;
               ledger.rebuildWork((h) => (ref.items.find((i) => i.h === h) as Item).w);
