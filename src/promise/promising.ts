@@ -61,7 +61,7 @@ export function earliestPromise(
   let from = Math.max(ledger.probeCount, ledger.lastSlackBelow(threshold));
   for (;;) {
     const k = ledger.firstRoomAtLeast(from, threshold);
-    probeKey.promise = Math.max(requested, calendar.timeAt(c0 + ledger.prefixWork(k) + w));
+    probeKey.promise = Math.max(requested, calendar.timeAt(c0 + ledger.roomPrefix + w));
     ledger.probeInPlace(probeKey);
     const count = ledger.probeCount;
     if (count === k) return probeKey.promise;

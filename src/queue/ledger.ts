@@ -35,8 +35,11 @@ export interface LedgerKey {
 }
 
 const NIL = 0;
-/** Slot 1 holds a probe key for queries about an order that is not in the tree. */
-const PROBE = 1;
+/*
+ * Slot 1 is never a node: it once held probe keys, and handles start at 2 so that a run's
+ * handles stay what they were (snapshots and tests name orders by handle order only, but a
+ * reproducible layout helps when comparing runs).
+ */
 
 /*
  * Node layout: every node is a run of S doubles in one Float64Array, so that a descent touches
@@ -162,6 +165,36 @@ export class Ledger {
     return (f[a * S + SEQ] as number) - (f[b * S + SEQ] as number);
   };
 
+  /**
+   * Whether node `x` sorts before the key given field by field: `compare` with the key's fields
+   * in registers, for the descents that compare one key against a path of nodes.
+   */
+  private nodeBefore(
+    x: number,
+    cls: number,
+    promise: number,
+    tier: number,
+    up: number,
+    id: string,
+    seq: number,
+  ): boolean {
+    const f = this.f;
+    const b = x * S;
+    const c = f[b + CLS] as number;
+    if (c !== cls) return c < cls;
+    if (cls === 1) {
+      const p = f[b + PROMISE] as number;
+      if (p !== promise) return p < promise;
+      const t = f[b + TIER] as number;
+      if (t !== tier) return t < tier;
+      const u = f[b + UP] as number;
+      if (u !== up) return u < up;
+      const i = this.ids[x] as string;
+      if (i !== id) return i < id;
+    }
+    return (f[b + SEQ] as number) < seq;
+  }
+
   /** Adds an order; returns its handle. */
   insert(key: LedgerKey, work: number, due: number, onTime = true): number {
     return this.add(
@@ -210,7 +243,7 @@ export class Ledger {
     let depth = 0;
     for (let x = this.root; x !== NIL; ) {
       if (depth >= this.path.length) this.growPath();
-      const left = this.compare(h, x) < 0;
+      const left = !this.nodeBefore(x, cls, promise, tier, uploadedAt, id, seq);
       this.path[depth++] = left ? -x : x;
       x = f[x * S + (left ? L : R)] as number;
     }
@@ -340,7 +373,7 @@ export class Ledger {
   /** `probe` without an answer object: the answer is left in `probeCount`, `probeWork` and `probeMinAfter`. */
   probeInPlace(key: LedgerKey): void {
     const f = this.f;
-    this.setKey(PROBE, key);
+    const { cls, promise, tier, uploadedAt, id, seq } = key;
     let x = this.root;
     let off = 0;
     let count = 0;
@@ -348,7 +381,7 @@ export class Ledger {
     while (x !== NIL) {
       const l = f[x * S + L] as number;
       const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
-      if (this.compare(x, PROBE) < 0) {
+      if (this.nodeBefore(x, cls, promise, tier, uploadedAt, id, seq)) {
         off = through;
         count += (f[l * S + SIZE] as number) + 1;
         x = f[x * S + R] as number;
@@ -405,8 +438,18 @@ export class Ledger {
    */
   firstRoomAtLeast(from: number, threshold: number): number {
     const r = this.firstRoom(this.root, 0, 0, from, threshold);
-    return r < 0 ? this.length : r;
+    if (r < 0) {
+      this.roomPrefix = this.totalWork;
+      return this.length;
+    }
+    return r;
   }
+
+  /**
+   * The work of the orders before the index the last `firstRoomAtLeast` returned: the search
+   * passes it on its way, so the caller needs no `prefixWork` descent of its own.
+   */
+  roomPrefix = 0;
 
   private firstRoom(
     x: number,
@@ -423,7 +466,10 @@ export class Ledger {
     if (found >= 0) return found;
     const idx = before + (this.f[l * S + SIZE] as number);
     const startOff = off + (this.f[l * S + SUMW] as number);
-    if (idx >= from && (this.f[x * S + DUE] as number) - startOff >= threshold) return idx;
+    if (idx >= from && (this.f[x * S + DUE] as number) - startOff >= threshold) {
+      this.roomPrefix = startOff;
+      return idx;
+    }
     return this.firstRoom(
       this.f[x * S + R] as number,
       startOff + (this.f[x * S + WORK] as number),
@@ -539,16 +585,6 @@ export class Ledger {
     s ^= s << 5;
     this.rng = s >>> 0;
     return this.rng;
-  }
-
-  private setKey(h: number, key: LedgerKey): void {
-    const f = this.f;
-    f[h * S + CLS] = key.cls;
-    f[h * S + SEQ] = key.seq;
-    f[h * S + PROMISE] = key.promise;
-    f[h * S + TIER] = key.tier;
-    f[h * S + UP] = key.uploadedAt;
-    this.ids[h] = key.id;
   }
 
   private alloc(): number {

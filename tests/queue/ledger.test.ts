@@ -85,7 +85,10 @@ function check(ledger: Ledger, ref: Reference, probes: LedgerKey[], thresholds: 
     expect(ledger.lastSlackBelow(th)).toBe(ref.lastSlackBelow(th));
     expect(ledger.collectSlackBelow(th)).toEqual(ref.collect(th));
     for (const from of [0, 1, Math.floor(ref.items.length / 2), ref.items.length]) {
-      expect(ledger.firstRoomAtLeast(from, th)).toBe(ref.firstRoomAtLeast(from, th));
+      const k = ref.firstRoomAtLeast(from, th);
+      expect(ledger.firstRoomAtLeast(from, th)).toBe(k);
+      // The search leaves the work before the index it found.
+      expect(ledger.roomPrefix).toBe(k === 0 ? 0 : ref.prefix(k - 1));
     }
   }
   for (let k = 0; k <= ref.items.length; k++)
