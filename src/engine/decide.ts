@@ -272,9 +272,9 @@ export class Decider {
       rec.outcome = 'rush-accepted';
       line.enqueue(rec, due, TIER_RANK[rec.order.tier], true);
       line.rushUnits.set(pd.date, used + rec.units);
-      const times = this.st.clientRushes.get(rec.order.clientId) ?? [];
-      times.push(now);
-      this.st.clientRushes.set(rec.order.clientId, times);
+      const times = this.st.clientRushes.get(rec.order.clientId);
+      if (times) times.push(now);
+      else this.st.clientRushes.set(rec.order.clientId, [now]);
     } else {
       rec.outcome = 'rush-declined';
       rec.earliest = earliest;

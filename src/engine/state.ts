@@ -140,8 +140,10 @@ export class EngineState {
       by === undefined
         ? { orderId: rec.order.id, line: rec.line, at: now, cause }
         : { orderId: rec.order.id, line: rec.line, at: now, cause, by };
-    if (rec.atRisk === NEVER_AT_RISK) rec.atRisk = [];
-    rec.atRisk.push(report);
+    // A literal of one: an empty array's first push would reserve room for seventeen, and
+    // most orders are reported at most once.
+    if (rec.atRisk === NEVER_AT_RISK) rec.atRisk = [report];
+    else rec.atRisk.push(report);
     this.riskLog.push(report);
   }
 
