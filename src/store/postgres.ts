@@ -3,10 +3,10 @@
  * `postgres` package, for labs that run several intake nodes on one database.
  *
  * One writer per lab. The writer holds a session-level advisory lock (keyed by the lab) on its
- * own single connection, and every append checks, inside its transaction, that this very
- * session still holds it: a writer whose connection was lost (and silently replaced) cannot
- * write another entry. The journal's primary key is the second fence: two writers can never
- * both commit the same sequence number.
+ * own single connection, and every write (an append or a snapshot) checks, inside its
+ * transaction, that this very session still holds it: a writer whose connection was lost (and
+ * silently replaced) cannot write another entry or snapshot. The journal's primary key is the
+ * second fence: two writers can never both commit the same sequence number.
  *
  * A node started while another holds the lock is a standby: `becomeWriter` follows the journal
  * (every `pollMs`), hands each new entry to the engine, and tries the lock; when the writer's
@@ -225,13 +225,39 @@ class PostgresStore implements Store {
   }
 
   async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
+    const text = entryText(entry);
+    await this.fenced(async (tx) => {
+      await tx`
+        INSERT INTO journal (seq, at, at_ms, kind, call, result)
+        VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
+      for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
+      for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+    });
+  }
+
+  async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
+    const text = JSON.stringify(snapshot);
+    // Fenced like an append: a deposed writer's snapshot would replace the new writer's (the
+    // DELETE below drops every other one), and a node that never wrote has none to save.
+    await this.fenced(async (tx) => {
+      await tx`INSERT INTO snapshots (seq, snapshot) VALUES (${seq}, ${text})
+               ON CONFLICT (seq) DO UPDATE SET snapshot = excluded.snapshot`;
+      await tx`DELETE FROM snapshots WHERE seq <> 0 AND seq <> ${seq}`;
+    });
+  }
+
+  /**
+   * Runs a write in one transaction that first checks that this node is the lab's writer and
+   * that this very session still holds the writer lock. Either refusal is `write-failed`, and
+   * nothing is written.
+   */
+  private async fenced(write: (tx: postgres.TransactionSql) => Promise<void>): Promise<void> {
     const sql = this.open_();
     if (!this.writer)
       throw new StoreError(
         'write-failed',
         `${this.description}: this node is not the lab's writer`,
       );
-    const text = entryText(entry);
     try {
       await sql.begin(async (tx) => {
         const [held] = await tx<{ held: boolean }[]>`
@@ -247,25 +273,11 @@ class PostgresStore implements Store {
             'write-failed',
             `${this.description}: this session no longer holds the lab's writer lock (the connection was lost); another node may be the writer now`,
           );
-        await tx`
-          INSERT INTO journal (seq, at, at_ms, kind, call, result)
-          VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
-        for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
-        for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+        await write(tx);
       });
     } catch (e) {
       throw e instanceof StoreError ? e : this.wrap(e);
     }
-  }
-
-  async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
-    const sql = this.open_();
-    const text = JSON.stringify(snapshot);
-    await sql.begin(async (tx) => {
-      await tx`INSERT INTO snapshots (seq, snapshot) VALUES (${seq}, ${text})
-               ON CONFLICT (seq) DO UPDATE SET snapshot = excluded.snapshot`;
-      await tx`DELETE FROM snapshots WHERE seq <> 0 AND seq <> ${seq}`;
-    });
   }
 
   async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {

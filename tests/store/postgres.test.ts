@@ -196,6 +196,58 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     await a.close();
   });
 
+  test('a writer whose session was cut cannot save a snapshot, and a node that is not the writer never can', async () => {
+    const url = await freshDatabase();
+    const store = postgresStore(url);
+    const a = await openScheduler({ store, config: busyLab, lab: 'fence-snap' });
+    await a.submit(order({ id: 'y1' }), T('09:00'));
+    const sql = postgres(url, { max: 1, onnotice: () => undefined });
+    const snapshots = async () =>
+      (await sql`SELECT seq::int AS seq FROM snapshots ORDER BY seq`).map((r) => r.seq);
+    const writers = () => sql`
+      SELECT pid FROM pg_stat_activity
+      WHERE application_name = 'rushline:fence-snap' AND pid <> pg_backend_pid()`;
+    const [old] = await writers();
+    await sql`SELECT pg_terminate_backend(${old?.pid as number})`;
+    await expect.poll(async () => (await writers()).length, { interval: 20 }).toBe(0);
+    // As in the test above: the driver replaces the dead session with one that holds no lock.
+    for (let i = 0; i < 5; i++) {
+      if (
+        await store.readRegisters().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+    }
+    const refused = await store.saveSnapshot(1, a.snapshot()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: 'write-failed' });
+    expect((refused as Error).message).toMatch(/no longer holds the lab's writer lock/);
+    expect(await snapshots()).toEqual([0]);
+
+    // Another node is the writer now and saves its snapshot; the deposed one cannot replace it.
+    const b = await openScheduler({ store: postgresStore(url), lab: 'fence-snap' });
+    await b.submit(order({ id: 'y2' }), T('09:05'));
+    await b.close();
+    expect(await snapshots()).toEqual([0, 2]);
+    // Closing the deposed node would snapshot its journal entry 1 (and drop every other one).
+    await expect(a.close()).rejects.toMatchObject({ code: 'write-failed' });
+    expect(await snapshots()).toEqual([0, 2]);
+
+    // A store that was opened but never became the writer (a read-only open) writes nothing.
+    const reader = postgresStore(url);
+    const { snapshot } = await reader.open({ lab: 'fence-snap', readOnly: true });
+    await expect(reader.saveSnapshot(5, snapshot.snapshot)).rejects.toMatchObject({
+      code: 'write-failed',
+    });
+    await reader.close();
+    expect(await snapshots()).toEqual([0, 2]);
+    await sql.end();
+  });
+
   test('a second node waits as a standby while the writer lives, and follows its journal', async () => {
     const url = await freshDatabase();
     const a = await openScheduler({ store: postgresStore(url, { pollMs: 20 }), config: busyLab });
