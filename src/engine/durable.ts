@@ -1,12 +1,19 @@
 /**
  * The durable scheduler: the `Scheduler` API over a `Store`. Every state-changing call is
- * applied to the in-memory engine, written to the journal with its explicit time and its answer
- * in one transaction, committed, and only then answered. Reads answer from memory.
+ * decided on an engine that runs ahead of the disk, written to the journal with its explicit
+ * time and its answer in one transaction, committed, and only then made on the engine the reads
+ * answer from, and answered.
  *
- * Invariant: the in-memory engine is always the store's snapshot plus its journal, replayed.
- * A call the engine refuses (`ValidationError`) changes neither. A call whose write fails leaves
- * the engine ahead of the disk, so the instance is poisoned: it refuses every later call, reads
- * included, until the store is opened again, and never answers from a state that is not on disk.
+ * Two engines, because a write may take a while (on PostgreSQL it is a round trip to the server)
+ * and the reads are synchronous: while a call's transaction is in flight, a read must not see
+ * that call. The engine is deterministic, so the second engine, given the journaled call, makes
+ * exactly the same change and gives the same answer (checked).
+ *
+ * Invariant: the engine the reads answer from is always the store's snapshot plus its committed
+ * journal, replayed; between calls, the engine ahead is the same state. A call the engine
+ * refuses (`ValidationError`) changes neither engine nor the disk. A call whose write fails
+ * leaves the engine ahead of the disk, so the instance is poisoned: it refuses every later call,
+ * reads included, until the store is opened again.
  */
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
@@ -142,21 +149,19 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
         `${store.description}: the store was created with another configuration (${configDifference(opened.header.config, wanted)} differ); open it without config, or with the one it was created with`,
       );
     }
-    const engine = restoreScheduler(opened.snapshot.snapshot, {
+    const restoreConfig = {
       ...(config?.clock ? { clock: config.clock } : {}),
       ...(config?.gates ? { gates: config.gates } : {}),
-    });
+    };
+    // The engine the reads answer from, and the one calls are decided on before their write.
+    const engine = restoreScheduler(opened.snapshot.snapshot, restoreConfig);
+    const ahead = restoreScheduler(structuredClone(opened.snapshot.snapshot), restoreConfig);
     let seq = opened.snapshot.seq;
     const follow = (entries: JournalEntry[]) => {
       for (const entry of entries) {
-        let replayed: string;
-        try {
-          replayed = resultText(applyCall(engine, entry.call));
-        } catch (e) {
-          // A recorded call the engine now refuses: the journal is not this engine's history.
-          replayed = `error: ${(e as Error).message}`;
-        }
-        if (entry.seq !== seq + 1 || replayed !== resultText(entry.result)) {
+        const recorded = resultText(entry.result);
+        const replayed = [replay(engine, entry.call), replay(ahead, structuredClone(entry.call))];
+        if (entry.seq !== seq + 1 || replayed.some((r) => r !== recorded)) {
           throw new StoreError(
             'corrupt',
             `${store.description}: journal entry ${entry.seq} does not replay to the answer it recorded; run rushline replay for details`,
@@ -171,6 +176,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       store,
       opened.header,
       engine,
+      ahead,
       seq,
       opened.snapshot.seq,
       config?.clock,
@@ -182,9 +188,20 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
   }
 }
 
+/** A journaled call's answer on an engine, as text; a call the engine refuses is an error text. */
+function replay(engine: Scheduler, call: JournalCall): string {
+  try {
+    return resultText(applyCall(engine, call));
+  } catch (e) {
+    // A recorded call the engine now refuses: the journal is not this engine's history.
+    return `error: ${(e as Error).message}`;
+  }
+}
+
 /**
- * A scheduler whose state-changing calls are on disk before they answer. The same methods as
- * `Scheduler`; the state-changing ones return promises and run one at a time, in call order.
+ * A scheduler whose state-changing calls are on disk before they answer, and whose reads see
+ * only calls that are on disk. The same methods as `Scheduler`; the state-changing ones return
+ * promises and run one at a time, in call order.
  */
 export class DurableScheduler {
   private chain: Promise<unknown> = Promise.resolve();
@@ -198,7 +215,10 @@ export class DurableScheduler {
     private readonly store: Store,
     /** What the store says about itself. */
     readonly header: StoreHeader,
+    /** What the reads answer from: the committed journal's state, never more. */
     private readonly engine: Scheduler,
+    /** Where a call is decided before its write: ahead of `engine` while a write is in flight. */
+    private readonly ahead: Scheduler,
     private seq: number,
     private snapshotSeq: number,
     private readonly clock: (() => TimeInput) | undefined,
@@ -334,16 +354,17 @@ export class DurableScheduler {
       );
   }
 
-  /** Runs a call in turn: time, engine, journal, commit, answer. */
+  /** Runs a call in turn: time, engine ahead, journal, commit, engine for reads, answer. */
   private run(make: (now: number) => JournalCall, at?: TimeInput): Promise<unknown> {
     const step = this.chain.then(async () => {
       this.usable();
       const now = this.timeOf(at);
       const call = make(now);
-      const before = this.engine.registerSizes();
+      const before = this.ahead.registerSizes();
       // Throws ValidationError with no change of state: nothing to journal then.
-      const result = applyCall(this.engine, call);
-      const entry = { seq: this.seq + 1, call, result: JSON.parse(resultText(result)) };
+      const result = applyCall(this.ahead, call);
+      const recorded = resultText(result);
+      const entry = { seq: this.seq + 1, call, result: JSON.parse(recorded) };
       const rows = this.rowsSince(before, call);
       try {
         await this.store.append(entry, rows);
@@ -355,7 +376,19 @@ export class DurableScheduler {
         );
         throw this.failure;
       }
+      // Committed: the reads may see the call now. The engine for reads gets its own copy of
+      // the call, as a replay reads it from the journal, and must answer as the journal says.
+      const again = replay(this.engine, JSON.parse(JSON.stringify(call)) as JournalCall);
       this.seq = entry.seq;
+      if (again !== recorded) {
+        // Cannot happen with a deterministic engine. The call is on disk, so it is answered,
+        // but the instance cannot go on from two different states.
+        this.failure = new StoreError(
+          'corrupt',
+          `${this.store.description}: journal entry ${entry.seq} is committed, but the engine answered it differently the second time; reopen the store with openScheduler`,
+        );
+        return result;
+      }
       if (this.seq - this.snapshotSeq >= this.snapshotEvery) {
         // The call is on disk whatever happens here; a failed snapshot only stops later calls.
         try {
@@ -381,15 +414,14 @@ export class DurableScheduler {
 
   /** The register entries a call added, and the rework entry a completion closed. */
   private rowsSince(before: { rush: number; rework: number }, call: JournalCall): RegisterRows {
-    const rush = this.engine.rushRegister(before.rush);
-    const rework = this.engine.reworkRegister(before.rework);
+    const rush = this.ahead.rushRegister(before.rush);
+    const rework = this.ahead.reworkRegister(before.rework);
     rework.forEach((r, i) => {
       this.reworkAt.set(r.orderId, before.rework + i);
     });
     if (call.kind === 'complete') {
       const i = this.reworkAt.get(call.orderId);
-      if (i !== undefined && i < before.rework)
-        rework.push(...this.engine.reworkRegister(i, i + 1));
+      if (i !== undefined && i < before.rework) rework.push(...this.ahead.reworkRegister(i, i + 1));
     }
     return { rush, rework };
   }

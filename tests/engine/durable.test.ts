@@ -189,6 +189,63 @@ describe('durable scheduler on SQLite', () => {
     await again.submit(order({ id: 'f2' }), T('09:15'));
   });
 
+  test('while a call is being written, the reads answer from the state on disk without it', async () => {
+    const file = tempFile();
+    const inner = sqliteStore(file);
+    // A store whose writes wait for the test to let them through, as a server's commit waits
+    // for its round trip: the call is decided, its transaction is not committed yet.
+    let hold: Promise<void> | undefined;
+    let writing: () => void = () => undefined;
+    const slow: Store = {
+      description: inner.description,
+      open: (o) => inner.open(o),
+      append: async (e, r) => {
+        writing();
+        await hold;
+        return inner.append(e, r);
+      },
+      saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+      readHistory: () => inner.readHistory(),
+      readRegisters: (since) => inner.readRegisters(since),
+      close: () => inner.close(),
+    };
+    const h1 = order({ id: 'h1' });
+    const h2 = order({ id: 'h2', rush: { urgency: 'half-day' } });
+    const s = await openOn(slow);
+    await s.submit(h1, T('09:00'));
+    const before = s.snapshot();
+    let letThrough: () => void = () => undefined;
+    hold = new Promise((r) => {
+      letThrough = r;
+    });
+    const started = new Promise<void>((r) => {
+      writing = r;
+    });
+    const pending = s.submit(h2, T('09:05'));
+    // Bad input queued behind the write is still refused by the engine, and changes nothing.
+    const bad = s.submit(h1, T('09:06'));
+    await started;
+    try {
+      expect(() => s.explain('h2')).toThrow(ValidationError);
+      expect(s.rushRegister()).toEqual([]);
+      expect(s.plan('print').map((p) => p.orderId)).toEqual(['h1']);
+      expect(s.snapshot()).toEqual(before);
+      expect(s.journalSeq).toBe(1);
+    } finally {
+      letThrough();
+    }
+    const decided = await pending;
+    await expect(bad).rejects.toThrow(ValidationError);
+    expect(s.explain('h2').decision).toEqual(decided);
+    expect(s.rushRegister().map((r) => r.orderId)).toEqual(['h2']);
+    expect(s.journalSeq).toBe(2);
+    await s.close();
+    const plain = createScheduler(busyLab);
+    plain.submit(h1, T('09:00'));
+    plain.submit(h2, T('09:05'));
+    expect((await openOn(file)).snapshot()).toEqual(plain.snapshot());
+  });
+
   test("the register tables hold what the engine's registers hold, rework closing included", async () => {
     const file = tempFile();
     const s = await openOn(file);

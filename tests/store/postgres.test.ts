@@ -15,6 +15,7 @@ import {
   openScheduler,
   postgresStore,
   StoreError,
+  ValidationError,
   verifyReplay,
 } from '../../src/index.js';
 import { CI_SEED } from '../support/fc.js';
@@ -245,6 +246,55 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     });
     await reader.close();
     expect(await snapshots()).toEqual([0, 2]);
+    await sql.end();
+  });
+
+  test('a read made while a call is being committed answers from the committed state', async () => {
+    const url = await freshDatabase();
+    const s = await openScheduler({ store: postgresStore(url), config: busyLab, lab: 'pending' });
+    await s.submit(order({ id: 'w1' }), T('09:00'));
+    const before = s.snapshot();
+    // Another session locks the journal, so that the writer's next INSERT waits for it: the
+    // call is then decided but its transaction is not committed.
+    const sql = postgres(url, { max: 2, onnotice: () => undefined });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const blocker = sql.begin(async (tx) => {
+      await tx`LOCK TABLE journal IN SHARE MODE`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const pending = s.submit(order({ id: 'w2', rush: { urgency: 'half-day' } }), T('09:05'));
+    try {
+      const waiting = async () =>
+        (
+          await sql<{ n: number }[]>`
+            SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE application_name = 'rushline:pending' AND wait_event_type = 'Lock'`
+        )[0]?.n;
+      await expect.poll(waiting, { interval: 20 }).toBe(1);
+      expect((await sql`SELECT seq::int AS seq FROM journal`).map((r) => r.seq)).toEqual([1]);
+      // Not on disk, so not in any answer: the reads see journal entry 1 and nothing after it.
+      expect(() => s.explain('w2')).toThrow(ValidationError);
+      expect(s.rushRegister()).toEqual([]);
+      expect(s.plan('print').map((p) => p.orderId)).toEqual(['w1']);
+      expect(s.snapshot()).toEqual(before);
+      expect(s.journalSeq).toBe(1);
+    } finally {
+      release();
+      await blocker;
+    }
+    const decided = await pending;
+    expect(s.explain('w2').decision).toEqual(decided);
+    expect(s.rushRegister().map((r) => r.orderId)).toEqual(['w2']);
+    await s.close();
     await sql.end();
   });
 
