@@ -535,7 +535,7 @@ export class Ledger {
   /** Every on-time order whose slack is below `threshold`, in production order: O(k log n). */
   collectSlackBelow(threshold: number): number[] {
     const out: number[] = [];
-    this.collect(this.root, 0, threshold, out);
+    this.collect(this.root, 0, threshold, out, false);
     return out;
   }
 
@@ -547,32 +547,23 @@ export class Ledger {
    */
   takeSlackBelow(threshold: number): number[] {
     const out: number[] = [];
-    this.take(this.root, 0, threshold, out);
+    this.collect(this.root, 0, threshold, out, true);
     return out;
   }
 
-  private take(x: number, off: number, threshold: number, out: number[]): void {
+  /** Finds the on-time orders with slack below `threshold` under `x`; with `mark`, marks them at risk and recomputes the sums of the nodes visited. */
+  private collect(x: number, off: number, threshold: number, out: number[], mark: boolean): void {
     const f = this.f;
     if (x === NIL || (f[x * S + MINS] as number) - off >= threshold) return;
     const l = f[x * S + L] as number;
-    this.take(l, off, threshold, out);
+    this.collect(l, off, threshold, out, mark);
     const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
     if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) {
-      f[x * S + ONTIME] = 0;
+      if (mark) f[x * S + ONTIME] = 0;
       out.push(x);
     }
-    this.take(f[x * S + R] as number, through, threshold, out);
-    this.pull(x);
-  }
-
-  private collect(x: number, off: number, threshold: number, out: number[]): void {
-    const f = this.f;
-    if (x === NIL || (f[x * S + MINS] as number) - off >= threshold) return;
-    const l = f[x * S + L] as number;
-    this.collect(l, off, threshold, out);
-    const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
-    if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) out.push(x);
-    this.collect(f[x * S + R] as number, through, threshold, out);
+    this.collect(f[x * S + R] as number, through, threshold, out, mark);
+    if (mark) this.pull(x);
   }
 
   // ---- treap mechanics ----
