@@ -40,7 +40,7 @@ import {
   StoreError,
   type StoreHeader,
 } from '../store/types.js';
-import { resolveConfig, type SchedulerConfig } from './config.js';
+import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { restoreScheduler } from './restore.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { Snapshot } from './snapshot-format.js';
@@ -78,13 +78,35 @@ export interface OpenSchedulerOptions {
 /** The configuration a store is created with, as compared on reopening. */
 function configText(config: SchedulerConfig | undefined): string {
   const r = resolveConfig(config);
+  return resolvedText(
+    r,
+    r.gates.map((g) => g.id),
+  );
+}
+
+function resolvedText(r: ResolvedConfig, gates: string[]): string {
   return JSON.stringify({
     calendar: r.calendar,
     lines: r.lines,
     products: r.products,
     policy: r.policy,
-    gates: r.gates.map((g) => g.id),
+    gates,
   });
+}
+
+/**
+ * A store header's configuration as this version resolves it. A store written before an option
+ * existed lacks it; resolved again, the option takes its default, as it does in the engine
+ * restored from the store's snapshot, so only what the lab set can differ. A configuration this
+ * version cannot resolve is compared as written (and so differs).
+ */
+function storedConfigText(stored: string): string {
+  try {
+    const { gates = [], ...rest } = JSON.parse(stored) as { gates?: string[] };
+    return resolvedText(resolveConfig(rest), gates);
+  } catch {
+    return stored;
+  }
 }
 
 function configDifference(stored: string, given: string): string {
@@ -143,10 +165,11 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     throw e;
   }
   try {
-    if (config !== undefined && opened.header.config !== wanted) {
+    const stored = config === undefined ? undefined : storedConfigText(opened.header.config);
+    if (stored !== undefined && stored !== wanted) {
       throw new StoreError(
         'config-mismatch',
-        `${store.description}: the store was created with another configuration (${configDifference(opened.header.config, wanted)} differ); open it without config, or with the one it was created with`,
+        `${store.description}: the store was created with another configuration (${configDifference(stored, wanted)} differ); open it without config, or with the one it was created with`,
       );
     }
     const restoreConfig = {

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import {
   createScheduler,
   type DurableScheduler,
+  defaultPolicy,
   type Order,
   openScheduler,
   type Store,
@@ -386,5 +387,84 @@ describe("stores that are not this lab's are refused, and left as they were", ()
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     await refused(file, 'corrupt');
+  });
+});
+
+describe('a store written by an older version, before a policy option existed', () => {
+  /** Removes `policy.rush.frequencyWindowDays` from the header and every snapshot, as an older rushline would have written them. */
+  function writtenBeforeTheOption(file: string) {
+    const db = new Database(file);
+    const meta = db.prepare("SELECT value FROM rushline_meta WHERE key = 'config'").get() as {
+      value: string;
+    };
+    const config = JSON.parse(meta.value);
+    delete config.policy.rush.frequencyWindowDays;
+    db.prepare("UPDATE rushline_meta SET value = ? WHERE key = 'config'").run(
+      JSON.stringify(config),
+    );
+    const snaps = db.prepare('SELECT seq, snapshot FROM snapshots').all() as {
+      seq: number;
+      snapshot: string;
+    }[];
+    for (const row of snaps) {
+      const snap = JSON.parse(row.snapshot);
+      delete snap.config.policy.rush.frequencyWindowDays;
+      db.prepare('UPDATE snapshots SET snapshot = ? WHERE seq = ?').run(
+        JSON.stringify(snap),
+        row.seq,
+      );
+    }
+    db.close();
+    return { config: meta.value, snapshots: snaps.length };
+  }
+
+  test('opens with the configuration it was created with, and runs with the default filled in', async () => {
+    const file = tempFile();
+    const s = await openScheduler({ store: file, config: busyLab, snapshotEvery: 2 });
+    const plain = createScheduler(busyLab);
+    for (const { order: o, at } of day.slice(0, 3)) {
+      expect(await s.submit(o, at)).toEqual(plain.submit(o, at));
+    }
+    // Not closed: the latest snapshot and a journal tail.
+    const before = writtenBeforeTheOption(file);
+    expect(before.snapshots).toBe(2);
+    expect(JSON.parse(before.config).policy.rush.frequencyWindowDays).toBe(
+      defaultPolicy.rush.frequencyWindowDays,
+    );
+
+    const again = await openOn(file);
+    expect(again.config.policy.rush.frequencyWindowDays).toBe(
+      defaultPolicy.rush.frequencyWindowDays,
+    );
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    for (const { order: o, at } of day.slice(3)) {
+      expect(await again.submit(o, at)).toEqual(plain.submit(o, at));
+    }
+    await again.close();
+    // The replay check starts from the first snapshot, the old one: it runs with the default too.
+    const reader = sqliteStore(file);
+    await reader.open({ readOnly: true });
+    const report = await verifyReplay(reader);
+    await reader.close();
+    expect(report.ok).toBe(true);
+  });
+
+  test('a setting that really differs, the new option included, is still refused', async () => {
+    const file = tempFile();
+    const s = await openScheduler({ store: file, config: busyLab });
+    await s.submit(order({ id: 'o1' }), T('09:00'));
+    await s.close();
+    writtenBeforeTheOption(file);
+    const config = {
+      ...busyLab,
+      policy: { ...busyLab.policy, rush: { ...busyLab.policy?.rush, frequencyWindowDays: 10 } },
+    };
+    const error = await openScheduler({ store: file, config }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: 'config-mismatch' });
+    expect((error as Error).message).toMatch(/\(policy differ\)/);
   });
 });
