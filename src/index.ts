@@ -80,6 +80,7 @@ export {
   type ReplayReport,
   verifyReplay,
 } from './store/journal.js';
+export { type MemoryStoreOptions, memoryStore } from './store/memory.js';
 export { type PostgresStoreOptions, postgresStore } from './store/postgres.js';
 export { sqliteStore } from './store/sqlite.js';
 export {

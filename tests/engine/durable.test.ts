@@ -13,6 +13,7 @@ import {
   createScheduler,
   type DurableScheduler,
   defaultPolicy,
+  memoryStore,
   type Order,
   openScheduler,
   type Store,
@@ -466,5 +467,27 @@ describe('a store written by an older version, before a policy option existed', 
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: 'config-mismatch' });
     expect((error as Error).message).toMatch(/\(policy differ\)/);
+  });
+});
+
+describe('durable scheduler on memoryStore', () => {
+  test('the same engine as on a file: reopened from the same object, it goes on', async () => {
+    const store = memoryStore();
+    const s = await openOn(store, { snapshotEvery: 3 });
+    const plain = await runDay(s);
+    await s.close();
+    const again = await openOn(store);
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    expect(again.rushRegister()).toEqual(plain.rushRegister());
+    const next = order({ id: 'm6' });
+    expect(await again.submit(next, T('10:00'))).toEqual(plain.submit(next, T('10:00')));
+    await again.close();
+    // Another configuration is refused, as from a file.
+    await expect(
+      openScheduler({ store, config: { policy: { rush: { quotaShare: 0.2 } } } }),
+    ).rejects.toMatchObject({ code: 'config-mismatch' });
+    await store.open({ readOnly: true });
+    expect((await verifyReplay(store)).ok).toBe(true);
+    await store.close();
   });
 });

@@ -1,0 +1,184 @@
+/**
+ * A store in memory: the journal, snapshots, header and registers of one lab in plain objects,
+ * for tests that embed a durable scheduler and for programs that want the journal API without a
+ * disk. Nothing survives the process.
+ *
+ * The data belongs to the `Store` object, not to one opening of it: closing and opening the same
+ * object again is reopening a store, as with a file. Everything is kept as JSON text, as a
+ * database keeps it, so what a caller does to an object after handing it over (or after reading
+ * it) cannot change the store. A write either happens whole or throws before changing anything.
+ */
+import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
+import { entryText } from './journal.js';
+import { checkedHeader, entryFrom } from './rows.js';
+import {
+  type JournalEntry,
+  type OpenedStore,
+  type RegisterRows,
+  STORE_SCHEMA_VERSION,
+  type Store,
+  StoreError,
+  type StoreOpenOptions,
+} from './types.js';
+
+/** Options of the in-memory store. */
+export interface MemoryStoreOptions {
+  /**
+   * Names the store in messages.
+   * @default 'memory'
+   */
+  name?: string;
+}
+
+/** A register row: the record as JSON text, with what the tables order and filter by. */
+interface RegisterRow {
+  journalSeq: number;
+  /** Epoch ms the row is filtered on: `requestedAt` (rush) or `registeredAt` (rework). */
+  at: number;
+  /** Insertion order, as a table's rowid. */
+  row: number;
+  record: string;
+}
+
+interface Data {
+  meta: { key: string; value: string }[];
+  journal: Map<number, { seq: number; call: string; result: string }>;
+  /** Snapshots by the journal sequence number they include, as JSON text. */
+  snapshots: Map<number, string>;
+  rush: Map<string, RegisterRow>;
+  rework: Map<string, RegisterRow>;
+  rows: number;
+}
+
+/** A `Store` held in memory, for one lab. Open it again after `close()` to reopen the same data. */
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  return new MemoryStore(options.name ?? 'memory');
+}
+
+class MemoryStore implements Store {
+  private data: Data | undefined;
+  private state: 'closed' | 'read-only' | 'writable' = 'closed';
+
+  constructor(readonly description: string) {}
+
+  async open(options: StoreOpenOptions): Promise<OpenedStore> {
+    this.state = 'closed';
+    if (!this.data) {
+      if (options.readOnly || !options.create)
+        throw new StoreError('not-found', `${this.description}: no rushline store here`);
+      this.data = {
+        meta: [
+          { key: 'schema_version', value: String(STORE_SCHEMA_VERSION) },
+          { key: 'lab', value: options.lab ?? 'default' },
+          { key: 'created_at', value: new Date().toISOString() },
+          { key: 'config', value: options.create.config },
+        ],
+        journal: new Map(),
+        snapshots: new Map([[0, JSON.stringify(options.create.snapshot)]]),
+        rush: new Map(),
+        rework: new Map(),
+        rows: 0,
+      };
+    }
+    const data = this.data;
+    const header = checkedHeader(data.meta, options.lab, this.description);
+    const seq = Math.max(...data.snapshots.keys());
+    this.state = options.readOnly ? 'read-only' : 'writable';
+    return {
+      header,
+      snapshot: { seq, snapshot: JSON.parse(data.snapshots.get(seq) as string) as Snapshot },
+      tail: this.journal(data, seq),
+    };
+  }
+
+  async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
+    const data = this.writable();
+    if (!Number.isInteger(entry.seq) || data.journal.has(entry.seq))
+      throw new StoreError(
+        'write-failed',
+        `${this.description}: journal entry ${entry.seq} ${data.journal.has(entry.seq) ? 'is already written' : 'is not a sequence number'}`,
+      );
+    // Everything is turned into text first, so that a failure changes nothing.
+    const text = entryText(entry);
+    const rush = rows.rush.map((r) => [r, JSON.stringify(r)] as const);
+    const rework = rows.rework.map((r) => [r, JSON.stringify(r)] as const);
+    data.journal.set(entry.seq, { seq: entry.seq, ...text });
+    for (const [r, record] of rush)
+      upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, record);
+    for (const [r, record] of rework)
+      upsert(data, data.rework, r.orderId, entry.seq, r.registeredAt, record);
+  }
+
+  async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
+    const data = this.writable();
+    const text = JSON.stringify(snapshot);
+    // The first snapshot stays for replay checks from the beginning; the latest bounds opening.
+    for (const s of data.snapshots.keys()) if (s !== 0) data.snapshots.delete(s);
+    data.snapshots.set(seq, text);
+  }
+
+  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+    const data = this.opened();
+    const first = data.snapshots.get(0);
+    if (first === undefined)
+      throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
+    return { snapshot: JSON.parse(first) as Snapshot, journal: this.journal(data, 0) };
+  }
+
+  async readRegisters(since?: number): Promise<RegisterRows> {
+    const data = this.opened();
+    const from = since ?? Number.MIN_SAFE_INTEGER;
+    const read = (rows: Iterable<RegisterRow>, order: (a: RegisterRow, b: RegisterRow) => number) =>
+      [...rows]
+        .filter((r) => r.at >= from)
+        .sort(order)
+        .map((r) => JSON.parse(r.record) as unknown);
+    return {
+      // In the order the SQLite store reads them: by journal entry, then time, then insertion.
+      rush: read(
+        data.rush.values(),
+        (a, b) => a.journalSeq - b.journalSeq || a.at - b.at || a.row - b.row,
+      ) as RushRecord[],
+      rework: read(data.rework.values(), (a, b) => a.at - b.at || a.row - b.row) as ReworkRecord[],
+    };
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+  }
+
+  private journal(data: Data, after: number): JournalEntry[] {
+    return [...data.journal.values()]
+      .filter((r) => r.seq > after)
+      .sort((a, b) => a.seq - b.seq)
+      .map(entryFrom);
+  }
+
+  private opened(): Data {
+    if (this.state === 'closed' || !this.data)
+      throw new StoreError('closed', `${this.description}: the store is not open`);
+    return this.data;
+  }
+
+  private writable(): Data {
+    const data = this.opened();
+    if (this.state !== 'writable')
+      throw new StoreError('closed', `${this.description}: the store was opened read-only`);
+    return data;
+  }
+}
+
+/** Adds a register row, or replaces the record of one that is there (keeping its journal entry and place). */
+function upsert(
+  data: Data,
+  table: Map<string, RegisterRow>,
+  orderId: string,
+  journalSeq: number,
+  at: number,
+  record: string,
+): void {
+  const row = table.get(orderId);
+  if (row) table.set(orderId, { ...row, at, record });
+  else table.set(orderId, { journalSeq, at, row: ++data.rows, record });
+}
