@@ -2,24 +2,90 @@
  * The crash test of issue 6: a child process runs a random stream through a durable scheduler
  * on SQLite and prints each answer after the call returned; the parent kills it with SIGKILL
  * after a random number of answers (the child is by then in the middle of later calls), reopens
- * the store and checks that every printed answer is on disk exactly as printed, and that the
- * journal replays.
+ * the store and checks that every printed answer is on disk exactly as printed, every rush
+ * register row column by column as the child's engine held the entry, and that the journal
+ * replays.
  *
  * The child runs the built package (`npm test` builds before vitest runs).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { openScheduler, sqliteStore } from '../../src/index.js';
+import { openScheduler, type RushRecord, sqliteStore } from '../../src/index.js';
 import { fcParams } from '../support/fc.js';
-import { checkPrinted, DIST, runChild } from '../support/journal-runs.js';
+import { checkPrinted, DIST, type Printed, runChild } from '../support/journal-runs.js';
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** A row of `rush_register` as docs/durability.md describes it, spelled out from a printed entry. */
+function expectedRow(r: RushRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    requested_at: iso(r.requestedAt),
+    requested_at_ms: r.requestedAt,
+    day: r.day,
+    client_id: r.clientId,
+    tier: r.tier,
+    line: r.line,
+    product: r.product,
+    quantity: r.quantity,
+    units: r.units,
+    urgency: r.urgency ?? null,
+    cause: r.cause,
+    reason: r.reason ?? null,
+    responsible: r.responsible ?? null,
+    outcome: r.outcome,
+    deciding_rule: r.reasons[0]?.rule,
+    deadline: iso(r.deadline),
+    promised_by: iso(r.promisedBy),
+    earliest_possible: iso(r.earliestPossible),
+    tight: r.tight ? 1 : 0,
+    quota_used: r.quota.used,
+    quota_limit: r.quota.limit,
+    recent_rushes: r.recentRushes,
+    reasons: r.reasons,
+    at_risk: r.atRisk,
+    record: r,
+  };
+}
+
+/**
+ * Every rush register entry the child printed is a row of the table, every column as printed;
+ * and the table has no row of an acknowledged call that the child did not print.
+ */
+function checkRushRows(file: string, printed: Printed[]) {
+  const db = new Database(file, { readonly: true });
+  const rows = (db.prepare('SELECT * FROM rush_register').all() as Record<string, unknown>[]).map(
+    (row): Record<string, unknown> => ({
+      ...row,
+      // JSON columns as data: a record's keys may be listed in another order.
+      reasons: JSON.parse(row.reasons as string),
+      at_risk: JSON.parse(row.at_risk as string),
+      record: JSON.parse(row.record as string),
+    }),
+  );
+  db.close();
+  const byId = new Map(rows.map((row) => [row.order_id as string, row]));
+  const expected = printed.flatMap((p) => p.rush.map((r) => expectedRow(r, p.seq)));
+  for (const row of expected)
+    expect(byId.get(row.order_id), `rush row ${row.order_id}`).toEqual(row);
+  const last = printed.at(-1)?.seq ?? 0;
+  const acknowledged = rows.filter((row) => (row.journal_seq as number) <= last);
+  expect(acknowledged.map((row) => row.order_id).sort()).toEqual(
+    expected.map((row) => row.order_id).sort(),
+  );
+  return expected.length;
+}
 
 test('crash: killed with SIGKILL at random moments, the store keeps every answer it gave (20 runs)', async () => {
   expect(existsSync(DIST), 'the child runs the built package: npm run build first').toBe(true);
   let runs = 0;
   let answers = 0;
+  let rushRows = 0;
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 1_000_000 }),
@@ -30,6 +96,7 @@ test('crash: killed with SIGKILL at random moments, the store keeps every answer
         expect(stderr).toBe('');
         runs++;
         answers += printed.length;
+        rushRows += checkRushRows(file, printed);
         // A stream shorter than the kill point ends on its own; it is checked the same way.
         expect(killed || printed.length < killAfter).toBe(true);
         const store = sqliteStore(file);
@@ -47,4 +114,5 @@ test('crash: killed with SIGKILL at random moments, the store keeps every answer
   );
   expect(runs).toBeGreaterThanOrEqual(20);
   expect(answers).toBeGreaterThan(20);
+  expect(rushRows).toBeGreaterThan(0);
 }, 120_000);

@@ -9,8 +9,9 @@
  * STORE is a SQLite file or a postgres:// URL; FROM is the first call of the stream, or `auto`
  * for the length of the journal (a node taking over resumes where the dead writer stopped:
  * every call of the stream is one journal entry). It prints `{"standby":true}` while waiting
- * as a standby, `{"ready":true}` once it is the writer, then `{"i", "seq", "kind", "result"}`
- * per call. With RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call.
+ * as a standby, `{"ready":true}` once it is the writer, then `{"i", "seq", "kind", "result",
+ * "rush"}` per call (`rush`: the rush register entries the call added). With
+ * RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call.
  */
 import { openScheduler, postgresStore } from '../../dist/index.js';
 import { runCall, streamCalls } from './journal-stream.mjs';
@@ -40,8 +41,9 @@ const calls = streamCalls(seed);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
+  const before = s.rushRegister().length;
   const { kind, result } = await runCall(s, calls[i], state);
-  print({ i, seq: s.journalSeq, kind, result });
+  print({ i, seq: s.journalSeq, kind, result, rush: s.rushRegister(before) });
 }
 await s.close();
 print({ done: true, seq: s.journalSeq });

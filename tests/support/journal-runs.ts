@@ -15,6 +15,8 @@ export interface Printed {
   seq: number;
   kind: string;
   result: unknown;
+  /** The rush register entries the call added, as the child's engine holds them. */
+  rush: RushRecord[];
 }
 
 /** A running child: its answers so far, and what it has said about itself. */
