@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
+  type CustomGate,
   createScheduler,
   type DurableScheduler,
   defaultPolicy,
@@ -467,6 +468,34 @@ describe('a store written by an older version, before a policy option existed', 
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: 'config-mismatch' });
     expect((error as Error).message).toMatch(/\(policy differ\)/);
+  });
+});
+
+describe('a store created with custom gates', () => {
+  test('reopens with the same gates, and is refused with other ones (gates differ)', async () => {
+    const file = tempFile();
+    const noFrames: CustomGate = {
+      id: 'no-frame-rush',
+      decline: (r) => (r.order.product === 'frame' ? 'no frame rushes' : undefined),
+    };
+    const s = await openScheduler({ store: file, config: { ...busyLab, gates: [noFrames] } });
+    const d = await s.submit(
+      order({ id: 'g1', product: 'frame', quantity: 1, rush: { urgency: 'same-day' } }),
+      T('09:00'),
+    );
+    expect(d.reasons[0]?.rule).toBe('no-frame-rush');
+    await s.close();
+    const again = await openOn(file, { config: { ...busyLab, gates: [noFrames] } });
+    expect(again.explain('g1').decision).toEqual(d);
+    await again.close();
+    for (const gates of [[], [{ ...noFrames, id: 'other-rule' }]]) {
+      const error = await openScheduler({ store: file, config: { ...busyLab, gates } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'config-mismatch' });
+      expect((error as Error).message).toMatch(/\(gates differ\)/);
+    }
   });
 });
 
