@@ -24,6 +24,7 @@ const tempFile = (name = 'lab.db') => join(mkdtempSync(join(tmpdir(), 'rushline-
 
 storeContract({
   name: 'sqliteStore',
+  shared: true,
   fresh: async () => {
     const file = tempFile();
     return {
@@ -63,6 +64,7 @@ afterAll(async () => {
 storeContract({
   name: 'postgresStore',
   skip: !ADMIN,
+  shared: true,
   fresh: async () => {
     const url = await freshDatabase();
     return {

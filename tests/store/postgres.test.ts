@@ -14,6 +14,7 @@ import {
   createScheduler,
   openScheduler,
   postgresStore,
+  type Store,
   StoreError,
   ValidationError,
   verifyReplay,
@@ -39,6 +40,29 @@ async function freshDatabase(): Promise<string> {
   const url = new URL(ADMIN as string);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Ends the writer's session from the server, as a network cut would: its lock is gone. Reads
+ * through the store then meet the dead connection, and the driver opens a new session for the
+ * next query: a session that does not hold the lab's lock.
+ */
+async function cutWriterSession(sql: postgres.Sql, lab: string, store: Store): Promise<void> {
+  const writers = () => sql`
+    SELECT pid FROM pg_stat_activity
+    WHERE application_name = ${`rushline:${lab}`} AND pid <> pg_backend_pid()`;
+  const [old] = await writers();
+  await sql`SELECT pg_terminate_backend(${old?.pid as number})`;
+  await expect.poll(async () => (await writers()).length, { interval: 20 }).toBe(0);
+  for (let i = 0; i < 5; i++) {
+    if (
+      await store.readRegisters().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+  }
 }
 
 afterAll(async () => {
@@ -159,23 +183,7 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     await a.submit(order({ id: 'x1' }), T('09:00'));
     // The server ends the writer's session (as after a network cut): its lock is gone.
     const sql = postgres(url, { max: 1, onnotice: () => undefined });
-    const writers = () => sql`
-      SELECT pid FROM pg_stat_activity
-      WHERE application_name = 'rushline:fence' AND pid <> pg_backend_pid()`;
-    const [old] = await writers();
-    await sql`SELECT pg_terminate_backend(${old?.pid as number})`;
-    await expect.poll(async () => (await writers()).length, { interval: 20 }).toBe(0);
-    // Reads through the store meet the dead connection, and the driver opens a new session for
-    // the next query: a session that does not hold the lab's lock.
-    for (let i = 0; i < 5; i++) {
-      if (
-        await store.readRegisters().then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-    }
+    await cutWriterSession(sql, 'fence', store);
     const refused = await a.submit(order({ id: 'x2' }), T('09:05')).then(
       () => undefined,
       (e: unknown) => e,
@@ -205,22 +213,7 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     const sql = postgres(url, { max: 1, onnotice: () => undefined });
     const snapshots = async () =>
       (await sql`SELECT seq::int AS seq FROM snapshots ORDER BY seq`).map((r) => r.seq);
-    const writers = () => sql`
-      SELECT pid FROM pg_stat_activity
-      WHERE application_name = 'rushline:fence-snap' AND pid <> pg_backend_pid()`;
-    const [old] = await writers();
-    await sql`SELECT pg_terminate_backend(${old?.pid as number})`;
-    await expect.poll(async () => (await writers()).length, { interval: 20 }).toBe(0);
-    // As in the test above: the driver replaces the dead session with one that holds no lock.
-    for (let i = 0; i < 5; i++) {
-      if (
-        await store.readRegisters().then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-    }
+    await cutWriterSession(sql, 'fence-snap', store);
     const refused = await store.saveSnapshot(1, a.snapshot()).then(
       () => undefined,
       (e: unknown) => e,
