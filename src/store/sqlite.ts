@@ -170,10 +170,9 @@ class SqliteStore implements Store {
   }
 
   async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
-    const db = this.writable();
     const s = this.statements as NonNullable<SqliteStore['statements']>;
     const text = entryText(entry);
-    db.transaction(() => {
+    this.write(() => {
       s.journal.run(
         entry.seq,
         iso(entry.call.at),
@@ -184,18 +183,32 @@ class SqliteStore implements Store {
       );
       for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
-    })();
+    });
   }
 
   async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
-    const db = this.writable();
     const s = this.statements as NonNullable<SqliteStore['statements']>;
     const text = JSON.stringify(snapshot);
-    db.transaction(() => {
+    this.write(() => {
       s.snapshot.run(seq, text);
       // The first snapshot stays for replay checks from the beginning; the latest bounds opening.
       s.prune.run(seq);
-    })();
+    });
+  }
+
+  /**
+   * Runs a write in one transaction. A refused or failed write (a sequence number already
+   * taken, a full disk, a locked file) is `write-failed`, naming the file, as on the other
+   * stores; the transaction rolled back, so nothing of it is on disk.
+   */
+  private write(fn: () => void): void {
+    const db = this.writable();
+    try {
+      db.transaction(fn)();
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError('write-failed', `${this.path}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {

@@ -284,7 +284,8 @@ export function storeContract(kind: StoreKind): void {
           () => undefined,
           (e: unknown) => e,
         );
-      expect(error, 'a second entry 1 must be refused').toBeInstanceOf(Error);
+      expect(error, 'a second entry 1 must be refused').toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: 'write-failed' });
       expect(await store.readHistory()).toEqual({ snapshot: first, journal: [e1] });
       expect((await store.readRegisters()).rush.map((r) => r.orderId)).toEqual(['r1']);
       expect((await store.readRegisters()).rework).toEqual([]);
