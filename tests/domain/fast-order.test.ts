@@ -67,13 +67,18 @@ const mutated = fc
         ),
       { minLength: 1, maxLength: 2 },
     ),
+    // A symbol-keyed property, which zod ignores and leaves out of its answer.
+    fc.constantFrom('none', 'order', 'rush'),
   )
-  .map(([order, edits]) => {
-    const o: Record<string, unknown> = structuredClone(order) as never;
+  .map(([order, edits, symbolOn]) => {
+    const o: Record<string | symbol, unknown> = structuredClone(order) as never;
     for (const [key, value] of edits) {
       if (value === DELETE) delete o[key];
       else o[key] = structuredClone(value);
     }
+    if (symbolOn === 'order') o[Symbol('extra')] = 1;
+    if (symbolOn === 'rush' && typeof o.rush === 'object' && o.rush !== null)
+      (o.rush as Record<symbol, unknown>)[Symbol('extra')] = 1;
     return o;
   });
 
