@@ -2,14 +2,13 @@
  * The Store contract (tests/support/store-contract.ts) on every store rushline ships: in memory,
  * SQLite, and PostgreSQL when RUSHLINE_PG_URL names a server (each place a fresh database).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
-import { afterAll } from 'vitest';
 import { memoryStore, postgresStore, sqliteStore } from '../../src/index.js';
+import { PG_URL, pgDatabases } from '../support/pg.js';
 import { storeContract } from '../support/store-contract.js';
 
 storeContract({
@@ -42,28 +41,12 @@ storeContract({
   },
 });
 
-const ADMIN = process.env.RUSHLINE_PG_URL;
-const admin = ADMIN ? postgres(ADMIN, { max: 1, onnotice: () => undefined }) : undefined;
-const made: string[] = [];
-
 /** A fresh, empty database on the server; dropped after the tests. */
-async function freshDatabase(): Promise<string> {
-  const name = `rushline_contract_${randomBytes(6).toString('hex')}`;
-  await admin?.unsafe(`CREATE DATABASE ${name}`);
-  made.push(name);
-  const url = new URL(ADMIN as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-afterAll(async () => {
-  for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
-});
+const freshDatabase = pgDatabases('rushline_contract').fresh;
 
 storeContract({
   name: 'postgresStore',
-  skip: !ADMIN,
+  skip: !PG_URL,
   shared: true,
   fresh: async () => {
     const url = await freshDatabase();

@@ -7,9 +7,8 @@
  * stream where the journal ends. Every answer the dead writer gave is in the journal as given,
  * none twice, and the final state is exactly that of one engine running the whole stream.
  */
-import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   createScheduler,
   openScheduler,
@@ -24,23 +23,14 @@ import { checkPrinted, startChild } from '../support/journal-runs.js';
 import { runCall, streamCalls } from '../support/journal-stream.mjs';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
+import { PG_URL, pgDatabases } from '../support/pg.js';
 
-const ADMIN = process.env.RUSHLINE_PG_URL;
+const ADMIN = PG_URL;
 if (!ADMIN && process.env.CI)
   throw new Error('RUSHLINE_PG_URL is not set: .ci/run starts PostgreSQL and sets it');
 
-const made: string[] = [];
-const admin = ADMIN ? postgres(ADMIN, { max: 1, onnotice: () => undefined }) : undefined;
-
 /** A fresh, empty database on the server; dropped after the tests. */
-async function freshDatabase(): Promise<string> {
-  const name = `rushline_test_${randomBytes(6).toString('hex')}`;
-  await admin?.unsafe(`CREATE DATABASE ${name}`);
-  made.push(name);
-  const url = new URL(ADMIN as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const freshDatabase = pgDatabases('rushline_test').fresh;
 
 /**
  * Ends the writer's session from the server, as a network cut would: its lock is gone. Reads
@@ -64,11 +54,6 @@ async function cutWriterSession(sql: postgres.Sql, lab: string, store: Store): P
       break;
   }
 }
-
-afterAll(async () => {
-  for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
-});
 
 describe.skipIf(!ADMIN)('PostgreSQL store', () => {
   test('calls are journaled, registers are tables, and a reopened node is the same engine', async () => {

@@ -1,0 +1,33 @@
+/**
+ * The PostgreSQL server of the tests: `RUSHLINE_PG_URL`, which `.ci/run` starts and sets. Each
+ * test gets a database of its own, so that tests never see each other's journals and locks.
+ */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll } from 'vitest';
+
+export const PG_URL = process.env.RUSHLINE_PG_URL;
+
+/**
+ * Makes fresh, empty databases named `<prefix>_<random>` on the server, and drops them all after
+ * the calling file's tests. Without a server, `fresh` must not be called (skip the tests).
+ */
+export function pgDatabases(prefix: string): { fresh(): Promise<string> } {
+  const admin = PG_URL ? postgres(PG_URL, { max: 1, onnotice: () => undefined }) : undefined;
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin?.end();
+  });
+  return {
+    async fresh() {
+      if (!admin || !PG_URL) throw new Error('RUSHLINE_PG_URL is not set');
+      const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      made.push(name);
+      const url = new URL(PG_URL);
+      url.pathname = `/${name}`;
+      return url.toString();
+    },
+  };
+}
