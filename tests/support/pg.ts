@@ -16,8 +16,17 @@ export function pgDatabases(prefix: string): { fresh(): Promise<string> } {
   const admin = PG_URL ? postgres(PG_URL, { max: 1, onnotice: () => undefined }) : undefined;
   const made: string[] = [];
   afterAll(async () => {
-    for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin?.end();
+    try {
+      for (const name of made) await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } catch (e) {
+      // Ending an autovacuum worker on the database takes pg_signal_backend.
+      throw new Error(
+        `dropping the test databases failed (${(e as Error).message}); grant pg_signal_backend to the test role, as .ci/run does`,
+        { cause: e },
+      );
+    } finally {
+      await admin?.end();
+    }
   });
   return {
     async fresh() {
