@@ -51,9 +51,8 @@ export function earliestPromise(
   c0: number,
 ): number {
   // The key is the caller's scratch: its promise is the candidate being tried.
-  const probeKey = key;
-  probeKey.promise = requested;
-  ledger.probeInPlace(probeKey);
+  key.promise = requested;
+  ledger.probeInPlace(key);
   const threshold = c0 + w;
   if (c0 + ledger.probeWork + w <= calendar.coord(requested) && ledger.probeMinAfter >= threshold)
     return requested;
@@ -61,14 +60,13 @@ export function earliestPromise(
   let from = Math.max(ledger.probeCount, ledger.lastSlackBelow(threshold));
   for (;;) {
     const k = ledger.firstRoomAtLeast(from, threshold);
-    probeKey.promise = Math.max(requested, calendar.timeAt(c0 + ledger.roomPrefix + w));
-    ledger.probeInPlace(probeKey);
-    const count = ledger.probeCount;
-    if (count === k) return probeKey.promise;
+    key.promise = Math.max(requested, calendar.timeAt(c0 + ledger.roomPrefix + w));
+    ledger.probeInPlace(key);
+    if (ledger.probeCount === k) return key.promise;
     if (k >= ledger.length) {
       // Unreachable by the argument above; kept so that a broken invariant cannot loop forever:
       // just after the last promise is always keepable.
-      return Math.max(probeKey.promise, ledger.keyOf(ledger.last()).promise + 1);
+      return Math.max(key.promise, ledger.keyOf(ledger.last()).promise + 1);
     }
     from = k + 1;
   }

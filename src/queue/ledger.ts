@@ -142,32 +142,31 @@ export class Ledger {
     return f[h * S + ONTIME] === 1;
   }
 
-  /** Production-order comparison of two slots; never 0 for two distinct orders. */
+  /**
+   * Production-order comparison of two slots: -1 or 1, and 0 only for a slot with itself
+   * (sequence numbers are unique). The order itself is `nodeBefore`'s.
+   */
   readonly compare = (a: number, b: number): number => {
+    if (a === b) return 0;
     const f = this.f;
-    const ca = f[a * S + CLS] as number;
-    const cb = f[b * S + CLS] as number;
-    if (ca !== cb) return ca - cb;
-    if (ca === 1) {
-      const pa = f[a * S + PROMISE] as number;
-      const pb = f[b * S + PROMISE] as number;
-      if (pa !== pb) return pa - pb;
-      const ta = f[a * S + TIER] as number;
-      const tb = f[b * S + TIER] as number;
-      if (ta !== tb) return ta - tb;
-      const ua = f[a * S + UP] as number;
-      const ub = f[b * S + UP] as number;
-      if (ua !== ub) return ua - ub;
-      const ia = this.ids[a] as string;
-      const ib = this.ids[b] as string;
-      if (ia !== ib) return ia < ib ? -1 : 1;
-    }
-    return (f[a * S + SEQ] as number) - (f[b * S + SEQ] as number);
+    const k = b * S;
+    return this.nodeBefore(
+      a,
+      f[k + CLS] as number,
+      f[k + PROMISE] as number,
+      f[k + TIER] as number,
+      f[k + UP] as number,
+      this.ids[b] as string,
+      f[k + SEQ] as number,
+    )
+      ? -1
+      : 1;
   };
 
   /**
-   * Whether node `x` sorts before the key given field by field: `compare` with the key's fields
-   * in registers, for the descents that compare one key against a path of nodes.
+   * Whether node `x` sorts before the key given field by field: the production order (rules.md
+   * §2), with the key's fields in registers for the descents that compare one key against a path
+   * of nodes.
    */
   private nodeBefore(
     x: number,
