@@ -7,11 +7,7 @@
  */
 
 import { MAX_MS, MIN_MS } from './time-input.js';
-import type { NormalizedOrder } from './types.js';
-
-const TIERS = new Set(['key', 'special', 'regular']);
-const URGENCIES = new Set(['immediate', 'half-day', 'same-day', 'next-day']);
-const CAUSES = new Set(['client', 'missing', 'damaged', 'rework']);
+import type { Cause, NormalizedOrder, Urgency } from './types.js';
 
 const isPlain = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
@@ -19,9 +15,10 @@ const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const ms = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= MIN_MS && v <= MAX_MS;
 /**
- * Every own key is known and none holds `undefined` (zod keeps such keys; leave them to it).
+ * Every enumerable key, own or inherited, is a field of an order, as zod's strict object asks.
  * Checked once per submitted order, so it compares against the key names with a switch (the
- * keys are internalized strings) rather than hashing each one into a set.
+ * keys are internalized strings) rather than hashing each one into a set. A known key holding
+ * `undefined` needs no check here: every field's own check below declines it.
  */
 function onlyOrderKeys(o: Record<string, unknown>): boolean {
   for (const k in o) {
@@ -40,11 +37,11 @@ function onlyOrderKeys(o: Record<string, unknown>): boolean {
       default:
         return false;
     }
-    if (!Object.hasOwn(o, k) || o[k] === undefined) return false;
   }
   return true;
 }
 
+/** Every own key is known and none holds `undefined` (zod keeps such keys; leave them to it). */
 function onlyRushKeys(o: Record<string, unknown>): boolean {
   for (const k in o) {
     switch (k) {
@@ -68,42 +65,56 @@ export function fastOrder(input: unknown): NormalizedOrder | undefined {
   if (!isPlain(input) || !onlyOrderKeys(input)) return undefined;
   const { id, clientId, tier, product, quantity, uploadedAt, shipBy, pickupAt, rush, line } = input;
   if (!text(id) || !text(clientId) || !text(product)) return undefined;
-  if (typeof tier !== 'string' || !TIERS.has(tier)) return undefined;
+  if (tier !== 'key' && tier !== 'special' && tier !== 'regular') return undefined;
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1)
     return undefined;
   if (!ms(uploadedAt)) return undefined;
-  if ('shipBy' in input && !ms(shipBy)) return undefined;
-  if ('pickupAt' in input && !ms(pickupAt)) return undefined;
-  if ('line' in input && !text(line)) return undefined;
+  const hasShipBy = 'shipBy' in input;
+  const hasPickupAt = 'pickupAt' in input;
+  const hasLine = 'line' in input;
+  if (hasShipBy && !ms(shipBy)) return undefined;
+  if (hasPickupAt && !ms(pickupAt)) return undefined;
+  if (hasLine && !text(line)) return undefined;
   const out: NormalizedOrder = {
     id,
     clientId,
-    tier: tier as NormalizedOrder['tier'],
+    tier,
     product,
     quantity,
     uploadedAt,
   };
-  if ('shipBy' in input) out.shipBy = shipBy as number;
-  if ('pickupAt' in input) out.pickupAt = pickupAt as number;
+  if (hasShipBy) out.shipBy = shipBy as number;
+  if (hasPickupAt) out.pickupAt = pickupAt as number;
   if ('rush' in input) {
-    if (!isPlain(rush) || !onlyRushKeys(rush)) return undefined;
-    const { urgency, cause = 'client', reason, responsible } = rush;
-    if ('urgency' in rush && (typeof urgency !== 'string' || !URGENCIES.has(urgency)))
-      return undefined;
-    if (typeof cause !== 'string' || !CAUSES.has(cause)) return undefined;
-    if ('reason' in rush && typeof reason !== 'string') return undefined;
-    if ('responsible' in rush && typeof responsible !== 'string') return undefined;
-    if (cause === 'client' && urgency === undefined) return undefined;
-    const r: NonNullable<NormalizedOrder['rush']> = {
-      ...(urgency !== undefined
-        ? { urgency: urgency as NonNullable<NormalizedOrder['rush']>['urgency'] }
-        : {}),
-      cause: cause as NonNullable<NormalizedOrder['rush']>['cause'],
-    };
-    if ('reason' in rush) r.reason = reason as string;
-    if ('responsible' in rush) r.responsible = responsible as string;
+    const r = fastRush(rush);
+    if (r === undefined) return undefined;
     out.rush = r;
   }
-  if ('line' in input) out.line = line as string;
+  if (hasLine) out.line = line as string;
   return out;
+}
+
+type Rush = NonNullable<NormalizedOrder['rush']>;
+
+function fastRush(rush: unknown): Rush | undefined {
+  if (!isPlain(rush) || !onlyRushKeys(rush)) return undefined;
+  const { urgency, cause = 'client', reason, responsible } = rush;
+  if ('urgency' in rush && !isUrgency(urgency)) return undefined;
+  if (!isCause(cause)) return undefined;
+  if ('reason' in rush && typeof reason !== 'string') return undefined;
+  if ('responsible' in rush && typeof responsible !== 'string') return undefined;
+  if (cause === 'client' && urgency === undefined) return undefined;
+  // Two literals rather than a spread of an optional field: zod answers `urgency` first.
+  const r: Rush = urgency !== undefined ? { urgency: urgency as Urgency, cause } : { cause };
+  if ('reason' in rush) r.reason = reason as string;
+  if ('responsible' in rush) r.responsible = responsible as string;
+  return r;
+}
+
+function isUrgency(v: unknown): v is Urgency {
+  return v === 'immediate' || v === 'half-day' || v === 'same-day' || v === 'next-day';
+}
+
+function isCause(v: unknown): v is Cause {
+  return v === 'client' || v === 'missing' || v === 'damaged' || v === 'rework';
 }

@@ -15,9 +15,11 @@ import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
 import type { Line } from './line.js';
-import { decisionOf } from './reasons.js';
-import { OrderRecord } from './records.js';
+import { decisionOf, type RushEntry } from './reasons.js';
+import { OrderRecord, type Why } from './records.js';
 import type { EngineState } from './state.js';
+
+type ClientWhy = Extract<Why, { kind: 'client' }>;
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_MINUTE = 60_000;
@@ -144,17 +146,17 @@ export class Decider {
       this.st.recentRushes(rec.order.clientId, now),
     );
     if (rush.cause === 'rework') {
-      const entry: ReworkRecord = {
+      const entry = {
         orderId: rec.order.id,
         line: line.id,
         product: rec.order.product,
         clientId: rec.order.clientId,
         registeredAt: now,
         date: cal.dayOf(now).date,
-        ...(rush.reason !== undefined ? { cause: rush.reason } : {}),
-        ...(rush.responsible !== undefined ? { responsible: rush.responsible } : {}),
-        deadline,
-      };
+      } as ReworkRecord;
+      if (rush.reason !== undefined) entry.cause = rush.reason;
+      if (rush.responsible !== undefined) entry.responsible = rush.responsible;
+      entry.deadline = deadline;
       this.st.reworkLog.push(entry);
       this.st.reworkByOrder.set(rec.order.id, entry);
     }
@@ -248,22 +250,20 @@ export class Decider {
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
     else if (verdict.rule === 'would-break-promises')
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline as number, c0);
-    rec.why = {
-      kind: 'client',
-      rule: verdict.rule,
-      ...('message' in verdict ? { message: verdict.message } : {}),
-      deadline,
-      ...(closedDay !== undefined ? { closedDay } : {}),
-      ...(askedAt !== undefined ? { askedAt } : {}),
-      ...(deadline !== undefined && !reachable ? { finish: cal.timeAt(firstFinish) } : {}),
-      day: pd.date,
-      promisedPct: Math.round((promisedToday / Math.max(1, remainingToday)) * 100),
-      tight,
-      used,
-      limit,
-      dailyCapacity,
-      recent,
-    };
+    const why = { kind: 'client', rule: verdict.rule } as ClientWhy;
+    if ('message' in verdict) why.message = verdict.message;
+    why.deadline = deadline;
+    if (closedDay !== undefined) why.closedDay = closedDay;
+    if (askedAt !== undefined) why.askedAt = askedAt;
+    if (deadline !== undefined && !reachable) why.finish = cal.timeAt(firstFinish);
+    why.day = pd.date;
+    why.promisedPct = Math.round((promisedToday / Math.max(1, remainingToday)) * 100);
+    why.tight = tight;
+    why.used = used;
+    why.limit = limit;
+    why.dailyCapacity = dailyCapacity;
+    why.recent = recent;
+    rec.why = why;
 
     if (verdict.accepted) {
       rec.cls = 'rush';
@@ -325,32 +325,36 @@ export class Decider {
     quota: { used: number; limit: number },
     recentRushes: number,
   ): void {
-    const rush = rec.order.rush as NonNullable<NormalizedOrder['rush']>;
-    this.st.rushLog.push({
-      orderId: rec.order.id,
-      clientId: rec.order.clientId,
-      tier: rec.order.tier,
+    const o = rec.order;
+    const rush = o.rush as NonNullable<NormalizedOrder['rush']>;
+    // Optional fields are added one by one, in the register's key order: a spread of a
+    // conditional literal costs a generic copy per entry.
+    const e = {
+      orderId: o.id,
+      clientId: o.clientId,
+      tier: o.tier,
       line: line.id,
-      product: rec.order.product,
-      quantity: rec.order.quantity,
+      product: o.product,
+      quantity: o.quantity,
       units: rec.units,
-      ...(rush.urgency !== undefined ? { urgency: rush.urgency } : {}),
-      cause: rush.cause,
-      ...(rush.reason !== undefined ? { reason: rush.reason } : {}),
-      ...(rush.responsible !== undefined ? { responsible: rush.responsible } : {}),
-      requestedAt: now,
-      day,
-      outcome: rec.outcome as RushRecord['outcome'],
-      ...(deadline !== undefined ? { deadline } : {}),
-      promisedBy: rec.promisedBy,
-      // Rendered from the order's decision on read.
-      reasons: undefined,
-      atRisk: undefined,
-      ...(rec.earliest !== undefined ? { earliestPossible: rec.earliest } : {}),
-      tight,
-      quota,
-      recentRushes,
-    });
+    } as RushEntry;
+    if (rush.urgency !== undefined) e.urgency = rush.urgency;
+    e.cause = rush.cause;
+    if (rush.reason !== undefined) e.reason = rush.reason;
+    if (rush.responsible !== undefined) e.responsible = rush.responsible;
+    e.requestedAt = now;
+    e.day = day;
+    e.outcome = rec.outcome as RushRecord['outcome'];
+    if (deadline !== undefined) e.deadline = deadline;
+    e.promisedBy = rec.promisedBy;
+    // Rendered from the order's decision on read.
+    e.reasons = undefined;
+    e.atRisk = undefined;
+    if (rec.earliest !== undefined) e.earliestPossible = rec.earliest;
+    e.tight = tight;
+    e.quota = quota;
+    e.recentRushes = recentRushes;
+    this.st.rushLog.push(e);
   }
 }
 

@@ -21,17 +21,30 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
     const first = clientReason(st, rec, why);
     reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, [first]) : [first];
   }
-  return {
-    orderId: rec.order.id,
-    line: rec.line,
-    outcome: rec.outcome,
-    promisedBy: rec.promisedBy,
-    reasons,
-    atRisk: why?.kind === 'company' ? [...why.atRisk] : [],
-    ...(rec.earliest !== undefined ? { earliestPossible: rec.earliest } : {}),
-    decidedAt: rec.submittedAt,
-    requestedBy: rec.requestedBy,
-  };
+  const atRisk = why?.kind === 'company' ? [...why.atRisk] : [];
+  // Two literals, so that `earliestPossible` keeps its place among the keys without a spread.
+  return rec.earliest !== undefined
+    ? {
+        orderId: rec.order.id,
+        line: rec.line,
+        outcome: rec.outcome,
+        promisedBy: rec.promisedBy,
+        reasons,
+        atRisk,
+        earliestPossible: rec.earliest,
+        decidedAt: rec.submittedAt,
+        requestedBy: rec.requestedBy,
+      }
+    : {
+        orderId: rec.order.id,
+        line: rec.line,
+        outcome: rec.outcome,
+        promisedBy: rec.promisedBy,
+        reasons,
+        atRisk,
+        decidedAt: rec.submittedAt,
+        requestedBy: rec.requestedBy,
+      };
 }
 
 /** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
