@@ -4,6 +4,10 @@
  * latest promise among those uploaded before it in O(log n). A small treap with the maximum
  * promise of each subtree, held like the ledger in one Float64Array (a node per cache line), so
  * adding an order allocates nothing once the arrays have grown.
+ *
+ * Orders mostly arrive in upload order and leave from the front. An order uploaded after every
+ * queued one is appended along the right spine, and asking about such an order reads the root,
+ * so the common case makes no search.
  */
 
 const NIL = 0;
@@ -23,6 +27,13 @@ export class FcfsIndex {
   private root = NIL;
   private rng = 0x2545f491;
   private count = 0;
+  /**
+   * At least the latest upload time queued: an add raises it to its order's time and a removal
+   * leaves it, so every queued order was uploaded at or before it.
+   */
+  private maxUp = Number.NEGATIVE_INFINITY;
+  /** Scratch stack for removals: a node's handle, negated when the path turns left at it. */
+  private path = new Int32Array(64);
 
   constructor() {
     this.grow(16);
@@ -52,18 +63,75 @@ export class FcfsIndex {
     f[b + PROMISE] = promise;
     f[b + MAX] = promise;
     this.ids[h] = id;
-    this.split(this.root, uploadedAt, id);
-    this.root = this.merge(this.merge(this.lo, h), this.hi);
     this.count++;
+    if (uploadedAt > this.maxUp) {
+      this.maxUp = uploadedAt;
+      this.append(h, promise);
+    } else {
+      this.split(this.root, uploadedAt, id);
+      this.root = this.merge(this.merge(this.lo, h), this.hi);
+    }
   }
 
+  /**
+   * Adds node `h`, which sorts after every node, without a search: it goes down the right spine
+   * past the nodes whose priority beats its own, and takes the rest of the spine as its left
+   * subtree, so both the heap order of priorities and the upload order hold.
+   */
+  private append(h: number, promise: number): void {
+    const f = this.f;
+    const prio = f[h * S + PRIO] as number;
+    let parent = NIL;
+    let x = this.root;
+    while (x !== NIL && (f[x * S + PRIO] as number) >= prio) {
+      if ((f[x * S + MAX] as number) < promise) f[x * S + MAX] = promise;
+      parent = x;
+      x = f[x * S + R] as number;
+    }
+    f[h * S + L] = x;
+    if (x !== NIL && (f[x * S + MAX] as number) > promise)
+      f[h * S + MAX] = f[x * S + MAX] as number;
+    if (parent === NIL) this.root = h;
+    else f[parent * S + R] = h;
+  }
+
+  /** Removes a queued order, found by its upload time and id. */
   remove(uploadedAt: number, id: string): void {
-    this.root = this.without(this.root, uploadedAt, id);
+    const f = this.f;
+    let depth = 0;
+    let x = this.root;
+    while (x !== NIL && !(f[x * S + UP] === uploadedAt && this.ids[x] === id)) {
+      if (depth >= this.path.length) {
+        const p = new Int32Array(this.path.length * 2);
+        p.set(this.path);
+        this.path = p;
+      }
+      const left = !this.before(x, uploadedAt, id);
+      this.path[depth++] = left ? -x : x;
+      x = f[x * S + (left ? L : R)] as number;
+    }
+    if (x === NIL) return;
+    const merged = this.merge(f[x * S + L] as number, f[x * S + R] as number);
+    if (depth === 0) this.root = merged;
+    else {
+      const e = this.path[depth - 1] as number;
+      f[(e < 0 ? -e : e) * S + (e < 0 ? L : R)] = merged;
+    }
+    // Every ancestor lost the removed promise: recompute their maxima, bottom-up.
+    for (let i = depth - 1; i >= 0; i--) {
+      const e = this.path[i] as number;
+      this.pull(e < 0 ? -e : e);
+    }
+    this.count--;
+    this.ids[x] = '';
+    this.free.push(x);
   }
 
   /** The latest promise among queued orders uploaded strictly before `uploadedAt`, or -Infinity. */
   maxPromiseBefore(uploadedAt: number): number {
     const f = this.f;
+    if (this.root === NIL) return Number.NEGATIVE_INFINITY;
+    if (uploadedAt > this.maxUp) return f[this.root * S + MAX] as number;
     let best = Number.NEGATIVE_INFINITY;
     let n = this.root;
     while (n !== NIL) {
@@ -101,22 +169,6 @@ export class FcfsIndex {
   private before(n: number, uploadedAt: number, id: string): boolean {
     const u = this.f[n * S + UP] as number;
     return u < uploadedAt || (u === uploadedAt && (this.ids[n] as string) < id);
-  }
-
-  private without(n: number, uploadedAt: number, id: string): number {
-    if (n === NIL) return NIL;
-    const f = this.f;
-    const b = n * S;
-    if (f[b + UP] === uploadedAt && this.ids[n] === id) {
-      this.count--;
-      this.ids[n] = '';
-      this.free.push(n);
-      return this.merge(f[b + L] as number, f[b + R] as number);
-    }
-    if (this.before(n, uploadedAt, id)) f[b + R] = this.without(f[b + R] as number, uploadedAt, id);
-    else f[b + L] = this.without(f[b + L] as number, uploadedAt, id);
-    this.pull(n);
-    return n;
   }
 
   // The two halves of the last split. Splitting writes them here rather than returning a pair.

@@ -36,3 +36,42 @@ test('property: the latest promise before an upload time matches a scan of the e
     fcParams(200),
   );
 });
+
+test('property: orders added in upload order and taken from the front (the append path) answer as a scan does', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(fc.integer({ min: -2, max: 5 }), fc.integer({ min: 0, max: 1000 }), fc.nat(3)),
+        { maxLength: 120, size: 'max' },
+      ),
+      (ops) => {
+        const index = new FcfsIndex();
+        let live: { uploadedAt: number; id: string; promise: number }[] = [];
+        let clock = 0;
+        ops.forEach(([step, promise, action], i) => {
+          // Mostly later uploads (appends); a step of zero or below goes back in time.
+          clock += step;
+          if (action === 0 && live.length > 0) {
+            const first = live.reduce((a, b) =>
+              a.uploadedAt < b.uploadedAt || (a.uploadedAt === b.uploadedAt && a.id < b.id) ? a : b,
+            );
+            index.remove(first.uploadedAt, first.id);
+            live = live.filter((x) => x !== first);
+          } else {
+            const item = { uploadedAt: clock, id: `o${i}`, promise };
+            index.add(item.uploadedAt, item.id, item.promise);
+            live.push(item);
+          }
+          for (const q of [clock - 3, clock, clock + 1, Number.POSITIVE_INFINITY]) {
+            const expected = live
+              .filter((x) => x.uploadedAt < q)
+              .reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
+            expect(index.maxPromiseBefore(q)).toBe(expected);
+          }
+          expect(index.length).toBe(live.length);
+        });
+      },
+    ),
+    fcParams(200),
+  );
+});
