@@ -1,6 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { check } from '../domain/schemas.js';
-import type { TimeInput } from '../domain/types.js';
+import type { AtRiskReport, TimeInput } from '../domain/types.js';
 import type { CustomGate } from '../policy/gates.js';
 import { resolveConfig } from './config.js';
 import { Scheduler } from './scheduler.js';
@@ -99,6 +99,47 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     }
     if (o.status === 'finished' && o.finishedAt === undefined)
       issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
+  });
+  // The at-risk log and the orders' own lists hold the same reports: each entry names an order
+  // of the snapshot on its line, and each order lists exactly its entries, in log order.
+  const lineOf = new Map(s.orders.map((o) => [o.order.id, o.line]));
+  const logged = new Map<string, AtRiskReport[]>();
+  s.atRiskLog.forEach((r, i) => {
+    const line = lineOf.get(r.orderId);
+    if (line === undefined)
+      issues.push({
+        path: `atRiskLog.${i}.orderId`,
+        message: `must be an order of the snapshot, received '${r.orderId}'`,
+      });
+    else if (line !== r.line)
+      issues.push({
+        path: `atRiskLog.${i}.line`,
+        message: `must be the line of order '${r.orderId}' ('${line}'), received '${r.line}'`,
+      });
+    const list = logged.get(r.orderId);
+    if (list) list.push(r);
+    else logged.set(r.orderId, [r]);
+  });
+  s.orders.forEach((o, i) => {
+    const own = o.atRisk;
+    const log = logged.get(o.order.id) ?? [];
+    const same =
+      own.length === log.length &&
+      own.every((a, k) => {
+        const b = log[k] as AtRiskReport;
+        return (
+          a.orderId === b.orderId &&
+          a.line === b.line &&
+          a.at === b.at &&
+          a.cause === b.cause &&
+          a.by === b.by
+        );
+      });
+    if (!same)
+      issues.push({
+        path: `orders.${i}.atRisk`,
+        message: `must be the order's entries of atRiskLog, in order (${log.length} there, ${own.length} here)`,
+      });
   });
   if (issues.length > 0) throw new ValidationError(issues, 'restoreScheduler');
 

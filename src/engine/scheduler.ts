@@ -225,7 +225,7 @@ export class Scheduler {
       line.busyFinish = cnow + Math.ceil((remaining * old) / unitsPerHour);
       line.busy.work = line.workFor(line.busy.units);
       line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
-      if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.atRisk.length === 0) {
+      if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
         this.st.reportAtRisk(line.busy, now, 'capacity-drop');
         atRisk.push(line.busy.order.id);
       }
@@ -305,9 +305,7 @@ export class Scheduler {
           ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
           : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
     const risk =
-      rec.atRisk.length > 0
-        ? ` Reported at risk ${this.st.t((rec.atRisk[0] as AtRiskReport).at)}.`
-        : '';
+      rec.riskLatest >= 0 ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.` : '';
     return {
       orderId,
       line: rec.line,
@@ -316,7 +314,7 @@ export class Scheduler {
       order: structuredClone(rec.order),
       decision: d,
       promisedBy: rec.promisedBy,
-      atRisk: structuredClone(rec.atRisk),
+      atRisk: this.st.riskLog.of(rec),
       ...(position !== undefined ? { position } : {}),
       ...(rec.startedAt !== undefined ? { startedAt: rec.startedAt } : {}),
       ...(rec.status === 'in-production' ? { expectedFinish: rec.expectedFinish as number } : {}),
@@ -362,7 +360,7 @@ export class Scheduler {
 
   /** Every at-risk report, in the order they were made; from the `since`-th on when given. */
   atRiskLog(since = 0): AtRiskReport[] {
-    return structuredClone(this.st.riskLog.slice(since));
+    return this.st.riskLog.slice(since);
   }
 
   /** Ids of the orders, queued or in production, that have been reported at risk and are not finished. */
@@ -372,7 +370,7 @@ export class Scheduler {
     for (const rec of this.st.orders.values()) {
       if (
         rec.status !== 'finished' &&
-        rec.atRisk.length > 0 &&
+        rec.riskLatest >= 0 &&
         (lineId === undefined || rec.line === lineId)
       )
         out.push(rec.order.id);

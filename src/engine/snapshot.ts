@@ -45,14 +45,14 @@ export function toSnapshot(st: EngineState): Snapshot {
       plain: r.plain,
       status: r.status,
       decision: decisionOf(st, r),
-      atRisk: r.atRisk.map((a) => ({ ...a })),
+      atRisk: st.riskLog.of(r),
       ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
     })),
     rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
     reworkRegister: st.reworkLog.map((r) => ({ ...r })),
-    atRiskLog: st.riskLog.map((a) => ({ ...a })),
+    atRiskLog: st.riskLog.slice(0),
     clientRushes: Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]])),
     rushUnits: Object.fromEntries(
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
@@ -83,7 +83,6 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     rec.outcome = o.decision.outcome;
     rec.earliest = o.decision.earliestPossible;
     rec.stored = o.decision;
-    rec.atRisk = o.atRisk;
     rec.startedAt = o.startedAt;
     rec.expectedFinish = o.expectedFinish;
     rec.finishedAt = o.finishedAt;
@@ -93,7 +92,7 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
         rec,
         st.calendar.coord(rec.promisedBy),
         TIER_RANK[rec.order.tier],
-        rec.atRisk.length === 0,
+        o.atRisk.length === 0,
       );
     } else if (rec.status === 'in-production') {
       line.busy = rec;
@@ -106,7 +105,9 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     st.reworkLog.push(r);
     st.reworkByOrder.set(r.orderId, r);
   }
-  for (const r of s.atRiskLog) st.riskLog.push(r);
+  // Each order's own list is its reports in the log, in order: `restoreScheduler` checked that.
+  for (const r of s.atRiskLog)
+    st.riskLog.add(st.orders.get(r.orderId) as OrderRecord, r.at, r.cause, r.by);
   for (const [client, times] of Object.entries(s.clientRushes))
     st.clientRushes.set(client, [...times]);
   for (const [lineId, days] of Object.entries(s.rushUnits)) {

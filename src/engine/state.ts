@@ -9,7 +9,9 @@ import { WorkingCalendar } from '../time/calendar.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
 import type { RushEntry } from './reasons.js';
-import { NEVER_AT_RISK, type OrderRecord, TimeColumns } from './records.js';
+import type { OrderRecord } from './records.js';
+import { TimeColumns } from './records.js';
+import { RiskLog } from './risk-log.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -27,7 +29,7 @@ export class EngineState {
   readonly rushLog: RushEntry[] = [];
   readonly reworkLog: ReworkRecord[] = [];
   readonly reworkByOrder = new Map<string, ReworkRecord>();
-  readonly riskLog: AtRiskReport[] = [];
+  readonly riskLog = new RiskLog();
   /** Accepted client-rush times per client, oldest first. */
   readonly clientRushes = new Map<string, number[]>();
   readonly fmt: Intl.DateTimeFormat;
@@ -116,7 +118,7 @@ export class EngineState {
   detectDelays(now: number): void {
     for (const line of this.lines.values()) {
       const b = line.busy;
-      if (b && b.atRisk.length === 0 && now > b.promisedBy) this.reportAtRisk(b, now, 'line-delay');
+      if (b && b.riskLatest < 0 && now > b.promisedBy) this.reportAtRisk(b, now, 'line-delay');
       this.flagLate(line, now, 'line-delay');
     }
   }
@@ -136,15 +138,7 @@ export class EngineState {
   }
 
   reportAtRisk(rec: OrderRecord, now: number, cause: AtRiskReport['cause'], by?: string): void {
-    const report: AtRiskReport =
-      by === undefined
-        ? { orderId: rec.order.id, line: rec.line, at: now, cause }
-        : { orderId: rec.order.id, line: rec.line, at: now, cause, by };
-    // A literal of one: an empty array's first push would reserve room for seventeen, and
-    // most orders are reported at most once.
-    if (rec.atRisk === NEVER_AT_RISK) rec.atRisk = [report];
-    else rec.atRisk.push(report);
-    this.riskLog.push(report);
+    this.riskLog.add(rec, now, cause, by);
   }
 
   /** A time in the lab's zone, `yyyy-MM-dd HH:mm`. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
+  type AtRiskReport,
   createScheduler,
   type Order,
   restoreScheduler,
@@ -491,9 +492,61 @@ describe('batches and snapshots', () => {
     const risk = { orderId: 'r1', line: 'print', at: T('09:00'), cause: 'line-delay' as const };
     snap.rushRegister = Array.from({ length: 300_000 }, () => entry);
     snap.atRiskLog = Array.from({ length: 300_000 }, () => risk);
+    (snap.orders[0] as (typeof snap.orders)[number]).atRisk = snap.atRiskLog;
     const b = restoreScheduler(snap);
     expect(b.rushRegister()).toHaveLength(300_000);
     expect(b.atRiskLog()).toHaveLength(300_000);
+  });
+
+  test('a snapshot whose at-risk log and orders disagree is refused, naming where', () => {
+    const a = createScheduler(smallLab);
+    a.submit(order({ id: 'q1', pickupAt: T('10:00') }), T('09:00'));
+    // A company rush in front of q1 makes its pickup promise late: one report.
+    a.submit(order({ id: 'c1', quantity: 400, rush: { cause: 'damaged' } }), T('09:00'));
+    const good = a.snapshot();
+    expect(good.atRiskLog).toHaveLength(1);
+    expect(restoreScheduler(JSON.parse(JSON.stringify(good))).atRiskLog()).toEqual(good.atRiskLog);
+    const issues = (edit: (s: typeof good) => void) => {
+      const s = JSON.parse(JSON.stringify(good)) as typeof good;
+      edit(s);
+      try {
+        restoreScheduler(s);
+      } catch (e) {
+        return (e as ValidationError).issues;
+      }
+      return [];
+    };
+    const q1 = good.orders.findIndex((o) => o.order.id === 'q1');
+    expect(issues((s) => s.atRiskLog.pop())).toEqual([
+      {
+        path: `orders.${q1}.atRisk`,
+        message: "must be the order's entries of atRiskLog, in order (0 there, 1 here)",
+      },
+    ]);
+    expect(
+      issues((s) => {
+        (s.atRiskLog[0] as AtRiskReport).orderId = 'ghost';
+      }),
+    ).toEqual([
+      {
+        path: 'atRiskLog.0.orderId',
+        message: "must be an order of the snapshot, received 'ghost'",
+      },
+      {
+        path: `orders.${q1}.atRisk`,
+        message: "must be the order's entries of atRiskLog, in order (0 there, 1 here)",
+      },
+    ]);
+    expect(
+      issues((s) => {
+        (s.orders[q1]?.atRisk[0] as AtRiskReport).at += 1;
+      }),
+    ).toEqual([
+      {
+        path: `orders.${q1}.atRisk`,
+        message: "must be the order's entries of atRiskLog, in order (1 there, 1 here)",
+      },
+    ]);
   });
 
   test('a snapshot whose sequence numbers collide is refused, naming the order', () => {
