@@ -15,6 +15,8 @@ import { RiskLog } from './risk-log.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
+/** Slots of the minute-text cache: 4,096 minutes, over two days and a half of distinct minutes. */
+const MINUTE_SLOTS = 4_096;
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */
 const NONE_LATE: string[] = Object.freeze([]) as unknown as string[];
@@ -141,22 +143,23 @@ export class EngineState {
     this.riskLog.add(rec, now, cause, by);
   }
 
-  /** A time in the lab's zone, `yyyy-MM-dd HH:mm`. */
   /**
-   * Times in messages, to the minute. Every zone offset since 2000 is a whole number of
-   * minutes, so one minute always formats the same: the cache is keyed by the minute.
+   * A time in the lab's zone, `yyyy-MM-dd HH:mm`, as messages show it. Every zone offset since
+   * 2000 is a whole number of minutes, so one minute always formats the same: the text is
+   * cached by the minute, in a direct-mapped table (a slot per minute modulo its size, the
+   * newest minute winning), which costs two array reads on a hit and never grows.
    */
   t(ms: number): string {
     if (!Number.isFinite(ms)) return String(ms);
     const minute = Math.floor(ms / 60_000);
-    let text = this.minutes.get(minute);
-    if (text === undefined) {
-      if (this.minutes.size >= 100_000) this.minutes.clear();
-      text = this.fmt.format(ms);
-      this.minutes.set(minute, text);
-    }
+    const slot = minute & (MINUTE_SLOTS - 1);
+    if (this.minuteKeys[slot] === minute) return this.minuteTexts[slot] as string;
+    const text = this.fmt.format(ms);
+    this.minuteKeys[slot] = minute;
+    this.minuteTexts[slot] = text;
     return text;
   }
 
-  private readonly minutes = new Map<number, string>();
+  private readonly minuteKeys = new Float64Array(MINUTE_SLOTS).fill(Number.NaN);
+  private readonly minuteTexts: string[] = new Array(MINUTE_SLOTS).fill('');
 }
