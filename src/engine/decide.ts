@@ -277,7 +277,7 @@ export class Decider {
       else this.st.clientRushes.set(rec.order.clientId, [now]);
     } else {
       rec.outcome = 'rush-declined';
-      rec.earliest = earliest;
+      if (earliest !== undefined) why.earliest = earliest;
       this.queueNormal(rec, line, now);
     }
     this.recordRush(rec, line, now, deadline, pd.date, tight, { used, limit }, recent);

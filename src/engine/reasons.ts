@@ -12,8 +12,8 @@ const MS_PER_HOUR = 3_600_000;
 
 /** The decision of an order, as a fresh object the caller may change. */
 export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
-  if (rec.stored !== undefined) return structuredClone(rec.stored);
   const why = rec.why;
+  if (why?.kind === 'stored') return structuredClone(why.decision);
   let reasons: Reason[];
   if (why === undefined) reasons = normalReasons(st, rec, []);
   else if (why.kind === 'company') reasons = companyReasons(st, rec, why);

@@ -32,7 +32,20 @@ export type Why =
       limit: number;
       dailyCapacity: number;
       recent: number;
+      /** The counter-offer, when the rush was declined. */
+      earliest?: number;
     };
+
+/** A decision as a snapshot stored it: restored records render it as written. */
+export interface Stored {
+  kind: 'stored';
+  decision: Decision;
+}
+
+type Status = 'queued' | 'in-production' | 'finished';
+const CLASSES: readonly OrderClass[] = ['normal', 'rush', 'company'];
+const STATUSES: readonly Status[] = ['queued', 'in-production', 'finished'];
+const OUTCOMES: readonly Decision['outcome'][] = ['queued', 'rush-accepted', 'rush-declined'];
 
 /** The times of a record: their offsets in its row of `TimeColumns`. */
 const SUBMITTED = 0;
@@ -76,21 +89,21 @@ const known = (v: number): number | undefined => (Number.isNaN(v) ? undefined : 
  * the accessors read and write them there.
  */
 export class OrderRecord {
-  cls: OrderClass = 'normal';
+  /**
+   * The class, status, outcome and plain flag in one small integer (see the accessors): a
+   * record is kept for every order ever submitted, and four fields of their own would cost it
+   * 24 bytes more.
+   */
+  private flags = 0;
   /** Working milliseconds at the line's present capacity. */
   work: number;
-  /** No rush accepted and no ship or pickup time: first uploaded, first made applies. */
-  plain = false;
-  status: 'queued' | 'in-production' | 'finished' = 'queued';
   /** Ledger handle while queued, else 0. */
   handle = 0;
-  outcome: Decision['outcome'] = 'queued';
-  /** The counter-offer of a declined rush. */
-  earliest: number | undefined = undefined;
-  /** The facts of a rush decision; absent for an order without a rush. */
-  why: Why | undefined = undefined;
-  /** A decision restored from a snapshot, kept as it was written. */
-  stored: Decision | undefined = undefined;
+  /**
+   * The facts of a rush decision, or the decision itself as a snapshot stored it; absent for
+   * an order without a rush, decided here.
+   */
+  why: Why | Stored | undefined = undefined;
   /**
    * The index of its latest at-risk report in the engine's `RiskLog`, or -1: once reported, its
    * slack no longer blocks new work.
@@ -128,6 +141,49 @@ export class OrderRecord {
   private setTime(field: number, v: number): void {
     const seq = this.seq;
     (this.times.pages[seq >>> PAGE_BITS] as Float64Array)[(seq & ROW_MASK) * ROW + field] = v;
+  }
+
+  get cls(): OrderClass {
+    return CLASSES[this.flags & 3] as OrderClass;
+  }
+  set cls(v: OrderClass) {
+    this.flags = (this.flags & ~3) | (v === 'normal' ? 0 : v === 'rush' ? 1 : 2);
+  }
+  get status(): Status {
+    return STATUSES[(this.flags >> 2) & 3] as Status;
+  }
+  set status(v: Status) {
+    this.flags = (this.flags & ~12) | ((v === 'queued' ? 0 : v === 'in-production' ? 1 : 2) << 2);
+  }
+  get outcome(): Decision['outcome'] {
+    return OUTCOMES[(this.flags >> 4) & 3] as Decision['outcome'];
+  }
+  set outcome(v: Decision['outcome']) {
+    this.flags = (this.flags & ~48) | ((v === 'queued' ? 0 : v === 'rush-accepted' ? 1 : 2) << 4);
+  }
+  /** No rush accepted and no ship or pickup time: first uploaded, first made applies. */
+  get plain(): boolean {
+    return (this.flags & 64) !== 0;
+  }
+  set plain(v: boolean) {
+    this.flags = v ? this.flags | 64 : this.flags & ~64;
+  }
+
+  /** The counter-offer of a declined rush. */
+  get earliest(): number | undefined {
+    const w = this.why;
+    return w === undefined
+      ? undefined
+      : w.kind === 'stored'
+        ? w.decision.earliestPossible
+        : w.kind === 'client'
+          ? w.earliest
+          : undefined;
+  }
+
+  /** A decision restored from a snapshot, kept as it was written. */
+  get stored(): Decision | undefined {
+    return this.why?.kind === 'stored' ? this.why.decision : undefined;
   }
 
   /** When it was submitted and decided. */

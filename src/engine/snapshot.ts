@@ -81,8 +81,7 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     rec.plain = o.plain;
     rec.status = o.status;
     rec.outcome = o.decision.outcome;
-    rec.earliest = o.decision.earliestPossible;
-    rec.stored = o.decision;
+    rec.why = { kind: 'stored', decision: o.decision };
     rec.startedAt = o.startedAt;
     rec.expectedFinish = o.expectedFinish;
     rec.finishedAt = o.finishedAt;
