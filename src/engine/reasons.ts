@@ -57,7 +57,9 @@ export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
 export function rushRecordOf(st: EngineState, e: RushEntry): RushRecord {
   if (e.reasons !== undefined) return structuredClone(e) as RushRecord;
   const d = decisionOf(st, st.orders.get(e.orderId) as OrderRecord);
-  return structuredClone({ ...e, reasons: d.reasons, atRisk: d.atRisk }) as RushRecord;
+  // Every other field is a primitive but the quota; the reasons and at-risk list are fresh.
+  // The keys keep their places: `reasons` and `atRisk` are in the entry, undefined.
+  return { ...e, reasons: d.reasons, atRisk: d.atRisk, quota: { ...e.quota } } as RushRecord;
 }
 
 /**

@@ -187,7 +187,9 @@ export function runDay(
       const rule = d.reasons[0]?.rule ?? 'unknown';
       declined[rule] = (declined[rule] ?? 0) + 1;
     }
-    const rec: SimulatedOrder = {
+    // Field by field in the record's key order: a spread of a conditional literal is a generic
+    // copy, and this runs once per simulated order.
+    const rec = {
       id: a.order.id,
       clientId: a.client.id,
       habitual: a.client.habitual,
@@ -196,19 +198,20 @@ export function runDay(
       tier: a.order.tier,
       product: a.order.product,
       quantity: a.order.quantity,
-      ...(a.order.rush?.urgency ? { urgency: a.order.rush.urgency } : {}),
-      ...(a.order.rush ? { cause: a.order.rush.cause ?? 'client' } : {}),
-      submittedAt: a.at,
-      startedAt: -1,
-      finishedAt: -1,
-      promisedBy: d.promisedBy,
-      requestedBy: d.requestedBy,
-      outcome: d.outcome,
-      rule: d.reasons[0]?.rule ?? '',
-      late: false,
-      atRisk: false,
-      counted: a.at >= measuredFrom,
-    };
+    } as SimulatedOrder;
+    const rush = a.order.rush;
+    if (rush?.urgency) rec.urgency = rush.urgency;
+    if (rush) rec.cause = rush.cause ?? 'client';
+    rec.submittedAt = a.at;
+    rec.startedAt = -1;
+    rec.finishedAt = -1;
+    rec.promisedBy = d.promisedBy;
+    rec.requestedBy = d.requestedBy;
+    rec.outcome = d.outcome;
+    rec.rule = d.reasons[0]?.rule ?? '';
+    rec.late = false;
+    rec.atRisk = false;
+    rec.counted = a.at >= measuredFrom;
     orders.push(rec);
     byOrder.set(rec.id, rec);
   };
