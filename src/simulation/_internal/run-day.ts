@@ -187,31 +187,7 @@ export function runDay(
       const rule = d.reasons[0]?.rule ?? 'unknown';
       declined[rule] = (declined[rule] ?? 0) + 1;
     }
-    // Field by field in the record's key order: a spread of a conditional literal is a generic
-    // copy, and this runs once per simulated order.
-    const rec = {
-      id: a.order.id,
-      clientId: a.client.id,
-      habitual: a.client.habitual,
-      line: d.line,
-      class: classOf(a.order),
-      tier: a.order.tier,
-      product: a.order.product,
-      quantity: a.order.quantity,
-    } as SimulatedOrder;
-    const rush = a.order.rush;
-    if (rush?.urgency) rec.urgency = rush.urgency;
-    if (rush) rec.cause = rush.cause ?? 'client';
-    rec.submittedAt = a.at;
-    rec.startedAt = -1;
-    rec.finishedAt = -1;
-    rec.promisedBy = d.promisedBy;
-    rec.requestedBy = d.requestedBy;
-    rec.outcome = d.outcome;
-    rec.rule = d.reasons[0]?.rule ?? '';
-    rec.late = false;
-    rec.atRisk = false;
-    rec.counted = a.at >= measuredFrom;
+    const rec = simulatedOrder(a, d, classOf(a.order), a.at >= measuredFrom);
     orders.push(rec);
     byOrder.set(rec.id, rec);
   };
@@ -286,5 +262,87 @@ export function runDay(
     lines: totals,
     rushRecords: scheduler.rushRegister(),
     rework: scheduler.reworkRegister(),
+  };
+}
+
+/**
+ * The simulator's record of an order, as one of three literals (no rush, a rush without an
+ * urgency, a rush with one) so that the optional fields keep their places in the key order
+ * without a spread: a spread of a conditional literal is a generic copy, and this runs once
+ * per simulated order.
+ */
+function simulatedOrder(
+  a: Arrival,
+  d: Decision,
+  cls: OrderClass,
+  counted: boolean,
+): SimulatedOrder {
+  const o = a.order;
+  const rush = o.rush;
+  const rule = d.reasons[0]?.rule ?? '';
+  if (rush === undefined)
+    return {
+      id: o.id,
+      clientId: a.client.id,
+      habitual: a.client.habitual,
+      line: d.line,
+      class: cls,
+      tier: o.tier,
+      product: o.product,
+      quantity: o.quantity,
+      submittedAt: a.at,
+      startedAt: -1,
+      finishedAt: -1,
+      promisedBy: d.promisedBy,
+      requestedBy: d.requestedBy,
+      outcome: d.outcome,
+      rule,
+      late: false,
+      atRisk: false,
+      counted,
+    };
+  if (!rush.urgency)
+    return {
+      id: o.id,
+      clientId: a.client.id,
+      habitual: a.client.habitual,
+      line: d.line,
+      class: cls,
+      tier: o.tier,
+      product: o.product,
+      quantity: o.quantity,
+      cause: rush.cause ?? 'client',
+      submittedAt: a.at,
+      startedAt: -1,
+      finishedAt: -1,
+      promisedBy: d.promisedBy,
+      requestedBy: d.requestedBy,
+      outcome: d.outcome,
+      rule,
+      late: false,
+      atRisk: false,
+      counted,
+    };
+  return {
+    id: o.id,
+    clientId: a.client.id,
+    habitual: a.client.habitual,
+    line: d.line,
+    class: cls,
+    tier: o.tier,
+    product: o.product,
+    quantity: o.quantity,
+    urgency: rush.urgency,
+    cause: rush.cause ?? 'client',
+    submittedAt: a.at,
+    startedAt: -1,
+    finishedAt: -1,
+    promisedBy: d.promisedBy,
+    requestedBy: d.requestedBy,
+    outcome: d.outcome,
+    rule,
+    late: false,
+    atRisk: false,
+    counted,
   };
 }
