@@ -60,8 +60,11 @@ const rows: Row[] = [];
 
 const TIER = { key: 0, special: 1, regular: 2 } as const;
 
-/** Samples per case: fewer for the big sizes, whose single runs take seconds. */
-const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 7);
+/**
+ * Samples per case: fewer for the big sizes, whose single runs take seconds; fifteen at 10⁴,
+ * where one production sample is about 10 ms and a collection in it moves the median.
+ */
+const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 15);
 
 /** The floor: the orders through raw tinyqueue with the plain dispatch comparator. */
 function rawPushPop(orders: readonly Order[]): void {
