@@ -58,8 +58,7 @@ export class Line {
     );
     rec.handle = h;
     this.byHandle[h] = rec;
-    if (rec.plain)
-      this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.order.id, rec.promisedBy);
+    if (rec.plain) this.fcfs[rec.order.tier].add(rec.order.uploadedAt, rec.seq, rec.promisedBy);
   }
 
   /**
@@ -73,7 +72,7 @@ export class Line {
     const rec = this.byHandle[h] as OrderRecord;
     this.byHandle[h] = undefined;
     rec.handle = 0;
-    if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.order.id);
+    if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.seq);
     return rec;
   }
 

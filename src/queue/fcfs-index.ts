@@ -18,10 +18,11 @@ const PRIO = 2;
 const UP = 3;
 const PROMISE = 4;
 const MAX = 5;
+/** The order's submission sequence number: it orders equal upload times, and finds the node. */
+const SEQ = 6;
 
 export class FcfsIndex {
   private f = new Float64Array(0);
-  private ids: string[] = [''];
   private free: number[] = [];
   private next = 1;
   private root = NIL;
@@ -43,7 +44,7 @@ export class FcfsIndex {
     return this.count;
   }
 
-  add(uploadedAt: number, id: string, promise: number): void {
+  add(uploadedAt: number, seq: number, promise: number): void {
     let s = this.rng;
     s ^= s << 13;
     s ^= s >>> 17;
@@ -62,13 +63,13 @@ export class FcfsIndex {
     f[b + UP] = uploadedAt;
     f[b + PROMISE] = promise;
     f[b + MAX] = promise;
-    this.ids[h] = id;
+    f[b + SEQ] = seq;
     this.count++;
     if (uploadedAt > this.maxUp) {
       this.maxUp = uploadedAt;
       this.append(h, promise);
     } else {
-      this.split(this.root, uploadedAt, id);
+      this.split(this.root, uploadedAt, seq);
       this.root = this.merge(this.merge(this.lo, h), this.hi);
     }
   }
@@ -95,18 +96,18 @@ export class FcfsIndex {
     else f[parent * S + R] = h;
   }
 
-  /** Removes a queued order, found by its upload time and id. */
-  remove(uploadedAt: number, id: string): void {
+  /** Removes a queued order, found by its upload time and submission sequence number. */
+  remove(uploadedAt: number, seq: number): void {
     const f = this.f;
     let depth = 0;
     let x = this.root;
-    while (x !== NIL && !(f[x * S + UP] === uploadedAt && this.ids[x] === id)) {
+    while (x !== NIL && f[x * S + SEQ] !== seq) {
       if (depth >= this.path.length) {
         const p = new Int32Array(this.path.length * 2);
         p.set(this.path);
         this.path = p;
       }
-      const left = !this.before(x, uploadedAt, id);
+      const left = !this.before(x, uploadedAt, seq);
       this.path[depth++] = left ? -x : x;
       x = f[x * S + (left ? L : R)] as number;
     }
@@ -123,7 +124,6 @@ export class FcfsIndex {
       this.pull(e < 0 ? -e : e);
     }
     this.count--;
-    this.ids[x] = '';
     this.free.push(x);
   }
 
@@ -165,18 +165,18 @@ export class FcfsIndex {
     f[b + MAX] = m;
   }
 
-  /** Whether node `n` sorts before (uploadedAt, id). */
-  private before(n: number, uploadedAt: number, id: string): boolean {
+  /** Whether node `n` sorts before (uploadedAt, seq). */
+  private before(n: number, uploadedAt: number, seq: number): boolean {
     const u = this.f[n * S + UP] as number;
-    return u < uploadedAt || (u === uploadedAt && (this.ids[n] as string) < id);
+    return u < uploadedAt || (u === uploadedAt && (this.f[n * S + SEQ] as number) < seq);
   }
 
   // The two halves of the last split. Splitting writes them here rather than returning a pair.
   private lo = NIL;
   private hi = NIL;
 
-  /** Splits `n` into the nodes before (uploadedAt, id), left in `lo`, and the rest, in `hi`. */
-  private split(n: number, uploadedAt: number, id: string): void {
+  /** Splits `n` into the nodes before (uploadedAt, seq), left in `lo`, and the rest, in `hi`. */
+  private split(n: number, uploadedAt: number, seq: number): void {
     if (n === NIL) {
       this.lo = NIL;
       this.hi = NIL;
@@ -184,13 +184,13 @@ export class FcfsIndex {
     }
     const f = this.f;
     const b = n * S;
-    if (this.before(n, uploadedAt, id)) {
-      this.split(f[b + R] as number, uploadedAt, id);
+    if (this.before(n, uploadedAt, seq)) {
+      this.split(f[b + R] as number, uploadedAt, seq);
       f[b + R] = this.lo;
       this.pull(n);
       this.lo = n;
     } else {
-      this.split(f[b + L] as number, uploadedAt, id);
+      this.split(f[b + L] as number, uploadedAt, seq);
       f[b + L] = this.hi;
       this.pull(n);
       this.hi = n;

@@ -14,15 +14,15 @@ test('property: the latest promise before an upload time matches a scan of the e
       fc.integer({ min: -1, max: 32 }),
       (ops, q) => {
         const index = new FcfsIndex();
-        let live: { uploadedAt: number; id: string; promise: number }[] = [];
+        let live: { uploadedAt: number; seq: number; promise: number }[] = [];
         ops.forEach(([e, remove, pick], i) => {
           if (remove && live.length > 0) {
             const victim = live[pick % live.length] as (typeof live)[number];
-            index.remove(victim.uploadedAt, victim.id);
+            index.remove(victim.uploadedAt, victim.seq);
             live = live.filter((x) => x !== victim);
           } else {
-            const item = { ...e, id: `o${i}` };
-            index.add(item.uploadedAt, item.id, item.promise);
+            const item = { ...e, seq: i };
+            index.add(item.uploadedAt, item.seq, item.promise);
             live.push(item);
           }
           const expected = live
@@ -46,20 +46,22 @@ test('property: orders added in upload order and taken from the front (the appen
       ),
       (ops) => {
         const index = new FcfsIndex();
-        let live: { uploadedAt: number; id: string; promise: number }[] = [];
+        let live: { uploadedAt: number; seq: number; promise: number }[] = [];
         let clock = 0;
         ops.forEach(([step, promise, action], i) => {
           // Mostly later uploads (appends); a step of zero or below goes back in time.
           clock += step;
           if (action === 0 && live.length > 0) {
             const first = live.reduce((a, b) =>
-              a.uploadedAt < b.uploadedAt || (a.uploadedAt === b.uploadedAt && a.id < b.id) ? a : b,
+              a.uploadedAt < b.uploadedAt || (a.uploadedAt === b.uploadedAt && a.seq < b.seq)
+                ? a
+                : b,
             );
-            index.remove(first.uploadedAt, first.id);
+            index.remove(first.uploadedAt, first.seq);
             live = live.filter((x) => x !== first);
           } else {
-            const item = { uploadedAt: clock, id: `o${i}`, promise };
-            index.add(item.uploadedAt, item.id, item.promise);
+            const item = { uploadedAt: clock, seq: i, promise };
+            index.add(item.uploadedAt, item.seq, item.promise);
             live.push(item);
           }
           for (const q of [clock - 3, clock, clock + 1, Number.POSITIVE_INFINITY]) {
