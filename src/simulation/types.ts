@@ -16,7 +16,9 @@ export interface SimulatedOrder {
   tier: Tier;
   product: string;
   quantity: number;
+  /** The rush's urgency; undefined for an order without a rush or a company-caused one. */
   urgency?: Urgency;
+  /** The rush's cause; undefined for an order without a rush. */
   cause?: Cause;
   submittedAt: number;
   startedAt: number;

@@ -3,6 +3,13 @@ import { expect, test } from 'vitest';
 import { FcfsIndex } from '../../src/queue/fcfs-index.js';
 import { fcParams } from '../support/fc.js';
 
+/** The reference: the latest promise among the entries uploaded before `q`, by a scan. */
+function latestBefore(live: { uploadedAt: number; promise: number }[], q: number): number {
+  return live
+    .filter((x) => x.uploadedAt < q)
+    .reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
+}
+
 test('property: the latest promise before an upload time matches a scan of the entries', () => {
   const entry = fc.record({
     uploadedAt: fc.integer({ min: 0, max: 30 }),
@@ -25,10 +32,7 @@ test('property: the latest promise before an upload time matches a scan of the e
             index.add(item.uploadedAt, item.seq, item.promise);
             live.push(item);
           }
-          const expected = live
-            .filter((x) => x.uploadedAt < q)
-            .reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
-          expect(index.maxPromiseBefore(q)).toBe(expected);
+          expect(index.maxPromiseBefore(q)).toBe(latestBefore(live, q));
           expect(index.length).toBe(live.length);
         });
       },
@@ -64,12 +68,8 @@ test('property: orders added in upload order and taken from the front (the appen
             index.add(item.uploadedAt, item.seq, item.promise);
             live.push(item);
           }
-          for (const q of [clock - 3, clock, clock + 1, Number.POSITIVE_INFINITY]) {
-            const expected = live
-              .filter((x) => x.uploadedAt < q)
-              .reduce((m, x) => Math.max(m, x.promise), Number.NEGATIVE_INFINITY);
-            expect(index.maxPromiseBefore(q)).toBe(expected);
-          }
+          for (const q of [clock - 3, clock, clock + 1, Number.POSITIVE_INFINITY])
+            expect(index.maxPromiseBefore(q)).toBe(latestBefore(live, q));
           expect(index.length).toBe(live.length);
         });
       },

@@ -266,10 +266,9 @@ export function runDay(
 }
 
 /**
- * The simulator's record of an order, as one of three literals (no rush, a rush without an
- * urgency, a rush with one) so that the optional fields keep their places in the key order
- * without a spread: a spread of a conditional literal is a generic copy, and this runs once
- * per simulated order.
+ * The simulator's record of an order, as one literal: every record has the same fields, with
+ * `urgency` and `cause` undefined for an order without a rush, so that all records share one
+ * shape and no spread of a conditional literal (a generic copy) runs once per simulated order.
  */
 function simulatedOrder(
   a: Arrival,
@@ -279,50 +278,6 @@ function simulatedOrder(
 ): SimulatedOrder {
   const o = a.order;
   const rush = o.rush;
-  const rule = d.reasons[0]?.rule ?? '';
-  if (rush === undefined)
-    return {
-      id: o.id,
-      clientId: a.client.id,
-      habitual: a.client.habitual,
-      line: d.line,
-      class: cls,
-      tier: o.tier,
-      product: o.product,
-      quantity: o.quantity,
-      submittedAt: a.at,
-      startedAt: -1,
-      finishedAt: -1,
-      promisedBy: d.promisedBy,
-      requestedBy: d.requestedBy,
-      outcome: d.outcome,
-      rule,
-      late: false,
-      atRisk: false,
-      counted,
-    };
-  if (!rush.urgency)
-    return {
-      id: o.id,
-      clientId: a.client.id,
-      habitual: a.client.habitual,
-      line: d.line,
-      class: cls,
-      tier: o.tier,
-      product: o.product,
-      quantity: o.quantity,
-      cause: rush.cause ?? 'client',
-      submittedAt: a.at,
-      startedAt: -1,
-      finishedAt: -1,
-      promisedBy: d.promisedBy,
-      requestedBy: d.requestedBy,
-      outcome: d.outcome,
-      rule,
-      late: false,
-      atRisk: false,
-      counted,
-    };
   return {
     id: o.id,
     clientId: a.client.id,
@@ -332,15 +287,15 @@ function simulatedOrder(
     tier: o.tier,
     product: o.product,
     quantity: o.quantity,
-    urgency: rush.urgency,
-    cause: rush.cause ?? 'client',
+    urgency: rush?.urgency,
+    cause: rush === undefined ? undefined : (rush.cause ?? 'client'),
     submittedAt: a.at,
     startedAt: -1,
     finishedAt: -1,
     promisedBy: d.promisedBy,
     requestedBy: d.requestedBy,
     outcome: d.outcome,
-    rule,
+    rule: d.reasons[0]?.rule ?? '',
     late: false,
     atRisk: false,
     counted,
