@@ -71,6 +71,8 @@ export class Ledger {
   private free: number[] = [];
   private next = 2;
   private root = NIL;
+  /** The last order in production order, or NIL when the ledger is empty. */
+  private tail = NIL;
   private rng = 0x9e3779b9;
   /** Scratch stack for path updates. */
   private path = new Int32Array(128);
@@ -108,6 +110,10 @@ export class Ledger {
 
   /** The last order in production order, or 0. */
   last(): number {
+    return this.tail;
+  }
+
+  private findLast(): number {
     const f = this.f;
     let x = this.root;
     if (x === NIL) return NIL;
@@ -236,7 +242,12 @@ export class Ledger {
     f[b + L] = NIL;
     f[b + R] = NIL;
     f[b + PRIO] = this.random();
+    if (this.tail !== NIL && this.nodeBefore(this.tail, cls, promise, tier, uploadedAt, id, seq)) {
+      this.append(h);
+      return h;
+    }
     this.pull(h);
+    if (this.root === NIL) this.tail = h;
     // Descend to the leaf where the order belongs, remembering the path: a node's handle,
     // negated when the path turns left at it (handles are at least 2).
     let depth = 0;
@@ -284,6 +295,29 @@ export class Ledger {
     return h;
   }
 
+  /**
+   * Links `h`, which sorts after every order, as the new last order: it belongs on the right
+   * spine, below the ancestors whose priority is at least its own, with the rest of the spine
+   * as its left subtree. Only the spine above it changes sums.
+   */
+  private append(h: number): void {
+    const f = this.f;
+    const prio = f[h * S + PRIO] as number;
+    let depth = 0;
+    let x = this.root;
+    while (x !== NIL && (f[x * S + PRIO] as number) >= prio) {
+      if (depth >= this.path.length) this.growPath();
+      this.path[depth++] = x;
+      x = f[x * S + R] as number;
+    }
+    f[h * S + L] = x;
+    this.pull(h);
+    if (depth === 0) this.root = h;
+    else f[(this.path[depth - 1] as number) * S + R] = h;
+    for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
+    this.tail = h;
+  }
+
   private growPath(): void {
     const p = new Int32Array(this.path.length * 2);
     p.set(this.path);
@@ -303,6 +337,7 @@ export class Ledger {
       x = f[x * S + L] as number;
     }
     const r = f[x * S + R] as number;
+    if (x === this.tail) this.tail = NIL;
     if (depth === 0) this.root = r;
     else f[(this.path[depth - 1] as number) * S + L] = r;
     for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
@@ -314,6 +349,7 @@ export class Ledger {
   /** Removes an order by handle. */
   remove(h: number): void {
     this.root = this.removeAt(this.root, h);
+    if (h === this.tail) this.tail = this.findLast();
     this.ids[h] = '';
     this.free.push(h);
   }
@@ -373,6 +409,13 @@ export class Ledger {
   probeInPlace(key: LedgerKey): void {
     const f = this.f;
     const { cls, promise, tier, uploadedAt, id, seq } = key;
+    if (this.tail !== NIL && this.nodeBefore(this.tail, cls, promise, tier, uploadedAt, id, seq)) {
+      // After every order: no descent.
+      this.probeCount = f[this.root * S + SIZE] as number;
+      this.probeWork = f[this.root * S + SUMW] as number;
+      this.probeMinAfter = Number.POSITIVE_INFINITY;
+      return;
+    }
     let x = this.root;
     let off = 0;
     let count = 0;
