@@ -13,10 +13,12 @@
  *   - the room before it, `t_j = D_j - prefix_{j-1}`, is how late the work ahead of it may
  *     end for it to still start in time.
  *
- * Each node keeps, over its subtree and relative to the subtree's first element, the sum of
- * work, the minimum slack over on-time orders (orders already reported at risk do not count:
- * they do not block new work) and the maximum room. A parent combines its children's values
- * with one offset each, so an insertion updates one root-to-leaf path.
+ * Each subtree has, relative to its first element, the sum of work, the minimum slack over
+ * on-time orders (orders already reported at risk do not count: they do not block new work)
+ * and the maximum room, besides its size. A node holds these values for each of its two
+ * subtrees, not for its own: a descent then reads only the nodes on its path, and the values
+ * of a subtree follow from its root node alone with one offset each, so an insertion updates
+ * one root-to-leaf path. A header node holds the values of the whole tree.
  *
  * Order of production (rules.md §2): class 0 (company-caused) before class 1, class 0 by
  * arrival sequence, class 1 by promise, tier rank, upload time, id; the sequence number ends
@@ -25,7 +27,7 @@
 
 /** The key of a queued order. */
 export interface LedgerKey {
-  /** 0 company-caused, 1 every other order. */
+  /** 0 company-caused, 1 every other order (the ledger keeps one bit). */
   cls: number;
   seq: number;
   promise: number;
@@ -36,45 +38,73 @@ export interface LedgerKey {
 
 const NIL = 0;
 /*
- * Slot 1 is never a node: it once held probe keys, and handles start at 2 so that a run's
- * handles stay what they were (snapshots and tests name orders by handle order only, but a
- * reproducible layout helps when comparing runs).
+ * Slot 1 is never an order: it is the header, whose left link is the root and whose left
+ * values are the whole tree's. Handles start at 2.
  */
+const HEAD = 1;
 
 /*
  * Node layout: every node is a run of S doubles in one Float64Array, so that a descent touches
- * one cache line per node (the key fields and the links come first) and a pull one more,
- * instead of one line per field in separate arrays. Links, sizes and flags are small integers,
- * exact in a double.
+ * one node per level: the links and the key fields, the order's own work and promise, then the
+ * values of its left and of its right subtree (each SIZE, SUMW, MINS, MAXT from its base).
+ * Links and sizes are small integers, exact in a double. The class and the on-time flag are
+ * bits in a byte array beside it; the treap priority is a hash of the handle.
  */
-const S = 16;
+const SHIFT = 4;
+const S = 1 << SHIFT;
 const L = 0;
 const R = 1;
-const CLS = 2;
-const PROMISE = 3;
-const TIER = 4;
-const UP = 5;
-const SEQ = 6;
-const PRIO = 7;
-const SIZE = 8;
-const WORK = 9;
-const DUE = 10;
-const SUMW = 11;
-const MINS = 12;
-const MAXT = 13;
-const ONTIME = 14;
+const PROMISE = 2;
+const TIER = 3;
+const UP = 4;
+const SEQ = 5;
+const WORK = 6;
+const DUE = 7;
+/** The values of the left subtree; those of the right one follow at RS. */
+const LS = 8;
+const RS = 12;
+const SIZE = 0;
+const SUMW = 1;
+const MINS = 2;
+const MAXT = 3;
+/** The root's link, in the header. */
+const ROOT = HEAD * S + L;
+/** The whole tree's values, in the header. */
+const ALL = HEAD * S + LS;
+
+/** Bits of `meta`. */
+const CLS1 = 1;
+const ONTIME = 2;
+
+/**
+ * The treap priority of a handle: a bijection of 32-bit integers that scatters consecutive
+ * handles, so that priorities are distinct and unrelated to the production order.
+ */
+function priority(h: number): number {
+  let x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Where the values of the subtree behind link slot `k` are kept: links are at offsets L = 0
+ * and R = 1 of a node, their values at LS and RS.
+ */
+function valuesOf(k: number): number {
+  return k + LS + (k & 1) * (RS - LS - 1);
+}
 
 export class Ledger {
   private cap = 0;
   private f = new Float64Array(0);
+  /** Per handle: bit CLS1 for class 1, bit ONTIME for an order that is on time. */
+  private meta = new Uint8Array(0);
   private ids: string[] = [];
   private free: number[] = [];
   private next = 2;
-  private root = NIL;
   /** The last order in production order, or NIL when the ledger is empty. */
   private tail = NIL;
-  private rng = 0x9e3779b9;
-  /** Scratch stack for path updates. */
+  /** Scratch stack of link slots (node * S + L or R) for path updates. */
   private path = new Int32Array(128);
 
   constructor(initialCapacity = 64) {
@@ -83,26 +113,23 @@ export class Ledger {
 
   /** Number of queued orders. */
   get length(): number {
-    const f = this.f;
-    return f[this.root * S + SIZE] ?? 0;
+    return this.f[ALL + SIZE] as number;
   }
 
   /** Total work queued (working ms). */
   get totalWork(): number {
-    const f = this.f;
-    return f[this.root * S + SUMW] ?? 0;
+    return this.f[ALL + SUMW] as number;
   }
 
   /** The minimum slack over on-time orders: every on-time order is on time iff this is ≥ C0. */
   get minSlack(): number {
-    const f = this.f;
-    return this.root === NIL ? Number.POSITIVE_INFINITY : (f[this.root * S + MINS] as number);
+    return this.f[ALL + MINS] as number;
   }
 
   /** The first order in production order, or 0. */
   first(): number {
     const f = this.f;
-    let x = this.root;
+    let x = f[ROOT] as number;
     if (x === NIL) return NIL;
     while (f[x * S + L] !== NIL) x = f[x * S + L] as number;
     return x;
@@ -115,7 +142,7 @@ export class Ledger {
 
   private findLast(): number {
     const f = this.f;
-    let x = this.root;
+    let x = f[ROOT] as number;
     if (x === NIL) return NIL;
     while (f[x * S + R] !== NIL) x = f[x * S + R] as number;
     return x;
@@ -124,7 +151,7 @@ export class Ledger {
   keyOf(h: number): LedgerKey {
     const f = this.f;
     return {
-      cls: f[h * S + CLS] as number,
+      cls: (this.meta[h] as number) & CLS1,
       seq: f[h * S + SEQ] as number,
       promise: f[h * S + PROMISE] as number,
       tier: f[h * S + TIER] as number,
@@ -134,18 +161,15 @@ export class Ledger {
   }
 
   workOf(h: number): number {
-    const f = this.f;
-    return f[h * S + WORK] as number;
+    return this.f[h * S + WORK] as number;
   }
 
   dueOf(h: number): number {
-    const f = this.f;
-    return f[h * S + DUE] as number;
+    return this.f[h * S + DUE] as number;
   }
 
   isOnTime(h: number): boolean {
-    const f = this.f;
-    return f[h * S + ONTIME] === 1;
+    return ((this.meta[h] as number) & ONTIME) !== 0;
   }
 
   /**
@@ -158,7 +182,7 @@ export class Ledger {
     const k = b * S;
     return this.nodeBefore(
       a,
-      f[k + CLS] as number,
+      (this.meta[b] as number) & CLS1,
       f[k + PROMISE] as number,
       f[k + TIER] as number,
       f[k + UP] as number,
@@ -185,7 +209,7 @@ export class Ledger {
   ): boolean {
     const f = this.f;
     const b = x * S;
-    const c = f[b + CLS] as number;
+    const c = (this.meta[x] as number) & CLS1;
     if (c !== cls) return c < cls;
     if (cls === 1) {
       const p = f[b + PROMISE] as number;
@@ -230,117 +254,125 @@ export class Ledger {
     const h = this.alloc();
     const f = this.f;
     const b = h * S;
-    f[b + CLS] = cls;
-    f[b + SEQ] = seq;
     f[b + PROMISE] = promise;
     f[b + TIER] = tier;
     f[b + UP] = uploadedAt;
-    this.ids[h] = id;
+    f[b + SEQ] = seq;
     f[b + WORK] = work;
     f[b + DUE] = due;
-    f[b + ONTIME] = onTime ? 1 : 0;
+    this.ids[h] = id;
+    this.meta[h] = (cls === 1 ? CLS1 : 0) | (onTime ? ONTIME : 0);
     f[b + L] = NIL;
     f[b + R] = NIL;
-    f[b + PRIO] = this.random();
+    this.valuesFrom(NIL, b + LS);
+    this.valuesFrom(NIL, b + RS);
     if (this.tail !== NIL && this.nodeBefore(this.tail, cls, promise, tier, uploadedAt, id, seq)) {
       this.append(h);
       return h;
     }
-    this.pull(h);
-    if (this.root === NIL) this.tail = h;
-    // Descend to the leaf where the order belongs, remembering the path: a node's handle,
-    // negated when the path turns left at it (handles are at least 2).
+    if (this.tail === NIL) this.tail = h;
+    // Descend to the leaf where the order belongs, remembering the links taken.
+    let path = this.path;
     let depth = 0;
-    for (let x = this.root; x !== NIL; ) {
-      if (depth >= this.path.length) this.growPath();
-      const left = !this.nodeBefore(x, cls, promise, tier, uploadedAt, id, seq);
-      this.path[depth++] = left ? -x : x;
-      x = f[x * S + (left ? L : R)] as number;
+    let k = ROOT;
+    for (let x = f[k] as number; x !== NIL; x = f[k] as number) {
+      if (depth >= path.length) path = this.growPath();
+      path[depth++] = k;
+      k = x * S + (this.nodeBefore(x, cls, promise, tier, uploadedAt, id, seq) ? R : L);
     }
+    if (depth >= path.length) path = this.growPath();
+    path[depth++] = k;
+    f[k] = h;
+    // Rotate it up while its priority beats its parent's (the treap's heap order). A rotation
+    // moves one subtree between the two nodes, with its values, and gives the new order the
+    // values of its former parent.
+    const prio = priority(h);
     let i = depth - 1;
-    if (i < 0) {
-      this.root = h;
-      return h;
-    }
-    const path = this.path;
-    let e = path[i] as number;
-    f[(e < 0 ? -e : e) * S + (e < 0 ? L : R)] = h;
-    // Rotate it up while its priority beats its parent's (the treap's heap order).
-    const prio = f[b + PRIO] as number;
-    while (i >= 0) {
-      e = path[i] as number;
-      const p = e < 0 ? -e : e;
-      if (prio <= (f[p * S + PRIO] as number)) break;
-      if (e < 0) {
+    while (i > 0) {
+      k = path[i] as number;
+      const p = k >>> SHIFT;
+      if (prio <= priority(p)) break;
+      if ((k & 1) === L) {
         f[p * S + L] = f[b + R] as number;
+        this.copyValues(b + RS, p * S + LS);
         f[b + R] = p;
+        this.valuesFrom(p, b + RS);
       } else {
         f[p * S + R] = f[b + L] as number;
+        this.copyValues(b + LS, p * S + RS);
         f[b + L] = p;
+        this.valuesFrom(p, b + LS);
       }
-      this.pull(p);
-      this.pull(h);
       i--;
-      if (i < 0) this.root = h;
-      else {
-        const g = path[i] as number;
-        f[(g < 0 ? -g : g) * S + (g < 0 ? L : R)] = h;
-      }
+      f[path[i] as number] = h;
     }
-    // Every ancestor above it gained its work: recompute their sums, bottom-up.
+    // Every subtree on the path above it gained its work: recompute their values, bottom-up.
     for (; i >= 0; i--) {
-      const g = path[i] as number;
-      this.pull(g < 0 ? -g : g);
+      k = path[i] as number;
+      this.valuesFrom(f[k] as number, valuesOf(k));
     }
     return h;
   }
 
   /**
    * Links `h`, which sorts after every order, as the new last order: it belongs on the right
-   * spine, below the ancestors whose priority is at least its own, with the rest of the spine
-   * as its left subtree. Only the spine above it changes sums.
+   * spine, below the ancestors whose priority is above its own, with the rest of the spine as
+   * its left subtree. Only the spine above it changes values.
    */
   private append(h: number): void {
     const f = this.f;
-    const prio = f[h * S + PRIO] as number;
+    const prio = priority(h);
+    let path = this.path;
     let depth = 0;
-    let x = this.root;
-    while (x !== NIL && (f[x * S + PRIO] as number) >= prio) {
-      if (depth >= this.path.length) this.growPath();
-      this.path[depth++] = x;
-      x = f[x * S + R] as number;
+    let k = ROOT;
+    let x = f[k] as number;
+    while (x !== NIL && priority(x) > prio) {
+      if (depth >= path.length) path = this.growPath();
+      path[depth++] = k;
+      k = x * S + R;
+      x = f[k] as number;
     }
     f[h * S + L] = x;
-    this.pull(h);
-    if (depth === 0) this.root = h;
-    else f[(this.path[depth - 1] as number) * S + R] = h;
-    for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
+    this.valuesFrom(x, h * S + LS);
+    f[k] = h;
+    this.valuesFrom(h, valuesOf(k));
+    for (let i = depth - 1; i >= 0; i--) {
+      k = path[i] as number;
+      this.valuesFrom(f[k] as number, valuesOf(k));
+    }
     this.tail = h;
   }
 
-  private growPath(): void {
+  private growPath(): Int32Array<ArrayBuffer> {
     const p = new Int32Array(this.path.length * 2);
     p.set(this.path);
     this.path = p;
+    return p;
   }
 
   /** Removes the first order in production order and returns its handle, or 0 when empty. */
   removeFirst(): number {
     const f = this.f;
+    let path = this.path;
     let depth = 0;
-    let x = this.root;
+    let k = ROOT;
+    let x = f[k] as number;
     if (x === NIL) return NIL;
     // The first order is at the end of the left spine; its right subtree takes its place.
     while (f[x * S + L] !== NIL) {
-      if (depth >= this.path.length) this.growPath();
-      this.path[depth++] = x;
-      x = f[x * S + L] as number;
+      if (depth >= path.length) path = this.growPath();
+      path[depth++] = k;
+      k = x * S + L;
+      x = f[k] as number;
     }
-    const r = f[x * S + R] as number;
+    const b = x * S;
+    f[k] = f[b + R] as number;
+    this.copyValues(b + RS, k + LS);
+    for (let i = depth - 1; i >= 0; i--) {
+      k = path[i] as number;
+      this.valuesFrom(f[k] as number, k + LS);
+    }
     if (x === this.tail) this.tail = NIL;
-    if (depth === 0) this.root = r;
-    else f[(this.path[depth - 1] as number) * S + L] = r;
-    for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
     this.ids[x] = '';
     this.free.push(x);
     return x;
@@ -348,7 +380,17 @@ export class Ledger {
 
   /** Removes an order by handle. */
   remove(h: number): void {
-    this.root = this.removeAt(this.root, h);
+    const f = this.f;
+    const depth = this.pathTo(h);
+    const path = this.path;
+    let k = path[depth - 1] as number;
+    const m = this.merge(f[h * S + L] as number, f[h * S + R] as number);
+    f[k] = m;
+    this.valuesFrom(m, valuesOf(k));
+    for (let i = depth - 2; i >= 0; i--) {
+      k = path[i] as number;
+      this.valuesFrom(f[k] as number, valuesOf(k));
+    }
     if (h === this.tail) this.tail = this.findLast();
     this.ids[h] = '';
     this.free.push(h);
@@ -356,17 +398,23 @@ export class Ledger {
 
   /** Marks an order at risk (its slack no longer counts) or on time again. */
   setOnTime(h: number, onTime: boolean): void {
+    const m = this.meta[h] as number;
+    this.meta[h] = onTime ? m | ONTIME : m & ~ONTIME;
     const f = this.f;
-    f[h * S + ONTIME] = onTime ? 1 : 0;
-    this.refreshPath(h);
+    const path = this.path;
+    for (let i = this.pathTo(h) - 1; i >= 0; i--) {
+      const k = path[i] as number;
+      this.valuesFrom(f[k] as number, valuesOf(k));
+    }
   }
 
-  /** Replaces every order's work (a capacity change) and recomputes all sums in O(n). */
+  /** Replaces every order's work (a capacity change) and recomputes all values in O(n). */
   rebuildWork(workOf: (h: number) => number): void {
     const f = this.f;
     const order = this.inOrder();
     for (const h of order) f[h * S + WORK] = workOf(h);
-    this.pullAll(this.root);
+    this.pullAll(f[ROOT] as number);
+    this.valuesFrom(f[ROOT] as number, ALL);
   }
 
   /** Handles in production order. */
@@ -374,7 +422,7 @@ export class Ledger {
     const f = this.f;
     const out: number[] = [];
     const stack: number[] = [];
-    let x = this.root;
+    let x = f[ROOT] as number;
     while (x !== NIL || stack.length > 0) {
       while (x !== NIL) {
         stack.push(x);
@@ -411,27 +459,27 @@ export class Ledger {
     const { cls, promise, tier, uploadedAt, id, seq } = key;
     if (this.tail !== NIL && this.nodeBefore(this.tail, cls, promise, tier, uploadedAt, id, seq)) {
       // After every order: no descent.
-      this.probeCount = f[this.root * S + SIZE] as number;
-      this.probeWork = f[this.root * S + SUMW] as number;
+      this.probeCount = f[ALL + SIZE] as number;
+      this.probeWork = f[ALL + SUMW] as number;
       this.probeMinAfter = Number.POSITIVE_INFINITY;
       return;
     }
-    let x = this.root;
+    let x = f[ROOT] as number;
     let off = 0;
     let count = 0;
     let minAfter = Number.POSITIVE_INFINITY;
     while (x !== NIL) {
-      const l = f[x * S + L] as number;
-      const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
+      const b = x * S;
+      const through = off + (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
       if (this.nodeBefore(x, cls, promise, tier, uploadedAt, id, seq)) {
         off = through;
-        count += (f[l * S + SIZE] as number) + 1;
-        x = f[x * S + R] as number;
+        count += (f[b + LS + SIZE] as number) + 1;
+        x = f[b + R] as number;
       } else {
-        if (f[x * S + ONTIME] === 1)
-          minAfter = Math.min(minAfter, (f[x * S + DUE] as number) - through);
-        minAfter = Math.min(minAfter, (f[(f[x * S + R] as number) * S + MINS] as number) - through);
-        x = l;
+        if (((this.meta[x] as number) & ONTIME) !== 0)
+          minAfter = Math.min(minAfter, (f[b + DUE] as number) - through);
+        minAfter = Math.min(minAfter, (f[b + RS + MINS] as number) - through);
+        x = f[b + L] as number;
       }
     }
     this.probeCount = count;
@@ -452,22 +500,24 @@ export class Ledger {
    */
   lastSlackBelow(threshold: number): number {
     const f = this.f;
-    let x = this.root;
-    if (x === NIL || (f[x * S + MINS] as number) >= threshold) return 0;
+    if ((f[ALL + MINS] as number) >= threshold) return 0;
+    let x = f[ROOT] as number;
     let off = 0;
     let before = 0;
     while (x !== NIL) {
-      const l = f[x * S + L] as number;
-      const r = f[x * S + R] as number;
-      const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
-      if ((f[r * S + MINS] as number) - through < threshold) {
+      const b = x * S;
+      const through = off + (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
+      if ((f[b + RS + MINS] as number) - through < threshold) {
         off = through;
-        before += (f[l * S + SIZE] as number) + 1;
-        x = r;
-      } else if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) {
-        return before + (f[l * S + SIZE] as number) + 1;
+        before += (f[b + LS + SIZE] as number) + 1;
+        x = f[b + R] as number;
+      } else if (
+        ((this.meta[x] as number) & ONTIME) !== 0 &&
+        (f[b + DUE] as number) - through < threshold
+      ) {
+        return before + (f[b + LS + SIZE] as number) + 1;
       } else {
-        x = l;
+        x = f[b + L] as number;
       }
     }
     return 0;
@@ -479,7 +529,16 @@ export class Ledger {
    * positions j-1 and j, finishing by order j's promise, iff the room of j is at least `C0 + w`.
    */
   firstRoomAtLeast(from: number, threshold: number): number {
-    const r = this.firstRoom(this.root, 0, 0, from, threshold);
+    const f = this.f;
+    const r = this.firstRoom(
+      f[ROOT] as number,
+      f[ALL + MAXT] as number,
+      f[ALL + SIZE] as number,
+      0,
+      0,
+      from,
+      threshold,
+    );
     if (r < 0) {
       this.roomPrefix = this.totalWork;
       return this.length;
@@ -493,28 +552,40 @@ export class Ledger {
    */
   roomPrefix = 0;
 
+  /** `firstRoomAtLeast` in the subtree under `x`, whose maximum room and size are `maxt` and `size`. */
   private firstRoom(
     x: number,
+    maxt: number,
+    size: number,
     off: number,
     before: number,
     from: number,
     threshold: number,
   ): number {
-    if (x === NIL) return -1;
-    if ((this.f[x * S + MAXT] as number) - off < threshold) return -1;
-    if (before + (this.f[x * S + SIZE] as number) <= from) return -1;
-    const l = this.f[x * S + L] as number;
-    const found = this.firstRoom(l, off, before, from, threshold);
+    if (x === NIL || maxt - off < threshold || before + size <= from) return -1;
+    const f = this.f;
+    const b = x * S;
+    const found = this.firstRoom(
+      f[b + L] as number,
+      f[b + LS + MAXT] as number,
+      f[b + LS + SIZE] as number,
+      off,
+      before,
+      from,
+      threshold,
+    );
     if (found >= 0) return found;
-    const idx = before + (this.f[l * S + SIZE] as number);
-    const startOff = off + (this.f[l * S + SUMW] as number);
-    if (idx >= from && (this.f[x * S + DUE] as number) - startOff >= threshold) {
+    const idx = before + (f[b + LS + SIZE] as number);
+    const startOff = off + (f[b + LS + SUMW] as number);
+    if (idx >= from && (f[b + DUE] as number) - startOff >= threshold) {
       this.roomPrefix = startOff;
       return idx;
     }
     return this.firstRoom(
-      this.f[x * S + R] as number,
-      startOff + (this.f[x * S + WORK] as number),
+      f[b + R] as number,
+      f[b + RS + MAXT] as number,
+      f[b + RS + SIZE] as number,
+      startOff + (f[b + WORK] as number),
       idx + 1,
       from,
       threshold,
@@ -524,18 +595,18 @@ export class Ledger {
   /** Work of the first `k` orders in production order. */
   prefixWork(k: number): number {
     const f = this.f;
-    let x = this.root;
+    let x = f[ROOT] as number;
     let sum = 0;
     let remaining = k;
     while (x !== NIL && remaining > 0) {
-      const l = f[x * S + L] as number;
-      const ls = f[l * S + SIZE] as number;
+      const b = x * S;
+      const ls = f[b + LS + SIZE] as number;
       if (remaining <= ls) {
-        x = l;
+        x = f[b + L] as number;
       } else {
-        sum += (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
+        sum += (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
         remaining -= ls + 1;
-        x = f[x * S + R] as number;
+        x = f[b + R] as number;
       }
     }
     return sum;
@@ -544,16 +615,16 @@ export class Ledger {
   /** The handle at 0-based position `k`, or 0. */
   at(k: number): number {
     const f = this.f;
-    let x = this.root;
+    let x = f[ROOT] as number;
     let remaining = k;
     while (x !== NIL) {
-      const l = f[x * S + L] as number;
-      const ls = f[l * S + SIZE] as number;
-      if (remaining < ls) x = l;
+      const b = x * S;
+      const ls = f[b + LS + SIZE] as number;
+      if (remaining < ls) x = f[b + L] as number;
       else if (remaining === ls) return x;
       else {
         remaining -= ls + 1;
-        x = f[x * S + R] as number;
+        x = f[b + R] as number;
       }
     }
     return NIL;
@@ -562,63 +633,75 @@ export class Ledger {
   /** The 0-based position of an order in the ledger. */
   positionOf(h: number): number {
     const f = this.f;
-    let x = this.root;
+    let x = f[ROOT] as number;
     let before = 0;
     while (x !== NIL && x !== h) {
       if (this.compare(h, x) < 0) x = f[x * S + L] as number;
       else {
-        before += (f[(f[x * S + L] as number) * S + SIZE] as number) + 1;
+        before += (f[x * S + LS + SIZE] as number) + 1;
         x = f[x * S + R] as number;
       }
     }
-    return before + (f[(f[h * S + L] as number) * S + SIZE] as number);
+    return before + (f[h * S + LS + SIZE] as number);
   }
 
   /** Every on-time order whose slack is below `threshold`, in production order: O(k log n). */
   collectSlackBelow(threshold: number): number[] {
     const out: number[] = [];
-    this.collect(this.root, 0, threshold, out, false);
+    const f = this.f;
+    this.collect(f[ROOT] as number, f[ALL + MINS] as number, 0, threshold, out, false);
     return out;
   }
 
   /**
    * `collectSlackBelow`, marking every order found at risk as it goes: one pass that recomputes
-   * the sums of the nodes it visited on its way back up, where marking them one by one with
-   * `setOnTime` would walk a root-to-node path per order. Marking an order changes no other
-   * order's slack (slack depends on work, not on flags), so the set found is the same.
+   * the values of the subtrees where it marked orders on its way back up, where marking them
+   * one by one with `setOnTime` would walk a root-to-node path per order. Marking an order
+   * changes no other order's slack (slack depends on work, not on flags), so the set found is
+   * the same.
    */
   takeSlackBelow(threshold: number): number[] {
     const out: number[] = [];
-    this.collect(this.root, 0, threshold, out, true);
+    const f = this.f;
+    const root = f[ROOT] as number;
+    this.collect(root, f[ALL + MINS] as number, 0, threshold, out, true);
+    if (out.length > 0) this.valuesFrom(root, ALL);
     return out;
   }
 
-  /** Finds the on-time orders with slack below `threshold` under `x`; with `mark`, marks them at risk and recomputes the sums of the nodes visited. */
-  private collect(x: number, off: number, threshold: number, out: number[], mark: boolean): void {
+  /**
+   * Finds the on-time orders with slack below `threshold` under `x`, whose minimum slack is
+   * `mins`; with `mark`, marks them at risk and recomputes the values of the subtrees of the
+   * nodes where it found some.
+   */
+  private collect(
+    x: number,
+    mins: number,
+    off: number,
+    threshold: number,
+    out: number[],
+    mark: boolean,
+  ): void {
+    if (x === NIL || mins - off >= threshold) return;
     const f = this.f;
-    if (x === NIL || (f[x * S + MINS] as number) - off >= threshold) return;
-    const l = f[x * S + L] as number;
-    this.collect(l, off, threshold, out, mark);
-    const through = off + (f[l * S + SUMW] as number) + (f[x * S + WORK] as number);
-    if (f[x * S + ONTIME] === 1 && (f[x * S + DUE] as number) - through < threshold) {
-      if (mark) f[x * S + ONTIME] = 0;
+    const b = x * S;
+    const l = f[b + L] as number;
+    let found = out.length;
+    this.collect(l, f[b + LS + MINS] as number, off, threshold, out, mark);
+    if (mark && out.length > found) this.valuesFrom(l, b + LS);
+    const through = off + (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
+    const m = this.meta[x] as number;
+    if ((m & ONTIME) !== 0 && (f[b + DUE] as number) - through < threshold) {
+      if (mark) this.meta[x] = m & ~ONTIME;
       out.push(x);
     }
-    this.collect(f[x * S + R] as number, through, threshold, out, mark);
-    if (mark) this.pull(x);
+    const r = f[b + R] as number;
+    found = out.length;
+    this.collect(r, f[b + RS + MINS] as number, through, threshold, out, mark);
+    if (mark && out.length > found) this.valuesFrom(r, b + RS);
   }
 
   // ---- treap mechanics ----
-
-  private random(): number {
-    // xorshift32: deterministic priorities, so a run's memory layout is reproducible too.
-    let s = this.rng;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    this.rng = s >>> 0;
-    return this.rng;
-  }
 
   private alloc(): number {
     const h = this.free.pop();
@@ -630,78 +713,101 @@ export class Ledger {
   private grow(cap: number): void {
     const f = new Float64Array(cap * S);
     f.set(this.f);
+    const meta = new Uint8Array(cap);
+    meta.set(this.meta);
     if (this.f.length === 0) {
-      // Slot 0 is the empty tree: no work, no slack to violate, no room.
-      f[NIL * S + MINS] = Number.POSITIVE_INFINITY;
-      f[NIL * S + MAXT] = Number.NEGATIVE_INFINITY;
+      this.f = f;
+      this.valuesFrom(NIL, ALL);
     }
     this.f = f;
+    this.meta = meta;
     this.cap = cap;
   }
 
-  /** Recomputes a node's sums from its children. */
-  private pull(x: number): void {
+  /**
+   * Writes the values of the subtree rooted at `x` (size, work, minimum slack, maximum room)
+   * at `at`, from the values of `x`'s own subtrees: the empty tree has no work, no slack to
+   * violate and no room.
+   */
+  private valuesFrom(x: number, at: number): void {
     const f = this.f;
-    const l = f[x * S + L] as number;
-    const r = f[x * S + R] as number;
-    const sl = f[l * S + SUMW] as number;
-    const through = sl + (f[x * S + WORK] as number);
-    const d = f[x * S + DUE] as number;
-    f[x * S + SIZE] = (f[l * S + SIZE] as number) + 1 + (f[r * S + SIZE] as number);
-    f[x * S + SUMW] = through + (f[r * S + SUMW] as number);
-    let m = f[l * S + MINS] as number;
-    if (f[x * S + ONTIME] === 1 && d - through < m) m = d - through;
-    const mr = (f[r * S + MINS] as number) - through;
-    f[x * S + MINS] = Math.min(mr, m);
-    let t = f[l * S + MAXT] as number;
+    if (x === NIL) {
+      f[at + SIZE] = 0;
+      f[at + SUMW] = 0;
+      f[at + MINS] = Number.POSITIVE_INFINITY;
+      f[at + MAXT] = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    const b = x * S;
+    const sl = f[b + LS + SUMW] as number;
+    const through = sl + (f[b + WORK] as number);
+    const d = f[b + DUE] as number;
+    f[at + SIZE] = (f[b + LS + SIZE] as number) + 1 + (f[b + RS + SIZE] as number);
+    f[at + SUMW] = through + (f[b + RS + SUMW] as number);
+    let m = f[b + LS + MINS] as number;
+    if (((this.meta[x] as number) & ONTIME) !== 0 && d - through < m) m = d - through;
+    const mr = (f[b + RS + MINS] as number) - through;
+    f[at + MINS] = Math.min(mr, m);
+    let t = f[b + LS + MAXT] as number;
     if (d - sl > t) t = d - sl;
-    const tr = (f[r * S + MAXT] as number) - through;
-    f[x * S + MAXT] = Math.max(tr, t);
+    const tr = (f[b + RS + MAXT] as number) - through;
+    f[at + MAXT] = Math.max(tr, t);
   }
 
+  private copyValues(from: number, to: number): void {
+    const f = this.f;
+    f[to + SIZE] = f[from + SIZE] as number;
+    f[to + SUMW] = f[from + SUMW] as number;
+    f[to + MINS] = f[from + MINS] as number;
+    f[to + MAXT] = f[from + MAXT] as number;
+  }
+
+  /** Recomputes the values of both subtrees of every node under `x`, children first. */
   private pullAll(x: number): void {
-    const f = this.f;
     if (x === NIL) return;
-    this.pullAll(f[x * S + L] as number);
-    this.pullAll(f[x * S + R] as number);
-    this.pull(x);
-  }
-
-  private removeAt(x: number, h: number): number {
     const f = this.f;
-    if (x === NIL) throw new Error('ledger: order not found');
-    if (x === h) return this.merge(f[x * S + L] as number, f[x * S + R] as number);
-    if (this.compare(h, x) < 0) f[x * S + L] = this.removeAt(f[x * S + L] as number, h);
-    else f[x * S + R] = this.removeAt(f[x * S + R] as number, h);
-    this.pull(x);
-    return x;
+    const b = x * S;
+    const l = f[b + L] as number;
+    const r = f[b + R] as number;
+    this.pullAll(l);
+    this.pullAll(r);
+    this.valuesFrom(l, b + LS);
+    this.valuesFrom(r, b + RS);
   }
 
+  /**
+   * Leaves in `path` the link slots from the header down to order `h`, the last one pointing at
+   * `h`, and returns their number.
+   */
+  private pathTo(h: number): number {
+    const f = this.f;
+    let path = this.path;
+    let depth = 0;
+    let k = ROOT;
+    for (;;) {
+      const x = f[k] as number;
+      if (x === NIL) throw new Error('ledger: order not found');
+      if (depth >= path.length) path = this.growPath();
+      path[depth++] = k;
+      if (x === h) return depth;
+      k = x * S + (this.compare(h, x) < 0 ? L : R);
+    }
+  }
+
+  /** Joins two treaps, every order of `a` before every order of `b`; returns the root. */
   private merge(a: number, b: number): number {
     const f = this.f;
     if (a === NIL) return b;
     if (b === NIL) return a;
-    if ((f[a * S + PRIO] as number) > (f[b * S + PRIO] as number)) {
-      f[a * S + R] = this.merge(f[a * S + R] as number, b);
-      this.pull(a);
+    if (priority(a) > priority(b)) {
+      const m = this.merge(f[a * S + R] as number, b);
+      f[a * S + R] = m;
+      this.valuesFrom(m, a * S + RS);
       return a;
     }
-    f[b * S + L] = this.merge(a, f[b * S + L] as number);
-    this.pull(b);
+    const m = this.merge(a, f[b * S + L] as number);
+    f[b * S + L] = m;
+    this.valuesFrom(m, b * S + LS);
     return b;
-  }
-
-  /** Recomputes the sums on the path from the root to `h` after `h`'s own values changed. */
-  private refreshPath(h: number): void {
-    const f = this.f;
-    let depth = 0;
-    let x = this.root;
-    while (x !== NIL) {
-      if (depth >= this.path.length) this.growPath();
-      this.path[depth++] = x;
-      if (x === h) break;
-      x = (this.compare(h, x) < 0 ? f[x * S + L] : f[x * S + R]) as number;
-    }
-    for (let i = depth - 1; i >= 0; i--) this.pull(this.path[i] as number);
   }
 }
