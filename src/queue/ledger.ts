@@ -317,30 +317,40 @@ export class Ledger {
   /**
    * Links `h`, which sorts after every order, as the new last order: it belongs on the right
    * spine, below the ancestors whose priority is above its own, with the rest of the spine as
-   * its left subtree. Only the spine above it changes values.
+   * its left subtree. Each subtree on the way gains `h` at its end, which moves no other
+   * order's slack or room relative to the subtree's start: its values are extended in place,
+   * in one pass down.
    */
   private append(h: number): void {
     const f = this.f;
     const prio = priority(h);
-    let path = this.path;
-    let depth = 0;
+    const b = h * S;
+    const w = f[b + WORK] as number;
+    const d = f[b + DUE] as number;
+    const onTime = ((this.meta[h] as number) & ONTIME) !== 0;
     let k = ROOT;
     let x = f[k] as number;
     while (x !== NIL && priority(x) > prio) {
-      if (depth >= path.length) path = this.growPath();
-      path[depth++] = k;
+      this.extend(valuesOf(k), w, d, onTime);
       k = x * S + R;
       x = f[k] as number;
     }
-    f[h * S + L] = x;
-    this.valuesFrom(x, h * S + LS);
+    f[b + L] = x;
+    this.copyValues(valuesOf(k), b + LS);
+    this.extend(valuesOf(k), w, d, onTime);
     f[k] = h;
-    this.valuesFrom(h, valuesOf(k));
-    for (let i = depth - 1; i >= 0; i--) {
-      k = path[i] as number;
-      this.valuesFrom(f[k] as number, valuesOf(k));
-    }
     this.tail = h;
+  }
+
+  /** Adds an order with work `w` and promise `d` at the end of the subtree whose values are at `v`. */
+  private extend(v: number, w: number, d: number, onTime: boolean): void {
+    const f = this.f;
+    const before = f[v + SUMW] as number;
+    const through = before + w;
+    f[v + SIZE] = (f[v + SIZE] as number) + 1;
+    f[v + SUMW] = through;
+    if (onTime && d - through < (f[v + MINS] as number)) f[v + MINS] = d - through;
+    if (d - before > (f[v + MAXT] as number)) f[v + MAXT] = d - before;
   }
 
   private growPath(): Int32Array<ArrayBuffer> {
@@ -368,9 +378,24 @@ export class Ledger {
     const b = x * S;
     f[k] = f[b + R] as number;
     this.copyValues(b + RS, k + LS);
+    // Every subtree above lost its first order: the others' slacks and rooms, relative to the
+    // subtree's start, all grow by its work. Only where the first order held the minimum slack
+    // or the maximum room must the values be recomputed from the subtree's root.
+    const w = f[b + WORK] as number;
+    const d = f[b + DUE] as number;
+    const slack = ((this.meta[x] as number) & ONTIME) !== 0 ? d - w : Number.NaN;
     for (let i = depth - 1; i >= 0; i--) {
       k = path[i] as number;
-      this.valuesFrom(f[k] as number, k + LS);
+      const v = k + LS;
+      const mins = f[v + MINS] as number;
+      const maxt = f[v + MAXT] as number;
+      if (slack === mins || d === maxt) this.valuesFrom(f[k] as number, v);
+      else {
+        f[v + SIZE] = (f[v + SIZE] as number) - 1;
+        f[v + SUMW] = (f[v + SUMW] as number) - w;
+        f[v + MINS] = mins + w;
+        f[v + MAXT] = maxt + w;
+      }
     }
     if (x === this.tail) this.tail = NIL;
     this.ids[x] = '';
