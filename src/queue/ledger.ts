@@ -375,7 +375,19 @@ export class Ledger {
       k = x * S + L;
       x = f[k] as number;
     }
+    this.unlinkFirst(x, depth);
+    return x;
+  }
+
+  /**
+   * Takes out `x`, the first order, reached through the left links `path[0..depth)` and then
+   * `x`'s own link; its right subtree takes its place.
+   */
+  private unlinkFirst(x: number, depth: number): void {
+    const f = this.f;
+    const path = this.path;
     const b = x * S;
+    let k = depth === 0 ? ROOT : (f[path[depth - 1] as number] as number) * S + L;
     f[k] = f[b + R] as number;
     this.copyValues(b + RS, k + LS);
     // Every subtree above lost its first order: the others' slacks and rooms, relative to the
@@ -400,7 +412,6 @@ export class Ledger {
     if (x === this.tail) this.tail = NIL;
     this.ids[x] = '';
     this.free.push(x);
-    return x;
   }
 
   /** Removes an order by handle. */
@@ -408,6 +419,13 @@ export class Ledger {
     const f = this.f;
     const depth = this.pathTo(h);
     const path = this.path;
+    // The first order (reached by left links only, with no left subtree) needs no merge.
+    let first = f[h * S + L] === NIL;
+    for (let i = 1; first && i < depth; i++) first = ((path[i] as number) & 1) === L;
+    if (first) {
+      this.unlinkFirst(h, depth - 1);
+      return;
+    }
     let k = path[depth - 1] as number;
     const m = this.merge(f[h * S + L] as number, f[h * S + R] as number);
     f[k] = m;
@@ -808,6 +826,13 @@ export class Ledger {
     const f = this.f;
     let path = this.path;
     let depth = 0;
+    const b = h * S;
+    const cls = (this.meta[h] as number) & CLS1;
+    const promise = f[b + PROMISE] as number;
+    const tier = f[b + TIER] as number;
+    const up = f[b + UP] as number;
+    const id = this.ids[h] as string;
+    const seq = f[b + SEQ] as number;
     let k = ROOT;
     for (;;) {
       const x = f[k] as number;
@@ -815,7 +840,7 @@ export class Ledger {
       if (depth >= path.length) path = this.growPath();
       path[depth++] = k;
       if (x === h) return depth;
-      k = x * S + (this.compare(h, x) < 0 ? L : R);
+      k = x * S + (this.nodeBefore(x, cls, promise, tier, up, id, seq) ? R : L);
     }
   }
 
