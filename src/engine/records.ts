@@ -67,8 +67,8 @@ const ROW_MASK = PAGE_ROWS - 1;
  * and making a record allocates no number at all. A time not yet known is NaN.
  *
  * Pages, not one array that doubles: growing by copying writes every row again into fresh
- * memory, and first touches of fresh memory are what a growing engine pays most for on a
- * virtual machine (about 13 µs per 4 KiB page on the benchmark machine). A row never moves.
+ * memory, and a first touch of fresh memory is dear on a virtual machine (about 13 µs per
+ * 4 KiB page on the benchmark machine). A row never moves.
  */
 export class TimeColumns {
   readonly pages: Float64Array[] = [];
@@ -143,23 +143,32 @@ export class OrderRecord {
     (this.times.pages[seq >>> PAGE_BITS] as Float64Array)[(seq & ROW_MASK) * ROW + field] = v;
   }
 
+  /** The two bits at `shift` of the flags, as an index into their list of values. */
+  private field(shift: number): number {
+    return (this.flags >> shift) & 3;
+  }
+
+  private setField(shift: number, code: number): void {
+    this.flags = (this.flags & ~(3 << shift)) | (code << shift);
+  }
+
   get cls(): OrderClass {
-    return CLASSES[this.flags & 3] as OrderClass;
+    return CLASSES[this.field(0)] as OrderClass;
   }
   set cls(v: OrderClass) {
-    this.flags = (this.flags & ~3) | (v === 'normal' ? 0 : v === 'rush' ? 1 : 2);
+    this.setField(0, CLASSES.indexOf(v));
   }
   get status(): Status {
-    return STATUSES[(this.flags >> 2) & 3] as Status;
+    return STATUSES[this.field(2)] as Status;
   }
   set status(v: Status) {
-    this.flags = (this.flags & ~12) | ((v === 'queued' ? 0 : v === 'in-production' ? 1 : 2) << 2);
+    this.setField(2, STATUSES.indexOf(v));
   }
   get outcome(): Decision['outcome'] {
-    return OUTCOMES[(this.flags >> 4) & 3] as Decision['outcome'];
+    return OUTCOMES[this.field(4)] as Decision['outcome'];
   }
   set outcome(v: Decision['outcome']) {
-    this.flags = (this.flags & ~48) | ((v === 'queued' ? 0 : v === 'rush-accepted' ? 1 : 2) << 4);
+    this.setField(4, OUTCOMES.indexOf(v));
   }
   /** No rush accepted and no ship or pickup time: first uploaded, first made applies. */
   get plain(): boolean {
@@ -179,11 +188,6 @@ export class OrderRecord {
         : w.kind === 'client'
           ? w.earliest
           : undefined;
-  }
-
-  /** A decision restored from a snapshot, kept as it was written. */
-  get stored(): Decision | undefined {
-    return this.why?.kind === 'stored' ? this.why.decision : undefined;
   }
 
   /** When it was submitted and decided. */

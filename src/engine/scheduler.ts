@@ -226,7 +226,7 @@ export class Scheduler {
       line.busy.work = line.workFor(line.busy.units);
       line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
       if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
-        this.st.reportAtRisk(line.busy, now, 'capacity-drop');
+        this.st.riskLog.add(line.busy, now, 'capacity-drop');
         atRisk.push(line.busy.order.id);
       }
     }

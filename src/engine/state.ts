@@ -9,8 +9,7 @@ import { WorkingCalendar } from '../time/calendar.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
 import type { RushEntry } from './reasons.js';
-import type { OrderRecord } from './records.js';
-import { TimeColumns } from './records.js';
+import { type OrderRecord, TimeColumns } from './records.js';
 import { RiskLog } from './risk-log.js';
 
 const MS_PER_HOUR = 3_600_000;
@@ -120,7 +119,7 @@ export class EngineState {
   detectDelays(now: number): void {
     for (const line of this.lines.values()) {
       const b = line.busy;
-      if (b && b.riskLatest < 0 && now > b.promisedBy) this.reportAtRisk(b, now, 'line-delay');
+      if (b && b.riskLatest < 0 && now > b.promisedBy) this.riskLog.add(b, now, 'line-delay');
       this.flagLate(line, now, 'line-delay');
     }
   }
@@ -133,14 +132,10 @@ export class EngineState {
     const ids: string[] = [];
     for (const h of line.ledger.takeSlackBelow(c0)) {
       const rec = line.byHandle[h] as OrderRecord;
-      this.reportAtRisk(rec, now, cause, by);
+      this.riskLog.add(rec, now, cause, by);
       ids.push(rec.order.id);
     }
     return ids;
-  }
-
-  reportAtRisk(rec: OrderRecord, now: number, cause: AtRiskReport['cause'], by?: string): void {
-    this.riskLog.add(rec, now, cause, by);
   }
 
   /**
