@@ -11,7 +11,9 @@
  * `npm run bench:instructions [-- N]` (default 100,000; about five minutes at 10⁵: callgrind
  * runs code some fifty times slower, and the three runs share two cores). Instructions are
  * not time: they leave out cache misses and page faults, which fall harder on the engine,
- * whose state per order is larger. Needs valgrind on the PATH.
+ * whose state per order is larger. The counts are of V8's predictable mode, which collects on a
+ * fixed schedule, so compare them with each other, not with counts from an ordinary run. Needs
+ * valgrind on the PATH.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,9 +71,13 @@ const program = join(import.meta.dirname, `.instructions-${process.pid}.mjs`);
 writeFileSync(program, child);
 
 /**
- * Instructions of one mode: callgrind's total for the whole process. V8 runs single-threaded
- * so that background compiling and collecting, whose share of the work depends on how the
- * threads interleave, do not move the count: two runs then agree within about 2%.
+ * Instructions of one mode: callgrind's total for the whole process. V8 runs in its
+ * `--predictable` mode: single-threaded, with a fixed garbage-collection schedule and no
+ * decision taken on a clock. With only `--single-threaded`, two runs of the same build at the
+ * same time on this machine differed by up to a fifth (53,375 and 63,812 instructions an
+ * order): some of V8's collection decisions are timed (its memory reducer runs on a timer), and
+ * under callgrind a busy machine moves them. With `--predictable`, two such runs agreed within
+ * 0.1% (55,126 and 55,159).
  */
 function instructions(mode: string): Promise<number> {
   const out = join(dir, `${mode}.out`);
@@ -82,7 +88,7 @@ function instructions(mode: string): Promise<number> {
         '--tool=callgrind',
         `--callgrind-out-file=${out}`,
         process.execPath,
-        '--single-threaded',
+        '--predictable',
         program,
         mode,
       ],
