@@ -15,11 +15,11 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
   const why = rec.why;
   if (why?.kind === 'stored') return structuredClone(why.decision);
   let reasons: Reason[];
-  if (why === undefined) reasons = normalReasons(st, rec, []);
+  if (why === undefined) reasons = normalReasons(st, rec, undefined);
   else if (why.kind === 'company') reasons = companyReasons(st, rec, why);
   else {
     const first = clientReason(st, rec, why);
-    reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, [first]) : [first];
+    reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, first) : [first];
   }
   const atRisk = why?.kind === 'company' ? [...why.atRisk] : [];
   // Two literals, so that `earliestPossible` keeps its place among the keys without a spread.
@@ -62,23 +62,33 @@ export function rushRecordOf(st: EngineState, e: RushEntry): RushRecord {
   return { ...e, reasons: d.reasons, atRisk: d.atRisk, quota: { ...e.quota } } as RushRecord;
 }
 
+/** The sources of a requested time, by their index in the sentence table's keys. */
+const TIER_SOURCE = { key: 0, special: 1, regular: 2 } as const;
+const SHIP = 3;
+const PICKUP = 4;
+const FCFS = 5;
+/** The three sentences of `normalReasons`, by their index in the sentence table's keys. */
+const AS_ASKED = 0;
+const AVAILABLE = 1;
+const RAISED = 2;
+
 /**
  * The promise of an order queued with its normal promise (rules.md §3): the time asked for
  * (turnaround, ship or pickup time), raised by first uploaded, first made when an earlier
  * upload of the same tier was promised later, and the promise the line can keep.
  */
-function normalReasons(st: EngineState, rec: OrderRecord, before: Reason[]): Reason[] {
+function normalReasons(st: EngineState, rec: OrderRecord, before: Reason | undefined): Reason[] {
   const o = rec.order;
   const hours = st.config.policy.standardTurnaroundHours[o.tier];
   let requested = o.uploadedAt + hours * MS_PER_HOUR;
-  let source = `the ${hours} h turnaround for ${o.tier} clients`;
+  let source: number = TIER_SOURCE[o.tier];
   if (o.shipBy !== undefined && o.shipBy < requested) {
     requested = o.shipBy;
-    source = 'the ship time';
+    source = SHIP;
   }
   if (o.pickupAt !== undefined && o.pickupAt < requested) {
     requested = o.pickupAt;
-    source = 'the pickup time';
+    source = PICKUP;
   }
   let own: Reason | undefined;
   // The record keeps the time asked for after first uploaded, first made; it is later than the
@@ -86,22 +96,59 @@ function normalReasons(st: EngineState, rec: OrderRecord, before: Reason[]): Rea
   if (rec.requestedBy > requested) {
     own = {
       rule: 'first-uploaded-first-made',
-      message: `${source} (${st.t(requested)}) is raised to ${st.t(rec.requestedBy)}, the promise of an earlier upload of the same tier.`,
+      message: sentence(st, RAISED, source, requested, rec.requestedBy, o.tier),
     };
     requested = rec.requestedBy;
-    source = 'first uploaded, first made';
+    source = FCFS;
   }
   const promise = rec.promisedBy;
-  before.push(
+  const reason: Reason =
     promise === requested
-      ? { rule: 'requested-time', message: `promised by ${st.t(promise)}, as asked by ${source}.` }
+      ? {
+          rule: 'requested-time',
+          message: sentence(st, AS_ASKED, source, requested, promise, o.tier),
+        }
       : {
           rule: 'available-to-promise',
-          message: `${source} asks for ${st.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${st.t(promise)}, the earliest it can.`,
-        },
+          message: sentence(st, AVAILABLE, source, requested, promise, o.tier),
+        };
+  // Array literals of their final length: an empty array's first push reserves 17 slots.
+  if (before === undefined) return own ? [reason, own] : [reason];
+  return own ? [before, reason, own] : [before, reason];
+}
+
+/**
+ * One sentence of `normalReasons`. Its text follows from the sentence, the source and the two
+ * times' minutes (`t` shows minutes), so it is kept in the engine's sentence table and shared
+ * between decisions: strings cannot be changed, and most orders of a backlog share a promise.
+ */
+function sentence(
+  st: EngineState,
+  kind: number,
+  source: number,
+  requested: number,
+  promise: number,
+  tier: NormalizedOrder['tier'],
+): string {
+  const table = st.sentences;
+  const a = kind * 8 + source;
+  const cached = table.get(a, requested, promise);
+  if (cached !== undefined) return cached;
+  const from =
+    source <= 2
+      ? `the ${st.config.policy.standardTurnaroundHours[tier]} h turnaround for ${tier} clients`
+      : source === SHIP
+        ? 'the ship time'
+        : source === PICKUP
+          ? 'the pickup time'
+          : 'first uploaded, first made';
+  return table.put(
+    kind === AS_ASKED
+      ? `promised by ${st.t(promise)}, as asked by ${from}.`
+      : kind === AVAILABLE
+        ? `${from} asks for ${st.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${st.t(promise)}, the earliest it can.`
+        : `${from} (${st.t(requested)}) is raised to ${st.t(promise)}, the promise of an earlier upload of the same tier.`,
   );
-  if (own) before.push(own);
-  return before;
 }
 
 function companyReasons(
