@@ -92,7 +92,8 @@ function produceAll(s: Scheduler): void {
 
 /** The pairwise ratios: intake + production over raw push + pop, one pair per round. */
 const pairs = new Map<number, number[]>();
-const collected = typeof (globalThis as { gc?: unknown }).gc === 'function';
+/** The halves of the pairs, µs an order: the raw heap's and the engine's, round by round. */
+const pairHalves = new Map<number, { raw: number[]; engine: number[] }>();
 
 /**
  * Intake + production against the raw heap, pair by pair: each round times the raw heap and
@@ -100,35 +101,39 @@ const collected = typeof (globalThis as { gc?: unknown }).gc === 'function';
  * the two halves of a pair see the same conditions, which a ratio of two medians taken minutes
  * apart does not.
  *
- * With `--expose-gc` (as `npm run bench` runs), a full collection precedes each half, outside
- * the timing, so that neither half pays for collecting what the other left: without it, the
- * raw heap of one round would collect the previous round's engine (about 60 MB at 10⁵), which
- * inflates the raw time and flatters the ratio.
+ * No collection is forced between the halves. Tried: a full collection before each half, which
+ * looked cleaner, left V8 with a shrunken young generation and released pages, and the raw
+ * heap's half, which allocates one small object per order, then took 1.33 against 0.18 µs an
+ * order at 10⁴ and 0.75 against 0.45 at 10⁵, while the engine's half hardly moved: it flattered
+ * the ratio (4.8× against 35.7× at 10⁴, 9.5× against 14.8× at 10⁵).
  */
 function pairRatios(n: number, orders: Order[], rounds: number): number[] {
   const cfg = config(n);
-  const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const out: number[] = [];
+  const halves = { raw: [] as number[], engine: [] as number[] };
+  pairHalves.set(n, halves);
   // Round -1 is a warm-up, not kept: with `--only pairs` no case has run the engine's code yet.
   for (let r = values.quick ? 0 : -1; r < rounds; r++) {
-    collect();
     let t = performance.now();
     rawPushPop(orders);
     const raw = performance.now() - t;
-    collect();
     const s = createScheduler(cfg);
     t = performance.now();
     for (const o of orders) s.submit(o, START);
     produceAll(s);
-    if (r >= 0) out.push((performance.now() - t) / raw);
+    const engine = performance.now() - t;
+    if (r < 0) continue;
+    out.push(engine / raw);
+    halves.raw.push((raw * 1000) / n);
+    halves.engine.push((engine * 1000) / n);
   }
   return out;
 }
 
 /**
  * Rounds of the pairwise ratio: one pair is one intake + production and one raw heap, about a
- * second at 10⁵, so more rounds than samples of the cases. On the benchmark machine the ratio
- * of one build spread from 8.8× to 31.8× over six runs of three rounds at 10⁵.
+ * second at 10⁵, so more rounds than samples of the cases. On the benchmark machine, three
+ * runs of three rounds each gave one build medians of 13.4×, 19.6× and 23.9× at 10⁵.
  */
 const pairRoundsFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 3 : 15);
 
@@ -350,11 +355,13 @@ for (const n of sizes) {
   const intake = at.find((r) => r.case.startsWith('intake'));
   const prod = at.find((r) => r.case.startsWith('production'));
   const pr = [...(pairs.get(n) ?? [])].sort((a, b) => a - b);
+  const halves = pairHalves.get(n);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
   const q = (f: number) =>
     (pr[Math.min(pr.length - 1, Math.floor(f * pr.length))] as number).toFixed(1);
   if (pr.length > 0)
     console.log(
-      `intake + production, pair by pair${collected ? ' (collected before each half)' : ''}: median ${q(0.5)} × raw, quartiles ${q(0.25)}–${q(0.75)} (${pr.map((x) => x.toFixed(1)).join(', ')})`,
+      `intake + production, pair by pair: median ${q(0.5)} × raw, quartiles ${q(0.25)}–${q(0.75)} (${pr.map((x) => x.toFixed(1)).join(', ')}); medians of the halves ${med(halves?.raw ?? [0]).toFixed(2)} and ${med(halves?.engine ?? [0]).toFixed(2)} µs an order`,
     );
   if (raw && intake && prod)
     console.log(
@@ -370,5 +377,5 @@ for (const n of sizes) {
 if (values.json)
   writeFileSync(
     values.json,
-    `${JSON.stringify({ node: process.version, quick: !!values.quick, collected, rows, pairs: Object.fromEntries(pairs) }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, quick: !!values.quick, rows, pairs: Object.fromEntries(pairs), pairHalves: Object.fromEntries(pairHalves) }, null, 2)}\n`,
   );
