@@ -164,14 +164,6 @@ export class Ledger {
     return this.f[h * S + WORK] as number;
   }
 
-  dueOf(h: number): number {
-    return this.f[h * S + DUE] as number;
-  }
-
-  isOnTime(h: number): boolean {
-    return ((this.meta[h] as number) & ONTIME) !== 0;
-  }
-
   /**
    * Production-order comparison of two slots: -1 or 1, and 0 only for a slot with itself
    * (sequence numbers are unique). The order itself is `nodeBefore`'s.
