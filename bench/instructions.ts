@@ -76,8 +76,10 @@ writeFileSync(program, child);
  * decision taken on a clock. With only `--single-threaded`, two runs of the same build at the
  * same time on this machine differed by up to a fifth (53,375 and 63,812 instructions an
  * order): some of V8's collection decisions are timed (its memory reducer runs on a timer), and
- * under callgrind a busy machine moves them. With `--predictable`, two such runs agreed within
- * 0.1% (55,126 and 55,159).
+ * under callgrind a busy machine moves them. With `--predictable`, three runs of one build
+ * counted 55,115, 55,126 and 55,159 for the engine. The raw heap's count, the same code in
+ * every run, went from 3,953 to 4,459 over five runs: its instructions per order are few and
+ * largely its collector's, so read its figure, and the ratio, to about a tenth.
  */
 function instructions(mode: string): Promise<number> {
   const out = join(dir, `${mode}.out`);
