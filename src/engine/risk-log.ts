@@ -33,7 +33,7 @@ export class RiskLog {
     this.recs.push(rec);
     this.by.push(by);
     this.at[i] = at;
-    this.cause[i] = cause === 'company-rush' ? 0 : cause === 'capacity-drop' ? 1 : 2;
+    this.cause[i] = CAUSES.indexOf(cause);
     this.prev[i] = rec.riskLatest;
     rec.riskLatest = i;
   }

@@ -14,8 +14,6 @@ import { RiskLog } from './risk-log.js';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
-/** Slots of the minute-text cache: 4,096 minutes, over two days and a half of distinct minutes. */
-const MINUTE_SLOTS = 4_096;
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */
 const NONE_LATE: string[] = Object.freeze([]) as unknown as string[];
@@ -140,55 +138,49 @@ export class EngineState {
 
   /**
    * A time in the lab's zone, `yyyy-MM-dd HH:mm`, as messages show it. Every zone offset since
-   * 2000 is a whole number of minutes, so one minute always formats the same: the text is
-   * cached by the minute, in a direct-mapped table (a slot per minute modulo its size, the
-   * newest minute winning), which costs two array reads on a hit and never grows.
+   * 2000 is a whole number of minutes, so one minute always formats the same: the text is kept
+   * in a text table keyed by the minute alone, where 4,096 consecutive minutes (over two days
+   * and a half) take distinct slots.
    */
   t(ms: number): string {
     if (!Number.isFinite(ms)) return String(ms);
-    const minute = Math.floor(ms / 60_000);
-    const slot = minute & (MINUTE_SLOTS - 1);
-    if (this.minuteKeys[slot] === minute) return this.minuteTexts[slot] as string;
-    const text = this.fmt.format(ms);
-    this.minuteKeys[slot] = minute;
-    this.minuteTexts[slot] = text;
-    return text;
+    return this.minutes.get(0, ms, 0) ?? this.minutes.put(this.fmt.format(ms));
   }
 
-  private readonly minuteKeys = new Float64Array(MINUTE_SLOTS).fill(Number.NaN);
-  private readonly minuteTexts: string[] = new Array(MINUTE_SLOTS).fill('');
+  private readonly minutes = new TextTable();
 
   /** Sentences of decisions shared between orders (`reasons.ts`). */
-  readonly sentences = new SentenceTable();
+  readonly sentences = new TextTable();
 }
 
 /**
  * A direct-mapped table of texts keyed by a small number and the minutes of two times: a slot
- * per key hash, the newest key winning. It never grows, and a hit costs a few array reads. The
- * caller guarantees that a key always stands for the same text.
+ * per key, the newest key winning. It never grows, and a hit costs a few array reads. The
+ * caller guarantees that a key always stands for the same text. A key of one minute, (0, t, 0),
+ * takes the slot of its minute modulo the table's size, so consecutive minutes never collide.
  */
-export class SentenceTable {
+export class TextTable {
   private readonly keys: Float64Array;
   private readonly texts: string[];
-  private readonly shift: number;
+  private readonly mask: number;
   /** The key of the last `get`, which `put` keeps with its text. */
   private slot = 0;
   private kind = 0;
   private m1 = 0;
   private m2 = 0;
 
-  /** @param bits The table has 2^bits slots, 1 ≤ bits ≤ 31 (tests use few, to make keys collide). */
+  /** @param bits The table has 2^bits slots, 1 ≤ bits ≤ 30 (tests use few, to make keys collide). */
   constructor(bits = 12) {
     this.keys = new Float64Array(3 << bits).fill(Number.NaN);
     this.texts = new Array(1 << bits).fill('');
-    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
   }
 
   /** The text kept for the key, or undefined; `put` then keeps a text for this key. */
   get(kind: number, t1: number, t2: number): string | undefined {
     const m1 = Math.floor(t1 / 60_000);
     const m2 = Math.floor(t2 / 60_000);
-    const slot = Math.imul(m1 ^ Math.imul(m2, 0x9e3779b1) ^ kind, 0x85ebca6b) >>> this.shift;
+    const slot = (m1 + Math.imul(m2, 0x9e3779b1) + Math.imul(kind, 0x85ebca6b)) & this.mask;
     const k = this.keys;
     const i = slot * 3;
     if (k[i] === kind && k[i + 1] === m1 && k[i + 2] === m2) return this.texts[slot];

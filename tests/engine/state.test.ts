@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { SentenceTable } from '../../src/engine/state.js';
+import { TextTable } from '../../src/engine/state.js';
 import { fcParams } from '../support/fc.js';
 
-test('property: the sentence table answers only the text kept for the same key', () => {
+test('property: the text table answers only the text kept for the same key', () => {
   // Times a few minutes apart and tables of a few slots, so that keys repeat, collide in slots
   // and evict each other.
   const time = fc.integer({ min: 0, max: 3 }).map((m) => 1_790_000_000_000 + m * 60_000 + 7);
@@ -15,7 +15,7 @@ test('property: the sentence table answers only the text kept for the same key',
       }),
       fc.integer({ min: 1, max: 6 }),
       (keys, bits) => {
-        const table = new SentenceTable(bits);
+        const table = new TextTable(bits);
         const textOf = (kind: number, t1: number, t2: number) =>
           `${kind}|${Math.floor(t1 / 60_000)}|${Math.floor(t2 / 60_000)}`;
         for (const [kind, t1, t2] of keys) {
@@ -34,7 +34,7 @@ test('property: the sentence table answers only the text kept for the same key',
 });
 
 test('a key whose text was never put is not answered', () => {
-  const table = new SentenceTable();
+  const table = new TextTable();
   expect(table.get(1, 60_000, 120_000)).toBeUndefined();
   // No put: the next get of the same key misses again rather than answering a stale text.
   expect(table.get(1, 60_000, 120_000)).toBeUndefined();
