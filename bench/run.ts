@@ -11,7 +11,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
-import TinyQueue from 'tinyqueue';
 import { resolveConfig } from '../dist/engine/config.js';
 import {
   createScheduler,
@@ -22,8 +21,8 @@ import {
   type Scheduler,
   simulate,
 } from '../dist/index.js';
-import { Ledger } from '../dist/queue/ledger.js';
 import { ReferenceScheduler } from '../dist/testing/_internal/reference.js';
+import { ledgerAlone, produceAll, rawPushPop, TIER } from './cases.js';
 import { backlog, config, rushRequests, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -58,37 +57,11 @@ interface Row {
 }
 const rows: Row[] = [];
 
-const TIER = { key: 0, special: 1, regular: 2 } as const;
-
 /**
  * Samples per case: fewer for the big sizes, whose single runs take seconds; fifteen at 10⁴,
  * where one production sample is about 10 ms and a collection in it moves the median.
  */
 const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 100_000 ? 3 : 15);
-
-/** The floor: the orders through raw tinyqueue with the plain dispatch comparator. */
-function rawPushPop(orders: readonly Order[]): void {
-  const q = new TinyQueue<{ cls: number; tier: number; up: number; seq: number }>(
-    [],
-    (a, b) => a.cls - b.cls || a.tier - b.tier || a.up - b.up || a.seq - b.seq,
-  );
-  orders.forEach((o, i) => {
-    const company = o.rush !== undefined && o.rush.cause !== 'client';
-    q.push({ cls: company ? 0 : 1, tier: TIER[o.tier], up: o.uploadedAt as number, seq: i });
-  });
-  while (q.length > 0) q.pop();
-}
-
-/** Runs the print line until its queue is empty, each order finishing when projected. */
-function produceAll(s: Scheduler): void {
-  let at = START;
-  for (;;) {
-    const started = s.next('print', at);
-    if (!started) break;
-    at = started.expectedFinish;
-    s.complete(started.orderId, at);
-  }
-}
 
 /** The pairwise ratios: intake + production over raw push + pop, one pair per round. */
 const pairs = new Map<number, number[]>();
@@ -185,28 +158,7 @@ function run(n: number): void {
     }
   });
 
-  // The engine's own floor: its promise ledger alone (an order-statistics treap with subtree
-  // sums), each order probed for its place, inserted, and later taken first and removed, with
-  // the turnaround promise as the key. What the engine does per order beyond a heap's push
-  // and pop starts here.
-  add('promise ledger alone: probe + insert + remove', n, () => {
-    const ledger = new Ledger();
-    const hours = { key: 24, special: 36, regular: 48 } as const;
-    orders.forEach((o, i) => {
-      const company = o.rush !== undefined && o.rush.cause !== 'client';
-      const key = {
-        cls: company ? 0 : 1,
-        seq: i + 1,
-        promise: (o.uploadedAt as number) + hours[o.tier] * 3_600_000,
-        tier: TIER[o.tier],
-        uploadedAt: o.uploadedAt as number,
-        id: o.id,
-      };
-      ledger.probe(key);
-      ledger.insert(key, 60_000, key.promise - START, true);
-    });
-    for (let h = ledger.first(); h !== 0; h = ledger.first()) ledger.remove(h);
-  });
+  add('promise ledger alone: probe + insert + remove', n, () => ledgerAlone(orders));
 
   // The engine.
   add(
