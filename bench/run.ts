@@ -65,8 +65,16 @@ const samplesFor = (n: number) => (values.quick ? 1 : n >= 1_000_000 ? 1 : n >= 
 
 /** The pairwise ratios: intake + production over raw push + pop, one pair per round. */
 const pairs = new Map<number, number[]>();
-/** The halves of the pairs, µs an order: the raw heap's and the engine's, round by round. */
-const pairHalves = new Map<number, { raw: number[]; engine: number[] }>();
+/**
+ * The halves of the pairs, round by round: µs an order, and minor page faults per 1,000 orders
+ * (a first touch of a page costs about 16 µs on the benchmark machine, so a half's cost depends
+ * on whether the heap it meets has pages to spare).
+ */
+const pairHalves = new Map<
+  number,
+  { raw: number[]; engine: number[]; rawFaults: number[]; engineFaults: number[] }
+>();
+const faults = () => process.resourceUsage().minorPageFault;
 
 /**
  * Intake + production against the raw heap, pair by pair: each round times the raw heap and
@@ -83,22 +91,33 @@ const pairHalves = new Map<number, { raw: number[]; engine: number[] }>();
 function pairRatios(n: number, orders: Order[], rounds: number): number[] {
   const cfg = config(n);
   const out: number[] = [];
-  const halves = { raw: [] as number[], engine: [] as number[] };
+  const halves = {
+    raw: [] as number[],
+    engine: [] as number[],
+    rawFaults: [] as number[],
+    engineFaults: [] as number[],
+  };
   pairHalves.set(n, halves);
   // Round -1 is a warm-up, not kept: with `--only pairs` no case has run the engine's code yet.
   for (let r = values.quick ? 0 : -1; r < rounds; r++) {
+    let f = faults();
     let t = performance.now();
     rawPushPop(orders);
     const raw = performance.now() - t;
+    const rawFaults = faults() - f;
     const s = createScheduler(cfg);
+    f = faults();
     t = performance.now();
     for (const o of orders) s.submit(o, START);
     produceAll(s);
     const engine = performance.now() - t;
+    const engineFaults = faults() - f;
     if (r < 0) continue;
     out.push(engine / raw);
     halves.raw.push((raw * 1000) / n);
     halves.engine.push((engine * 1000) / n);
+    halves.rawFaults.push((rawFaults * 1000) / n);
+    halves.engineFaults.push((engineFaults * 1000) / n);
   }
   return out;
 }
@@ -313,7 +332,7 @@ for (const n of sizes) {
     (pr[Math.min(pr.length - 1, Math.floor(f * pr.length))] as number).toFixed(1);
   if (pr.length > 0)
     console.log(
-      `intake + production, pair by pair: median ${q(0.5)} × raw, quartiles ${q(0.25)}–${q(0.75)} (${pr.map((x) => x.toFixed(1)).join(', ')}); medians of the halves ${med(halves?.raw ?? [0]).toFixed(2)} and ${med(halves?.engine ?? [0]).toFixed(2)} µs an order`,
+      `intake + production, pair by pair: median ${q(0.5)} × raw, quartiles ${q(0.25)}–${q(0.75)} (${pr.map((x) => x.toFixed(1)).join(', ')}); medians of the halves ${med(halves?.raw ?? [0]).toFixed(2)} and ${med(halves?.engine ?? [0]).toFixed(2)} µs an order, with ${med(halves?.rawFaults ?? [0]).toFixed(1)} and ${med(halves?.engineFaults ?? [0]).toFixed(1)} page faults per 1,000 orders`,
     );
   if (raw && intake && prod)
     console.log(
