@@ -1,9 +1,10 @@
 /**
- * `npm run bench:floor [-- --n 100000] [--rounds 15] [--quick] [--json FILE]`: the parts of intake + production that
- * no engine meeting rules.md can leave out, each timed on its own against the raw heap, pair by
- * pair in one process as `npm run bench` times the whole engine. Their sum is a lower bound of
- * what an engine that keeps the specification's guarantees can cost, on this machine, in the
- * yardstick of issue 4: a part timed alone runs with warm caches and a JIT specialised to it.
+ * `npm run bench:floor [-- --n 100000] [--rounds 15] [--quick] [--json FILE]`: the parts of
+ * intake + production that no engine meeting rules.md can leave out, each timed on its own
+ * against the raw heap, pair by pair in one process as `npm run bench` times the whole engine.
+ * Their sum is a lower bound of what an engine that keeps the specification's guarantees can
+ * cost, on this machine, in the yardstick of issue 4: a part timed alone runs with warm caches
+ * and a JIT specialised to it.
  *
  * The parts:
  * - validation at the boundary: the engine's own fast path over every order, keeping its
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { fastOrder } from '../dist/domain/fast-order.js';
 import type { Decision, Order } from '../dist/index.js';
 import { createScheduler } from '../dist/index.js';
-import { ledgerAlone, produceAll, rawPushPop } from './cases.js';
+import { ledgerAlone, pageFaults, produceAll, rawPushPop } from './cases.js';
 import { backlog, config, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -35,7 +36,7 @@ const rounds = Number(values.rounds ?? (values.quick ? 1 : 15));
 const orders = backlog(n);
 const cfg = config(n);
 
-/** What each part keeps alive until its round ends, as the engine keeps its state. */
+/** Where a part leaves what it built, so that its work cannot be optimised away; cleared after it. */
 let _kept: unknown;
 
 const parts: [string, () => void][] = [
@@ -106,14 +107,13 @@ const measured = new Map<string, Measured>(
   ]),
 );
 const floorRatios: number[] = [];
-const faults = () => process.resourceUsage().minorPageFault;
 /** Times `run`, keeping its figures unless this is the warm-up round; returns its ms. */
 function time(name: string, run: () => void, raw: number, keep: boolean): number {
-  const f = faults();
+  const f = pageFaults();
   const t = performance.now();
   run();
   const ms = performance.now() - t;
-  const pf = faults() - f;
+  const pf = pageFaults() - f;
   _kept = undefined;
   const m = measured.get(name) as Measured;
   if (keep) {

@@ -22,7 +22,7 @@ import {
   simulate,
 } from '../dist/index.js';
 import { ReferenceScheduler } from '../dist/testing/_internal/reference.js';
-import { ledgerAlone, produceAll, rawPushPop, TIER } from './cases.js';
+import { ledgerAlone, pageFaults, produceAll, rawPushPop, TIER } from './cases.js';
 import { backlog, config, rushRequests, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -74,7 +74,6 @@ const pairHalves = new Map<
   number,
   { raw: number[]; engine: number[]; rawFaults: number[]; engineFaults: number[] }
 >();
-const faults = () => process.resourceUsage().minorPageFault;
 
 /**
  * Intake + production against the raw heap, pair by pair: each round times the raw heap and
@@ -100,18 +99,18 @@ function pairRatios(n: number, orders: Order[], rounds: number): number[] {
   pairHalves.set(n, halves);
   // Round -1 is a warm-up, not kept: with `--only pairs` no case has run the engine's code yet.
   for (let r = values.quick ? 0 : -1; r < rounds; r++) {
-    let f = faults();
+    let f = pageFaults();
     let t = performance.now();
     rawPushPop(orders);
     const raw = performance.now() - t;
-    const rawFaults = faults() - f;
+    const rawFaults = pageFaults() - f;
     const s = createScheduler(cfg);
-    f = faults();
+    f = pageFaults();
     t = performance.now();
     for (const o of orders) s.submit(o, START);
     produceAll(s);
     const engine = performance.now() - t;
-    const engineFaults = faults() - f;
+    const engineFaults = pageFaults() - f;
     if (r < 0) continue;
     out.push(engine / raw);
     halves.raw.push((raw * 1000) / n);
