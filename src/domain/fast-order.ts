@@ -6,7 +6,7 @@
  * property test holds the two to that.
  */
 
-import { MAX_MS, MIN_MS } from './time-input.js';
+import { MAX_MS, MIN_MS } from '../time/units.js';
 import type { Cause, NormalizedOrder, Urgency } from './types.js';
 
 const isPlain = (v: unknown): v is Record<string, unknown> =>

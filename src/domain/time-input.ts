@@ -1,14 +1,11 @@
 import { DateTime } from 'luxon';
+import { MAX_MS, MIN_MS } from '../time/units.js';
 import { ValidationError } from './errors.js';
 import type { TimeInput } from './types.js';
 
 /** An ISO 8601 date-time that states its offset (`Z` or `±hh:mm`). */
 const ISO_WITH_OFFSET =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
-
-/** The smallest and largest instants the engine accepts: years 2000 to 2200. */
-export const MIN_MS = Date.UTC(2000, 0, 1);
-export const MAX_MS = Date.UTC(2200, 0, 1);
 
 /**
  * Reads a time given to the engine. Returns epoch milliseconds, or a message saying what was

@@ -14,15 +14,13 @@ import type {
 import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
 import { decisionOf, type RushEntry } from './reasons.js';
 import { OrderRecord, type Why } from './records.js';
 import type { EngineState } from './state.js';
 
 type ClientWhy = Extract<Why, { kind: 'client' }>;
-
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_MINUTE = 60_000;
 
 /** A key before every class-1 order and after every company-caused one. */
 const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({

@@ -5,9 +5,8 @@
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
 import { FcfsIndex } from '../queue/fcfs-index.js';
 import { Ledger } from '../queue/ledger.js';
+import { MS_PER_HOUR } from '../time/units.js';
 import type { OrderRecord } from './records.js';
-
-const MS_PER_HOUR = 3_600_000;
 
 export class Line {
   readonly id: string;

@@ -5,10 +5,9 @@
  * an engine never change, so a decision renders the same every time.
  */
 import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
+import { MS_PER_HOUR } from '../time/units.js';
 import type { OrderRecord, Why } from './records.js';
 import type { EngineState } from './state.js';
-
-const MS_PER_HOUR = 3_600_000;
 
 /** The decision of an order, as a fresh object the caller may change. */
 export function decisionOf(st: EngineState, rec: OrderRecord): Decision {

@@ -6,14 +6,12 @@
 import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
 import type { LedgerKey } from '../queue/ledger.js';
 import { WorkingCalendar } from '../time/calendar.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
 import type { RushEntry } from './reasons.js';
 import { type OrderRecord, TimeColumns } from './records.js';
 import { RiskLog } from './risk-log.js';
-
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */
 const NONE_LATE: string[] = Object.freeze([]) as unknown as string[];
@@ -178,8 +176,8 @@ export class TextTable {
 
   /** The text kept for the key, or undefined; `put` then keeps a text for this key. */
   get(kind: number, t1: number, t2: number): string | undefined {
-    const m1 = Math.floor(t1 / 60_000);
-    const m2 = Math.floor(t2 / 60_000);
+    const m1 = Math.floor(t1 / MS_PER_MINUTE);
+    const m2 = Math.floor(t2 / MS_PER_MINUTE);
     const slot = (m1 + Math.imul(m2, 0x9e3779b1) + Math.imul(kind, 0x85ebca6b)) & this.mask;
     const k = this.keys;
     const i = slot * 3;

@@ -9,9 +9,9 @@ import type { PolicyInput } from '../domain/policy.js';
 import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
+import { MS_PER_MINUTE } from '../time/units.js';
 import type { StreamItem } from './run-trace.js';
 
-const MINUTE = 60_000;
 /** Monday 2026-11-23 09:00 in Shanghai: streams start here unless told otherwise. */
 export const STREAM_START = Date.UTC(2026, 10, 23, 1, 0);
 
@@ -117,14 +117,14 @@ function toOrder(d: OrderDraft, i: number, at: number, prefix: string): Order {
     tier: d.tier,
     product: d.product,
     quantity: d.quantity,
-    uploadedAt: at - d.lag * MINUTE,
+    uploadedAt: at - d.lag * MS_PER_MINUTE,
   };
   if (d.kind === 'rush') order.rush = { urgency: d.urgency, cause: 'client' };
   if (d.kind === 'company')
     order.rush = { cause: d.companyCause, reason: 'reprint', responsible: 'QA' };
   if (d.kind === 'due') {
-    if (d.pickup) order.pickupAt = at + d.dueHours * 60 * MINUTE;
-    else order.shipBy = at + d.dueHours * 60 * MINUTE;
+    if (d.pickup) order.pickupAt = at + d.dueHours * 60 * MS_PER_MINUTE;
+    else order.shipBy = at + d.dueHours * 60 * MS_PER_MINUTE;
   }
   return order;
 }
@@ -148,7 +148,7 @@ export function orders(
 ): fc.Arbitrary<Order> {
   const start = options.start ?? STREAM_START;
   return drafts(config, withDefaults(options)).map((d) =>
-    toOrder(d, 0, start + d.gap * MINUTE, 'o'),
+    toOrder(d, 0, start + d.gap * MS_PER_MINUTE, 'o'),
   );
 }
 
@@ -182,7 +182,7 @@ export function orderStreams(
       const items: StreamItem[] = [];
       let at = start;
       ds.forEach((d, i) => {
-        at += d.gap * MINUTE;
+        at += d.gap * MS_PER_MINUTE;
         for (const c of caps) {
           if (c.after === i)
             items.push({

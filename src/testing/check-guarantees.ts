@@ -10,6 +10,7 @@ import { readTime } from '../domain/time-input.js';
 import { resolveConfig } from '../engine/config.js';
 import { quotaLimit } from '../policy/gates.js';
 import { WorkingCalendar } from '../time/calendar.js';
+import { MS_PER_HOUR } from '../time/units.js';
 import type { Trace, TraceEvent } from './run-trace.js';
 
 /** The guarantees of rules.md §7 that one trace can show broken. */
@@ -37,8 +38,6 @@ interface Life {
   reports: Extract<TraceEvent, { kind: 'at-risk' }>[];
 }
 
-const HOUR = 3_600_000;
-
 /** Every violated guarantee of the trace; empty when all hold. */
 export function checkGuarantees(trace: Trace): Violation[] {
   const out: Violation[] = [];
@@ -60,7 +59,7 @@ export function checkGuarantees(trace: Trace): Violation[] {
         if (cause === 'client' && e.decision.outcome === 'rush-accepted') {
           // Guarantee 5: accepted client-rush units per line and production day stay within the quota.
           const day = calendar.productionDay(e.at);
-          const dayHours = (calendar.coord(day.close) - calendar.coord(day.open)) / HOUR;
+          const dayHours = (calendar.coord(day.close) - calendar.coord(day.open)) / MS_PER_HOUR;
           const units = e.order.quantity * (cfg.products[e.order.product]?.unitsPerItem ?? 1);
           const k = `${e.decision.line}|${day.date}`;
           const used = (quotaUsed.get(k) ?? 0) + units;

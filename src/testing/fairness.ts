@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { Decision, Order, Tier, Urgency } from '../domain/types.js';
 import { resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { createScheduler, Scheduler } from '../engine/scheduler.js';
+import { MS_PER_MINUTE } from '../time/units.js';
 import { orderStreams, STREAM_START } from './arbitraries.js';
 import { runTrace, type StreamItem } from './run-trace.js';
 
@@ -43,7 +44,6 @@ export interface FairnessViolation {
   message: string;
 }
 
-const MINUTE = 60_000;
 const TIERS: readonly Tier[] = ['key', 'special', 'regular'];
 
 /** Cases for a configuration: busy days (often tight lines) and rushes around the small-rush thresholds. */
@@ -90,7 +90,7 @@ export function checkMonotoneFairness(
   // The day on simulated lines, left as it stands after its last call (not drained).
   const s = createScheduler(config);
   const snapshot = runTrace(config, c.day, { drain: false, scheduler: s }).final;
-  const at = (c.day.at(-1)?.at ?? STREAM_START) + 5 * MINUTE;
+  const at = (c.day.at(-1)?.at ?? STREAM_START) + 5 * MS_PER_MINUTE;
   // The snapshot was taken from a scheduler of this very configuration, so the clones skip
   // restoreScheduler's validation of it (the expensive part) and load a deep copy directly.
   const clone = () => {

@@ -13,10 +13,9 @@ import fc from 'fast-check';
 import type { Order, Tier, Urgency } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
+import { MS_PER_MINUTE } from '../time/units.js';
 import { ReferenceScheduler } from './_internal/reference.js';
 import { STREAM_START } from './arbitraries.js';
-
-const MINUTE = 60_000;
 
 /** What the commands drive: the engine, or a wrapper around it with the same calls. */
 export type SchedulerSystem = Pick<
@@ -95,19 +94,19 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       return true;
     }
     run(m: SchedulerModel, r: { s: SchedulerSystem }) {
-      m.now += this.o.gap * MINUTE;
+      m.now += this.o.gap * MS_PER_MINUTE;
       const order: Order & { uploadedAt: number } = {
         id: `o${++m.ids}`,
         clientId: `c${this.o.client}`,
         tier: this.o.tier,
         product: this.o.product,
         quantity: this.o.quantity,
-        uploadedAt: m.now - this.o.lag * MINUTE,
+        uploadedAt: m.now - this.o.lag * MS_PER_MINUTE,
       };
       if (this.o.kind === 'client') order.rush = { urgency: this.o.urgency, cause: 'client' };
       if (this.o.kind === 'company') order.rush = { cause: this.o.due % 2 ? 'missing' : 'damaged' };
-      if (this.o.kind === 'ship') order.shipBy = m.now + this.o.due * 10 * MINUTE;
-      if (this.o.kind === 'pickup') order.pickupAt = m.now + this.o.due * 10 * MINUTE;
+      if (this.o.kind === 'ship') order.shipBy = m.now + this.o.due * 10 * MS_PER_MINUTE;
+      if (this.o.kind === 'pickup') order.pickupAt = m.now + this.o.due * 10 * MS_PER_MINUTE;
       const expected = m.ref.submit(order, m.now);
       const d = r.s.submit(order, m.now);
       same(
@@ -137,7 +136,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       return m.ref.busyOf(this.line) === undefined;
     }
     run(m: SchedulerModel, r: { s: SchedulerSystem }) {
-      m.now += this.gap * MINUTE;
+      m.now += this.gap * MS_PER_MINUTE;
       same(
         `next(${this.line})`,
         r.s.next(this.line, m.now)?.orderId ?? null,
@@ -159,7 +158,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       return m.ref.busyOf(this.line) !== undefined;
     }
     run(m: SchedulerModel, r: { s: SchedulerSystem }) {
-      m.now += this.gap * MINUTE;
+      m.now += this.gap * MS_PER_MINUTE;
       const id = m.ref.busyOf(this.line) as string;
       m.ref.complete(this.line, m.now);
       same(`complete(${id})`, r.s.complete(id, m.now).orderId, id);
@@ -180,7 +179,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       return true;
     }
     run(m: SchedulerModel, r: { s: SchedulerSystem }) {
-      m.now += this.gap * MINUTE;
+      m.now += this.gap * MS_PER_MINUTE;
       same(
         `setCapacity(${this.line}, ${this.rate})`,
         sorted(r.s.setCapacity(this.line, this.rate, m.now)),

@@ -4,10 +4,9 @@
  */
 import { DateTime } from 'luxon';
 import type { Order, Tier } from '../../domain/types.js';
+import { MS_PER_HOUR } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { Rng } from './random.js';
-
-const MS_PER_HOUR = 3_600_000;
 
 export interface Client {
   id: string;

@@ -8,11 +8,10 @@
 import type { Decision, OrderClass } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
 import { WorkingCalendar } from '../../time/calendar.js';
+import { MS_PER_HOUR } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
 import type { Arrival } from './arrivals.js';
-
-const MS_PER_HOUR = 3_600_000;
 
 /** Totals of one line over the measured part of the day (after the warm-up). */
 export interface LineTotals {

@@ -9,8 +9,8 @@ import type { Order, Tier, Urgency } from '../../domain/types.js';
 import type { ResolvedConfig } from '../../engine/config.js';
 import type { CustomGate } from '../../policy/gates.js';
 import { WorkingCalendar } from '../../time/calendar.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 
-const HOUR = 3_600_000;
 const TIER: Record<Tier, number> = { key: 0, special: 1, regular: 2 };
 
 interface Entry {
@@ -76,7 +76,7 @@ export class ReferenceScheduler {
   }
 
   work(line: RefLine, e: { product: string; quantity: number }): number {
-    return Math.ceil((this.units(e.product, e.quantity) * HOUR) / line.rate);
+    return Math.ceil((this.units(e.product, e.quantity) * MS_PER_HOUR) / line.rate);
   }
 
   private before(a: Entry, b: Entry): boolean {
@@ -186,7 +186,9 @@ export class ReferenceScheduler {
     if (rush?.cause && rush.cause !== 'client') {
       e.company = true;
       const finish = c0 + companyWork + w;
-      const deadline = this.cal.timeAt(finish + this.policy.rush.immediateBufferMinutes * 60_000);
+      const deadline = this.cal.timeAt(
+        finish + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
+      );
       e.promise = deadline;
       line.queue = this.insertSorted(line.queue, e);
       const atRisk = this.flag(line, now);
@@ -198,9 +200,11 @@ export class ReferenceScheduler {
       const today = this.cal.dayOf(now);
       let deadline: number | undefined;
       if (urgency === 'immediate')
-        deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * 60_000);
+        deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
       if (urgency === 'half-day')
-        deadline = this.cal.timeAt(this.cal.coord(now) + this.policy.rush.halfDayHours * HOUR);
+        deadline = this.cal.timeAt(
+          this.cal.coord(now) + this.policy.rush.halfDayHours * MS_PER_HOUR,
+        );
       if (urgency === 'next-day') deadline = this.cal.nextWorkingDay(now).close;
       if (urgency === 'same-day') {
         const local = new Intl.DateTimeFormat('sv-SE', {
@@ -222,11 +226,12 @@ export class ReferenceScheduler {
       for (const q of line.queue)
         if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q);
       const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
-      const dayCap = (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / HOUR;
+      const dayCap =
+        (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / MS_PER_HOUR;
       const share =
         this.policy.rush.quotaShare + (o.tier === 'key' ? this.policy.rush.keyReserveShare : 0);
       const used = line.rushUnits.get(pd.date) ?? 0;
-      const since = now - this.policy.rush.frequencyWindowDays * 86_400_000;
+      const since = now - this.policy.rush.frequencyWindowDays * MS_PER_DAY;
       const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
       let rule = 'accepted';
       if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
@@ -296,7 +301,7 @@ export class ReferenceScheduler {
   private requested = 0;
 
   private queueNormal(line: RefLine, e: Entry, o: Order, now: number): number {
-    let requested = e.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * HOUR;
+    let requested = e.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
     if (typeof o.shipBy === 'number') requested = Math.min(requested, o.shipBy);
     if (typeof o.pickupAt === 'number') requested = Math.min(requested, o.pickupAt);
     e.plain = o.shipBy === undefined && o.pickupAt === undefined;
