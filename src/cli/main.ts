@@ -53,7 +53,8 @@ function read(file: string): string {
 
 function loadScenario(arg: string | undefined): ResolvedScenario {
   const name = arg ?? 'peakDay';
-  if (name in scenarios) return parseScenario(scenarios[name as keyof typeof scenarios]);
+  if (Object.hasOwn(scenarios, name))
+    return parseScenario(scenarios[name as keyof typeof scenarios]);
   return parseScenarioText(read(name), { file: name });
 }
 

@@ -218,9 +218,10 @@ export async function replayCommand(
   o: { store: string; lab: string | undefined },
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const { store } = await openRead(o.store, o.lab);
+  const { store, opened } = await openRead(o.store, o.lab);
   try {
-    const r = await verifyReplay(store);
+    // Given what opening read, the check covers reopening too: success means the store opens.
+    const r = await verifyReplay(store, { opened });
     if (r.ok) {
       out.write(
         `replayed ${r.calls} journaled call${r.calls === 1 ? '' : 's'} (entries ${r.firstSeq}–${r.lastSeq}) from the first snapshot: every answer matches the recorded one, and the register tables match the replay\n`,
@@ -228,13 +229,15 @@ export async function replayCommand(
       return 0;
     }
     const lines = [
-      `replayed ${r.calls} journaled calls: ${r.mismatches.length} answer${r.mismatches.length === 1 ? ' differs' : 's differ'} from the recorded one${r.mismatches.length === 1 ? '' : 's'}`,
+      r.mismatches.length > 0
+        ? `replayed ${r.calls} journaled calls: ${r.mismatches.length} answer${r.mismatches.length === 1 ? ' differs' : 's differ'} from the recorded one${r.mismatches.length === 1 ? '' : 's'}`
+        : `replayed ${r.calls} journaled calls from the first snapshot: every answer matches the recorded one, but`,
     ];
     for (const m of r.mismatches.slice(0, 5))
       lines.push(
         `journal entry ${m.seq}:\n  recorded ${m.recorded.slice(0, 300)}\n  replayed ${m.replayed.slice(0, 300)}`,
       );
-    lines.push(...r.sequenceProblems, ...r.registerProblems.slice(0, 10));
+    lines.push(...r.sequenceProblems, ...r.reopenProblems, ...r.registerProblems.slice(0, 10));
     out.write(`${lines.join('\n')}\n`);
     return 1;
   } finally {

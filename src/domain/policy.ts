@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { dict, dictSchema, own } from './keyed.js';
 import { check } from './schemas.js';
 import type { Tier } from './types.js';
 
@@ -94,12 +95,12 @@ const policySchema = z
       tightLoad: share,
       frequentRushCount: count('accepted rushes'),
       frequencyWindowDays: count('days'),
-      smallQuantity: z.record(
+      smallQuantity: dictSchema(
         z.string(),
         z.number().int('must be a whole number of items').min(0, 'must be 0 or more items'),
       ),
     }),
-    reworkSlaHours: z.record(
+    reworkSlaHours: dictSchema(
       z.string(),
       z.union([z.literal('same-day'), hours], {
         error: "must be a positive number of hours or 'same-day'",
@@ -120,11 +121,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Lays `input` over `base`, object by object; arrays and scalars replace. */
+/**
+ * Lays `input` over `base`, object by object; arrays and scalars replace. Every own key of the
+ * input is laid, `__proto__` included: the schema then names a key the policy does not have
+ * (`unknown field '__proto__'`) and keeps a product called so in the per-product tables.
+ */
 function overlay(base: unknown, input: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(input)) return input === undefined ? base : input;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(input)) out[k] = overlay(base[k], v);
+  const out = dict(Object.entries(base));
+  for (const [k, v] of Object.entries(input)) out[k] = overlay(own(base, k), v);
   return out;
 }
 

@@ -120,6 +120,9 @@ function errorMap(issue: {
   }
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
+    // zod's number refuses Infinity and NaN as of the wrong type; they are numbers out of range.
+    if (issue.expected === 'number' && typeof issue.input === 'number')
+      return `must be a finite number, received ${issue.input}`;
     return `expected ${String(issue.expected)}, received ${issue.input === null ? 'null' : typeof issue.input}`;
   }
   if (issue.code === 'invalid_value' && issue.values) {

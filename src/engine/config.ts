@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defaultCalendar, defaultLines, defaultProducts } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { dict, dictSchema } from '../domain/keyed.js';
 import { type Policy, type PolicyInput, parsePolicy } from '../domain/policy.js';
 import { calendarSchema, check, lineSchema, productSchema } from '../domain/schemas.js';
 import type { CalendarSpec, LineSpec, ProductSpec, TimeInput } from '../domain/types.js';
@@ -27,7 +28,11 @@ export interface SchedulerConfig {
   gates?: CustomGate[];
 }
 
-/** A configuration after validation, with every default filled in. */
+/**
+ * A configuration after validation, with every default filled in. The product catalog and the
+ * policy's per-product tables are dictionaries without a prototype (`domain/keyed.ts`), so a
+ * product may be called anything and a lookup finds only what was configured.
+ */
 export interface ResolvedConfig {
   calendar: CalendarSpec;
   lines: LineSpec[];
@@ -40,7 +45,10 @@ export interface ResolvedConfig {
 const configSchema = z.strictObject({
   calendar: calendarSchema.optional(),
   lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
-  products: z.record(z.string().min(1), productSchema).optional(),
+  products: dictSchema(
+    z.string().min(1, 'must be a non-empty product name'),
+    productSchema,
+  ).optional(),
   policy: z.unknown().optional(),
   clock: z
     .custom<() => TimeInput>((v) => typeof v === 'function', {
@@ -80,10 +88,10 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
       issues.push({ path: i.path ? `policy.${i.path}` : 'policy', message: i.message });
   }
 
-  const products: Record<string, ProductSpec> = {
-    ...structuredClone(defaultProducts),
-    ...(cfg.products ?? {}),
-  };
+  const products = dict<ProductSpec>([
+    ...Object.entries(structuredClone(defaultProducts)),
+    ...Object.entries(cfg.products ?? {}),
+  ]);
   const lines: LineSpec[] = structuredClone(cfg.lines ?? (defaultLines as LineSpec[]));
   const seen = new Set<string>();
   lines.forEach((line, i) => {
@@ -91,7 +99,7 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
       issues.push({ path: `lines.${i}.id`, message: `must be unique, '${line.id}' is used twice` });
     seen.add(line.id);
     line.products.forEach((p, j) => {
-      if (!(p in products)) {
+      if (!Object.hasOwn(products, p)) {
         issues.push({
           path: `lines.${i}.products.${j}`,
           message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${p}'`,
@@ -101,13 +109,13 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
   });
   if (policy) {
     for (const product of Object.keys(products)) {
-      if (!(product in policy.rush.smallQuantity)) {
+      if (!Object.hasOwn(policy.rush.smallQuantity, product)) {
         issues.push({
           path: `policy.rush.smallQuantity.${product}`,
           message: `is required for product '${product}'`,
         });
       }
-      if (!(product in policy.reworkSlaHours)) {
+      if (!Object.hasOwn(policy.reworkSlaHours, product)) {
         issues.push({
           path: `policy.reworkSlaHours.${product}`,
           message: `is required for product '${product}'`,

@@ -29,7 +29,7 @@ import type {
   StartedOrder,
   TimeInput,
 } from '../domain/types.js';
-import { applyCall, resultText } from '../store/journal.js';
+import { applyCall, replayTail, replayText, resultText } from '../store/journal.js';
 import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalCall,
@@ -180,18 +180,15 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     const engine = restoreScheduler(opened.snapshot.snapshot, restoreConfig);
     const ahead = restoreScheduler(structuredClone(opened.snapshot.snapshot), restoreConfig);
     let seq = opened.snapshot.seq;
+    // The check `verifyReplay` makes of a store's reopening, so that a journal it passes opens.
     const follow = (entries: JournalEntry[]) => {
-      for (const entry of entries) {
-        const recorded = resultText(entry.result);
-        const replayed = [replay(engine, entry.call), replay(ahead, structuredClone(entry.call))];
-        if (entry.seq !== seq + 1 || replayed.some((r) => r !== recorded)) {
-          throw new StoreError(
-            'corrupt',
-            `${store.description}: journal entry ${entry.seq} does not replay to the answer it recorded; run rushline replay for details`,
-          );
-        }
-        seq = entry.seq;
-      }
+      const r = replayTail([engine, ahead], seq, entries);
+      seq = r.seq;
+      if (r.failed)
+        throw new StoreError(
+          'corrupt',
+          `${store.description}: journal entry ${r.failed.seq} does not replay to the answer it recorded; run rushline replay for details`,
+        );
     };
     follow(opened.tail);
     if (store.becomeWriter) await store.becomeWriter(seq, follow, options.onStandby);
@@ -208,16 +205,6 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
   } catch (e) {
     await store.close();
     throw e;
-  }
-}
-
-/** A journaled call's answer on an engine, as text; a call the engine refuses is an error text. */
-function replay(engine: Scheduler, call: JournalCall): string {
-  try {
-    return resultText(applyCall(engine, call));
-  } catch (e) {
-    // A recorded call the engine now refuses: the journal is not this engine's history.
-    return `error: ${(e as Error).message}`;
   }
 }
 
@@ -401,7 +388,7 @@ export class DurableScheduler {
       }
       // Committed: the reads may see the call now. The engine for reads gets its own copy of
       // the call, as a replay reads it from the journal, and must answer as the journal says.
-      const again = replay(this.engine, JSON.parse(JSON.stringify(call)) as JournalCall);
+      const again = replayText(this.engine, JSON.parse(JSON.stringify(call)) as JournalCall);
       this.seq = entry.seq;
       if (again !== recorded) {
         // Cannot happen with a deterministic engine. The call is on disk, so it is answered,

@@ -1,66 +1,72 @@
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { check } from '../domain/schemas.js';
-import type { AtRiskReport, TimeInput } from '../domain/types.js';
-import type { CustomGate } from '../policy/gates.js';
-import { resolveConfig } from './config.js';
+import type { AtRiskReport } from '../domain/types.js';
+import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Scheduler } from './scheduler.js';
 import { type Snapshot, snapshotSchema } from './snapshot-format.js';
 
-/** What `restoreScheduler` takes besides the snapshot: what a snapshot cannot hold. */
-export interface RestoreConfig {
-  /** Where calls without an `at` take the time from. */
-  clock?: () => TimeInput;
-  /** The custom gates the snapshot was taken with (functions cannot be stored); the ids must match. */
-  gates?: CustomGate[];
-}
+/**
+ * What `restoreScheduler` takes besides the snapshot: a `SchedulerConfig`. `clock` and the
+ * custom `gates` are what a snapshot cannot hold (it records the gates' ids, which must match).
+ * `calendar`, `lines`, `products` and `policy` come from the snapshot; each of them that is
+ * given must be the one the snapshot was made with, resolved as `createScheduler` resolves it
+ * (a policy laid over `defaultPolicy`, products over the default catalog). A line's
+ * `unitsPerHour` is not compared: capacity is state (`setCapacity`), and the snapshot's is kept.
+ */
+export type RestoreConfig = SchedulerConfig;
+
+/** The parts of a configuration a snapshot holds, which a restore may be given again. */
+const STORED_PARTS = ['calendar', 'lines', 'products', 'policy'] as const;
 
 /**
  * Rebuilds a scheduler from `snapshot()`. The calendar, lines, products and policy come from
  * the snapshot, so the restored engine decides exactly as the original would have. Throws
- * `ValidationError` on a snapshot that is not one, or does not hold together.
+ * `ValidationError` on a snapshot that is not one, or does not hold together, and on a
+ * configuration that differs from the snapshot's, naming each field that differs.
  */
 export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Scheduler {
   const r = check(snapshotSchema, snapshot);
   if (!r.ok) throw new ValidationError(r.issues, 'restoreScheduler');
   const s = r.value as unknown as Snapshot;
-  if (
-    config !== undefined &&
-    (typeof config !== 'object' ||
-      config === null ||
-      Object.keys(config).some((k) => k !== 'clock' && k !== 'gates'))
-  ) {
+  if (config !== undefined && (typeof config !== 'object' || config === null)) {
     throw new ValidationError(
       [
         {
           path: 'config',
-          message:
-            'may only hold clock and gates; calendar, lines, products and policy come from the snapshot',
+          message: `expected { calendar?, lines?, products?, policy?, clock?, gates? }, received ${config === null ? 'null' : typeof config}`,
         },
       ],
       'restoreScheduler',
     );
   }
   const { gates: gateIds = [], ...stored } = s.config;
-  const resolved = resolveConfig({
-    ...stored,
-    ...(config?.clock ? { clock: config.clock } : {}),
-    ...(config?.gates ? { gates: config.gates } : {}),
-  });
-  const given = resolved.gates.map((g) => g.id);
-  if (given.join('\u0000') !== gateIds.join('\u0000')) {
-    throw new ValidationError(
-      [
-        {
-          path: 'config.gates',
-          message: `must be the custom gates the snapshot was taken with, in order: [${gateIds.join(', ')}]; received [${given.join(', ')}]`,
-        },
-      ],
-      'restoreScheduler',
-    );
+  // A part left out (or undefined) is the snapshot's; what is given is resolved over it, so a
+  // bad configuration is refused as `createScheduler` refuses it.
+  const given = Object.entries(config ?? {}).filter(([, v]) => v !== undefined);
+  const resolved = resolveConfig({ ...stored, ...Object.fromEntries(given) });
+  const ownConfig = given.some(([k]) => (STORED_PARTS as readonly string[]).includes(k))
+    ? resolveConfig(stored)
+    : resolved;
+
+  const issues: ValidationIssue[] = [];
+  for (const part of STORED_PARTS)
+    if (given.some(([k]) => k === part))
+      differences(
+        comparable(ownConfig, part),
+        comparable(resolved, part),
+        `config.${part}`,
+        issues,
+      );
+  const givenGates = resolved.gates.map((g) => g.id);
+  if (givenGates.join('\u0000') !== gateIds.join('\u0000')) {
+    issues.push({
+      path: 'config.gates',
+      message: `must be the custom gates the snapshot was taken with, in order: [${gateIds.join(', ')}]; received [${givenGates.join(', ')}]`,
+    });
   }
+  if (issues.length > 0) throw new ValidationError(issues, 'restoreScheduler');
 
   // The snapshot must hold together: every order on a known line, states consistent.
-  const issues: ValidationIssue[] = [];
   const lines = new Set(resolved.lines.map((l) => l.id));
   const busy = new Set<string>();
   const ids = new Set<string>();
@@ -143,7 +149,52 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
   });
   if (issues.length > 0) throw new ValidationError(issues, 'restoreScheduler');
 
-  const scheduler = new Scheduler(resolved);
+  // The snapshot's own configuration, with the clock and gates given: the lines keep the
+  // capacities the snapshot holds.
+  const scheduler = new Scheduler({ ...ownConfig, clock: resolved.clock, gates: resolved.gates });
   scheduler.load(s);
   return scheduler;
+}
+
+/** A part of a resolved configuration as compared: lines without their capacity. */
+function comparable(c: ResolvedConfig, part: (typeof STORED_PARTS)[number]): unknown {
+  if (part === 'lines') return c.lines.map((l) => ({ id: l.id, products: l.products }));
+  return c[part];
+}
+
+/** A value in a message: its JSON, cut short. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Adds an issue for each field of JSON data `here` that is not as `there` (the snapshot's). */
+function differences(there: unknown, here: unknown, path: string, out: ValidationIssue[]): void {
+  if (Array.isArray(there) && Array.isArray(here) && there.length === here.length) {
+    there.forEach((t, i) => {
+      differences(t, here[i], `${path}.${i}`, out);
+    });
+  } else if (isObject(there) && isObject(here)) {
+    const keys = new Set([...Object.keys(there), ...Object.keys(here)]);
+    for (const k of keys) {
+      differences(
+        Object.hasOwn(there, k) ? there[k] : undefined,
+        Object.hasOwn(here, k) ? here[k] : undefined,
+        `${path}.${k}`,
+        out,
+      );
+    }
+  } else if (JSON.stringify(there) !== JSON.stringify(here)) {
+    out.push({
+      path,
+      message:
+        there === undefined
+          ? `is not in the snapshot's configuration, received ${show(here)}`
+          : `must be the snapshot's ${show(there)}, received ${show(here)}`,
+    });
+  }
 }

@@ -513,7 +513,7 @@ export class Scheduler {
         message: `must be unique in the batch; '${o.id}' appears twice`,
       });
     batchIds?.add(o.id);
-    if (!(o.product in this.st.config.products)) {
+    if (!Object.hasOwn(this.st.config.products, o.product)) {
       issues.push({
         path: pathOf(path, 'product'),
         message: `must be a product of the catalog (${Object.keys(this.st.config.products).join(', ')}), received '${o.product}'`,

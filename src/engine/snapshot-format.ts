@@ -4,6 +4,7 @@
  * they are recomputed from the times on restore.
  */
 import { z } from 'zod';
+import { dictSchema } from '../domain/keyed.js';
 import type { Policy } from '../domain/policy.js';
 import {
   calendarSchema,
@@ -116,7 +117,7 @@ export const snapshotSchema = z.strictObject({
   config: z.strictObject({
     calendar: calendarSchema,
     lines: z.array(lineSchema).min(1),
-    products: z.record(z.string(), productSchema),
+    products: dictSchema(z.string(), productSchema),
     policy: z.unknown(),
     gates: z.array(z.string().min(1)).optional(),
   }),
@@ -154,6 +155,7 @@ export const snapshotSchema = z.strictObject({
     z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
   ),
   atRiskLog: z.array(atRiskReport),
-  clientRushes: z.record(z.string(), z.array(ms)),
-  rushUnits: z.record(z.string(), z.record(z.string(), z.number().min(0))),
+  // Keyed by the caller's client and line ids: every string is a key (`domain/keyed.ts`).
+  clientRushes: dictSchema(z.string(), z.array(ms)),
+  rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),
 });

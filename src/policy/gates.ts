@@ -3,6 +3,7 @@
  * gate decides it. The engine gathers the facts from its ledger; this file holds the rules and
  * nothing else, so a lab can read them here in order.
  */
+import { own } from '../domain/keyed.js';
 import type { Policy } from '../domain/policy.js';
 import type { NormalizedOrder, Tier, Urgency } from '../domain/types.js';
 
@@ -136,7 +137,8 @@ export function decideRush(
   if (facts.tight && facts.tier !== 'key' && facts.recentRushes >= policy.rush.frequentRushCount) {
     return { rule: 'frequent-rusher', accepted: false };
   }
-  const small = policy.rush.smallQuantity[facts.product] ?? 0;
+  // The policy may be the caller's own object: only a product it names has a small quantity.
+  const small = own(policy.rush.smallQuantity, facts.product) ?? 0;
   if (facts.tight && facts.tier === 'regular' && facts.quantity > small) {
     return { rule: 'large-rush-under-load', accepted: false };
   }

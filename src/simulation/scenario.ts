@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { defaultCalendar } from '../domain/defaults.js';
 import { type SafeResult, ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { dictSchema } from '../domain/keyed.js';
 import type { PolicyInput } from '../domain/policy.js';
 import { calendarSchema, check, lineSchema, productSchema, timeSchema } from '../domain/schemas.js';
 import type {
@@ -178,8 +179,8 @@ export const scenarioSchema = z.strictObject({
   }),
   calendar: calendarSchema.optional(),
   lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
-  products: z.record(z.string().min(1), productSchema).optional(),
-  policy: z.record(z.string(), z.unknown()).optional(),
+  products: dictSchema(z.string().min(1), productSchema).optional(),
+  policy: dictSchema(z.string(), z.unknown()).optional(),
   arrivals: z.strictObject({
     perHour: z.union([
       z.number().min(0, 'must be 0 or more orders per hour'),
@@ -189,13 +190,14 @@ export const scenarioSchema = z.strictObject({
     ]),
   }),
   mix: z.strictObject({
-    products: z
-      .record(z.string().min(1), weight)
-      .refine((w) => Object.values(w).some((v) => v > 0), {
+    products: dictSchema(z.string().min(1), weight).refine(
+      (w) => Object.values(w).some((v) => v > 0),
+      {
         message: 'must give a positive weight to at least one product',
-      }),
+      },
+    ),
     tiers: weights(['key', 'special', 'regular']),
-    quantity: z.record(z.string().min(1), quantitySchema),
+    quantity: dictSchema(z.string().min(1), quantitySchema),
     rush: z.strictObject({
       share,
       urgency: weights(['immediate', 'half-day', 'same-day', 'next-day']),
@@ -259,7 +261,7 @@ export function parseScenario(input: unknown): ResolvedScenario {
   const made = new Set(lines.flatMap((l) => l.products));
   for (const [product, w] of Object.entries(s.mix.products)) {
     if (w <= 0 || lines.length === 0) continue;
-    if (!(product in products)) {
+    if (!Object.hasOwn(products, product)) {
       issues.push({
         path: `mix.products.${product}`,
         message: `must be a product of the catalog (${Object.keys(products).join(', ')}), received '${product}'`,
@@ -267,7 +269,7 @@ export function parseScenario(input: unknown): ResolvedScenario {
     } else if (!made.has(product)) {
       issues.push({ path: `mix.products.${product}`, message: 'no line makes this product' });
     }
-    if (!(product in s.mix.quantity)) {
+    if (!Object.hasOwn(s.mix.quantity, product)) {
       issues.push({
         path: `mix.quantity.${product}`,
         message: `is required: product '${product}' has a positive weight in mix.products`,

@@ -70,6 +70,23 @@ describe('rushline simulate', () => {
     expect(result.scenario.policy.rush.quotaShare).toBe(0.01);
   });
 
+  test('a scenario file named like an Object method is read as a file, not looked up', async () => {
+    const fixture = new URL('./fixtures/small.yaml', import.meta.url).pathname;
+    const here = mkdtempSync(join(tmpdir(), 'rushline-cli-'));
+    writeFileSync(join(here, 'constructor'), readFileSync(fixture));
+    const cwd = process.cwd();
+    process.chdir(here);
+    try {
+      const r = await run(['simulate', '--scenario', 'constructor', '--json']);
+      expect([r.code, r.err]).toEqual([0, '']);
+      expect(JSON.parse(r.out).scenario.name).toBe(
+        JSON.parse((await run(['simulate', '--scenario', fixture, '--json'])).out).scenario.name,
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('usage errors exit 2 and say what was expected', async () => {
     const r = await run(['simulate', '--seed', 'soon']);
     expect(r.code).toBe(2);

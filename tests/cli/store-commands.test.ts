@@ -143,4 +143,35 @@ describe('rushline replay', () => {
       /1 answer differs from the recorded one\njournal entry 3:\n {2}recorded .*rush-declined/,
     );
   });
+
+  test('a store that would not reopen: exit 1, naming the entry and what the snapshot lost', async () => {
+    // Every line tight: the fifth rush of a client is declined as a frequent rusher. The
+    // snapshot after entry 4 loses the client's rushes, so entry 5 no longer replays on it,
+    // though it does on the engine replayed from the first snapshot.
+    const lab = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'lab.db');
+    const s = await openScheduler({
+      store: lab,
+      config: { policy: { rush: { tightLoad: 0 } } },
+      snapshotEvery: 4,
+    });
+    for (let i = 0; i < 5; i++)
+      await s.submit(order({ clientId: 'li', rush: { urgency: 'next-day' } }), T('09:00') + i);
+    const w = new Database(lab);
+    const row = w.prepare('SELECT snapshot FROM snapshots WHERE seq = 4').get() as {
+      snapshot: string;
+    };
+    const snap = JSON.parse(row.snapshot);
+    snap.clientRushes = {};
+    w.prepare('UPDATE snapshots SET snapshot = ? WHERE seq = 4').run(JSON.stringify(snap));
+    w.close();
+    await expect(openScheduler({ store: lab })).rejects.toThrow(/journal entry 5 does not replay/);
+    const r = await run(['replay', '--store', lab]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^replayed 5 journaled calls from the first snapshot: every answer matches/,
+    );
+    expect(r.out).toMatch(/journal entry 4\) restores to another state .*\(clientRushes differ\)/);
+    expect(r.out).toMatch(/journal entry 5 does not replay to the answer it recorded/);
+    await s.close();
+  });
 });

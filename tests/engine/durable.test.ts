@@ -23,6 +23,7 @@ import {
   ValidationError,
   verifyReplay,
 } from '../../src/index.js';
+import { expectPrototypeUntouched } from '../support/hostile.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
@@ -518,5 +519,34 @@ describe('durable scheduler on memoryStore', () => {
     await store.open({ readOnly: true });
     expect((await verifyReplay(store)).ok).toBe(true);
     await store.close();
+  });
+
+  test('a client called __proto__: after a crash the store reopens and decides as before', async () => {
+    // Every line is tight, so the fifth accepted rush of a client is declined (frequent-rusher);
+    // the snapshot after four calls must keep the client's rushes for entry 5 to replay.
+    const config = { policy: { rush: { tightLoad: 0 } } };
+    const store = memoryStore();
+    const s = await openOn(store, { config, snapshotEvery: 4 });
+    const plain = createScheduler(config);
+    const rush = (i: number) =>
+      order({ id: `p${i}`, clientId: '__proto__', rush: { urgency: 'next-day' } });
+    for (let i = 0; i < 5; i++) {
+      const o = rush(i);
+      expect(await s.submit(o, T('09:00') + i)).toEqual(plain.submit(o, T('09:00') + i));
+    }
+    expect(s.rushRegister().map((r) => r.reasons[0]?.rule)).toEqual([
+      ...Array(4).fill('accepted'),
+      'frequent-rusher',
+    ]);
+    // Not closed, as after a crash: the snapshot at entry 4 and the tail (entry 5).
+    const again = await openOn(store, { config });
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    const sixth = rush(5);
+    expect(await again.submit(sixth, T('09:10'))).toEqual(plain.submit(sixth, T('09:10')));
+    await again.close();
+    const opened = await store.open({ readOnly: true });
+    expect(await verifyReplay(store, { opened })).toMatchObject({ ok: true, reopenProblems: [] });
+    await store.close();
+    expectPrototypeUntouched();
   });
 });

@@ -144,6 +144,29 @@ describe('scenario files', () => {
     ]);
   });
 
+  test('__proto__ keys in a scenario are read like any other key', () => {
+    // In the policy, where the fields are fixed, it is an unknown field, named.
+    expect(
+      issuesOf(() =>
+        parseScenarioText(`${YAML}policy:\n  __proto__:\n    rush: { quotaShare: 1 }\n`),
+      ),
+    ).toEqual([{ path: 'policy', message: "unknown field '__proto__'", line: 18, column: 1 }]);
+    // In the mix, it is a product: one the catalog lacks, or one without a quantity.
+    const mix = YAML.replace('{ print: 3, album: 1 }', '{ print: 3, album: 1, __proto__: 1 }');
+    expect(issuesOf(() => parseScenarioText(mix)).map((i) => i.path)).toEqual([
+      'mix.products.__proto__',
+      'mix.quantity.__proto__',
+    ]);
+    const quantity = YAML.replace(
+      '{ print: 3, album: 1 }',
+      '{ print: 3, album: 1, constructor: 1 }',
+    );
+    expect(issuesOf(() => parseScenarioText(quantity)).map((i) => i.path)).toEqual([
+      'mix.products.constructor',
+      'mix.quantity.constructor',
+    ]);
+  });
+
   test('the built-in scenarios are valid, and safeParseScenario returns rather than throws', () => {
     for (const s of Object.values(scenarios)) expect(safeParseScenario(s).success).toBe(true);
     const r = safeParseScenario({ name: '' });

@@ -5,6 +5,7 @@
  * working to the plan would. The engine decides everything; this loop only keeps the clock
  * and the tallies for the timeline.
  */
+import { dict, own } from '../../domain/keyed.js';
 import type { Decision, OrderClass } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
 import { WorkingCalendar } from '../../time/calendar.js';
@@ -68,7 +69,8 @@ export function runDay(
     policy: s.policy,
   });
   const cal = WorkingCalendar.shared(s.calendar);
-  const unitsPerItem = (product: string) => s.products?.[product]?.unitsPerItem ?? 1;
+  const unitsPerItem = (product: string) =>
+    (s.products && own(s.products, product)?.unitsPerItem) ?? 1;
   const lines: LineState[] = s.lines.map((l) => ({
     id: l.id,
     unitsPerHour: l.unitsPerHour,
@@ -92,7 +94,7 @@ export function runDay(
   let bucketOpenFrom = cal.coord(s.start);
   let arrivalsInBucket = 0;
   let accepted = 0;
-  let declined: Record<string, number> = {};
+  let declined = dict<number>();
   let lastT = s.start;
   let lastC = cal.coord(s.start);
   let measuring = measuredFrom <= s.start;
@@ -124,7 +126,7 @@ export function runDay(
       start: bucketStart,
       end,
       arrivals: arrivalsInBucket,
-      lines: {},
+      lines: dict(),
       rushes: { accepted, declined },
     };
     for (const l of lines) {
@@ -149,7 +151,7 @@ export function runDay(
     bucketOpenFrom = lastC;
     arrivalsInBucket = 0;
     accepted = 0;
-    declined = {};
+    declined = dict<number>();
   };
 
   /** Advances the clock to `t`, closing the buckets it passes and starting the measurement. */
@@ -250,8 +252,7 @@ export function runDay(
     const rec = byOrder.get(r.orderId);
     if (rec) rec.atRisk = true;
   }
-  const totals: Record<string, LineTotals> = {};
-  for (const l of lines) totals[l.id] = l.total;
+  const totals = dict(lines.map((l) => [l.id, l.total]));
   return {
     orders,
     timeline: { bucketMinutes, lines: lines.map((l) => l.id), buckets },

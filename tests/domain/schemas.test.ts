@@ -1,0 +1,41 @@
+/** The messages of the boundary's schemas for numbers that are not finite. */
+import { describe, expect, test } from 'vitest';
+import { createScheduler, ValidationError } from '../../src/index.js';
+import { order, T } from '../support/orders.js';
+
+function issuesOf(call: () => unknown) {
+  try {
+    call();
+  } catch (e) {
+    if (e instanceof ValidationError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('Infinity and NaN', () => {
+  test('in an order and in the configuration, the message says what came', () => {
+    // 1e400 in a JSON body is Infinity.
+    const body = JSON.parse(JSON.stringify(order()).replace('"quantity":10', '"quantity":1e400'));
+    expect(issuesOf(() => createScheduler().submit(body, T('09:00')))).toEqual([
+      { path: 'quantity', message: 'must be a finite number, received Infinity' },
+    ]);
+    expect(
+      issuesOf(() => createScheduler().submit(order({ quantity: Number.NaN }), T('09:00'))),
+    ).toEqual([{ path: 'quantity', message: 'must be a finite number, received NaN' }]);
+    expect(
+      issuesOf(() =>
+        createScheduler({
+          lines: [{ id: 'print', products: ['print'], unitsPerHour: Number.NEGATIVE_INFINITY }],
+          products: { print: { unitsPerItem: Number.POSITIVE_INFINITY } },
+        }),
+      ),
+    ).toEqual([
+      { path: 'lines.0.unitsPerHour', message: 'must be a finite number, received -Infinity' },
+      {
+        path: 'products.print.unitsPerItem',
+        message: 'must be a finite number, received Infinity',
+      },
+    ]);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * `restoreScheduler(snapshot, config)` takes the configuration the snapshot was made with
+ * (rules.md §8); a different calendar, line set, product catalog or policy is refused, naming
+ * each field that differs.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  createScheduler,
+  defaultLines,
+  restoreScheduler,
+  type SchedulerConfig,
+  ValidationError,
+} from '../../src/index.js';
+import { order, T } from '../support/orders.js';
+
+function issuesOf(call: () => unknown) {
+  try {
+    call();
+  } catch (e) {
+    if (e instanceof ValidationError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const config: SchedulerConfig = {
+  calendar: { zone: 'Asia/Shanghai', open: '08:00', close: '20:00', days: [1, 2, 3, 4, 5] },
+  lines: [
+    { id: 'print', products: ['print', 'album'], unitsPerHour: 100 },
+    { id: 'gifts', products: ['crystal', 'frame'], unitsPerHour: 5 },
+  ],
+  products: { album: { unitsPerItem: 4 } },
+  policy: { rush: { quotaShare: 0.3 } },
+};
+
+/** A snapshot of a scheduler made with `config`, after a capacity change, as stored. */
+function saved() {
+  const s = createScheduler(config);
+  s.submit(order({ id: 'a', quantity: 300 }), T('09:00'));
+  s.setCapacity('print', 50, T('09:30'));
+  return { s, snap: JSON.parse(JSON.stringify(s.snapshot())) };
+}
+
+describe('restoreScheduler with a configuration', () => {
+  test('the configuration the snapshot was made with is accepted, whole or in part', () => {
+    const { s, snap } = saved();
+    const next = order({ id: 'b', quantity: 5 });
+    const expected = s.submit(next, T('10:00'));
+    for (const given of [
+      config,
+      { ...config, clock: () => T('10:00') },
+      { policy: config.policy },
+      { calendar: config.calendar, products: config.products },
+      { lines: config.lines, policy: undefined },
+      {},
+    ]) {
+      const b = restoreScheduler(snap, given);
+      // The line keeps the capacity the snapshot holds (setCapacity), not the configured one.
+      expect(b.lineStatus('print').unitsPerHour).toBe(50);
+      expect(b.submit(next, T('10:00'))).toEqual(expected);
+    }
+  });
+
+  test('a different calendar, line set, catalog or policy is refused, naming each field', () => {
+    const { snap } = saved();
+    expect(
+      issuesOf(() =>
+        restoreScheduler(snap, {
+          ...config,
+          calendar: { zone: 'UTC', open: '08:00', close: '20:00', days: [1, 2, 3, 4, 5, 6] },
+          policy: { rush: { quotaShare: 0.2, tightLoad: 0.5 } },
+        }),
+      ),
+    ).toEqual([
+      {
+        path: 'config.calendar.zone',
+        message: `must be the snapshot's "Asia/Shanghai", received "UTC"`,
+      },
+      {
+        path: 'config.calendar.days',
+        message: `must be the snapshot's [1,2,3,4,5], received [1,2,3,4,5,6]`,
+      },
+      {
+        path: 'config.policy.rush.quotaShare',
+        message: `must be the snapshot's 0.3, received 0.2`,
+      },
+      { path: 'config.policy.rush.tightLoad', message: `must be the snapshot's 0.8, received 0.5` },
+    ]);
+    expect(
+      issuesOf(() =>
+        restoreScheduler(snap, {
+          lines: [
+            { id: 'print', products: ['print'], unitsPerHour: 100 },
+            { id: 'gifts', products: ['crystal', 'frame', 'album'], unitsPerHour: 5 },
+          ],
+          products: { album: { unitsPerItem: 2 } },
+        }),
+      ),
+    ).toEqual([
+      {
+        path: 'config.lines.0.products',
+        message: `must be the snapshot's ["print","album"], received ["print"]`,
+      },
+      {
+        path: 'config.lines.1.products',
+        message: `must be the snapshot's ["crystal","frame"], received ["crystal","frame","album"]`,
+      },
+      {
+        path: 'config.products.album.unitsPerItem',
+        message: `must be the snapshot's 4, received 2`,
+      },
+    ]);
+    // The lab's default lines are a line set too: not this snapshot's two.
+    expect(issuesOf(() => restoreScheduler(snap, { lines: [...defaultLines] }))).toEqual([
+      {
+        path: 'config.lines',
+        message: expect.stringMatching(
+          /^must be the snapshot's \[\{"id":"print","products":\["print","album"\]\},.*, received \[\{"id":"print","products":\["print"\]\},/,
+        ),
+      },
+    ]);
+  });
+
+  test('a configuration that is not one is refused as createScheduler refuses it', () => {
+    const { snap } = saved();
+    expect(issuesOf(() => restoreScheduler(snap, { colour: 'red' } as never))).toEqual([
+      { path: '', message: "unknown field 'colour'" },
+    ]);
+    expect(issuesOf(() => restoreScheduler(snap, 7 as never))).toEqual([
+      {
+        path: 'config',
+        message:
+          'expected { calendar?, lines?, products?, policy?, clock?, gates? }, received number',
+      },
+    ]);
+  });
+});
