@@ -86,22 +86,28 @@ describe('a store this user may read but not write, or not read', () => {
       { action: 'open', file: join((places[3] as (typeof places)[0]).dir, 'new.db') },
       { action: 'registers', file: unreadable.file },
       { action: 'open', file: unreadable.file },
+      { action: 'replay', file: roBoth.file },
     ]);
   }, 60_000);
 
-  const result = <A extends AccessResult['action']>(i: number, action: A) => {
+  const result = <A extends 'registers' | 'replay' | 'open'>(i: number, action: A) => {
     const r = results[i] as AccessResult;
     expect(r.action).toBe(action);
-    return r as Extract<AccessResult, { action: A }>;
+    return r as A extends 'open'
+      ? Extract<AccessResult, { action: 'open' }>
+      : Extract<AccessResult, { action: 'registers' | 'replay' }>;
   };
 
-  test('rushline registers reads a store whose file and directory are read-only', () => {
+  test('rushline registers and replay read a store whose file and directory are read-only', () => {
     for (const i of [0, 2]) {
       const r = result(i, 'registers');
       expect([r.code, r.err]).toEqual([0, '']);
       expect(r.out).toMatch(/^Rush register: 1 entry\n/);
       expect(r.out).toMatch(/2026-11-24 09:00 +a1 .* same-day +client +rush-accepted/);
     }
+    const replay = result(8, 'replay');
+    expect([replay.code, replay.err]).toEqual([0, '']);
+    expect(replay.out).toMatch(/^replayed 2 journaled calls \(entries 1–2\)/);
   });
 
   test('openScheduler on a read-only file or directory: read-only, refused on opening', () => {

@@ -1,8 +1,8 @@
 /**
  * Run by tests/store/sqlite-access.test.ts as a user the file permissions apply to (the tests
  * may run as root, whom they do not stop): for each case in argv[2] (JSON), `rushline
- * registers` on the store, or `openScheduler` on it and one submit. Prints one JSON array of
- * what each gave.
+ * registers` or `rushline replay` on the store, or `openScheduler` on it and one submit.
+ * Prints one JSON array of what each gave.
  */
 import { openScheduler, StoreError } from '../../src/index.js';
 import { run } from '../support/cli.js';
@@ -10,11 +10,11 @@ import { order, T } from '../support/orders.js';
 
 export interface AccessCase {
   file: string;
-  action: 'registers' | 'open';
+  action: 'registers' | 'replay' | 'open';
 }
 
 export type AccessResult =
-  | { action: 'registers'; code: number; out: string; err: string }
+  | { action: 'registers' | 'replay'; code: number; out: string; err: string }
   | { action: 'open'; opened: boolean; error?: { name: string; code?: string; message: string } };
 
 function described(e: unknown): { name: string; code?: string; message: string } {
@@ -29,8 +29,8 @@ function described(e: unknown): { name: string; code?: string; message: string }
 const cases = JSON.parse(process.argv[2] as string) as AccessCase[];
 const results: AccessResult[] = [];
 for (const c of cases) {
-  if (c.action === 'registers') {
-    results.push({ action: 'registers', ...(await run(['registers', '--store', c.file])) });
+  if (c.action !== 'open') {
+    results.push({ action: c.action, ...(await run([c.action, '--store', c.file])) });
     continue;
   }
   try {
