@@ -1,6 +1,11 @@
 /**
  * Rushline: production scheduling and rush-order prioritization for photo print labs.
- * This file is the whole public surface of `rushline`.
+ * This file is the whole public surface of `rushline`: the engine here, and the edges (the
+ * durable scheduler and its stores, the simulator and its report) from the files that are
+ * also their own entry points, `rushline/durable` and `rushline/simulation`.
+ *
+ * Importing it loads no database driver and no chart library: those are optional packages,
+ * loaded by the first call that needs one (src/optional-package.ts).
  */
 
 export { defaultCalendar, defaultLines, defaultProducts } from './domain/defaults.js';
@@ -36,10 +41,11 @@ export type {
   Urgency,
 } from './domain/types.js';
 export type { SchedulerConfig } from './engine/config.js';
-export { DurableScheduler, type OpenSchedulerOptions, openScheduler } from './engine/durable.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
+export * from './entries/durable.js';
+export * from './entries/simulation.js';
 export {
   BUILT_IN_GATES,
   type CustomGate,
@@ -51,48 +57,4 @@ export {
   quotaLimit,
   type RushFacts,
 } from './policy/gates.js';
-export { type Comparison, comparePolicies, type KpiDifference } from './simulation/compare.js';
-export { parsePolicyText, parseScenarioText, type TextSource } from './simulation/load.js';
-export { renderReport } from './simulation/report.js';
-export {
-  type CompanyCause,
-  parseScenario,
-  type QuantityDistribution,
-  type ResolvedScenario,
-  type Scenario,
-  safeParseScenario,
-} from './simulation/scenario.js';
-export { averageDay, breakdown, peakDay, scenarios } from './simulation/scenarios.js';
-export { simulate } from './simulation/simulate.js';
-export type {
-  Kpi,
-  SimulatedOrder,
-  SimulateOptions,
-  SimulationResult,
-  SimulationSummary,
-  Timeline,
-  TimelineBucket,
-  TimelineLine,
-} from './simulation/types.js';
-export {
-  applyCall,
-  type ReplayMismatch,
-  type ReplayReport,
-  verifyReplay,
-} from './store/journal.js';
-export { type MemoryStoreOptions, memoryStore } from './store/memory.js';
-export { type PostgresStoreOptions, postgresStore } from './store/postgres.js';
-export { sqliteStore } from './store/sqlite.js';
-export {
-  type JournalCall,
-  type JournalEntry,
-  type OpenedStore,
-  type RegisterRows,
-  STORE_SCHEMA_VERSION,
-  type Store,
-  StoreError,
-  type StoreErrorCode,
-  type StoreHeader,
-  type StoreOpenOptions,
-} from './store/types.js';
 export { type CalendarDay, WorkingCalendar } from './time/calendar.js';

@@ -4,6 +4,7 @@
  * library stays light; the page has no script and loads nothing from the network.
  */
 import { parsePolicy } from '../domain/policy.js';
+import { loadOptional } from '../optional-package.js';
 import type { Kpi, SimulationResult, Timeline } from './types.js';
 
 const WIDTH = 960;
@@ -114,7 +115,7 @@ export function hourly(result: SimulationResult, labels: readonly string[]) {
 
 /** Renders the report of a simulation as one HTML page. */
 export async function renderReport(result: SimulationResult): Promise<string> {
-  const echarts = await import('echarts');
+  const echarts = await loadOptional('echarts', 'renderReport', () => import('echarts'));
   const svg = (option: Record<string, unknown>, height = HEIGHT): string => {
     const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
     chart.setOption({

@@ -12,10 +12,13 @@
  * (every `pollMs`), hands each new entry to the engine, and tries the lock; when the writer's
  * session ends (a crash closes its connection, and PostgreSQL releases the lock), the standby
  * takes the lock, reads the last entries, and becomes the writer.
+ *
+ * The `postgres` package is optional, loaded when a store is first opened.
  */
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
+import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
 import {
@@ -25,6 +28,7 @@ import {
   STORE_SCHEMA_VERSION,
   type Store,
   StoreError,
+  type StoreErrorCode,
   type StoreOpenOptions,
 } from './types.js';
 
@@ -109,6 +113,55 @@ function lockKey(lab: string): number {
 }
 const LOCK_SPACE = 0x52534c4e; // 'RSLN'
 
+/**
+ * What a failure of PostgreSQL or of the connection says about a store: the one place the
+ * server's SQLSTATE codes (and the driver's and the network's codes) become a
+ * `StoreErrorCode`. `doing` is what the store was doing: the same lost connection is
+ * `write-failed` in a write and `read-failed` in a read. `undefined`: not a failure of the
+ * store (a bug), to be thrown as it is.
+ */
+export function postgresErrorCode(
+  error: unknown,
+  doing: 'reading' | 'writing',
+): StoreErrorCode | undefined {
+  // Text the store holds that does not parse back (a snapshot, a journal entry).
+  if (error instanceof SyntaxError) return 'corrupt';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  switch (code) {
+    case '25006': // read_only_sql_transaction: a read-only database, role or standby server
+      return 'read-only';
+    case '42501': // insufficient_privilege
+    case '28000': // invalid_authorization_specification: the server's access rules refuse
+    case '28P01': // invalid_password
+      return 'permission';
+    case '3D000': // invalid_catalog_name: no such database
+      return 'not-found';
+    case 'XX001': // data_corrupted
+    case 'XX002': // index_corrupted
+      return 'corrupt';
+    case '42P01': // undefined_table
+    case '42703': // undefined_column: in a read, a table not as rushline writes it
+      return doing === 'reading' ? 'corrupt' : 'write-failed';
+  }
+  // 53100 disk_full, 53300 too_many_connections, 58030 io_error, class 08 (connection),
+  // 23505 (a sequence number taken); the driver's CONNECTION_CLOSED, CONNECT_TIMEOUT; the
+  // network's ECONNREFUSED, ECONNRESET…
+  if (/^[0-9A-Z]{5}$/.test(code) || /^(E[A-Z]+|CONNECT\w*)$/.test(code))
+    return doing === 'writing' ? 'write-failed' : 'read-failed';
+  return undefined;
+}
+
+/** What each code means for a PostgreSQL store, said before the server's own words. */
+const MEANING: Partial<Record<StoreErrorCode, string>> = {
+  'read-only': 'cannot be written (a read-only database, role or server)',
+  permission: 'this role may not use it (a privilege, or the server refused the login)',
+  corrupt: 'damaged, or not as rushline writes it',
+  'not-found': 'no such database',
+  'write-failed': 'a write failed, and nothing of it was kept',
+  'read-failed': 'a read failed',
+};
+
 /** A PostgreSQL database as a `Store`. `url` is a postgres:// connection string. */
 export function postgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   return new PostgresStore(url, options.pollMs ?? 200);
@@ -130,9 +183,14 @@ class PostgresStore implements Store {
 
   async open(options: StoreOpenOptions): Promise<OpenedStore> {
     this.lab = options.lab ?? 'default';
+    const connect = await loadOptional(
+      'postgres',
+      `the PostgreSQL store ${this.description}`,
+      async () => (await import('postgres')).default,
+    );
     // One connection: the advisory lock belongs to a session, and every write must go through
     // the session that holds it.
-    const sql = postgres(this.url, {
+    const sql = connect(this.url, {
       max: 1,
       onnotice: () => undefined,
       idle_timeout: 0,
@@ -154,22 +212,24 @@ class PostgresStore implements Store {
         if (!options.create || options.readOnly)
           throw new StoreError('not-found', `${this.description}: no rushline store here`);
         const create = options.create;
-        await sql.begin(async (tx) => {
-          // Two nodes creating the store at once: the second waits here and then finds the tables.
-          await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
-          const again = await tx`
+        await this.guard('writing', () =>
+          sql.begin(async (tx) => {
+            // Two nodes creating the store at once: the second waits here and then finds the tables.
+            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+            const again = await tx`
             SELECT 1 FROM information_schema.tables
             WHERE table_schema = current_schema() AND table_name = 'rushline_meta'`;
-          if (again.length > 0) return;
-          await tx.unsafe(SCHEMA);
-          await tx`INSERT INTO rushline_meta ${tx([
-            { key: 'schema_version', value: String(STORE_SCHEMA_VERSION) },
-            { key: 'lab', value: this.lab },
-            { key: 'created_at', value: new Date().toISOString() },
-            { key: 'config', value: create.config },
-          ])}`;
-          await tx`INSERT INTO snapshots (seq, snapshot) VALUES (0, ${JSON.stringify(create.snapshot)})`;
-        });
+            if (again.length > 0) return;
+            await tx.unsafe(SCHEMA);
+            await tx`INSERT INTO rushline_meta ${tx([
+              { key: 'schema_version', value: String(STORE_SCHEMA_VERSION) },
+              { key: 'lab', value: this.lab },
+              { key: 'created_at', value: new Date().toISOString() },
+              { key: 'config', value: create.config },
+            ])}`;
+            await tx`INSERT INTO snapshots (seq, snapshot) VALUES (0, ${JSON.stringify(create.snapshot)})`;
+          }),
+        );
       }
       const header = checkedHeader(
         await sql<{ key: string; value: string }[]>`SELECT key, value FROM rushline_meta`,
@@ -187,7 +247,7 @@ class PostgresStore implements Store {
       };
     } catch (e) {
       await this.close();
-      throw e instanceof StoreError ? e : this.wrap(e);
+      throw this.failure(e, 'reading');
     }
   }
 
@@ -205,8 +265,11 @@ class PostgresStore implements Store {
     let seq = after;
     let told = false;
     for (;;) {
-      const [row] = await sql<{ got: boolean }[]>`
-        SELECT pg_try_advisory_lock(${LOCK_SPACE}, ${lockKey(this.lab)}) AS got`;
+      const [row] = await this.guard(
+        'reading',
+        () => sql<{ got: boolean }[]>`
+          SELECT pg_try_advisory_lock(${LOCK_SPACE}, ${lockKey(this.lab)}) AS got`,
+      );
       const entries = await this.journal(seq);
       if (entries.length > 0) {
         follow(entries);
@@ -276,31 +339,37 @@ class PostgresStore implements Store {
         await write(tx);
       });
     } catch (e) {
-      throw e instanceof StoreError ? e : this.wrap(e);
+      throw this.failure(e, 'writing');
     }
   }
 
   async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
     const sql = this.open_();
-    const [first] = await sql<{ snapshot: string }[]>`SELECT snapshot FROM snapshots WHERE seq = 0`;
-    if (!first)
-      throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
-    return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: await this.journal(0) };
+    return this.guard('reading', async () => {
+      const [first] = await sql<
+        { snapshot: string }[]
+      >`SELECT snapshot FROM snapshots WHERE seq = 0`;
+      if (!first)
+        throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
+      return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: await this.journal(0) };
+    });
   }
 
   async readRegisters(since?: number): Promise<RegisterRows> {
     const sql = this.open_();
     const from = since ?? Number.MIN_SAFE_INTEGER;
-    const rush = await sql<{ record: string }[]>`
-      SELECT record FROM rush_register WHERE requested_at_ms >= ${from}
-      ORDER BY journal_seq, requested_at_ms, order_id`;
-    const rework = await sql<{ record: string }[]>`
-      SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
-      ORDER BY registered_at_ms, journal_seq, order_id`;
-    return {
-      rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
-      rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
-    };
+    return this.guard('reading', async () => {
+      const rush = await sql<{ record: string }[]>`
+        SELECT record FROM rush_register WHERE requested_at_ms >= ${from}
+        ORDER BY journal_seq, requested_at_ms, order_id`;
+      const rework = await sql<{ record: string }[]>`
+        SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
+        ORDER BY registered_at_ms, journal_seq, order_id`;
+      return {
+        rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
+        rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
+      };
+    });
   }
 
   async close(): Promise<void> {
@@ -318,13 +387,28 @@ class PostgresStore implements Store {
 
   private async journal(after: number): Promise<JournalEntry[]> {
     const sql = this.open_();
-    const rows = await sql<{ seq: number; call: string; result: string }[]>`
-      SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
-    return rows.map(entryFrom);
+    return this.guard('reading', async () => {
+      const rows = await sql<{ seq: number; call: string; result: string }[]>`
+        SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
+      return rows.map(entryFrom);
+    });
   }
 
-  private wrap(e: unknown): StoreError {
-    return new StoreError('write-failed', `${this.description}: ${(e as Error).message}`, {
+  /** Runs a read (or a write), turning a failure into a `StoreError` naming the store. */
+  private async guard<T>(doing: 'reading' | 'writing', fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw this.failure(e, doing);
+    }
+  }
+
+  /** A failure as a `StoreError` (`postgresErrorCode`); a bug, or a `StoreError` already, as it is. */
+  private failure(e: unknown, doing: 'reading' | 'writing'): unknown {
+    if (e instanceof StoreError) return e;
+    const code = postgresErrorCode(e, doing);
+    if (code === undefined) return e;
+    return new StoreError(code, `${this.description}: ${MEANING[code]}: ${(e as Error).message}`, {
       cause: e,
     });
   }

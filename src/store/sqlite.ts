@@ -1,14 +1,17 @@
 /**
  * The embedded store: one SQLite file through better-sqlite3, in WAL mode with
  * `synchronous=FULL`, so a transaction is on disk (the WAL fsynced) when its commit returns.
+ * better-sqlite3 is an optional package, loaded when a store is first opened.
  *
  * Opening never writes to a file before it is known to be a rushline store of this lab and of
  * a schema this version reads: the checks run on a read-only connection first.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
+import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
 import {
@@ -18,11 +21,13 @@ import {
   STORE_SCHEMA_VERSION,
   type Store,
   StoreError,
+  type StoreErrorCode,
   type StoreHeader,
   type StoreOpenOptions,
 } from './types.js';
 
-type Db = InstanceType<typeof Database>;
+type Driver = typeof Database;
+type Db = Database.Database;
 
 /** Every table rushline writes, in the order they are created. */
 const SCHEMA = `
@@ -108,8 +113,62 @@ export function sqliteStore(path: string): Store {
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
+/**
+ * What a failure of SQLite or of the file system says about a store: the one place SQLite's
+ * result codes (better-sqlite3 gives the extended code, e.g. `SQLITE_READONLY_DIRECTORY`) and
+ * Node's error codes become a `StoreErrorCode`. `doing` is what the store was doing: the same
+ * I/O error is `write-failed` in a write and `read-failed` in a read. `undefined`: not a
+ * failure of the store (a bug), to be thrown as it is.
+ */
+export function sqliteErrorCode(
+  error: unknown,
+  doing: 'reading' | 'writing',
+): StoreErrorCode | undefined {
+  // Text the store holds that does not parse back (a snapshot, a journal entry).
+  if (error instanceof SyntaxError) return 'corrupt';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
+  switch (primary) {
+    case 'SQLITE_READONLY':
+    case 'EROFS':
+      return 'read-only';
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_PERM':
+    case 'SQLITE_AUTH':
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission';
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return 'corrupt';
+    case 'ENOENT':
+      return 'not-found';
+    // A read of a table that is not as rushline writes it (a missing table or column).
+    case 'SQLITE_ERROR':
+      return doing === 'reading' ? 'corrupt' : 'write-failed';
+    default:
+      // SQLITE_FULL, SQLITE_IOERR_*, SQLITE_BUSY, SQLITE_CONSTRAINT (a sequence number taken)…
+      if (primary.startsWith('SQLITE_') || /^E[A-Z]+$/.test(primary))
+        return doing === 'reading' ? 'read-failed' : 'write-failed';
+      return undefined;
+  }
+}
+
+/** What each code means for a SQLite file, said before SQLite's own words. */
+const MEANING: Partial<Record<StoreErrorCode, string>> = {
+  'read-only':
+    'cannot be written here (a read-only file, directory or file system; SQLite writes its -wal and -shm files beside the store)',
+  permission: 'this user may not open it (the permissions of the file or its directory)',
+  corrupt: 'damaged, or not as rushline writes it',
+  'not-found': 'no longer there',
+  'write-failed': 'a write failed, and nothing of it was kept',
+  'read-failed': 'a read failed',
+};
+
 class SqliteStore implements Store {
   readonly description: string;
+  private driver: Driver | undefined;
   private db: Db | undefined;
   private statements:
     | {
@@ -126,6 +185,11 @@ class SqliteStore implements Store {
   }
 
   async open(options: StoreOpenOptions): Promise<OpenedStore> {
+    this.driver ??= await loadOptional(
+      'better-sqlite3',
+      `the SQLite store ${this.path}`,
+      async () => (await import('better-sqlite3')).default,
+    );
     const exists = existsSync(this.path) && statSync(this.path).size > 0;
     if (!exists && (options.readOnly || !options.create))
       throw new StoreError('not-found', `${this.path}: no rushline store here`);
@@ -133,25 +197,30 @@ class SqliteStore implements Store {
     if (exists) fresh = this.inspect(options.lab);
     if (fresh && !options.create)
       throw new StoreError('not-found', `${this.path}: an empty database, not a rushline store`);
-    const db = this.connect(options.readOnly === true);
+    const db = options.readOnly ? this.readConnection() : this.writeConnection();
     this.db = db;
     if (!options.readOnly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      this.guard(() => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+      }, 'writing');
     }
     if (fresh && options.create) {
       const create = options.create;
-      db.transaction(() => {
-        db.exec(SCHEMA);
-        const meta = db.prepare('INSERT INTO rushline_meta (key, value) VALUES (?, ?)');
-        meta.run('schema_version', String(STORE_SCHEMA_VERSION));
-        meta.run('lab', options.lab ?? 'default');
-        meta.run('created_at', new Date().toISOString());
-        meta.run('config', create.config);
-        db.prepare('INSERT INTO snapshots (seq, snapshot) VALUES (0, ?)').run(
-          JSON.stringify(create.snapshot),
-        );
-      })();
+      this.guard(
+        db.transaction(() => {
+          db.exec(SCHEMA);
+          const meta = db.prepare('INSERT INTO rushline_meta (key, value) VALUES (?, ?)');
+          meta.run('schema_version', String(STORE_SCHEMA_VERSION));
+          meta.run('lab', options.lab ?? 'default');
+          meta.run('created_at', new Date().toISOString());
+          meta.run('config', create.config);
+          db.prepare('INSERT INTO snapshots (seq, snapshot) VALUES (0, ?)').run(
+            JSON.stringify(create.snapshot),
+          );
+        }),
+        'writing',
+      );
     }
     if (!options.readOnly) this.prepare(db);
     return this.guard(() => {
@@ -198,17 +267,12 @@ class SqliteStore implements Store {
 
   /**
    * Runs a write in one transaction. A refused or failed write (a sequence number already
-   * taken, a full disk, a locked file) is `write-failed`, naming the file, as on the other
-   * stores; the transaction rolled back, so nothing of it is on disk.
+   * taken, a full disk, a read-only file) is a `StoreError` naming the file and saying which,
+   * as on the other stores; the transaction rolled back, so nothing of it is on disk.
    */
   private write(fn: () => void): void {
     const db = this.writable();
-    try {
-      db.transaction(fn)();
-    } catch (e) {
-      if (e instanceof StoreError) throw e;
-      throw new StoreError('write-failed', `${this.path}: ${(e as Error).message}`, { cause: e });
-    }
+    this.guard(db.transaction(fn), 'writing');
   }
 
   async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
@@ -257,18 +321,20 @@ class SqliteStore implements Store {
    */
   private inspect(lab: string | undefined): boolean {
     const head = Buffer.alloc(16);
-    const fd = openSync(this.path, 'r');
-    try {
-      readSync(fd, head, 0, 16, 0);
-    } finally {
-      closeSync(fd);
-    }
+    this.guard(() => {
+      const fd = openSync(this.path, 'r');
+      try {
+        readSync(fd, head, 0, 16, 0);
+      } finally {
+        closeSync(fd);
+      }
+    });
     if (head.toString('latin1') !== SQLITE_MAGIC)
       throw new StoreError(
         'corrupt',
         `${this.path}: not a SQLite database (its first bytes are not the SQLite header); nothing was written to it`,
       );
-    const db = this.connect(true);
+    const db = this.readConnection();
     try {
       return this.guard(() => {
         const tables = (
@@ -306,13 +372,77 @@ class SqliteStore implements Store {
   }
 
   private connect(readonly: boolean): Db {
+    const directory = dirname(this.path);
+    if (!existsSync(directory))
+      throw new StoreError('not-found', `${this.path}: the directory ${directory} does not exist`);
     try {
-      return new Database(this.path, { readonly, fileMustExist: readonly });
+      return new (this.driver as Driver)(this.path, { readonly, fileMustExist: readonly });
     } catch (e) {
-      throw new StoreError('corrupt', `${this.path}: cannot be opened: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw this.failure(e, readonly ? 'reading' : 'writing');
     }
+  }
+
+  /**
+   * A connection that only reads. SQLite reads a store in WAL mode in place only where it can
+   * create the store's shared-memory index (the -shm file) beside it. In a directory this user
+   * cannot write, a store without a write-ahead log (closed cleanly: every commit is in the
+   * file itself, and no writer has it open, since a writer keeps its -wal file there) is read
+   * from a copy of the file in memory. A store with a log there cannot be read without its
+   * index, and is `read-only`, as SQLite says.
+   */
+  private readConnection(): Db {
+    const db = this.connect(true);
+    try {
+      // The first read opens the write-ahead log and its index.
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return db;
+    } catch (e) {
+      db.close();
+      const code = String((e as { code?: unknown }).code);
+      // Refused to make or open a file beside the store: the log's index.
+      const beside = code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN');
+      if (beside && this.hasLog())
+        throw new StoreError(
+          'read-only',
+          `${this.path}: its write-ahead log (${this.path}-wal) holds commits, and SQLite cannot make the index it needs to read them in this directory; open the store once where the directory can be written (closing checkpoints the log into the file), or copy the files to such a place: ${(e as Error).message}`,
+          { cause: e },
+        );
+      if (!code.startsWith('SQLITE_READONLY')) throw this.failure(e, 'reading');
+      const image = this.guard(() => readFileSync(this.path));
+      // Header bytes 18 and 19 say the file is in WAL mode (2); as a rollback-journal database
+      // (1) the copy in memory is read without an index. The file itself is not touched.
+      image[18] = 1;
+      image[19] = 1;
+      return new (this.driver as Driver)(image, { readonly: true });
+    }
+  }
+
+  /** Whether the store has a write-ahead log with commits in it beside its file. */
+  private hasLog(): boolean {
+    const log = `${this.path}-wal`;
+    return existsSync(log) && statSync(log).size > 0;
+  }
+
+  /**
+   * A connection that writes. SQLite opens a file this user may only read as read-only
+   * without saying so, and would refuse only the first write, after the scheduler decided a
+   * call. So it is asked now: a write begun and rolled back (setting `user_version` to what it
+   * is) is refused at once on a read-only file, directory or file system, and changes nothing.
+   */
+  private writeConnection(): Db {
+    const db = this.connect(false);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`);
+      } finally {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    } catch (e) {
+      db.close();
+      throw this.failure(e, 'writing');
+    }
+    return db;
   }
 
   private prepare(db: Db): void {
@@ -343,17 +473,26 @@ class SqliteStore implements Store {
     return db;
   }
 
-  /** Runs a read, turning SQLite's corruption errors into a `StoreError` naming the file. */
-  private guard<T>(fn: () => T): T {
+  /**
+   * Runs a read (or, `'writing'`, a write), turning a failure of SQLite or of the file into a
+   * `StoreError` naming the file.
+   */
+  private guard<T>(fn: () => T, doing: 'reading' | 'writing' = 'reading'): T {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof StoreError) throw e;
-      const code = (e as { code?: string }).code ?? '';
-      if (code.startsWith('SQLITE_') || e instanceof SyntaxError)
-        throw new StoreError('corrupt', `${this.path}: ${(e as Error).message}`, { cause: e });
-      throw e;
+      throw this.failure(e, doing);
     }
+  }
+
+  /** A failure as a `StoreError` (`sqliteErrorCode`); a bug, or a `StoreError` already, as it is. */
+  private failure(e: unknown, doing: 'reading' | 'writing'): unknown {
+    if (e instanceof StoreError) return e;
+    const code = sqliteErrorCode(e, doing);
+    if (code === undefined) return e;
+    return new StoreError(code, `${this.path}: ${MEANING[code]}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 

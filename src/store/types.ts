@@ -95,10 +95,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** What went wrong with a store. */
+/**
+ * What went wrong with a store. Each store maps its driver's failures to these codes in one
+ * place (`sqliteErrorCode`, `postgresErrorCode`); docs/durability.md lists what gives which.
+ */
 export type StoreErrorCode =
-  /** The file is not a SQLite database, or a table is not as rushline writes it. */
+  /** The store is damaged: not a SQLite database, a damaged page, a table not as rushline writes it, a journal that does not replay. */
   | 'corrupt'
+  /** The store cannot be written: a read-only file, directory, file system, database or server. */
+  | 'read-only'
+  /** This user may not open or use the store: file permissions, or a database role without the privilege. */
+  | 'permission'
   /** A database with tables of its own and no rushline header. */
   | 'foreign-database'
   /** Written by a newer rushline: its schema version is above this one's. */
@@ -107,10 +114,12 @@ export type StoreErrorCode =
   | 'other-lab'
   /** The store exists and was created with a different configuration. */
   | 'config-mismatch'
-  /** There is no store where one must exist (reading). */
+  /** There is no store where one must exist (reading), or no directory or database to make it in. */
   | 'not-found'
-  /** A write failed; the instance refuses further calls until reopened. */
+  /** A write failed (a full disk, an I/O error, a lost connection, a refused row); the instance refuses further calls until reopened. */
   | 'write-failed'
+  /** A read failed (an I/O error, a lock held too long, a lost or refused connection); the store itself may be sound. */
+  | 'read-failed'
   /** An earlier write failed; reopen the store. */
   | 'poisoned'
   /** The instance was closed. */

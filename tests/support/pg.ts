@@ -27,7 +27,8 @@ export function pgDatabases(prefix: string): { fresh(): Promise<string> } {
     } finally {
       await admin?.end();
     }
-  });
+    // Each drop waits for a checkpoint: around a second apiece on a busy machine.
+  }, 120_000);
   return {
     async fresh() {
       if (!admin || !PG_URL) throw new Error('RUSHLINE_PG_URL is not set');
