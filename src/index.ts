@@ -40,12 +40,11 @@ export type {
   TimeInput,
   Urgency,
 } from './domain/types.js';
+export * from './durable/index.js';
 export type { SchedulerConfig } from './engine/config.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
-export * from './entries/durable.js';
-export * from './entries/simulation.js';
 export {
   BUILT_IN_GATES,
   type CustomGate,
@@ -57,4 +56,5 @@ export {
   quotaLimit,
   type RushFacts,
 } from './policy/gates.js';
+export * from './simulation/index.js';
 export { type CalendarDay, WorkingCalendar } from './time/calendar.js';

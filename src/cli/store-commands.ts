@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../domain/errors.js';
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
-import { verifyReplay } from '../store/journal.js';
+import { verifyReplay } from '../durable/replay.js';
 import { postgresStore } from '../store/postgres.js';
 import { sqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';

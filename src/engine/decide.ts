@@ -16,8 +16,8 @@ import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
-import { decisionOf, type RushEntry } from './reasons.js';
-import { OrderRecord, type Why } from './records.js';
+import { decisionOf } from './reasons.js';
+import { OrderRecord, type RushEntry, type Why } from './records.js';
 import type { EngineState } from './state.js';
 
 type ClientWhy = Extract<Why, { kind: 'client' }>;

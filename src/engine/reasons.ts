@@ -6,7 +6,7 @@
  */
 import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
 import { MS_PER_HOUR } from '../time/units.js';
-import type { OrderRecord, Why } from './records.js';
+import type { OrderRecord, RushEntry, Why } from './records.js';
 import type { EngineState } from './state.js';
 
 /** The decision of an order, as a fresh object the caller may change. */
@@ -45,12 +45,6 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
         requestedBy: rec.requestedBy,
       };
 }
-
-/** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
-export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
-  reasons: Reason[] | undefined;
-  atRisk: string[] | undefined;
-};
 
 /** A rush register entry with its sentences, as a fresh object. */
 export function rushRecordOf(st: EngineState, e: RushEntry): RushRecord {

@@ -1,4 +1,10 @@
-import type { Decision, NormalizedOrder, OrderClass } from '../domain/types.js';
+import type { Decision, NormalizedOrder, OrderClass, Reason, RushRecord } from '../domain/types.js';
+
+/** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
+export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
+  reasons: Reason[] | undefined;
+  atRisk: string[] | undefined;
+};
 
 /**
  * What a rush decision's reasons are rendered from, beyond the order's record. A decision's

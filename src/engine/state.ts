@@ -9,8 +9,7 @@ import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
-import type { RushEntry } from './reasons.js';
-import { type OrderRecord, TimeColumns } from './records.js';
+import { type OrderRecord, type RushEntry, TimeColumns } from './records.js';
 import { RiskLog } from './risk-log.js';
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */

@@ -13,18 +13,21 @@ import type { Snapshot } from '../engine/snapshot-format.js';
 /** The version of the tables a store writes. A store refuses to open a newer one. */
 export const STORE_SCHEMA_VERSION = 1;
 
-/** One state-changing call, with the explicit time it ran at (epoch ms). */
-export type JournalCall =
-  | { kind: 'submit'; at: number; order: unknown }
-  | { kind: 'submitBatch'; at: number; orders: unknown[] }
-  | { kind: 'next'; at: number; lineId: string }
-  | { kind: 'complete'; at: number; orderId: string }
-  | { kind: 'setCapacity'; at: number; lineId: string; unitsPerHour: number };
+/**
+ * One state-changing call as a store keeps it: its kind (the `Scheduler` method), the explicit
+ * time it ran at (epoch ms), and its arguments by name, as JSON data. What the kinds and fields
+ * are is the durable scheduler's (`JournalCall` in `src/durable/calls.ts`); a store only keeps it.
+ */
+export interface StoredCall {
+  kind: string;
+  at: number;
+  [argument: string]: unknown;
+}
 
 /** A journal entry: the call, numbered from 1 without gaps, and what the engine answered. */
 export interface JournalEntry {
   seq: number;
-  call: JournalCall;
+  call: StoredCall;
   /** The call's answer as JSON data (`null` for a `next` on an empty queue). */
   result: unknown;
 }

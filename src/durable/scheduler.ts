@@ -17,22 +17,13 @@
  */
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
-import type {
-  AtRiskReport,
-  Completion,
-  Decision,
-  Explanation,
-  Order,
-  PlanEntry,
-  ReworkRecord,
-  RushRecord,
-  StartedOrder,
-  TimeInput,
-} from '../domain/types.js';
-import { applyCall, replayTail, replayText, resultText } from '../store/journal.js';
+import type { TimeInput } from '../domain/types.js';
+import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
+import { restoreScheduler } from '../engine/restore.js';
+import { createScheduler, type Scheduler } from '../engine/scheduler.js';
+import { resultText } from '../store/journal.js';
 import { sqliteStore } from '../store/sqlite.js';
 import {
-  type JournalCall,
   type JournalEntry,
   type OpenedStore,
   type RegisterRows,
@@ -40,10 +31,8 @@ import {
   StoreError,
   type StoreHeader,
 } from '../store/types.js';
-import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
-import { restoreScheduler } from './restore.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
-import type { Snapshot } from './snapshot-format.js';
+import { applyCall, JOURNALED, type JournaledName, journalCall } from './calls.js';
+import { replayTail, replayText } from './replay.js';
 
 /** How to open a durable scheduler. */
 export interface OpenSchedulerOptions {
@@ -209,11 +198,70 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
 }
 
 /**
- * A scheduler whose state-changing calls are on disk before they answer, and whose reads see
- * only calls that are on disk. The same methods as `Scheduler`; the state-changing ones return
- * promises and run one at a time, in call order.
+ * The reads of a `Scheduler`: its public methods that change nothing. A durable scheduler
+ * answers them from the engine of committed calls.
  */
+type ReadName = Exclude<
+  {
+    [K in keyof Scheduler]: Scheduler[K] extends (...args: never[]) => unknown ? K : never;
+  }[keyof Scheduler],
+  JournaledName | 'load'
+>;
+
+const READS = [
+  'plan',
+  'explain',
+  'rushRegister',
+  'reworkRegister',
+  'registerSizes',
+  'overdueRework',
+  'atRiskLog',
+  'atRisk',
+  'lineIds',
+  'lineStatus',
+  'snapshot',
+] as const satisfies readonly ReadName[];
+
+// Every read of the `Scheduler` is forwarded: one added there and not listed above stops the build here.
+type UnlistedRead = Exclude<ReadName, (typeof READS)[number]>;
+const everyReadListed: [UnlistedRead] extends [never] ? true : UnlistedRead = true;
+void everyReadListed;
+
+/** The state-changing calls of a `Scheduler`, each answering once the call is committed. */
+type DurableCalls = {
+  [K in JournaledName]: (...args: Parameters<Scheduler[K]>) => Promise<ReturnType<Scheduler[K]>>;
+};
+
+/**
+ * A scheduler whose state-changing calls are on disk before they answer, and whose reads see
+ * only calls that are on disk. It has the methods of `Scheduler`, derived from it: the
+ * state-changing ones (`JOURNALED`) return promises and run one at a time, in call order; the
+ * reads answer at once.
+ */
+export interface DurableScheduler extends DurableCalls, Pick<Scheduler, (typeof READS)[number]> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods are installed by the static block below, from `JOURNALED` and `READS`.
 export class DurableScheduler {
+  static {
+    for (const kind of Object.keys(JOURNALED) as JournaledName[])
+      Object.defineProperty(DurableScheduler.prototype, kind, {
+        value(this: DurableScheduler, ...args: unknown[]) {
+          return this.run(kind, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    for (const name of READS)
+      Object.defineProperty(DurableScheduler.prototype, name, {
+        value(this: DurableScheduler, ...args: unknown[]) {
+          const engine = this.read();
+          return (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+  }
+
   private chain: Promise<unknown> = Promise.resolve();
   private failure: StoreError | undefined;
   private closed = false;
@@ -244,78 +292,6 @@ export class DurableScheduler {
     return this.seq;
   }
 
-  submit(order: Order, at?: TimeInput): Promise<Decision> {
-    return this.run(
-      (now) => ({ kind: 'submit', at: now, order: jsonCopy(order, 'order') }),
-      at,
-    ) as Promise<Decision>;
-  }
-
-  /** The whole batch is one journal entry, committed once. */
-  submitBatch(orders: Order[], at?: TimeInput): Promise<Decision[]> {
-    return this.run(
-      (now) => ({
-        kind: 'submitBatch',
-        at: now,
-        orders: jsonCopy(orders, 'orders') as unknown[],
-      }),
-      at,
-    ) as Promise<Decision[]>;
-  }
-
-  next(lineId: string, at?: TimeInput): Promise<StartedOrder | undefined> {
-    return this.run((now) => ({ kind: 'next', at: now, lineId }), at).then(
-      (r) => (r ?? undefined) as StartedOrder | undefined,
-    );
-  }
-
-  complete(orderId: string, at?: TimeInput): Promise<Completion> {
-    return this.run((now) => ({ kind: 'complete', at: now, orderId }), at) as Promise<Completion>;
-  }
-
-  setCapacity(lineId: string, unitsPerHour: number, at?: TimeInput): Promise<string[]> {
-    return this.run(
-      (now) => ({ kind: 'setCapacity', at: now, lineId, unitsPerHour }),
-      at,
-    ) as Promise<string[]>;
-  }
-
-  plan(lineId?: string, at?: TimeInput): PlanEntry[] {
-    return this.read().plan(lineId, at);
-  }
-
-  explain(orderId: string): Explanation {
-    return this.read().explain(orderId);
-  }
-
-  rushRegister(from?: number, to?: number): RushRecord[] {
-    return this.read().rushRegister(from, to);
-  }
-
-  reworkRegister(from?: number, to?: number): ReworkRecord[] {
-    return this.read().reworkRegister(from, to);
-  }
-
-  overdueRework(at?: TimeInput): ReworkRecord[] {
-    return this.read().overdueRework(at);
-  }
-
-  atRiskLog(since?: number): AtRiskReport[] {
-    return this.read().atRiskLog(since);
-  }
-
-  atRisk(lineId?: string): string[] {
-    return this.read().atRisk(lineId);
-  }
-
-  lineIds(): string[] {
-    return this.read().lineIds();
-  }
-
-  lineStatus(lineId: string): ReturnType<Scheduler['lineStatus']> {
-    return this.read().lineStatus(lineId);
-  }
-
   /** The configuration in force (the store's own), with every default filled in. */
   get config(): Scheduler['config'] {
     return this.read().config;
@@ -324,10 +300,6 @@ export class DurableScheduler {
   /** The lab's working calendar. */
   get calendar(): Scheduler['calendar'] {
     return this.read().calendar;
-  }
-
-  snapshot(): Snapshot {
-    return this.read().snapshot();
   }
 
   /** Waits for the calls in flight, takes a snapshot if the journal grew since the last one, and closes the store. */
@@ -364,12 +336,15 @@ export class DurableScheduler {
       );
   }
 
-  /** Runs a call in turn: time, engine ahead, journal, commit, engine for reads, answer. */
-  private run(make: (now: number) => JournalCall, at?: TimeInput): Promise<unknown> {
+  /**
+   * Runs a state-changing call in turn: time, engine ahead, journal, commit, engine for reads,
+   * answer. The call's time is its argument after the journaled ones.
+   */
+  private run(kind: JournaledName, args: readonly unknown[]): Promise<unknown> {
     const step = this.chain.then(async () => {
       this.usable();
-      const now = this.timeOf(at);
-      const call = make(now);
+      const now = this.timeOf(args[JOURNALED[kind].length] as TimeInput | undefined);
+      const call = journalCall(kind, now, args, jsonCopy);
       const before = this.ahead.registerSizes();
       // Throws ValidationError with no change of state: nothing to journal then.
       const result = applyCall(this.ahead, call);
@@ -388,7 +363,7 @@ export class DurableScheduler {
       }
       // Committed: the reads may see the call now. The engine for reads gets its own copy of
       // the call, as a replay reads it from the journal, and must answer as the journal says.
-      const again = replayText(this.engine, JSON.parse(JSON.stringify(call)) as JournalCall);
+      const again = replayText(this.engine, JSON.parse(JSON.stringify(call)));
       this.seq = entry.seq;
       if (again !== recorded) {
         // Cannot happen with a deterministic engine. The call is on disk, so it is answered,
@@ -423,14 +398,17 @@ export class DurableScheduler {
   }
 
   /** The register entries a call added, and the rework entry a completion closed. */
-  private rowsSince(before: { rush: number; rework: number }, call: JournalCall): RegisterRows {
+  private rowsSince(
+    before: { rush: number; rework: number },
+    call: { kind: string; orderId?: unknown },
+  ): RegisterRows {
     const rush = this.ahead.rushRegister(before.rush);
     const rework = this.ahead.reworkRegister(before.rework);
     rework.forEach((r, i) => {
       this.reworkAt.set(r.orderId, before.rework + i);
     });
     if (call.kind === 'complete') {
-      const i = this.reworkAt.get(call.orderId);
+      const i = this.reworkAt.get(call.orderId as string);
       if (i !== undefined && i < before.rework) rework.push(...this.ahead.reworkRegister(i, i + 1));
     }
     return { rush, rework };

@@ -5,9 +5,9 @@
  * this loads none.
  */
 export { MissingPackageError, type OptionalPackage } from '../optional-package.js';
-export { type Comparison, comparePolicies, type KpiDifference } from '../simulation/compare.js';
-export { parsePolicyText, parseScenarioText, type TextSource } from '../simulation/load.js';
-export { renderReport } from '../simulation/report.js';
+export { type Comparison, comparePolicies, type KpiDifference } from './compare.js';
+export { parsePolicyText, parseScenarioText, type TextSource } from './load.js';
+export { renderReport } from './report.js';
 export {
   type CompanyCause,
   parseScenario,
@@ -15,9 +15,9 @@ export {
   type ResolvedScenario,
   type Scenario,
   safeParseScenario,
-} from '../simulation/scenario.js';
-export { averageDay, breakdown, peakDay, scenarios } from '../simulation/scenarios.js';
-export { simulate } from '../simulation/simulate.js';
+} from './scenario.js';
+export { averageDay, breakdown, peakDay, scenarios } from './scenarios.js';
+export { simulate } from './simulate.js';
 export type {
   Kpi,
   SimulatedOrder,
@@ -27,4 +27,4 @@ export type {
   Timeline,
   TimelineBucket,
   TimelineLine,
-} from '../simulation/types.js';
+} from './types.js';
