@@ -134,6 +134,122 @@ describe('scenario files', () => {
     expect(issues[0]?.line).toBeGreaterThanOrEqual(2);
   });
 
+  test('a YAML syntax error says its file, line and column in the message', () => {
+    expect(() =>
+      parseScenarioText('name: x\nmix: { products: [\n', { file: 'broken.yaml' }),
+    ).toThrow(/^broken\.yaml:\d+:\d+: /);
+  });
+
+  test('aliases that repeat a part of the file are read as that part', () => {
+    const text = YAML.replace(
+      '    print: { dist: lognormal, mean: 30, sd: 20 }\n    album: { dist: fixed, value: 1 }',
+      '    print: &one { dist: fixed, value: 1 }\n    album: *one',
+    );
+    const s = parseScenarioText(text);
+    expect(s.mix.quantity).toEqual({
+      print: { dist: 'fixed', value: 1 },
+      album: { dist: 'fixed', value: 1 },
+    });
+  });
+
+  test('an alias without its anchor is a ValidationError at the alias, not a ReferenceError', () => {
+    const issues = issuesOf(() =>
+      parsePolicyText('rush:\n  quotaShare: *nope\n', { file: 'p.yaml' }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'rush.quotaShare',
+        message: 'alias *nope has no anchor &nope before it',
+        line: 2,
+        column: 15,
+      },
+    ]);
+    expect(() => parsePolicyText('rush:\n  quotaShare: *nope\n', { file: 'p.yaml' })).toThrow(
+      'p.yaml:2:15: rush.quotaShare: alias *nope has no anchor &nope before it',
+    );
+    const loop = issuesOf(() => parsePolicyText('rush: &r\n  again: *r\n'));
+    expect(loop[0]?.message).toBe(
+      'alias *r is inside the value it names: that value would never end',
+    );
+  });
+
+  test('an alias bomb is refused before it is expanded', () => {
+    // Each level repeats the one before ten times: 10¹² values from twelve lines.
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const issues = issuesOf(() => parsePolicyText(`${lines.join('\n')}\n`, { file: 'bomb.yaml' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toBe(
+      'aliases repeat more than 10000 values in all (here 1234567901210); write the values out instead',
+    );
+    expect(issues[0]?.line).toBeGreaterThan(1);
+  });
+
+  test('YAML tags that make something other than plain data are refused where they stand', () => {
+    for (const [text, tag] of [
+      ['rush: !!set {a, b}\n', '!!set'],
+      ['rush: !!omap [a: 1]\n', '!!omap'],
+      ['rush: !!binary aGVsbG8=\n', '!!binary'],
+      ['rush: !!timestamp 2001-12-14\n', '!!timestamp'],
+      ['rush: !lab {a: 1}\n', '!lab'],
+    ] as const) {
+      const issues = issuesOf(() => parsePolicyText(text));
+      expect(issues, text).toEqual([
+        {
+          path: 'rush',
+          message: `the YAML tag ${tag} is not supported: write a plain mapping, list, string, number, true/false or null`,
+          line: 1,
+          // The value the tag is on.
+          column: text.indexOf(tag) + tag.length + 2,
+        },
+      ]);
+    }
+    // A YAML 1.1 document reads a bare date as a timestamp: refused as well.
+    expect(issuesOf(() => parsePolicyText('%YAML 1.1\n---\nrush: 2001-12-14\n'))[0]?.message).toBe(
+      'a date/time value is not supported: quote it to make it a string',
+    );
+    // The tags of plain data are what they say.
+    expect(
+      parsePolicyText('rush: !!map { quotaShare: !!float 0.3, sameDayCutoff: !!str "15:00" }\n'),
+    ).toEqual({
+      rush: { quotaShare: 0.3, sameDayCutoff: '15:00' },
+    });
+  });
+
+  test('a key given twice is reported at both places', () => {
+    const issues = issuesOf(() =>
+      parsePolicyText('rush:\n  quotaShare: 0.2\n  tightLoad: 0.9\n  quotaShare: 0.3\n', {
+        file: 'p.yaml',
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'rush.quotaShare',
+        message: 'is given twice (first at line 2)',
+        line: 4,
+        column: 3,
+      },
+    ]);
+    const many = Array.from({ length: 3000 }, (_, i) => `k${i % 1500}: 1`).join('\n');
+    const dups = issuesOf(() => parsePolicyText(many));
+    expect(dups).toHaveLength(1500);
+    expect(dups[0]).toMatchObject({
+      path: 'k0',
+      line: 1501,
+      message: 'is given twice (first at line 1)',
+    });
+  });
+
+  test('a key that is not a plain string or number is refused', () => {
+    const issues = issuesOf(() => parsePolicyText('? [a, b]\n: 1\n'));
+    expect(issues[0]?.message).toBe('a key must be a plain string or number, received a list');
+  });
+
   test('a policy file is checked laid over the default policy, with positions', () => {
     expect(parsePolicyText('rush:\n  quotaShare: 0.4\n')).toEqual({ rush: { quotaShare: 0.4 } });
     const issues = issuesOf(() =>
