@@ -113,4 +113,11 @@ export interface SimulateOptions {
   onProgress?: (progress: { done: number; total: number; replication: number }) => void;
   /** Width of a timeline bucket. @default 15 */
   bucketMinutes?: number;
+  /**
+   * The most orders the run may expect over all its replications (the arrival rates over the
+   * arrival window, times the replications), checked before anything is drawn. A day holds
+   * about 1 KB an order while it runs: raise this when the machine has the memory.
+   * @default 2000000
+   */
+  maxOrders?: number;
 }

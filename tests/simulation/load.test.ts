@@ -260,6 +260,59 @@ describe('scenario files', () => {
     ]);
   });
 
+  test('values the engine cannot run are refused by the scenario, with the limit in the message', () => {
+    const src = parseScenarioText(YAML).source;
+    const issues = issuesOf(() =>
+      parseScenario({
+        ...src,
+        mix: {
+          ...src.mix,
+          quantity: {
+            print: { dist: 'lognormal', mean: 0.001, sd: 1e300 },
+            album: { dist: 'fixed', value: 1e12 },
+          },
+          pickupLeadHours: [1, 1e300],
+          clients: { count: 1e12, habitualShare: 0.1 },
+        },
+        capacityEvents: [{ at: '11:00', line: 'print', unitsPerHour: 1e-300 }],
+      }),
+    );
+    expect(issues).toEqual([
+      { path: 'mix.quantity.print.mean', message: 'must be from 1 to 1000000 (mean items)' },
+      {
+        path: 'mix.quantity.print.sd',
+        message: 'must be more than 0 and at most 1000000 (standard deviation of items)',
+      },
+      {
+        path: 'mix.quantity.album.value',
+        message: 'must be a whole number from 1 to 1000000 (items in an order)',
+      },
+      {
+        path: 'mix.pickupLeadHours.1',
+        message: 'must be more than 0 and at most 8784 (hours)',
+      },
+      { path: 'mix.clients.count', message: 'must be a whole number from 1 to 100000 clients' },
+      {
+        path: 'capacityEvents.0.unitsPerHour',
+        message: 'must be from 0.01 to 10000000 (units per working hour)',
+      },
+    ]);
+  });
+
+  test('orders must arrive inside the years the engine works in', () => {
+    const src = parseScenarioText(YAML).source;
+    const issues = issuesOf(() =>
+      parseScenario({ ...src, start: '2199-12-31T00:00:00Z', durationHours: 48 }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'durationHours',
+        message:
+          'must end by 2200-01-01T00:00:00Z, the end of the times the engine works in; the scenario starts at 2199-12-31T00:00:00Z',
+      },
+    ]);
+  });
+
   test('the built-in scenarios are valid, and safeParseScenario returns rather than throws', () => {
     for (const s of Object.values(scenarios)) expect(safeParseScenario(s).success).toBe(true);
     const r = safeParseScenario({ name: '' });
