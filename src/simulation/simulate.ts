@@ -15,7 +15,7 @@ import {
   type ResolvedScenario,
   type Scenario,
 } from './scenario.js';
-import { meanCi } from './stats.js';
+import { meanCi, shareCi } from './stats.js';
 import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
 
 /** The most replications of a run: a thousand days already pin a mean to a thirtieth of their spread. */
@@ -111,7 +111,11 @@ export function simulate(
   let done = 0;
   const values = new Map<
     string,
-    { def: Omit<Kpi, 'mean' | 'ci95' | 'values'>; values: (number | null)[] }
+    {
+      def: Omit<Kpi, 'mean' | 'ci95' | 'values'>;
+      values: (number | null)[];
+      trials: (number | null)[];
+    }
   >();
   let first: ReturnType<typeof runDay> | undefined;
   streams.forEach((rng, r) => {
@@ -127,16 +131,18 @@ export function simulate(
           }
         : undefined,
     );
-    for (const [def, value] of dayKpis(
+    for (const { def, value, trials } of dayKpis(
       run,
       s.lines.map((l) => l.id),
     )) {
       let entry = values.get(def.id);
       if (!entry) {
-        entry = { def, values: Array.from({ length: r }, () => null) };
+        const none = () => Array.from({ length: r }, () => null);
+        entry = { def, values: none(), trials: none() };
         values.set(def.id, entry);
       }
       entry.values.push(value);
+      entry.trials.push(trials);
     }
     if (r === 0) first = run;
     else {
@@ -144,9 +150,10 @@ export function simulate(
       run.orders.length = 0;
     }
   });
-  const kpis: Kpi[] = [...values.values()].map(({ def, values: v }) => ({
+  // A share's interval is one for a proportion, inside [0, 1]; other means keep the t interval.
+  const kpis: Kpi[] = [...values.values()].map(({ def, values: v, trials }) => ({
     ...def,
-    ...meanCi(v),
+    ...(def.unit === 'share' ? shareCi(v, trials) : meanCi(v)),
     values: v,
   }));
   const day = first as ReturnType<typeof runDay>;

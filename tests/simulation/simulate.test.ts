@@ -151,6 +151,13 @@ describe('simulate', () => {
         expect(hi).toBeGreaterThanOrEqual(k.mean as number);
       }
     }
+    // A share's interval stays a share.
+    for (const k of r.summary.kpis.filter((k) => k.unit === 'share' && k.ci95)) {
+      expect((k.ci95 as [number, number])[0], k.id).toBeGreaterThanOrEqual(0);
+      expect((k.ci95 as [number, number])[1], k.id).toBeLessThanOrEqual(1);
+    }
+    expect(kpi(r, 'keyOnTime')?.values).toEqual([1, 1, 1, 1]);
+    expect((kpi(r, 'keyOnTime')?.ci95 as [number, number])[0]).toBeLessThan(1);
     const orders = kpi(r, 'orders')?.values as number[];
     expect(new Set(orders).size).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(1);
