@@ -156,8 +156,10 @@ describe('simulate', () => {
       expect((k.ci95 as [number, number])[0], k.id).toBeGreaterThanOrEqual(0);
       expect((k.ci95 as [number, number])[1], k.id).toBeLessThanOrEqual(1);
     }
-    expect(kpi(r, 'keyOnTime')?.values).toEqual([1, 1, 1, 1]);
-    expect((kpi(r, 'keyOnTime')?.ci95 as [number, number])[0]).toBeLessThan(1);
+    // Every day at 100% still leaves the doubt its counts leave.
+    const key = kpi(r, 'keyOnTime');
+    expect(key?.values).toEqual([1, 1, 1, 1]);
+    expect(key?.ci95?.[0] ?? 1).toBeLessThan(1);
     const orders = kpi(r, 'orders')?.values as number[];
     expect(new Set(orders).size).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(1);
