@@ -1,10 +1,12 @@
 /**
  * The `rushline` command: `simulate`, `compare`, `registers` and `replay`. A thin shell around
- * the library: it reads files, parses arguments with node:util's parseArgs, and prints. Exit
- * codes: 0 done, 2 bad input (arguments, scenario or policy file, a store that is not one;
- * nothing is written), 1 anything else, and for `replay`, a journal that does not replay.
+ * the library: it reads files, parses arguments with node:util's parseArgs, and prints. Every
+ * command answers `--help`; `rushline --version` prints the package's version. Exit codes: 0
+ * done, 2 bad input (arguments, scenario or policy file, a file that cannot be read or
+ * written, a store that is not one; one message, no stack trace, nothing is written), 1
+ * anything else, and for `replay`, a journal that does not replay.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../domain/errors.js';
 import type { PolicyInput } from '../domain/policy.js';
@@ -13,24 +15,56 @@ import { parsePolicyText, parseScenarioText } from '../simulation/load.js';
 import { renderReport } from '../simulation/report.js';
 import { parseScenario, type ResolvedScenario } from '../simulation/scenario.js';
 import { scenarios } from '../simulation/scenarios.js';
-import { simulate } from '../simulation/simulate.js';
+import { DEFAULT_MAX_ORDERS, MAX_REPLICATIONS, simulate } from '../simulation/simulate.js';
 import type { SimulateOptions } from '../simulation/types.js';
 import { StoreError } from '../store/types.js';
 import { registersCommand, replayCommand } from './store-commands.js';
 import { comparisonTable, summaryText } from './terminal.js';
 
-const USAGE = `Usage:
-  rushline simulate [--scenario FILE|NAME] [--policy FILE] [--seed N] [--replications N]
-                    [--report FILE.html] [--json]
-  rushline compare --policy A --policy B [--policy C ...] [--scenario FILE|NAME] [--seed N]
-                   [--replications N] [--json]
-  rushline registers --store STORE [--rush|--rework] [--since DATE] [--csv] [--lab NAME]
-  rushline replay --store STORE [--lab NAME]
+const NAMES = Object.keys(scenarios).join(', ');
 
-NAME is a built-in scenario: ${Object.keys(scenarios).join(', ')} (default peakDay).
+/** Each command's usage and what it does, for `rushline --help` and `rushline COMMAND --help`. */
+const HELP = {
+  simulate: `rushline simulate [--scenario FILE|NAME] [--policy FILE] [--seed N] [--replications N]
+                  [--max-orders N] [--report FILE.html] [--json]
+  Simulates a day of the lab on the real scheduler and prints its KPIs; --report also writes
+  an HTML page with charts, --json prints the whole result. Replications are independent
+  days (1 to ${MAX_REPLICATIONS}, default 1); --max-orders raises the limit of ${DEFAULT_MAX_ORDERS}
+  orders a run may expect over all its days.`,
+  compare: `rushline compare --policy A --policy B [--policy C ...] [--scenario FILE|NAME] [--seed N]
+                 [--replications N] [--max-orders N] [--json]
+  Runs the same days (default 10) under each policy and prints each KPI's difference from
+  the first policy with its 95% interval.`,
+  registers: `rushline registers --store STORE [--rush|--rework] [--since DATE] [--csv] [--lab NAME]
+  Prints the rush and rework registers of a durable store (read-only).`,
+  replay: `rushline replay --store STORE [--lab NAME]
+  Replays a durable store's journal and checks that it gives the recorded decisions.`,
+} as const;
+
+const NOTES = `NAME is a built-in scenario: ${NAMES} (default peakDay).
 FILE is YAML or JSON. A policy file is laid over the default policy and replaces the
 scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is yyyy-MM-dd (the
 lab's midnight) or an ISO 8601 time with its offset.`;
+
+const USAGE = `Usage:
+${Object.values(HELP)
+  .map((h) => `  ${h.replaceAll('\n', '\n  ')}`)
+  .join('\n')}
+  rushline --version
+
+${NOTES}`;
+
+const usageOf = (command: keyof typeof HELP) =>
+  `Usage:\n  ${HELP[command].replaceAll('\n', '\n  ')}\n\n${NOTES}`;
+
+const isCommand = (name: string | undefined): name is keyof typeof HELP =>
+  name !== undefined && Object.hasOwn(HELP, name);
+
+/** The package's version, read from its package.json: two folders up from src/cli and from dist/cli alike. */
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
 
 class UsageError extends Error {}
 
@@ -43,11 +77,20 @@ function int(name: string, value: string | undefined, min: number, fallback: num
   return Number(value);
 }
 
+/** Why a file could not be read or written, in words: the system's code says it to a programmer. */
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return (error as Error).message;
+}
+
 function read(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read '${file}': ${(error as Error).message}`);
+    throw new UsageError(`cannot read '${file}': ${reason(error)}`);
   }
 }
 
@@ -55,7 +98,19 @@ function loadScenario(arg: string | undefined): ResolvedScenario {
   const name = arg ?? 'peakDay';
   if (Object.hasOwn(scenarios, name))
     return parseScenario(scenarios[name as keyof typeof scenarios]);
-  return parseScenarioText(read(name), { file: name });
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (error) {
+    // A missing file named like a scenario rather than a path is most likely a mistyped name.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || /[/\\]|\.(ya?ml|json)$/i.test(name))
+      throw new UsageError(`--scenario: cannot read '${name}': ${reason(error)}`);
+    const close = Object.keys(scenarios).find((n) => n.toLowerCase() === name.toLowerCase());
+    throw new UsageError(
+      `--scenario: '${name}' is not a built-in scenario (${NAMES}${close ? `; did you mean ${close}?` : ''}) nor a file`,
+    );
+  }
+  return parseScenarioText(text, { file: name });
 }
 
 function loadPolicy(file: string): PolicyInput {
@@ -77,8 +132,13 @@ function progress(stream: NodeJS.WriteStream): SimulateOptions['onProgress'] {
 
 function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write '${file}': ${reason(error)}`);
+  }
 }
 
 export async function main(
@@ -88,9 +148,22 @@ export async function main(
 ): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command === '--version') {
+      out.write(`${version()}\n`);
+      return 0;
+    }
+    if (command === 'help' && isCommand(rest[0])) {
+      out.write(`${usageOf(rest[0])}\n`);
+      return 0;
+    }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       out.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
+    }
+    // Asking for help is never an error, whatever else is on the line.
+    if (isCommand(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      out.write(`${usageOf(command)}\n`);
+      return 0;
     }
     let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
     try {
@@ -104,6 +177,10 @@ export async function main(
       throw new UsageError((error as Error).message);
     }
     const seed = int('seed', args.seed, 0, 1);
+    const maxOrders =
+      args['max-orders'] === undefined
+        ? {}
+        : { maxOrders: int('max-orders', args['max-orders'], 1, 1) };
     if (command === 'simulate') {
       const replications = int('replications', args.replications, 1, 1);
       if ((args.policy?.length ?? 0) > 1)
@@ -116,16 +193,15 @@ export async function main(
       const result = simulate(scenario, {
         seed,
         replications,
+        ...maxOrders,
         ...(onProgress ? { onProgress } : {}),
       });
-      // The report is rendered in full before anything is written.
-      const html = args.report ? await renderReport(result) : undefined;
+      // The report is rendered in full and written before anything is printed, so that a
+      // report that cannot be written leaves nothing but the message.
+      if (args.report) writeAtomically(args.report, await renderReport(result));
       if (args.json) out.write(`${JSON.stringify(result)}\n`);
       else out.write(summaryText(result));
-      if (args.report && html !== undefined) {
-        writeAtomically(args.report, html);
-        if (!args.json) out.write(`\nReport written to ${args.report}\n`);
-      }
+      if (args.report && !args.json) out.write(`\nReport written to ${args.report}\n`);
       return 0;
     }
     if (command === 'compare') {
@@ -142,6 +218,7 @@ export async function main(
       const cmp = comparePolicies(scenario, policies, {
         seed,
         replications,
+        ...maxOrders,
         ...(onProgress ? { onProgress } : {}),
       });
       if (args.json) {
@@ -177,7 +254,8 @@ export async function main(
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
     if (error instanceof UsageError) {
-      err.write(`rushline: ${error.message}\n\n${USAGE}\n`);
+      const help = isCommand(argv[0]) ? `rushline ${argv[0]} --help` : 'rushline --help';
+      err.write(`rushline: ${error.message}\n(${help} shows the usage)\n`);
       return 2;
     }
     if (error instanceof ValidationError || error instanceof StoreError) {
@@ -194,6 +272,7 @@ const OPTIONS = {
   policy: { type: 'string', multiple: true },
   seed: { type: 'string' },
   replications: { type: 'string' },
+  'max-orders': { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },
   store: { type: 'string' },

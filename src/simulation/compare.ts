@@ -11,7 +11,7 @@ import {
   type ResolvedScenario,
   type Scenario,
 } from './scenario.js';
-import { simulate } from './simulate.js';
+import { planRun, simulate } from './simulate.js';
 import { meanCi } from './stats.js';
 import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
 
@@ -40,7 +40,11 @@ export function comparePolicies(
   options: SimulateOptions = {},
 ): Comparison {
   const base = isResolvedScenario(scenario) ? scenario.source : scenario;
-  const results = policies.map((policy) => simulate(parseScenario({ ...base, policy }), options));
+  // Every policy is checked, and the whole comparison measured against the limits, before the
+  // first day runs.
+  const resolved = policies.map((policy) => parseScenario({ ...base, policy }));
+  if (resolved[0]) planRun(resolved[0], options, resolved.length);
+  const results = resolved.map((s) => simulate(s, options));
   const [first, ...rest] = results;
   const differences = rest.map((r) =>
     r.summary.kpis.map((k): KpiDifference => {

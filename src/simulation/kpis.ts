@@ -11,6 +11,16 @@ import type { Kpi } from './types.js';
 
 type KpiDef = Omit<Kpi, 'mean' | 'ci95' | 'values'>;
 
+/**
+ * One KPI of one day: its value (null when it has none) and, for a share of counted things,
+ * how many were counted (the trials of its interval); null for a share of time and the rest.
+ */
+export interface DayKpi {
+  def: KpiDef;
+  value: number | null;
+  trials: number | null;
+}
+
 const MINUTE = 60_000;
 const URGENCIES = ['immediate', 'half-day', 'same-day', 'next-day'] as const;
 const TIERS = ['key', 'special', 'regular'] as const;
@@ -22,71 +32,79 @@ const DECLINE_RULES = [
   'would-break-promises',
 ] as const;
 
-/** The KPIs of one day, in display order, each with its value (null when it has none). */
-export function dayKpis(run: DayRun, lineIds: readonly string[]): [KpiDef, number | null][] {
-  const out: [KpiDef, number | null][] = [];
-  const add = (def: KpiDef, value: number | null) => out.push([def, value]);
-  const share = (n: number, d: number) => (d > 0 ? n / d : null);
+/** The KPIs of one day, in display order. */
+export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
+  const out: DayKpi[] = [];
+  const add = (def: KpiDef, value: number | null) => out.push({ def, value, trials: null });
+  /** `n` of `d` counted things; no value when there was nothing to count. */
+  const share = (def: KpiDef, n: number, d: number) =>
+    out.push({ def, value: d > 0 ? n / d : null, trials: d });
+  const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
   const orders = run.orders.filter((o) => o.counted);
   const onTime = (o: { finishedAt: number; promisedBy: number }) => o.finishedAt <= o.promisedBy;
 
   const key = orders.filter((o) => o.tier === 'key');
-  add(
+  share(
     { id: 'keyOnTime', label: 'Key clients finished on time', unit: 'share', group: 'assessment' },
-    share(key.filter(onTime).length, key.length),
+    key.filter(onTime).length,
+    key.length,
   );
   const clientRushes = orders.filter((o) => o.class === 'rush');
   const acceptedRushes = clientRushes.filter((o) => o.outcome === 'rush-accepted');
-  add(
+  share(
     { id: 'rushKept', label: 'Rushes delivered as promised', unit: 'share', group: 'assessment' },
-    share(acceptedRushes.filter(onTime).length, acceptedRushes.length),
+    acceptedRushes.filter(onTime).length,
+    acceptedRushes.length,
   );
   // Read from the engine's register, not from the simulator's own records.
   const counted = new Set(orders.filter((o) => o.class !== 'normal').map((o) => o.id));
   const recorded = run.rushRecords.filter(
     (r) => counted.has(r.orderId) && r.reasons.length > 0 && r.reasons.every((x) => x.message),
   );
-  add(
+  share(
     {
       id: 'rushRecorded',
       label: 'Every rush recorded, with reasons',
       unit: 'share',
       group: 'assessment',
     },
-    share(recorded.length, counted.size),
+    recorded.length,
+    counted.size,
   );
   const countedIds = new Set(orders.map((o) => o.id));
   const rework = run.rework.filter((r) => countedIds.has(r.orderId));
-  add(
+  share(
     { id: 'reworkOnTime', label: 'Rework within its deadline', unit: 'share', group: 'assessment' },
-    share(
-      rework.filter((r) => r.closedAt !== undefined && r.closedAt <= r.deadline).length,
-      rework.length,
-    ),
+    rework.filter((r) => r.closedAt !== undefined && r.closedAt <= r.deadline).length,
+    rework.length,
   );
   const company = orders.filter((o) => o.class === 'company');
-  add(
+  share(
     {
       id: 'companyOnTime',
       label: 'Company-caused rushes on time',
       unit: 'share',
       group: 'assessment',
     },
-    share(company.filter(onTime).length, company.length),
+    company.filter(onTime).length,
+    company.length,
   );
-  add(
+  share(
     { id: 'onTime', label: 'All orders finished as promised', unit: 'share', group: 'assessment' },
-    share(orders.filter(onTime).length, orders.length),
+    orders.filter(onTime).length,
+    orders.length,
   );
 
-  add(
+  share(
     { id: 'rushAcceptance', label: 'Client rushes accepted', unit: 'share', group: 'acceptance' },
-    share(acceptedRushes.length, clientRushes.length),
+    acceptedRushes.length,
+    clientRushes.length,
   );
   const acceptance = (id: string, label: string, pool: typeof clientRushes) =>
-    add(
+    share(
       { id, label, unit: 'share', group: 'acceptance' },
-      share(pool.filter((o) => o.outcome === 'rush-accepted').length, pool.length),
+      pool.filter((o) => o.outcome === 'rush-accepted').length,
+      pool.length,
     );
   for (const u of URGENCIES)
     acceptance(
@@ -111,17 +129,15 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): [KpiDef, numbe
     clientRushes.filter((o) => !o.habitual),
   );
   for (const rule of DECLINE_RULES) {
-    add(
+    share(
       {
         id: `rushDeclined.${rule}`,
         label: `Declined by ${rule}`,
         unit: 'share',
         group: 'acceptance',
       },
-      share(
-        clientRushes.filter((o) => o.outcome === 'rush-declined' && o.rule === rule).length,
-        clientRushes.length,
-      ),
+      clientRushes.filter((o) => o.outcome === 'rush-declined' && o.rule === rule).length,
+      clientRushes.length,
     );
   }
 
@@ -131,11 +147,11 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): [KpiDef, numbe
     if (!l) continue;
     add(
       { id: `utilization.${id}`, label: `Utilization, ${id}`, unit: 'share', group: 'lines' },
-      share(l.busy, l.open),
+      ratio(l.busy, l.open),
     );
     add(
       { id: `queue.mean.${id}`, label: `Mean queue, ${id}`, unit: 'orders', group: 'lines' },
-      share(l.queueArea, window),
+      ratio(l.queueArea, window),
     );
     add(
       { id: `queue.max.${id}`, label: `Longest queue, ${id}`, unit: 'orders', group: 'lines' },
@@ -174,9 +190,10 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): [KpiDef, numbe
   }
 
   const late = orders.filter((o) => !onTime(o));
-  add(
+  share(
     { id: 'late.share', label: 'Orders finished late', unit: 'share', group: 'lateness' },
-    share(late.length, orders.length),
+    late.length,
+    orders.length,
   );
   const lateness = late.map((o) => (o.finishedAt - o.promisedBy) / MINUTE).sort((a, b) => a - b);
   for (const [p, name] of [

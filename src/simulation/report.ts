@@ -5,6 +5,7 @@
  */
 import { parsePolicy } from '../domain/policy.js';
 import { loadOptional } from '../optional-package.js';
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Kpi, SimulationResult, Timeline } from './types.js';
 
 const WIDTH = 960;
@@ -52,6 +53,64 @@ function timeLabels(t: Timeline, zone: string): string[] {
     return d === first ? hm.format(b.start) : `${d} ${hm.format(b.start)}`;
   });
 }
+
+/** Steps between labels of a time axis, in hours: the first that leaves at most a dozen labels. */
+const LABEL_STEPS = [1, 2, 3, 4, 6, 8, 12, 24, 48, 72, 168, 336, 720];
+
+/**
+ * A category axis over consecutive intervals of `widthMs` starting at `starts`, labelled on
+ * round local times (every 1, 2, 3… hours, so that about a dozen labels fit) and with the
+ * weekday under the first label of each day. Short labels, evenly spread, do not run into each
+ * other at any width: the chart is scaled as a whole to the page.
+ */
+function timeAxis(
+  starts: readonly number[],
+  widthMs: number,
+  zone: string,
+  data: readonly string[],
+) {
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const parts = starts.map((ms) => {
+    const p = Object.fromEntries(local.formatToParts(ms).map((x) => [x.type, x.value]));
+    return { day: p.weekday ?? '', hour: Number(p.hour), minute: Number(p.minute) };
+  });
+  const span = (starts.length * widthMs) / MS_PER_HOUR;
+  const step = LABEL_STEPS.find((h) => span / h <= 12) ?? (LABEL_STEPS.at(-1) as number);
+  const per = Math.max(1, Math.round((step * MS_PER_HOUR) / widthMs));
+  // The first interval that starts on a round time sets the rhythm; without one, the first.
+  const round = (p: (typeof parts)[number]) =>
+    p.minute === 0 && (step >= 24 ? p.hour === 0 : p.hour % step === 0);
+  const first = Math.max(0, parts.slice(0, per).findIndex(round));
+  let lastDay = '';
+  const shown = parts.map((p, i) => {
+    if (i < first || (i - first) % per !== 0) return '';
+    const hm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+    const label = p.day !== lastDay ? `${hm}\n${p.day}` : hm;
+    lastDay = p.day;
+    return label;
+  });
+  const interval = (i: number) => shown[i] !== '';
+  return {
+    type: 'category',
+    data,
+    axisTick: { alignWithLabel: true, interval },
+    axisLabel: { interval, formatter: (_: string, i: number) => shown[i] ?? '', lineHeight: 14 },
+  };
+}
+
+/** A legend in the page rather than in the chart: the browser lays out its text, so it never clips. */
+function legend(items: readonly { name: string; color: string }[]): string {
+  return `<ul class="legend">${items.map((it) => `<li><span style="background:${it.color}"></span>${esc(it.name)}</li>`).join('')}</ul>`;
+}
+
+/** ECharts colours series by their index in the palette. */
+const colorOf = (i: number) => PALETTE[i % PALETTE.length] as string;
 
 /** Lines that make the same products share their work: the engine gives an order to the one free soonest. */
 interface Station {
@@ -110,7 +169,12 @@ export function hourly(result: SimulationResult, labels: readonly string[]) {
       return o > 0 ? sum(h, (b) => b.lines[id]?.busyMs ?? 0) / o : null;
     }),
   }));
-  return { labels: hours.map((h) => h.label), load, use };
+  return {
+    labels: hours.map((h) => h.label),
+    starts: hours.map((h) => (t.buckets[h.from] as (typeof t.buckets)[number]).start),
+    load,
+    use,
+  };
 }
 
 /** Renders the report of a simulation as one HTML page. */
@@ -131,16 +195,16 @@ export async function renderReport(result: SimulationResult): Promise<string> {
   const s = result.scenario;
   const t = result.timeline;
   const labels = timeLabels(t, s.calendar.zone);
-  const axis = {
-    type: 'category',
-    data: labels,
-    axisLabel: { interval: Math.max(0, Math.ceil(labels.length / 14) - 1) },
-  };
-  const grid = { left: 60, right: 50, top: 40, bottom: 40 };
-  const legend = { top: 5 };
+  const bucketMs = t.bucketMinutes * MS_PER_MINUTE;
+  const axis = timeAxis(
+    t.buckets.map((b) => b.start),
+    bucketMs,
+    s.calendar.zone,
+    labels,
+  );
+  const grid = { left: 60, right: 50, top: 40, bottom: 50 };
 
   const queueChart = svg({
-    legend,
     grid,
     tooltip: {},
     xAxis: axis,
@@ -153,14 +217,14 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     })),
   });
   const hours = hourly(result, labels);
-  const hourAxis = {
-    type: 'category',
-    data: hours.labels,
-    axisLabel: { interval: Math.max(0, Math.ceil(hours.labels.length / 14) - 1) },
-  };
+  const hourAxis = timeAxis(
+    hours.starts,
+    Math.max(1, Math.round(60 / t.bucketMinutes)) * bucketMs,
+    s.calendar.zone,
+    hours.labels,
+  );
   const percent = { formatter: (v: number) => `${Math.round(v * 100)}%` };
   const loadChart = svg({
-    legend,
     grid,
     xAxis: hourAxis,
     yAxis: { type: 'value', name: 'demand ÷ capacity', axisLabel: percent },
@@ -182,7 +246,6 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     })),
   });
   const useChart = svg({
-    legend,
     grid,
     xAxis: hourAxis,
     yAxis: { type: 'value', max: 1, name: 'busy', axisLabel: percent },
@@ -194,7 +257,6 @@ export async function renderReport(result: SimulationResult): Promise<string> {
   });
   const rules = ['accepted', ...new Set(t.buckets.flatMap((b) => Object.keys(b.rushes.declined)))];
   const rushChart = svg({
-    legend,
     grid,
     xAxis: axis,
     yAxis: { type: 'value', name: 'rush requests', minInterval: 1 },
@@ -212,8 +274,15 @@ export async function renderReport(result: SimulationResult): Promise<string> {
   // Finish minus promise, in hours: below zero the order was early by that much.
   const counted = result.orders.filter((o) => o.counted);
   const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / 3_600_000);
-  const lo = Math.floor(Math.min(0, ...margins));
-  const hi = Math.ceil(Math.max(0, ...margins));
+  // A loop, not Math.min(...margins): a spread of 10⁵ arguments overflows the stack.
+  let lo = 0;
+  let hi = 0;
+  for (const m of margins) {
+    if (m < lo) lo = m;
+    if (m > hi) hi = m;
+  }
+  lo = Math.floor(lo);
+  hi = Math.ceil(hi);
   const width = Math.max(1, Math.ceil((hi - lo) / 24));
   const bins: { label: string; n: number; late: boolean }[] = [];
   for (let x = lo; x < hi || bins.length === 0; x += width) {
@@ -268,8 +337,18 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     )
     .join('; ');
   const findings = describe(result, labels);
-  const figure = (title: string, body: string, note: string) =>
-    `<figure><figcaption><h2>${esc(title)}</h2><p>${esc(note)}</p></figcaption>${body}</figure>`;
+  const figure = (title: string, body: string, note: string, key = '') =>
+    `<figure><figcaption><h2>${esc(title)}</h2><p>${esc(note)}</p></figcaption>${key}${body}</figure>`;
+  const lineKey = legend(t.lines.map((name, i) => ({ name, color: colorOf(i) })));
+  const stationKey = legend(
+    hours.load.map(({ station }, i) => ({ name: station.name, color: colorOf(i) })),
+  );
+  const ruleKey = legend(
+    rules.map((rule) => ({
+      name: rule === 'accepted' ? 'accepted' : `declined: ${rule}`,
+      color: RULE_COLORS[rule] ?? '#777',
+    })),
+  );
 
   return `<!doctype html>
 <html lang="en">
@@ -277,10 +356,13 @@ export async function renderReport(result: SimulationResult): Promise<string> {
 <meta charset="utf-8">
 <title>Rushline simulation: ${esc(s.name)}</title>
 <style>
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: ${WIDTH + 40}px; color: #222; padding: 0 20px; }
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: ${WIDTH}px; color: #222; padding: 0 20px; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin: 0; }
 .meta { color: #555; } .meta dt { font-weight: 600; float: left; clear: left; width: 9rem; } .meta dd { margin: 0 0 .2rem 9.5rem; }
 figure { margin: 1.5rem 0; } figcaption p { margin: .2rem 0 .4rem; color: #555; }
+figure svg { display: block; width: 100%; height: auto; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .2rem 0 0; padding: 0; font-size: .85rem; color: #444; }
+ul.legend span { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -.1rem; }
 ul.findings li { margin-bottom: .3rem; }
 table { border-collapse: collapse; width: 100%; } td, th { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } td.ci { color: #666; }
@@ -300,10 +382,10 @@ ${events ? `<dt>Capacity events</dt><dd>${events}</dd>` : ''}
 </dl>
 <h2>What this day says</h2>
 <ul class="findings">${findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
-${figure('Queue per line over the day', queueChart, `Mean number of orders waiting in each ${t.bucketMinutes}-minute interval.`)}
-${figure('Demand against capacity', loadChart, 'Work arriving in each open hour over what the lines making it can produce in that hour. Above the dashed line the queue grows.')}
-${figure('Capacity use', useChart, 'Share of each open hour the line was producing.')}
-${figure('Rush requests over the day', rushChart, 'Client and company rush requests by the rule that decided them.')}
+${figure('Queue per line over the day', queueChart, `Mean number of orders waiting in each ${t.bucketMinutes}-minute interval.`, lineKey)}
+${figure('Demand against capacity', loadChart, 'Work arriving in each open hour over what the lines making it can produce in that hour. Above the dashed line the queue grows.', stationKey)}
+${figure('Capacity use', useChart, 'Share of each open hour the line was producing.', lineKey)}
+${figure('Rush requests over the day', rushChart, 'Client and company rush requests by the rule that decided them.', ruleKey)}
 ${figure('Finished against promise', lateChart, 'Hours between each order’s finish and its promise: green on time, red late.')}
 <h2>KPIs</h2>
 <table>
@@ -321,10 +403,21 @@ ${kpiRows}
 `;
 }
 
-/** A few sentences a lab manager can act on, read off the first day. */
+/**
+ * A few sentences a lab manager can act on. Hours over capacity and queue peaks are read off
+ * the timeline, which is the first replication's; the rest are KPIs, which are means over the
+ * replications. With more than one, each sentence says which it is.
+ */
 export function describe(result: SimulationResult, labels: readonly string[]): string[] {
   const t = result.timeline;
   const out: string[] = [];
+  const days = result.summary.replications;
+  // "Demand for…" becomes "In the first replication (charted), demand for…".
+  const firstDay = (sentence: string) =>
+    days > 1
+      ? `In the first replication (charted), ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`
+      : sentence;
+  const mean = days > 1 ? `, mean of ${days} replications` : '';
   const kpi = (id: string) => result.summary.kpis.find((k) => k.id === id);
   const fmt = (id: string) => {
     const k = kpi(id);
@@ -336,7 +429,9 @@ export function describe(result: SimulationResult, labels: readonly string[]): s
     if (over.length === 0) continue;
     const peak = Math.max(...values.map((v) => v ?? 0));
     out.push(
-      `Demand for ${station.name} is above capacity in ${over.length} open hour${over.length > 1 ? 's' : ''} (${over.map((i) => hours.labels[i]).join(', ')}), at most ${Math.round(peak * 100)}%.`,
+      firstDay(
+        `Demand for ${station.name} is above capacity in ${over.length} open hour${over.length > 1 ? 's' : ''} (${over.map((i) => hours.labels[i]).join(', ')}), at most ${Math.round(peak * 100)}%.`,
+      ),
     );
   }
   for (const id of t.lines) {
@@ -352,25 +447,27 @@ export function describe(result: SimulationResult, labels: readonly string[]): s
     if (maxQ < 10) continue;
     const clear = t.buckets.findIndex((b, i) => i > at && (b.lines[id]?.queued ?? 0) === 0);
     out.push(
-      `The ${id} queue peaks at ${maxQ} orders around ${labels[at]}${clear >= 0 ? ` and is empty again by ${labels[clear]}` : ' and is not cleared within the day'}.`,
+      firstDay(
+        `The ${id} queue peaks at ${maxQ} orders around ${labels[at]}${clear >= 0 ? ` and is empty again by ${labels[clear]}` : ' and is not cleared within the day'}.`,
+      ),
     );
   }
   out.push(
-    `Client rushes accepted: ${fmt('rushAcceptance')} (immediate ${fmt('rushAcceptance.urgency.immediate')}, half-day ${fmt('rushAcceptance.urgency.half-day')}, same-day ${fmt('rushAcceptance.urgency.same-day')}, next-day ${fmt('rushAcceptance.urgency.next-day')}).`,
+    `Client rushes accepted${mean}: ${fmt('rushAcceptance')} (immediate ${fmt('rushAcceptance.urgency.immediate')}, half-day ${fmt('rushAcceptance.urgency.half-day')}, same-day ${fmt('rushAcceptance.urgency.same-day')}, next-day ${fmt('rushAcceptance.urgency.next-day')}).`,
   );
   const declines = result.summary.kpis
     .filter((k) => k.id.startsWith('rushDeclined.') && (k.mean ?? 0) > 0)
     .sort((a, b) => (b.mean ?? 0) - (a.mean ?? 0));
   if (declines.length > 0) {
     out.push(
-      `Declines by rule: ${declines.map((k) => `${k.id.slice('rushDeclined.'.length)} ${formatKpi(k, k.mean)}`).join(', ')} of client rush requests.`,
+      `Declines by rule${mean}: ${declines.map((k) => `${k.id.slice('rushDeclined.'.length)} ${formatKpi(k, k.mean)}`).join(', ')} of client rush requests.`,
     );
   }
   out.push(
-    `Promises kept: key clients ${fmt('keyOnTime')}, accepted rushes ${fmt('rushKept')}, company rushes ${fmt('companyOnTime')}, rework ${fmt('reworkOnTime')}, all orders ${fmt('onTime')}.`,
+    `Promises kept${mean}: key clients ${fmt('keyOnTime')}, accepted rushes ${fmt('rushKept')}, company rushes ${fmt('companyOnTime')}, rework ${fmt('reworkOnTime')}, all orders ${fmt('onTime')}.`,
   );
   out.push(
-    `Waiting to start: median ${fmt('wait.p50')}, 90th percentile ${fmt('wait.p90')}, mean for normal orders ${fmt('wait.mean.normal')}.`,
+    `Waiting to start${mean}: median ${fmt('wait.p50')}, 90th percentile ${fmt('wait.p90')}, mean for normal orders ${fmt('wait.mean.normal')}.`,
   );
   return out;
 }

@@ -8,6 +8,13 @@ import { z } from 'zod';
 import { defaultCalendar } from '../domain/defaults.js';
 import { type SafeResult, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { dictSchema } from '../domain/keyed.js';
+import {
+  MAX_QUANTITY,
+  MAX_UNITS_PER_HOUR,
+  MAX_UNITS_PER_ITEM,
+  MIN_UNITS_PER_HOUR,
+  MIN_UNITS_PER_ITEM,
+} from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
 import { calendarSchema, check, lineSchema, productSchema, timeSchema } from '../domain/schemas.js';
 import type {
@@ -19,9 +26,11 @@ import type {
   Urgency,
 } from '../domain/types.js';
 import { resolveConfig } from '../engine/config.js';
+import { MAX_MS, MS_PER_HOUR } from '../time/units.js';
 
 /**
- * How many items an order has. Every distribution is rounded to a whole number of at least 1:
+ * How many items an order has. Every draw is rounded to a whole number from 1 to the engine's
+ * largest order, `MAX_QUANTITY` (a million items):
  * - `fixed`: always `value`;
  * - `exponential`: an exponential with mean `mean`, rounded up;
  * - `lognormal`: a lognormal with that mean and standard deviation (of the items, not of
@@ -136,6 +145,15 @@ const positive = (what: string) =>
   z
     .number()
     .refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
+/** A number in [min, max]: the limits are those of the engine, so that what validates can run. */
+const between = (min: number, max: number, what: string) =>
+  z.number().refine((n) => n >= min && n <= max, {
+    message: `must be from ${min} to ${max} (${what})`,
+  });
+const upTo = (max: number, what: string) =>
+  z.number().refine((n) => n > 0 && n <= max, {
+    message: `must be more than 0 and at most ${max} (${what})`,
+  });
 const weight = z
   .number()
   .refine((n) => Number.isFinite(n) && n >= 0, { message: 'must be a weight of 0 or more' });
@@ -151,22 +169,34 @@ const weights = <K extends string>(keys: readonly [K, ...K[]]) =>
       message: 'must give a positive weight to at least one entry',
     });
 
+/** The most clients of a simulated day: far more than a lab serves, few enough to draw quickly. */
+export const MAX_CLIENTS = 100_000;
+
+/** A year, in hours: the longest arrival window, and the longest lead to a pickup. */
+const YEAR_HOURS = 24 * 366;
+
 const quantitySchema = z.discriminatedUnion('dist', [
   z.strictObject({
     dist: z.literal('fixed'),
-    value: z.number().int('must be a whole number of items').min(1, 'must be at least 1'),
+    value: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_QUANTITY, {
+      message: `must be a whole number from 1 to ${MAX_QUANTITY} (items in an order)`,
+    }),
   }),
-  z.strictObject({ dist: z.literal('exponential'), mean: positive('mean items') }),
+  z.strictObject({ dist: z.literal('exponential'), mean: upTo(MAX_QUANTITY, 'mean items') }),
+  // Items are whole numbers of at least 1, so their mean is too; with it the spread of the
+  // logarithm, ln(1 + sd²/mean²), stays finite.
   z.strictObject({
     dist: z.literal('lognormal'),
-    mean: positive('mean items'),
-    sd: positive('standard deviation of items'),
+    mean: between(1, MAX_QUANTITY, 'mean items'),
+    sd: upTo(MAX_QUANTITY, 'standard deviation of items'),
   }),
   z.strictObject({
     dist: z.literal('geometric'),
-    mean: z.number().min(1, 'must be at least 1 (mean items of a geometric distribution)'),
+    mean: between(1, MAX_QUANTITY, 'mean items'),
   }),
 ]);
+
+const unitsPerHour = between(MIN_UNITS_PER_HOUR, MAX_UNITS_PER_HOUR, 'units per working hour');
 
 const LOCAL_HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -174,12 +204,20 @@ export const scenarioSchema = z.strictObject({
   name: z.string().min(1, 'must be a non-empty string'),
   description: z.string().optional(),
   start: timeSchema,
-  durationHours: z.number().refine((n) => Number.isFinite(n) && n > 0 && n <= 24 * 366, {
+  durationHours: z.number().refine((n) => Number.isFinite(n) && n > 0 && n <= YEAR_HOURS, {
     message: 'must be a positive number of hours, at most a year',
   }),
   calendar: calendarSchema.optional(),
-  lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
-  products: dictSchema(z.string().min(1), productSchema).optional(),
+  lines: z
+    .array(lineSchema.extend({ unitsPerHour }))
+    .min(1, 'must list at least one line')
+    .optional(),
+  products: dictSchema(
+    z.string().min(1),
+    productSchema.extend({
+      unitsPerItem: between(MIN_UNITS_PER_ITEM, MAX_UNITS_PER_ITEM, 'units of work per item'),
+    }),
+  ).optional(),
   policy: dictSchema(z.string(), z.unknown()).optional(),
   arrivals: z.strictObject({
     perHour: z.union([
@@ -206,11 +244,13 @@ export const scenarioSchema = z.strictObject({
     }),
     pickupShare: share.optional(),
     pickupLeadHours: z
-      .tuple([positive('hours'), positive('hours')])
+      .tuple([upTo(YEAR_HOURS, 'hours'), upTo(YEAR_HOURS, 'hours')])
       .refine(([a, b]) => a <= b, { message: 'must be [shortest, longest] hours' })
       .optional(),
     clients: z.strictObject({
-      count: z.number().int('must be a whole number').min(1, 'must be at least 1 client'),
+      count: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_CLIENTS, {
+        message: `must be a whole number from 1 to ${MAX_CLIENTS} clients`,
+      }),
       habitualShare: share,
       habitualWeight: positive('orders of a habitual client per order of another').optional(),
       habitualRushShare: share.optional(),
@@ -221,7 +261,7 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         at: z.union([z.string().regex(LOCAL_HHMM), timeSchema]),
         line: z.string().min(1, 'must be a line id'),
-        unitsPerHour: positive('units per working hour'),
+        unitsPerHour,
       }),
     )
     .optional(),
@@ -258,6 +298,13 @@ export function parseScenario(input: unknown): ResolvedScenario {
     issues.push(...error.issues);
   }
   const calendar = s.calendar ?? (defaultCalendar as CalendarSpec);
+  if (s.start + s.durationHours * MS_PER_HOUR > MAX_MS) {
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    issues.push({
+      path: 'durationHours',
+      message: `must end by ${iso(MAX_MS)}, the end of the times the engine works in; the scenario starts at ${iso(s.start)}`,
+    });
+  }
   const made = new Set(lines.flatMap((l) => l.products));
   for (const [product, w] of Object.entries(s.mix.products)) {
     if (w <= 0 || lines.length === 0) continue;

@@ -82,7 +82,10 @@ export interface Kpi {
   group: 'assessment' | 'acceptance' | 'lines' | 'waiting' | 'lateness' | 'volume';
   /** Mean over the replications that have a value; null when none has. */
   mean: number | null;
-  /** Student-t 95% interval of the mean; null with fewer than two values. */
+  /**
+   * 95% interval of the mean; null with fewer than two values. Student's t for most KPIs; for a
+   * share, Wilson's score interval, which stays inside [0, 1] (docs/simulation.md says how).
+   */
   ci95: [number, number] | null;
   /** The value in each replication (null when it has none, e.g. a share of zero requests). */
   values: (number | null)[];
@@ -113,4 +116,11 @@ export interface SimulateOptions {
   onProgress?: (progress: { done: number; total: number; replication: number }) => void;
   /** Width of a timeline bucket. @default 15 */
   bucketMinutes?: number;
+  /**
+   * The most orders the run may expect over all its replications (the arrival rates over the
+   * arrival window, times the replications), checked before anything is drawn. A day holds
+   * about 1 KB an order while it runs: raise this when the machine has the memory.
+   * @default 2000000
+   */
+  maxOrders?: number;
 }

@@ -2,6 +2,7 @@
  * The `rushline` command, called in-process: exit codes, the summary, the report only when
  * everything succeeded, and file positions in errors.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,5 +136,121 @@ describe('rushline compare', () => {
     const r = await run(['compare', '--policy', 'x.yaml']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--policy: compare needs at least two');
+  });
+});
+
+describe('the front door', () => {
+  const version = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  ).version;
+
+  test('every subcommand answers --help with its usage and exit 0', async () => {
+    for (const command of ['simulate', 'compare', 'registers', 'replay']) {
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+      ]) {
+        const r = await run(args);
+        expect(r.code, args.join(' ')).toBe(0);
+        expect(r.err).toBe('');
+        expect(r.out).toContain(`rushline ${command} `);
+      }
+    }
+    // Help wins over anything else on the line.
+    expect((await run(['simulate', '--colour', '--help'])).code).toBe(0);
+    const all = await run(['--help']);
+    expect(all.code).toBe(0);
+    for (const command of ['simulate', 'compare', 'registers', 'replay'])
+      expect(all.out).toContain(`rushline ${command} `);
+  });
+
+  test('--version prints the version of the package, from the sources and from the build', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    const built = new URL('../../dist/cli/rushline.js', import.meta.url).pathname;
+    expect(execFileSync(process.execPath, [built, '--version'], { encoding: 'utf8' })).toBe(
+      `${version}\n`,
+    );
+  });
+
+  test('a mistyped built-in scenario name lists the built-in names', async () => {
+    const r = await run(['simulate', '--scenario', 'peakday']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "--scenario: 'peakday' is not a built-in scenario (peakDay, averageDay, breakdown; did you mean peakDay?) nor a file",
+    );
+    expect(r.err).not.toContain('ENOENT');
+    // Names of Object.prototype are not scenarios either.
+    expect((await run(['simulate', '--scenario', 'toString'])).err).toContain(
+      "'toString' is not a built-in scenario",
+    );
+  });
+
+  test('bad input of every kind exits 2 with one message and no stack trace', async () => {
+    const alias = join(dir, 'alias.yaml');
+    writeFileSync(alias, 'rush:\n  quotaShare: *nope\n');
+    const set = join(dir, 'set.yaml');
+    writeFileSync(set, 'rush: !!set {a, b}\n');
+    const huge = join(dir, 'huge.yaml');
+    writeFileSync(
+      huge,
+      readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8').replace(
+        'album: { dist: fixed, value: 1 }',
+        'album: { dist: fixed, value: 1e12 }',
+      ),
+    );
+    const cases: [string[], string][] = [
+      [
+        ['simulate', '--policy', alias],
+        `${alias}:2:15: rush.quotaShare: alias *nope has no anchor`,
+      ],
+      [['simulate', '--policy', set], `${set}:1:13: rush: the YAML tag !!set is not supported`],
+      [
+        ['simulate', '--scenario', huge],
+        'mix.quantity.album.value: must be a whole number from 1 to 1000000',
+      ],
+      [
+        ['simulate', '--replications', '10000'],
+        'replications: must be a whole number from 1 to 1000, received 10000',
+      ],
+      [['simulate', '--max-orders', '100'], 'raise maxOrders (--max-orders)'],
+      [
+        ['simulate', '--report', join(dir, 'no-such-dir', 'r.html')],
+        `cannot write '${join(dir, 'no-such-dir', 'r.html')}'`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toContain(message);
+      expect(r.err, args.join(' ')).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe('');
+    }
+  });
+
+  test('--max-orders raises the limit for a bigger run', async () => {
+    const r = await run([
+      'simulate',
+      '--scenario',
+      'averageDay',
+      '--replications',
+      '2',
+      '--max-orders',
+      '300',
+      '--json',
+    ]);
+    expect(r.code).toBe(2);
+    const ok = await run([
+      'simulate',
+      '--scenario',
+      'averageDay',
+      '--replications',
+      '2',
+      '--max-orders',
+      '1000',
+      '--json',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).summary.replications).toBe(2);
   });
 });

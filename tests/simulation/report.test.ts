@@ -8,7 +8,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { peakDay, renderReport, simulate } from '../../src/index.js';
+import { averageDay, peakDay, renderReport, simulate } from '../../src/index.js';
+import { formatKpi } from '../../src/simulation/report.js';
+
+/** The sentences under "What this day says". */
+function findings(html: string): string[] {
+  const list = html.match(/<ul class="findings">(.*?)<\/ul>/s)?.[1] ?? '';
+  return [...list.matchAll(/<li>(.*?)<\/li>/g)].map((m) => (m[1] as string).replace(/&#39;/g, "'"));
+}
+
+describe('report.html, as text', () => {
+  test('the findings say which figures are the charted first replication and which are means', async () => {
+    const r = simulate(peakDay, { seed: 1, replications: 3 });
+    const lines = findings(await renderReport(r));
+    expect(lines.length).toBeGreaterThan(4);
+    for (const line of lines)
+      expect(line).toMatch(
+        /^In the first replication \(charted\), |^[^:]*, mean of 3 replications: /,
+      );
+    const accepted = r.summary.kpis.find((k) => k.id === 'rushAcceptance');
+    const share = formatKpi({ unit: 'share' }, accepted?.mean ?? null);
+    expect(
+      lines.filter((l) =>
+        l.startsWith(`Client rushes accepted, mean of 3 replications: ${share} (`),
+      ),
+    ).toHaveLength(1);
+    expect(
+      lines.some((l) =>
+        l.startsWith('In the first replication (charted), the minilab queue peaks'),
+      ),
+    ).toBe(true);
+    // One day: nothing to tell apart.
+    const one = findings(await renderReport(simulate(peakDay, { seed: 1 })));
+    expect(one.some((l) => l.includes('replication') || l.includes('mean of'))).toBe(false);
+  });
+
+  test('a day of 200,000 orders renders (the margins are not spread into Math.min)', async () => {
+    const r = simulate(averageDay, { seed: 1 });
+    const many = {
+      ...r,
+      orders: Array.from({ length: 200_000 }, (_, i) => r.orders[i % r.orders.length]),
+    };
+    const html = await renderReport(many as typeof r);
+    expect(html.match(/<svg/g)).toHaveLength(5);
+  });
+});
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -81,6 +125,61 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
       expect(await page.textContent('h1')).toBe(peakDay.name);
       expect(problems).toEqual([]);
       expect(requests).toEqual([`file://${file}`]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('at 900 px the charts fit the page, legends are whole, time labels do not collide', async () => {
+    const result = simulate(peakDay, { seed: 1 });
+    const file = join(mkdtempSync(join(tmpdir(), 'rushline-report-')), 'report.html');
+    writeFileSync(file, await renderReport(result));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      const layout = {
+        scrollWidth: await page.$eval('html', (html) => html.scrollWidth),
+        rights: await page.$$eval('figure svg', (svgs) =>
+          svgs.map((svg) => svg.getBoundingClientRect().right),
+        ),
+        legends: await page.$$eval('figure', (figures) =>
+          figures.map((f) => [...f.querySelectorAll('ul.legend li')].map((li) => li.textContent)),
+        ),
+      };
+      expect(layout.scrollWidth).toBeLessThanOrEqual(900);
+      for (const right of layout.rights) expect(right).toBeLessThanOrEqual(900);
+      const lines = result.scenario.lines.map((l) => l.id);
+      expect(layout.legends).toEqual([
+        lines,
+        ['print (minilab + drylab)', 'album', 'crystal', 'frame'],
+        lines,
+        ['accepted', 'declined: deadline-unreachable'],
+        [],
+      ]);
+      // The four charts over time: no two of their texts overlap.
+      const collisions = await page.$$eval('figure svg', (svgs) =>
+        svgs.slice(0, 4).flatMap((svg, n) => {
+          const boxes = [...svg.querySelectorAll('text')]
+            .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+            .filter((b) => b.r.width > 0);
+          const hits: string[] = [];
+          for (const [i, a] of boxes.entries())
+            for (const b of boxes.slice(i + 1))
+              if (
+                a.r.left < b.r.right - 1 &&
+                b.r.left < a.r.right - 1 &&
+                a.r.top < b.r.bottom - 1 &&
+                b.r.top < a.r.bottom - 1
+              )
+                hits.push(`chart ${n + 1}: '${a.text}' and '${b.text}'`);
+          return hits;
+        }),
+      );
+      expect(collisions).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -151,6 +151,15 @@ describe('simulate', () => {
         expect(hi).toBeGreaterThanOrEqual(k.mean as number);
       }
     }
+    // A share's interval stays a share.
+    for (const k of r.summary.kpis.filter((k) => k.unit === 'share' && k.ci95)) {
+      expect((k.ci95 as [number, number])[0], k.id).toBeGreaterThanOrEqual(0);
+      expect((k.ci95 as [number, number])[1], k.id).toBeLessThanOrEqual(1);
+    }
+    // Every day at 100% still leaves the doubt its counts leave.
+    const key = kpi(r, 'keyOnTime');
+    expect(key?.values).toEqual([1, 1, 1, 1]);
+    expect(key?.ci95?.[0] ?? 1).toBeLessThan(1);
     const orders = kpi(r, 'orders')?.values as number[];
     expect(new Set(orders).size).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(1);
@@ -162,6 +171,63 @@ describe('simulate', () => {
     const noon = Date.parse('2026-10-14T12:00:00+08:00');
     for (const o of r.orders) expect(o.counted).toBe(o.submittedAt >= noon);
     expect(kpi(r, 'orders')?.mean).toBe(r.orders.filter((o) => o.counted).length);
+  });
+
+  test('a run larger than the limits is refused before any work, saying how to change it', () => {
+    let progressed = false;
+    const onProgress = () => {
+      progressed = true;
+    };
+    expect(() => simulate(averageDay, { replications: 1001, onProgress })).toThrow(
+      'replications: must be a whole number from 1 to 1000, received 1001',
+    );
+    // The average day expects about 290 orders.
+    expect(() => simulate(averageDay, { replications: 4, maxOrders: 1000, onProgress })).toThrow(
+      'simulate options: maxOrders: the run expects about 1160 orders (290 a day × 4 replications), more than the limit of 1000; lower the arrival rates, durationHours or replications, or raise maxOrders (--max-orders) if the machine has the memory (about 1 KB an order)',
+    );
+    expect(() => simulate({ ...averageDay, arrivals: { perHour: 1e6 } }, { onProgress })).toThrow(
+      /about 24000000 orders .* more than the limit of 2000000/,
+    );
+    expect(() =>
+      simulate({ ...averageDay, durationHours: 24 * 366 }, { onProgress, maxOrders: 1e9 }),
+    ).toThrow(
+      'bucketMinutes: 8784 hours of arrivals make 35136 timeline buckets of 15 minutes, more than the limit of 10000; shorten durationHours or widen bucketMinutes',
+    );
+    expect(() => simulate(averageDay, { maxOrders: 0 })).toThrow(
+      'maxOrders: must be a whole number of at least 1, received 0',
+    );
+    expect(progressed).toBe(false);
+    // At the limit, the run goes ahead.
+    expect(simulate(averageDay, { maxOrders: 291 }).orders.length).toBeGreaterThan(200);
+  });
+
+  test('the timeline stops at its limit when the lines drain for months, and every order still counts', () => {
+    const slow = simulate(
+      { ...peakDay, capacityEvents: [{ at: '13:00', line: 'minilab', unitsPerHour: 0.01 }] },
+      { seed: 1 },
+    );
+    expect(slow.timeline.buckets).toHaveLength(10_000);
+    const last = Math.max(...slow.orders.map((o) => o.finishedAt));
+    expect(last).toBeGreaterThan((slow.timeline.buckets.at(-1) as { end: number }).end);
+    expect(kpi(slow, 'orders')?.mean).toBe(slow.orders.length);
+  });
+
+  test('a day across a DST change in a zone whose clocks move by half an hour', () => {
+    // Lord Howe Island goes from +11:00 back to +10:30 at 02:00 on 5 April 2026.
+    const r = simulate(
+      {
+        ...averageDay,
+        start: '2026-04-04T12:00:00+11:00',
+        calendar: {
+          zone: 'Australia/Lord_Howe',
+          open: '00:00',
+          close: '24:00',
+          days: [1, 2, 3, 4, 5, 6, 7],
+        },
+      },
+      { seed: 1 },
+    );
+    expect(r.orders.length).toBeGreaterThan(200);
   });
 
   test('bad options are rejected with the option named', () => {

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Order, Tier } from '../../domain/types.js';
-import { MS_PER_HOUR } from '../../time/units.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { Rng } from './random.js';
 
@@ -20,27 +20,53 @@ export interface Arrival {
   client: Client;
 }
 
-/** Arrival instants of a Poisson process whose rate is constant within each local clock hour. */
-export function arrivalTimes(s: ResolvedScenario, rng: Rng): number[] {
+/**
+ * Calls `each` for every stretch of the arrival window within one local clock hour, with that
+ * hour's rate. Calendar math at the edge, read from the zone's offset at each instant: the
+ * local hour starts where the local clock reads a whole hour, so a DST change moves the
+ * boundaries with the clock, and every stretch ends later than it starts, also where the
+ * clock goes back by half an hour (Lord Howe Island), on which luxon's `startOf('hour')`
+ * answered the same instant again and the loop never ended.
+ */
+function eachHour(
+  s: ResolvedScenario,
+  each: (from: number, to: number, perHour: number) => void,
+): void {
+  const zone = DateTime.fromMillis(s.start, { zone: s.calendar.zone }).zone;
   const end = s.start + s.durationHours * MS_PER_HOUR;
-  const times: number[] = [];
   let t = s.start;
   while (t < end) {
-    // Calendar math at the edge: which local hour is this, and when does it end (DST-safe).
-    const local = DateTime.fromMillis(t, { zone: s.calendar.zone });
-    const next = Math.min(end, local.startOf('hour').plus({ hours: 1 }).toMillis());
-    const rate = s.perHour[local.hour] ?? 0;
-    if (rate > 0) {
-      // The process is memoryless, so it can be restarted at each change of rate.
-      const mean = MS_PER_HOUR / rate;
-      let a = t + rng.exponential(mean);
-      while (a < next) {
-        times.push(Math.floor(a));
-        a += rng.exponential(mean);
-      }
-    }
+    const local = t + zone.offset(t) * MS_PER_MINUTE;
+    const intoHour = ((local % MS_PER_HOUR) + MS_PER_HOUR) % MS_PER_HOUR;
+    const hour = Math.floor((((local % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
+    const next = Math.min(end, t - intoHour + MS_PER_HOUR);
+    each(t, next, s.perHour[hour] ?? 0);
     t = next;
   }
+}
+
+/** How many orders a day of the scenario brings on average: known before any is drawn. */
+export function expectedArrivals(s: ResolvedScenario): number {
+  let n = 0;
+  eachHour(s, (from, to, rate) => {
+    n += (rate * (to - from)) / MS_PER_HOUR;
+  });
+  return n;
+}
+
+/** Arrival instants of a Poisson process whose rate is constant within each local clock hour. */
+export function arrivalTimes(s: ResolvedScenario, rng: Rng): number[] {
+  const times: number[] = [];
+  eachHour(s, (from, to, rate) => {
+    if (rate <= 0) return;
+    // The process is memoryless, so it can be restarted at each change of rate.
+    const mean = MS_PER_HOUR / rate;
+    let a = from + rng.exponential(mean);
+    while (a < to) {
+      times.push(Math.floor(a));
+      a += rng.exponential(mean);
+    }
+  });
   return times;
 }
 
@@ -56,6 +82,15 @@ export function makeClients(s: ResolvedScenario, rng: Rng): Client[] {
     });
   }
   return clients;
+}
+
+/**
+ * How many orders `makeArrivals` would draw from `rng`. It draws the clients and then the
+ * times before anything else, so drawing those two here gives the same times.
+ */
+export function countArrivals(s: ResolvedScenario, rng: Rng): number {
+  makeClients(s, rng);
+  return arrivalTimes(s, rng).length;
 }
 
 /** Draws every order of a day. */

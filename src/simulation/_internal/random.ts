@@ -6,6 +6,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
+import { MAX_QUANTITY } from '../../domain/limits.js';
 import type { QuantityDistribution } from '../scenario.js';
 
 export class Rng {
@@ -17,9 +18,24 @@ export class Rng {
 
   /** The stream of replication `replication` (0-based) for `seed`. */
   static stream(seed: number, replication: number): Rng {
-    const g = xoroshiro128plus(seed);
-    for (let i = 0; i < replication; i++) g.jump();
+    let rng = new Rng(xoroshiro128plus(seed));
+    for (let i = 0; i < replication; i++) rng = rng.jumped();
+    return rng;
+  }
+
+  /**
+   * The stream of the next replication: this one, as it stands, jumped once. Taking each
+   * replication's stream from the one before costs one jump each, where `stream` costs r.
+   */
+  jumped(): Rng {
+    const g = this.g.clone();
+    g.jump();
     return new Rng(g);
+  }
+
+  /** An independent copy that draws what this one would. */
+  copy(): Rng {
+    return new Rng(this.g.clone());
   }
 
   /** Uniform in [0, 1). */
@@ -52,8 +68,13 @@ export class Rng {
     return (weighted[weighted.length - 1] as readonly [T, number])[0];
   }
 
-  /** Items of one order. */
+  /** Items of one order: a whole number from 1 to the engine's `MAX_QUANTITY`. */
   quantity(d: QuantityDistribution): number {
+    return Math.min(MAX_QUANTITY, this.draw(d));
+  }
+
+  /** A draw from the distribution, at least 1; the tail may pass `MAX_QUANTITY`. */
+  private draw(d: QuantityDistribution): number {
     switch (d.dist) {
       case 'fixed':
         return d.value;
