@@ -38,7 +38,7 @@ export type {
 export type { SchedulerConfig } from './engine/config.js';
 export { DurableScheduler, type OpenSchedulerOptions, openScheduler } from './engine/durable.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
-export { createScheduler, Scheduler } from './engine/scheduler.js';
+export { createScheduler, Scheduler, SchedulerPoisonedError } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
 export {
   BUILT_IN_GATES,
