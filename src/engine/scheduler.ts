@@ -6,9 +6,9 @@
  * The atomicity rule: a state-changing call either completes or leaves the state exactly as it
  * was. It first validates everything it was given, the times its decision will give included,
  * and only then changes anything, so a call that throws `ValidationError` leaves the engine as
- * it was. Should anything else escape while the state changes, which no input is known to
- * cause, the instance is poisoned: it refuses every later call (`SchedulerPoisonedError`)
- * rather than answer from a half-changed state.
+ * it was. Should anything else escape while the state changes (a bug), the instance is
+ * poisoned: it refuses every later call (`SchedulerPoisonedError`) rather than answer from a
+ * half-changed state.
  */
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
