@@ -43,7 +43,7 @@ export type {
 export * from './durable/index.js';
 export type { SchedulerConfig } from './engine/config.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
-export { createScheduler, Scheduler } from './engine/scheduler.js';
+export { createScheduler, Scheduler, SchedulerPoisonedError } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
 export {
   BUILT_IN_GATES,

@@ -7,6 +7,7 @@
  */
 
 import { MAX_MS, MIN_MS } from '../time/units.js';
+import { MAX_QUANTITY } from './limits.js';
 import type { Cause, NormalizedOrder, Urgency } from './types.js';
 
 const isPlain = (v: unknown): v is Record<string, unknown> =>
@@ -66,7 +67,12 @@ export function fastOrder(input: unknown): NormalizedOrder | undefined {
   const { id, clientId, tier, product, quantity, uploadedAt, shipBy, pickupAt, rush, line } = input;
   if (!text(id) || !text(clientId) || !text(product)) return undefined;
   if (tier !== 'key' && tier !== 'special' && tier !== 'regular') return undefined;
-  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1)
+  if (
+    typeof quantity !== 'number' ||
+    !Number.isInteger(quantity) ||
+    quantity < 1 ||
+    quantity > MAX_QUANTITY
+  )
     return undefined;
   if (!ms(uploadedAt)) return undefined;
   const hasShipBy = 'shipBy' in input;

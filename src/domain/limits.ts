@@ -19,3 +19,11 @@ export const MAX_UNITS_PER_ITEM = 1_000;
  */
 export const MIN_UNITS_PER_HOUR = 0.01;
 export const MAX_UNITS_PER_HOUR = 10_000_000;
+
+/**
+ * The longest span the policy may name, in hours: a standard turnaround, a rework deadline, the
+ * `half-day` rush and the `immediate` buffer. A year (366 days) is beyond any promise a lab
+ * makes; with it, a promise asked for at the last instant a caller may give still lies a
+ * century before the latest time a decision may give (`MAX_DECIDED_MS`).
+ */
+export const MAX_POLICY_HOURS = 8_784;

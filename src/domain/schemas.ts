@@ -6,6 +6,13 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseHHmm } from '../time/calendar.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import {
+  MAX_QUANTITY,
+  MAX_UNITS_PER_HOUR,
+  MAX_UNITS_PER_ITEM,
+  MIN_UNITS_PER_HOUR,
+  MIN_UNITS_PER_ITEM,
+} from './limits.js';
 import { readTime } from './time-input.js';
 
 export const tierSchema = z.enum(['key', 'special', 'regular']);
@@ -61,18 +68,46 @@ export const calendarSchema = z
       ctx.addIssue({ code: 'custom', path: ['open'], message: 'must be before 24:00' });
   });
 
-const positive = (what: string) =>
-  z
-    .number()
-    .refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
+/** How a received value reads in a message. */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  return v === null ? 'null' : v === undefined ? 'nothing' : typeof v;
+}
+
+/** The message for a value outside [min, max] (a non-number included), or undefined when it is in. */
+export function rangeProblem(
+  v: unknown,
+  min: number,
+  max: number,
+  unit: string,
+): string | undefined {
+  if (typeof v === 'number' && v >= min && v <= max) return undefined;
+  return `must be from ${min} to ${max} ${unit}, received ${shown(v)}`;
+}
+
+/** A number within the limits of `limits.ts`; the message says the range, the unit and what came. */
+const between = (min: number, max: number, unit: string) =>
+  z.unknown().transform((v, ctx) => {
+    const problem = rangeProblem(v, min, max, unit);
+    if (problem === undefined) return v as number;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+
+/** A line's rate (`lines[].unitsPerHour`, `setCapacity`). */
+export const UNITS_PER_HOUR = 'units per working hour';
+export const unitsPerHourSchema = between(MIN_UNITS_PER_HOUR, MAX_UNITS_PER_HOUR, UNITS_PER_HOUR);
 
 export const lineSchema = z.strictObject({
   id: nonEmpty,
   products: z.array(nonEmpty).min(1, 'must list at least one product'),
-  unitsPerHour: positive('units per working hour'),
+  unitsPerHour: unitsPerHourSchema,
 });
 
-export const productSchema = z.strictObject({ unitsPerItem: positive('units of work per item') });
+export const productSchema = z.strictObject({
+  unitsPerItem: between(MIN_UNITS_PER_ITEM, MAX_UNITS_PER_ITEM, 'units of work per item'),
+});
 
 export const rushRequestSchema = z
   .strictObject({
@@ -96,7 +131,13 @@ export const orderSchema = z.strictObject({
   clientId: nonEmpty,
   tier: tierSchema,
   product: nonEmpty,
-  quantity: z.number().int('must be a whole number of items').min(1, 'must be at least 1'),
+  quantity: z
+    .number()
+    .int('must be a whole number of items')
+    .min(1, 'must be at least 1')
+    .max(MAX_QUANTITY, {
+      error: (issue) => `must be at most ${MAX_QUANTITY} items, received ${shown(issue.input)}`,
+    }),
   uploadedAt: timeSchema,
   shipBy: timeSchema.optional(),
   pickupAt: timeSchema.optional(),

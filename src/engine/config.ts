@@ -1,12 +1,13 @@
 /**
  * Resolving a `SchedulerConfig`: validate it with zod, fill in the lab's defaults, and check
  * what the schemas alone cannot (every product a line makes is in the catalog, the policy
- * covers every product, line ids are unique).
+ * covers every product, line ids are unique, no span of the policy is longer than a year).
  */
 import { z } from 'zod';
 import { defaultCalendar, defaultLines, defaultProducts } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { dict, dictSchema } from '../domain/keyed.js';
+import { MAX_POLICY_HOURS } from '../domain/limits.js';
 import { type Policy, type PolicyInput, parsePolicy } from '../domain/policy.js';
 import { calendarSchema, check, lineSchema, productSchema } from '../domain/schemas.js';
 import type { CalendarSpec, LineSpec, ProductSpec, TimeInput } from '../domain/types.js';
@@ -72,6 +73,23 @@ const configSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * The spans of time a policy names, with their paths: each is at most `MAX_POLICY_HOURS`, so
+ * that a promise or deadline made from one lies within the window a decision may give.
+ */
+function policySpans(p: Policy): [string, number, 'hours' | 'minutes'][] {
+  const spans: [string, number, 'hours' | 'minutes'][] = [
+    ['standardTurnaroundHours.key', p.standardTurnaroundHours.key, 'hours'],
+    ['standardTurnaroundHours.special', p.standardTurnaroundHours.special, 'hours'],
+    ['standardTurnaroundHours.regular', p.standardTurnaroundHours.regular, 'hours'],
+    ['rush.halfDayHours', p.rush.halfDayHours, 'hours'],
+    ['rush.immediateBufferMinutes', p.rush.immediateBufferMinutes, 'minutes'],
+  ];
+  for (const [product, sla] of Object.entries(p.reworkSlaHours))
+    if (sla !== 'same-day') spans.push([`reworkSlaHours.${product}`, sla, 'hours']);
+  return spans;
+}
+
 /** Validates a configuration and fills in the defaults; throws `ValidationError`. */
 export function resolveConfig(input: unknown = {}): ResolvedConfig {
   const r = check(configSchema, input ?? {});
@@ -108,6 +126,14 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     });
   });
   if (policy) {
+    for (const [path, hours, unit] of policySpans(policy)) {
+      const most = unit === 'minutes' ? MAX_POLICY_HOURS * 60 : MAX_POLICY_HOURS;
+      if (hours > most)
+        issues.push({
+          path: `policy.${path}`,
+          message: `must be at most ${most} ${unit} (a year), received ${hours}`,
+        });
+    }
     for (const product of Object.keys(products)) {
       if (!Object.hasOwn(policy.rush.smallQuantity, product)) {
         issues.push({

@@ -14,7 +14,7 @@ import type {
 import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/ledger.js';
-import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
+import { MAX_DECIDED_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
 import { decisionOf } from './reasons.js';
 import { OrderRecord, type RushEntry, type Why } from './records.js';
@@ -34,12 +34,23 @@ const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
 
 /** Decides orders against the engine's state, changing it: queues, registers, rush counts. */
 export class Decider {
-  constructor(private readonly st: EngineState) {}
+  /** Working ms a rush's deadline may lie after the end of its work: the `immediate` buffer or the `half-day` span. */
+  private readonly rushSpan: number;
 
-  /** Decides one validated order at `now` and queues it; returns the caller's copy of the decision. */
-  decide(order: NormalizedOrder, now: number): Decision {
-    const line = this.chooseLine(order, now);
-    const units = order.quantity * (this.st.config.products[order.product]?.unitsPerItem ?? 1);
+  constructor(private readonly st: EngineState) {
+    const rush = st.config.policy.rush;
+    this.rushSpan = Math.max(
+      rush.immediateBufferMinutes * MS_PER_MINUTE,
+      rush.halfDayHours * MS_PER_HOUR,
+    );
+  }
+
+  /**
+   * Decides one validated order at `now` on `line` (as `lineFor` chose it) and queues it;
+   * returns the caller's copy of the decision.
+   */
+  decide(order: NormalizedOrder, now: number, line: Line): Decision {
+    const units = this.unitsOf(order);
     const rec = new OrderRecord(
       this.st.times,
       order,
@@ -57,21 +68,52 @@ export class Decider {
     return decisionOf(this.st, rec);
   }
 
-  /** The line that makes the product and can start on new work soonest (configuration order breaks ties). */
-  private chooseLine(order: NormalizedOrder, now: number): Line {
+  /** Units of work of an order. */
+  unitsOf(order: NormalizedOrder): number {
+    return order.quantity * (this.st.config.products[order.product]?.unitsPerItem ?? 1);
+  }
+
+  /**
+   * The line an order goes to: its own, or the one that makes the product and can start on new
+   * work soonest (configuration order breaks ties). `cnow` is the coordinate of now; `pending`
+   * holds, per line, the work of the orders of the same batch decided before this one, which
+   * the ledgers will hold by then. Changes nothing.
+   */
+  lineFor(order: NormalizedOrder, cnow: number, pending?: Map<Line, number>): Line {
     if (order.line !== undefined) return this.st.lines.get(order.line) as Line;
-    const cnow = this.st.calendar.coord(now);
     let best: Line | undefined;
     let bestFree = Number.POSITIVE_INFINITY;
     for (const line of this.st.lines.values()) {
       if (!line.makes(order)) continue;
-      const free = line.startCoord(cnow) + line.ledger.totalWork;
+      const free = line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0);
       if (free < bestFree) {
         best = line;
         bestFree = free;
       }
     }
     return best as Line;
+  }
+
+  /**
+   * Whether every time the decision of `order` on `line` gives lies by `MAX_DECIDED_MS`, so
+   * that it can be decided whole; changes nothing. The times it computes from working time
+   * (finish, promise, the deadline of a rush) lie at or before the end of the line's work with
+   * the order added, plus a rush's deadline span; the others (a requested time, a rework
+   * deadline, a day's close) lie at most a policy span after a time a caller gave.
+   */
+  fitsWindow(
+    order: NormalizedOrder,
+    line: Line,
+    cnow: number,
+    pending?: Map<Line, number>,
+  ): boolean {
+    let end =
+      line.startCoord(cnow) +
+      line.ledger.totalWork +
+      (pending?.get(line) ?? 0) +
+      line.workFor(this.unitsOf(order));
+    if (order.rush !== undefined) end += this.rushSpan;
+    return this.st.calendar.endsBy(end, MAX_DECIDED_MS);
   }
 
   /**

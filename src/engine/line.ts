@@ -33,9 +33,26 @@ export class Line {
     this.unitsPerHour = spec.unitsPerHour;
   }
 
-  /** Processing time in working milliseconds, rounded up so that projections never flatter. */
-  workFor(units: number): number {
-    return Math.ceil((units * MS_PER_HOUR) / this.unitsPerHour);
+  /**
+   * Processing time in working milliseconds at `unitsPerHour` (the line's own by default),
+   * rounded up so that projections never flatter.
+   */
+  workFor(units: number, unitsPerHour = this.unitsPerHour): number {
+    return Math.ceil((units * MS_PER_HOUR) / unitsPerHour);
+  }
+
+  /** The coordinate at which the order in production ends if the rest of it runs at `unitsPerHour` from `now`. */
+  busyFinishAt(now: number, unitsPerHour: number): number {
+    const remaining = Math.max(0, this.busyFinish - now);
+    return now + Math.ceil((remaining * this.unitsPerHour) / unitsPerHour);
+  }
+
+  /** The coordinate at which all the line's work ends if it runs at `unitsPerHour` from `now`: O(n). */
+  endAt(now: number, unitsPerHour: number): number {
+    let end = this.busy !== undefined ? this.busyFinishAt(now, unitsPerHour) : now;
+    for (const rec of this.byHandle)
+      if (rec !== undefined) end += this.workFor(rec.units, unitsPerHour);
+    return end;
   }
 
   /** The coordinate at which the line can start on its queue, given the coordinate of now. */

@@ -3,13 +3,18 @@
  * the boundary, then works on integers: epoch milliseconds, tier ranks and working-time
  * coordinates. It never reads the wall clock; the caller gives the time.
  *
- * Every state-changing call first validates everything it was given and only then changes
- * anything, so a call that throws `ValidationError` leaves the engine exactly as it was.
+ * The atomicity rule: a state-changing call either completes or leaves the state exactly as it
+ * was. It first validates everything it was given, the times its decision will give included,
+ * and only then changes anything, so a call that throws `ValidationError` leaves the engine as
+ * it was. Should anything else escape while the state changes (a bug), the instance is
+ * poisoned: it refuses every later call (`SchedulerPoisonedError`) rather than answer from a
+ * half-changed state.
  */
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { fastOrder } from '../domain/fast-order.js';
-import { check, orderSchema } from '../domain/schemas.js';
+import { MAX_UNITS_PER_HOUR, MIN_UNITS_PER_HOUR } from '../domain/limits.js';
+import { check, orderSchema, rangeProblem, UNITS_PER_HOUR } from '../domain/schemas.js';
 import { callTime, readTime } from '../domain/time-input.js';
 import type {
   AtRiskReport,
@@ -27,6 +32,7 @@ import type {
   Urgency,
 } from '../domain/types.js';
 import type { WorkingCalendar } from '../time/calendar.js';
+import { MAX_DECIDED_MS, MS_PER_HOUR } from '../time/units.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Decider } from './decide.js';
 import type { Line } from './line.js';
@@ -36,11 +42,43 @@ import { loadSnapshot, toSnapshot } from './snapshot.js';
 import type { Snapshot } from './snapshot-format.js';
 import { EngineState } from './state.js';
 
+/**
+ * Thrown by a call during which an error the engine did not expect escaped while it changed the
+ * state, and by every later call of that instance: its state may be half-changed, so it answers
+ * nothing more. Restore the scheduler from the last snapshot (`restoreScheduler`). `cause` is
+ * the error that escaped.
+ */
+export class SchedulerPoisonedError extends Error {
+  override readonly name = 'SchedulerPoisonedError';
+
+  constructor(
+    /** The call during which the error escaped. */
+    readonly call: string,
+    cause: unknown,
+  ) {
+    super(
+      `this scheduler refused further calls after an internal error in ${call}: ${messageOf(cause)}; restore it from the last snapshot`,
+      { cause },
+    );
+  }
+}
+
+/** An error's message, for any thrown value: reading it must not throw in turn. */
+function messageOf(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'a thrown value that cannot be read';
+  }
+}
+
 /** The engine. Build one with `createScheduler` or `restoreScheduler`. */
 export class Scheduler {
   private readonly st: EngineState;
   private readonly decider: Decider;
   private readonly clock: (() => TimeInput) | undefined;
+  /** Set when an unexpected error escaped a state-changing call: every later call is refused. */
+  private failure: SchedulerPoisonedError | undefined;
 
   /** @internal Use `createScheduler`. */
   constructor(config: ResolvedConfig) {
@@ -67,12 +105,21 @@ export class Scheduler {
    * keep, and queues it. Returns the decision with its reasons.
    */
   submit(order: Order, at?: TimeInput): Decision {
+    this.usable();
     const now = this.timeOf(at);
     const issues: ValidationIssue[] = [];
     const parsed = this.validateOne(order, now, NO_PATH, issues, undefined);
     if (parsed === undefined || issues.length > 0) throw new ValidationError(issues, 'submit');
-    this.commitTime(now);
-    return this.decider.decide(parsed, now);
+    const cnow = this.st.calendar.coord(now);
+    const line = this.decider.lineFor(parsed, cnow);
+    if (!this.decider.fitsWindow(parsed, line, cnow))
+      throw new ValidationError([this.pastWindow(parsed, line, NO_PATH)], 'submit');
+    try {
+      this.commitTime(now);
+      return this.decider.decide(parsed, now, line);
+    } catch (e) {
+      throw this.poison('submit', e);
+    }
   }
 
   /**
@@ -83,6 +130,7 @@ export class Scheduler {
    * throws and nothing changed.
    */
   submitBatch(orders: Order[], at?: TimeInput): Decision[] {
+    this.usable();
     const now = this.timeOf(at);
     if (!Array.isArray(orders)) {
       throw new ValidationError(
@@ -91,7 +139,6 @@ export class Scheduler {
       );
     }
     const parsed = this.validateOrders(orders, now, 'submitBatch', ['orders']);
-    this.commitTime(now);
     const recent = (clientId: string) => this.st.recentRushes(clientId, now);
     const indexed = parsed.map((order, index) => ({ order, index }));
     const rushes = indexed.filter((x) => x.order.rush !== undefined);
@@ -115,10 +162,34 @@ export class Scheduler {
       return byUpload(a.order, b.order);
     });
     plain.sort((a, b) => byUpload(a.order, b.order));
-    const out: Decision[] = new Array(parsed.length);
-    for (const { order, index } of [...rushes, ...plain])
-      out[index] = this.decider.decide(order, now);
-    return out;
+    const sequence = [...rushes, ...plain];
+    // Every order's line and window, in decision order, before anything changes: each order
+    // goes after the work of the batch's orders decided before it.
+    const cnow = this.st.calendar.coord(now);
+    const pending = new Map<Line, number>();
+    const lines: Line[] = new Array(parsed.length);
+    const late: boolean[] = new Array(parsed.length).fill(false);
+    for (const { order, index } of sequence) {
+      const line = this.decider.lineFor(order, cnow, pending);
+      late[index] = !this.decider.fitsWindow(order, line, cnow, pending);
+      pending.set(line, (pending.get(line) ?? 0) + line.workFor(this.decider.unitsOf(order)));
+      lines[index] = line;
+    }
+    if (late.includes(true)) {
+      const issues = parsed.flatMap((order, i) =>
+        late[i] ? [this.pastWindow(order, lines[i] as Line, ['orders', i])] : [],
+      );
+      throw new ValidationError(issues, 'submitBatch');
+    }
+    try {
+      this.commitTime(now);
+      const out: Decision[] = new Array(parsed.length);
+      for (const { order, index } of sequence)
+        out[index] = this.decider.decide(order, now, lines[index] as Line);
+      return out;
+    } catch (e) {
+      throw this.poison('submitBatch', e);
+    }
   }
 
   /**
@@ -126,6 +197,7 @@ export class Scheduler {
    * still making an order is a `ValidationError`.
    */
   next(lineId: string, at?: TimeInput): StartedOrder | undefined {
+    this.usable();
     const now = this.timeOf(at);
     const line = this.lineOf(lineId, 'next');
     if (line.busy) {
@@ -139,15 +211,22 @@ export class Scheduler {
         'next',
       );
     }
-    this.commitTime(now);
-    const rec = line.dequeue();
-    if (!rec) return undefined;
-    const start = this.st.calendar.coord(now);
-    line.busy = rec;
-    line.busyFinish = start + rec.work;
-    rec.status = 'in-production';
-    rec.startedAt = now;
-    rec.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
+    let rec: OrderRecord | undefined;
+    try {
+      this.commitTime(now);
+      rec = line.dequeue();
+      if (!rec) return undefined;
+      // Within the calendar: the line's work never ends after MAX_DECIDED_MS as decided, and
+      // started later it ends within the calendar's window (see CALENDAR_END_MS).
+      const start = this.st.calendar.coord(now);
+      line.busy = rec;
+      line.busyFinish = start + rec.work;
+      rec.status = 'in-production';
+      rec.startedAt = now;
+      rec.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
+    } catch (e) {
+      throw this.poison('next', e);
+    }
     return {
       orderId: rec.order.id,
       line: line.id,
@@ -161,6 +240,7 @@ export class Scheduler {
 
   /** Marks the order in production as finished, and closes its rework entry if it has one. */
   complete(orderId: string, at?: TimeInput): Completion {
+    this.usable();
     const now = this.timeOf(at);
     const rec = typeof orderId === 'string' ? this.inProduction(orderId) : undefined;
     if (rec?.status !== 'in-production') {
@@ -175,17 +255,21 @@ export class Scheduler {
         'complete',
       );
     }
-    this.commitTime(now);
-    const line = this.st.lines.get(rec.line) as Line;
-    line.busy = undefined;
-    line.busyFinish = 0;
-    rec.status = 'finished';
-    rec.finishedAt = now;
-    if (rec.order.rush?.cause === 'rework') {
-      const rework = this.st.reworkByOrder.get(orderId);
-      if (rework && rework.closedAt === undefined) rework.closedAt = now;
+    try {
+      this.commitTime(now);
+      const line = this.st.lines.get(rec.line) as Line;
+      line.busy = undefined;
+      line.busyFinish = 0;
+      rec.status = 'finished';
+      rec.finishedAt = now;
+      if (rec.order.rush?.cause === 'rework') {
+        const rework = this.st.reworkByOrder.get(orderId);
+        if (rework && rework.closedAt === undefined) rework.closedAt = now;
+      }
+      this.st.detectDelays(now);
+    } catch (e) {
+      throw this.poison('complete', e);
     }
-    this.st.detectDelays(now);
     return {
       orderId,
       line: rec.line,
@@ -201,41 +285,56 @@ export class Scheduler {
    * order whose promise the change puts at risk (in production order).
    */
   setCapacity(lineId: string, unitsPerHour: number, at?: TimeInput): string[] {
+    this.usable();
     const now = this.timeOf(at);
     const line = this.lineOf(lineId, 'setCapacity');
-    if (typeof unitsPerHour !== 'number' || !Number.isFinite(unitsPerHour) || unitsPerHour <= 0) {
+    const problem = rangeProblem(
+      unitsPerHour,
+      MIN_UNITS_PER_HOUR,
+      MAX_UNITS_PER_HOUR,
+      UNITS_PER_HOUR,
+    );
+    if (problem !== undefined)
+      throw new ValidationError([{ path: 'unitsPerHour', message: problem }], 'setCapacity');
+    const cnow = this.st.calendar.coord(now);
+    // Slower, the line's work ends later; it must still end by MAX_DECIDED_MS, as when decided.
+    if (
+      unitsPerHour < line.unitsPerHour &&
+      !this.st.calendar.endsBy(line.endAt(cnow, unitsPerHour), MAX_DECIDED_MS)
+    ) {
       throw new ValidationError(
         [
           {
             path: 'unitsPerHour',
-            message: `must be a positive number of units per working hour, received ${String(unitsPerHour)}`,
+            message: `would make the work queued on line '${line.id}' end after ${day(MAX_DECIDED_MS)}, the latest time a decision may give; received ${unitsPerHour}`,
           },
         ],
         'setCapacity',
       );
     }
-    this.commitTime(now);
-    const cnow = this.st.calendar.coord(now);
-    const old = line.unitsPerHour;
-    line.unitsPerHour = unitsPerHour;
     const atRisk: string[] = [];
-    if (line.busy) {
+    try {
+      this.commitTime(now);
       // The rest of the order in production runs at the new rate.
-      const remaining = Math.max(0, line.busyFinish - cnow);
-      line.busyFinish = cnow + Math.ceil((remaining * old) / unitsPerHour);
-      line.busy.work = line.workFor(line.busy.units);
-      line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
-      if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
-        this.st.riskLog.add(line.busy, now, 'capacity-drop');
-        atRisk.push(line.busy.order.id);
+      if (line.busy) line.busyFinish = line.busyFinishAt(cnow, unitsPerHour);
+      line.unitsPerHour = unitsPerHour;
+      if (line.busy) {
+        line.busy.work = line.workFor(line.busy.units);
+        line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
+        if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
+          this.st.riskLog.add(line.busy, now, 'capacity-drop');
+          atRisk.push(line.busy.order.id);
+        }
       }
+      line.ledger.rebuildWork((h) => {
+        const rec = line.byHandle[h] as OrderRecord;
+        rec.work = line.workFor(rec.units);
+        return rec.work;
+      });
+      for (const id of this.st.flagLate(line, now, 'capacity-drop')) atRisk.push(id);
+    } catch (e) {
+      throw this.poison('setCapacity', e);
     }
-    line.ledger.rebuildWork((h) => {
-      const rec = line.byHandle[h] as OrderRecord;
-      rec.work = line.workFor(rec.units);
-      return rec.work;
-    });
-    for (const id of this.st.flagLate(line, now, 'capacity-drop')) atRisk.push(id);
     return atRisk;
   }
 
@@ -244,6 +343,7 @@ export class Scheduler {
    * projected start and finish at present capacity. `at` defaults to the time of the last call.
    */
   plan(lineId?: string, at?: TimeInput): PlanEntry[] {
+    this.usable();
     const lines =
       lineId === undefined ? [...this.st.lines.values()] : [this.lineOf(lineId, 'plan')];
     const now = at === undefined ? this.st.lastTime : this.readAt(at, 'plan');
@@ -285,6 +385,7 @@ export class Scheduler {
 
   /** Everything the engine knows about an order, with its decision and a plain-words summary. */
   explain(orderId: string): Explanation {
+    this.usable();
     const rec = typeof orderId === 'string' ? this.st.orders.get(orderId) : undefined;
     if (!rec)
       throw new ValidationError(
@@ -329,6 +430,7 @@ export class Scheduler {
    * copy can read only the entries added since it last looked.
    */
   rushRegister(from?: number, to?: number): RushRecord[] {
+    this.usable();
     return this.st.rushLog.slice(from, to).map((e) => rushRecordOf(this.st, e));
   }
 
@@ -337,16 +439,19 @@ export class Scheduler {
    * `from` and `to` take a slice, as for `rushRegister`.
    */
   reworkRegister(from?: number, to?: number): ReworkRecord[] {
+    this.usable();
     return structuredClone(this.st.reworkLog.slice(from, to));
   }
 
   /** How many entries the rush and rework registers hold. */
   registerSizes(): { rush: number; rework: number } {
+    this.usable();
     return { rush: this.st.rushLog.length, rework: this.st.reworkLog.length };
   }
 
   /** Open rework entries past their deadline at `at` (default: the time of the last call). */
   overdueRework(at?: TimeInput): ReworkRecord[] {
+    this.usable();
     const now =
       at === undefined
         ? this.clock
@@ -360,11 +465,13 @@ export class Scheduler {
 
   /** Every at-risk report, in the order they were made; from the `since`-th on when given. */
   atRiskLog(since = 0): AtRiskReport[] {
+    this.usable();
     return this.st.riskLog.slice(since);
   }
 
   /** Ids of the orders, queued or in production, that have been reported at risk and are not finished. */
   atRisk(lineId?: string): string[] {
+    this.usable();
     if (lineId !== undefined) this.lineOf(lineId, 'atRisk');
     const out: string[] = [];
     for (const rec of this.st.orders.values()) {
@@ -386,6 +493,7 @@ export class Scheduler {
     queuedWorkMs: number;
     inProduction?: string;
   } {
+    this.usable();
     const line = this.lineOf(lineId, 'lineStatus');
     return {
       line: line.id,
@@ -398,11 +506,13 @@ export class Scheduler {
 
   /** The ids of the configured lines, in configuration order. */
   lineIds(): string[] {
+    this.usable();
     return [...this.st.lines.keys()];
   }
 
   /** The whole state as plain JSON; `restoreScheduler` brings it back. */
   snapshot(): Snapshot {
+    this.usable();
     return toSnapshot(this.st);
   }
 
@@ -422,6 +532,30 @@ export class Scheduler {
     for (const line of this.st.lines.values())
       if (line.busy !== undefined && line.busy.order.id === orderId) return line.busy;
     return this.st.orders.get(orderId);
+  }
+
+  /** Refuses the call if an earlier one poisoned this instance. */
+  private usable(): void {
+    if (this.failure) throw new SchedulerPoisonedError(this.failure.call, this.failure.cause);
+  }
+
+  /** Poisons this instance after `error` escaped while `call` changed the state; returns the error to throw. */
+  private poison(call: string, error: unknown): SchedulerPoisonedError {
+    this.failure = new SchedulerPoisonedError(call, error);
+    return this.failure;
+  }
+
+  /** The issue of an order whose decision would give a time after `MAX_DECIDED_MS`. */
+  private pastWindow(
+    order: NormalizedOrder,
+    line: Line,
+    path: readonly (string | number)[],
+  ): ValidationIssue {
+    const hours = Math.ceil(line.workFor(this.decider.unitsOf(order)) / MS_PER_HOUR);
+    return {
+      path: pathOf(path, 'quantity'),
+      message: `would make the work queued on line '${line.id}' end after ${day(MAX_DECIDED_MS)}, the latest time a decision may give (${order.quantity} items are ${hours} working hours at ${line.unitsPerHour} units an hour); received ${order.quantity}`,
+    };
   }
 
   private timeOf(at: TimeInput | undefined): number {
@@ -547,6 +681,11 @@ const NO_PATH: readonly (string | number)[] = Object.freeze([]);
 
 function pathOf(path: readonly (string | number)[], field: string): string {
   return path.length === 0 ? field : `${path.join('.')}.${field}`;
+}
+
+/** The UTC date of an instant, `yyyy-MM-dd`. */
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 function byUpload(a: NormalizedOrder, b: NormalizedOrder): number {

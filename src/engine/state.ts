@@ -38,7 +38,7 @@ export class EngineState {
 
   constructor(config: Omit<ResolvedConfig, 'clock'>) {
     this.config = config;
-    this.calendar = WorkingCalendar.shared(config.calendar);
+    this.calendar = new WorkingCalendar(config.calendar);
     for (const spec of config.lines) this.lines.set(spec.id, new Line(spec));
     this.madeProducts = new Set(config.lines.flatMap((l) => l.products));
     this.fmt = new Intl.DateTimeFormat('sv-SE', {

@@ -1,14 +1,22 @@
 /**
  * The lab's working calendar: zone, opening hours and working weekdays.
  *
- * Calendar math (which local day is it, when does that day open and close) is done with
- * luxon at the edges, once per day of the table. Time math on the hot path (how much
- * working time lies between two instants, when will N working milliseconds have passed) is
- * done on plain integers against that table: `coord(t)` is the number of working
- * milliseconds from a fixed anchor to `t`, so working time between two instants is a
- * subtraction and "add working time" is one binary search.
+ * Calendar math (which local day is it, when does that day open and close) is done from the
+ * zone's offsets, once per day of the table, and the days are shared between the calendars of
+ * the process (`DayChunks`). Time math on the hot path (how much working time lies between two
+ * instants, when will N working milliseconds have passed) is done on plain integers against
+ * that table: `coord(t)` is the number of working milliseconds from a fixed anchor to `t`, so
+ * working time between two instants is a subtraction and "add working time" is one binary
+ * search.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
+import {
+  CALENDAR_END_MS,
+  CALENDAR_START_MS,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+} from './units.js';
 
 export interface CalendarSpec {
   /** IANA zone name, e.g. `Asia/Shanghai`. */
@@ -44,61 +52,216 @@ export function parseHHmm(s: string): number {
   return h * 60 + min;
 }
 
+/** Local dates per chunk of the day table. */
 const DAY_CHUNK = 32;
-/** How far from the anchor the table may grow: about twenty years either way. */
-const MAX_DAYS = 7300;
+
+/** The days of one chunk; `start` has one more entry than the others: the end of the last day. */
+interface Chunk {
+  readonly dates: readonly string[];
+  readonly start: readonly number[];
+  readonly open: readonly number[];
+  readonly close: readonly number[];
+}
 
 /**
- * A working calendar with an integer time axis. Coordinates are only meaningful within one
- * instance: compare and subtract them, never store them.
+ * The zone's offset at an instant, in milliseconds (local clock minus UTC), read with one
+ * `Intl.DateTimeFormat`: about a fifth of what luxon's offset costs, and the day table asks
+ * for one per day.
+ */
+function offsetReader(zone: string): (ms: number) => number {
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  return (ms) => {
+    const m = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/.exec(fmt.format(ms));
+    if (!m) throw new Error(`calendar: cannot read the time in ${zone} at ${ms}`);
+    const local = Date.UTC(
+      +(m[3] as string),
+      +(m[1] as string) - 1,
+      +(m[2] as string),
+      +(m[4] as string),
+      +(m[5] as string),
+      +(m[6] as string),
+    );
+    return local - (ms - (((ms % 1000) + 1000) % 1000));
+  };
+}
+
+/**
+ * The days of one calendar spec, built in chunks of `DAY_CHUNK` local dates: chunk k holds the
+ * dates whose day number (days since 1970-01-01) is in [k·32, k·32 + 32). A chunk depends on the
+ * spec and its number alone and never changes once built, so all the calendars of a spec in
+ * the process share it, and sharing cannot change an answer: a simulation's replications and a
+ * property test's clones would otherwise spend most of their time building days.
+ *
+ * A local time becomes an instant as luxon makes it: one that does not exist (the clocks jumped
+ * over it) moves forward by the jump; one that exists twice is the first of the two. A day
+ * starts at the first instant of its date.
+ */
+class DayChunks {
+  private static readonly bySpec = new Map<string, DayChunks>();
+
+  static of(spec: CalendarSpec, openMin: number, closeMin: number): DayChunks {
+    const key = JSON.stringify([spec.zone, spec.open, spec.close, [...spec.days].sort()]);
+    let days = DayChunks.bySpec.get(key);
+    if (!days) {
+      // A handful of specs is the rule; the bound only keeps a long-lived process tidy. The
+      // calendars keep copies of the days they use, so forgetting chunks changes no answer.
+      if (DayChunks.bySpec.size >= 64) DayChunks.bySpec.clear();
+      days = new DayChunks(spec.zone, openMin, closeMin, spec.days);
+      DayChunks.bySpec.set(key, days);
+    }
+    return days;
+  }
+
+  private readonly chunks = new Map<number, Chunk>();
+  private readonly offset: (ms: number) => number;
+  private readonly works: boolean[] = [false, false, false, false, false, false, false, false];
+  /** The chunks of the window: `CALENDAR_START_MS` lies in the first, `CALENDAR_END_MS` in the last. */
+  readonly first: number;
+  readonly last: number;
+
+  private constructor(
+    zone: string,
+    private readonly openMin: number,
+    private readonly closeMin: number,
+    days: readonly number[],
+  ) {
+    this.offset = offsetReader(zone);
+    for (const d of days) this.works[d] = true;
+    this.first = this.chunkOf(CALENDAR_START_MS);
+    this.last = this.chunkOf(CALENDAR_END_MS);
+  }
+
+  /** The chunk holding the local date of `t`. */
+  chunkOf(t: number): number {
+    return Math.floor(Math.floor((t + this.offset(t)) / MS_PER_DAY) / DAY_CHUNK);
+  }
+
+  /** Chunk k, built on first use. */
+  get(k: number): Chunk {
+    let c = this.chunks.get(k);
+    if (!c) {
+      c = this.build(k);
+      this.chunks.set(k, c);
+    }
+    return c;
+  }
+
+  private build(k: number): Chunk {
+    const d0 = k * DAY_CHUNK;
+    const dates: string[] = [];
+    const start: number[] = [this.instantOf(d0 * MS_PER_DAY)];
+    const open: number[] = [];
+    const close: number[] = [];
+    // Most chunks lie between two changes of the clocks: with the offset the same at every
+    // midnight, each day is arithmetic. The offset is read at each midnight, so a change
+    // inside the chunk is seen unless the clocks changed twice within one day.
+    const o = this.offset(start[0] as number);
+    let steady = true;
+    for (let j = 1; j <= DAY_CHUNK && steady; j++) {
+      const t = (d0 + j) * MS_PER_DAY - o;
+      steady = this.offset(t) === o;
+      start.push(t);
+    }
+    const at = (local: number) => (steady ? local - o : this.instantOf(local));
+    if (!steady) start.length = 1;
+    for (let j = 0; j < DAY_CHUNK; j++) {
+      const d = d0 + j;
+      const midnight = d * MS_PER_DAY;
+      if (!steady) start.push(this.instantOf(midnight + MS_PER_DAY));
+      dates.push(new Date(midnight).toISOString().slice(0, 10));
+      const s = start[j] as number;
+      const e = start[j + 1] as number;
+      // 1970-01-01, day 0, was a Thursday: ISO weekday 4.
+      if (!this.works[(((d % 7) + 7 + 3) % 7) + 1]) {
+        open.push(Number.NaN);
+        close.push(Number.NaN);
+        continue;
+      }
+      const op = Math.max(s, at(midnight + this.openMin * MS_PER_MINUTE));
+      const cl =
+        this.closeMin >= 1440 ? e : Math.min(e, at(midnight + this.closeMin * MS_PER_MINUTE));
+      open.push(op);
+      close.push(Math.max(op, cl));
+    }
+    return Object.freeze({
+      dates: Object.freeze(dates),
+      start: Object.freeze(start),
+      open: Object.freeze(open),
+      close: Object.freeze(close),
+    });
+  }
+
+  /**
+   * The instant at which the zone's clocks show `local` (ms of a local date-time counted as if
+   * it were UTC): the first of two, or, for a time the clocks jumped over, the instant the old
+   * offset puts it at, which is the time moved forward by the jump. Assumes the clocks change
+   * at most once within 16 hours, as every zone's do.
+   */
+  private instantOf(local: number): number {
+    const before = this.offset(local - 16 * MS_PER_HOUR);
+    const guess = local - before;
+    const after = this.offset(guess);
+    if (after === before) return guess;
+    // The clocks changed between the two readings, at the first instant with the new offset.
+    let lo = local - 16 * MS_PER_HOUR;
+    let hi = guess;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.offset(mid) === before) lo = mid;
+      else hi = mid;
+    }
+    // After the change the time reads `local` at local - after, if that is after the change;
+    // otherwise the time was jumped over.
+    return local - after >= hi ? local - after : guess;
+  }
+}
+
+/**
+ * A working calendar with an integer time axis over a fixed window (`CALENDAR_START_MS` to
+ * `CALENDAR_END_MS`). Coordinates are only meaningful within one instance: compare and
+ * subtract them, never store them. Every answer depends on the spec and the question alone,
+ * never on what was asked before, and no two instances share anything that changes.
  */
 export class WorkingCalendar {
   readonly spec: CalendarSpec;
-  private readonly openMin: number;
-  private readonly closeMin: number;
-  private readonly works: boolean[] = [false, false, false, false, false, false, false, false];
+  private readonly days: DayChunks;
   /*
-   * The day table, one entry per local date, contiguous. Entry i covers the instants
-   * [start[i], start[i+1]); `start` has one more entry than the others. On a working day the
-   * lab works [open[i], close[i]); on other days open and close are NaN. `base[i]` is the
-   * coordinate at start[i] and `base[i+1] = base[i] + (close[i] - open[i])`: coordinates of
-   * existing entries never change when the table grows in either direction.
+   * The day table, one entry per local date, contiguous, copied from the shared chunks
+   * `firstChunk` to `lastChunk`. Entry i covers the instants [start[i], start[i+1]); `start`
+   * has one more entry than the others. On a working day the lab works [open[i], close[i]); on
+   * other days open and close are NaN. `base[i]` is the coordinate at start[i] and
+   * `base[i+1] = base[i] + (close[i] - open[i])`: coordinates of existing entries never
+   * change when the table grows in either direction.
    */
   private dates: string[] = [];
   private start: number[] = [];
   private open: number[] = [];
   private close: number[] = [];
   private base: number[] = [];
+  private firstChunk = 0;
+  private lastChunk = -1;
   private hint = 0;
-
-  private static readonly instances = new Map<string, WorkingCalendar>();
-
-  /**
-   * The process-wide instance for a calendar, so that its day table is built (with luxon) once,
-   * not once per scheduler: a simulation's replications and a property test's clones would
-   * otherwise spend most of their time rebuilding it. Sharing is safe because a table only
-   * grows and the coordinates it has handed out never change.
-   */
-  static shared(spec: CalendarSpec): WorkingCalendar {
-    const key = JSON.stringify([spec.zone, spec.open, spec.close, spec.days]);
-    let cal = WorkingCalendar.instances.get(key);
-    if (!cal) {
-      // A handful of calendars is the rule; the bound only keeps a long-lived process tidy.
-      if (WorkingCalendar.instances.size >= 64) WorkingCalendar.instances.clear();
-      cal = new WorkingCalendar(spec);
-      WorkingCalendar.instances.set(key, cal);
-    }
-    return cal;
-  }
 
   constructor(spec: CalendarSpec) {
     if (!IANAZone.isValidZone(spec.zone)) throw new Error(`calendar: unknown zone '${spec.zone}'`);
     if (spec.days.length === 0) throw new Error('calendar: no working weekday');
     this.spec = { zone: spec.zone, open: spec.open, close: spec.close, days: [...spec.days] };
-    this.openMin = parseHHmm(spec.open);
-    this.closeMin = parseHHmm(spec.close);
-    if (this.closeMin <= this.openMin) throw new Error('calendar: close must be later than open');
-    for (const d of spec.days) this.works[d] = true;
+    const openMin = parseHHmm(spec.open);
+    const closeMin = parseHHmm(spec.close);
+    if (closeMin <= openMin) throw new Error('calendar: close must be later than open');
+    for (const d of spec.days)
+      if (!Number.isInteger(d) || d < 1 || d > 7)
+        throw new Error(`calendar: weekday ${d} is not an ISO weekday 1 to 7`);
+    this.days = DayChunks.of(this.spec, openMin, closeMin);
   }
 
   /** Working milliseconds from the calendar's anchor to `t`. */
@@ -130,6 +293,24 @@ export class WorkingCalendar {
   /** Working milliseconds in [a, b); negative when b is before a. */
   workingBetween(a: number, b: number): number {
     return this.coord(b) - this.coord(a);
+  }
+
+  /**
+   * Whether work that ends at coordinate `c` ends by the instant `t` (`timeAt(c) <= t`), for a
+   * `t` in the window. The table grows as far as `timeAt(c)` would grow it, and no further than
+   * `t`; not at all once `c` lies further beyond the table than the time left until `t`, since
+   * working time never exceeds elapsed time.
+   */
+  endsBy(c: number, t: number): boolean {
+    if (this.dates.length === 0) this.init(t);
+    for (;;) {
+      const n = this.dates.length;
+      const end = this.start[n] as number;
+      if (end > t) return c <= this.coord(t);
+      if (c <= (this.base[n] as number)) return true;
+      if (c - (this.base[n] as number) > t - end) return false;
+      this.extendForward();
+    }
   }
 
   /** The local day of `t`. */
@@ -210,100 +391,72 @@ export class WorkingCalendar {
   }
 
   private init(t: number): void {
-    const first = DateTime.fromMillis(t, { zone: this.spec.zone })
-      .startOf('day')
-      .minus({ days: 1 });
-    const d = this.build(first);
-    this.dates = [d.date];
-    this.start = [d.start, d.end];
-    this.open = [d.open];
-    this.close = [d.close];
-    this.base = [0, Number.isNaN(d.open) ? 0 : d.close - d.open];
+    const k = this.days.chunkOf(t);
+    if (k < this.days.first || k > this.days.last) throw this.outside(t);
+    this.firstChunk = k;
+    this.lastChunk = k - 1;
+    this.start = [this.days.get(k).start[0] as number];
+    this.base = [0];
     this.extendForward();
   }
 
-  private build(midnight: DateTime): {
-    date: string;
-    start: number;
-    end: number;
-    open: number;
-    close: number;
-  } {
-    const zone = this.spec.zone;
-    const next = midnight.plus({ days: 1 }).startOf('day');
-    const start = midnight.toMillis();
-    const end = next.toMillis();
-    if (!this.works[midnight.weekday])
-      return {
-        date: midnight.toISODate() as string,
-        start,
-        end,
-        open: Number.NaN,
-        close: Number.NaN,
-      };
-    const at = (min: number) =>
-      min >= 1440
-        ? end
-        : DateTime.fromObject(
-            {
-              year: midnight.year,
-              month: midnight.month,
-              day: midnight.day,
-              hour: Math.floor(min / 60),
-              minute: min % 60,
-            },
-            { zone },
-          ).toMillis();
-    const open = Math.max(start, at(this.openMin));
-    const close = Math.min(end, at(this.closeMin));
-    return { date: midnight.toISODate() as string, start, end, open, close: Math.max(open, close) };
+  private outside(t: number): RangeError {
+    const when = Number.isFinite(t) ? new Date(t).toISOString() : String(t);
+    return new RangeError(
+      `calendar: ${when} is outside the years the calendar supports (${new Date(CALENDAR_START_MS).toISOString().slice(0, 7)} to ${new Date(CALENDAR_END_MS).toISOString().slice(0, 4)})`,
+    );
   }
 
   private extendForward(): void {
-    if (this.dates.length > 2 * MAX_DAYS)
-      throw new RangeError(
-        'calendar: time is more than twenty years from the first one asked about',
-      );
-    const last = this.start[this.start.length - 1] as number;
-    let midnight = DateTime.fromMillis(last, { zone: this.spec.zone }).startOf('day');
-    for (let k = 0; k < DAY_CHUNK; k++) {
-      const d = this.build(midnight);
-      this.dates.push(d.date);
-      this.open.push(d.open);
-      this.close.push(d.close);
-      this.start.push(d.end);
-      const b = this.base[this.base.length - 1] as number;
-      this.base.push(b + (Number.isNaN(d.open) ? 0 : d.close - d.open));
-      midnight = DateTime.fromMillis(d.end, { zone: this.spec.zone }).startOf('day');
+    if (this.lastChunk >= this.days.last)
+      throw this.outside(this.start[this.start.length - 1] as number);
+    const ch = this.days.get(++this.lastChunk);
+    let b = this.base[this.base.length - 1] as number;
+    for (let j = 0; j < DAY_CHUNK; j++) {
+      const o = ch.open[j] as number;
+      const c = ch.close[j] as number;
+      this.dates.push(ch.dates[j] as string);
+      this.open.push(o);
+      this.close.push(c);
+      this.start.push(ch.start[j + 1] as number);
+      b += Number.isNaN(o) ? 0 : c - o;
+      this.base.push(b);
     }
   }
 
+  /** Prepends as many chunks as the table holds (at least one), so that growing back far costs linear time. */
   private extendBackward(): void {
-    if (this.dates.length > 2 * MAX_DAYS)
-      throw new RangeError(
-        'calendar: time is more than twenty years from the first one asked about',
-      );
-    const first = this.start[0] as number;
-    let midnight = DateTime.fromMillis(first, { zone: this.spec.zone })
-      .minus({ days: 1 })
-      .startOf('day');
-    const days: ReturnType<WorkingCalendar['build']>[] = [];
-    for (let k = 0; k < DAY_CHUNK; k++) {
-      days.unshift(this.build(midnight));
-      midnight = midnight.minus({ days: 1 }).startOf('day');
+    if (this.firstChunk <= this.days.first) throw this.outside((this.start[0] as number) - 1);
+    const from = Math.max(
+      this.days.first,
+      this.firstChunk - Math.max(1, this.lastChunk - this.firstChunk + 1),
+    );
+    const dates: string[] = [];
+    const start: number[] = [];
+    const open: number[] = [];
+    const close: number[] = [];
+    for (let k = from; k < this.firstChunk; k++) {
+      const ch = this.days.get(k);
+      for (let j = 0; j < DAY_CHUNK; j++) {
+        dates.push(ch.dates[j] as string);
+        start.push(ch.start[j] as number);
+        open.push(ch.open[j] as number);
+        close.push(ch.close[j] as number);
+      }
     }
+    const base: number[] = new Array(dates.length);
     let b = this.base[0] as number;
-    const bases: number[] = [];
-    for (let k = days.length - 1; k >= 0; k--) {
-      const d = days[k] as (typeof days)[number];
-      b -= Number.isNaN(d.open) ? 0 : d.close - d.open;
-      bases.unshift(b);
+    for (let i = dates.length - 1; i >= 0; i--) {
+      const o = open[i] as number;
+      b -= Number.isNaN(o) ? 0 : (close[i] as number) - o;
+      base[i] = b;
     }
-    this.dates.unshift(...days.map((d) => d.date));
-    this.open.unshift(...days.map((d) => d.open));
-    this.close.unshift(...days.map((d) => d.close));
-    this.start.unshift(...days.map((d) => d.start));
-    this.base.unshift(...bases);
-    this.hint += days.length;
+    this.dates = dates.concat(this.dates);
+    this.start = start.concat(this.start);
+    this.open = open.concat(this.open);
+    this.close = close.concat(this.close);
+    this.base = base.concat(this.base);
+    this.hint += dates.length;
+    this.firstChunk = from;
   }
 }

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { fastOrder } from '../../src/domain/fast-order.js';
+import { MAX_QUANTITY } from '../../src/domain/limits.js';
 import { orderSchema } from '../../src/domain/schemas.js';
 import { arbitraries } from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
@@ -34,7 +35,20 @@ const nearMisses: Record<string, unknown[]> = {
   product: name,
   line: name,
   tier: ['key', 'special', 'regular', 'vip', 'Key', undefined, DELETE],
-  quantity: [1, 0, -1, 1.5, 2 ** 53 - 1, 2 ** 53, '3', Number.POSITIVE_INFINITY, undefined, DELETE],
+  quantity: [
+    1,
+    0,
+    -1,
+    1.5,
+    MAX_QUANTITY,
+    MAX_QUANTITY + 1,
+    2 ** 53 - 1,
+    2 ** 53,
+    '3',
+    Number.POSITIVE_INFINITY,
+    undefined,
+    DELETE,
+  ],
   uploadedAt: time,
   shipBy: time,
   pickupAt: time,

@@ -31,10 +31,14 @@ describe('Infinity and NaN', () => {
         }),
       ),
     ).toEqual([
-      { path: 'lines.0.unitsPerHour', message: 'must be a finite number, received -Infinity' },
+      // A number with a range says the range, and what came.
+      {
+        path: 'lines.0.unitsPerHour',
+        message: 'must be from 0.01 to 10000000 units per working hour, received -Infinity',
+      },
       {
         path: 'products.print.unitsPerItem',
-        message: 'must be a finite number, received Infinity',
+        message: 'must be from 0.001 to 1000 units of work per item, received Infinity',
       },
     ]);
   });

@@ -549,4 +549,40 @@ describe('durable scheduler on memoryStore', () => {
     await store.close();
     expectPrototypeUntouched();
   });
+  test('an internal error in the deciding engine journals nothing: reads go on, writes are refused until reopened', async () => {
+    // A custom gate that throws a value whose message cannot be read: it escapes the gate.
+    const unreadable: CustomGate = {
+      id: 'unreadable',
+      decline: () => {
+        throw {
+          toString() {
+            throw new Error('not even a message');
+          },
+        };
+      },
+    };
+    const config = { ...busyLab, gates: [unreadable] };
+    const store = memoryStore();
+    const s = await openOn(store, { config });
+    await s.submit(order({ id: 'u1' }), T('09:00'));
+    const before = s.snapshot();
+    const rush = await s
+      .submit(order({ id: 'u2', rush: { urgency: 'next-day' } }), T('09:05'))
+      .catch((e: Error) => e);
+    if (!(rush instanceof Error)) {
+      // The gate declined whole: nothing to refuse.
+      expect(rush.reasons[0]?.rule).toBe('unreadable');
+      return;
+    }
+    expect(rush.message).toMatch(/internal error in submit/);
+    expect(s.journalSeq).toBe(1);
+    expect(s.snapshot()).toEqual(before);
+    await expect(s.submit(order({ id: 'u3' }), T('09:10'))).rejects.toThrow(
+      /internal error in submit/,
+    );
+    await s.close();
+    const again = await openOn(store, { config });
+    expect(again.snapshot()).toEqual(before);
+    expect((await again.submit(order({ id: 'u3' }), T('09:10'))).outcome).toBe('queued');
+  });
 });

@@ -571,3 +571,201 @@ describe('batches and snapshots', () => {
     ]);
   });
 });
+
+describe('limits (issue 16): every call that validates is decided whole, or refused with nothing changed', () => {
+  /** The first and last instants a caller may give. */
+  const MIN = Date.UTC(2000, 0, 1);
+  const MAX = Date.UTC(2200, 0, 1);
+  const issuesOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return (e as ValidationError).issues;
+    }
+    return expect.unreachable('expected a ValidationError');
+  };
+  /** The snapshot restored answers as the original does. */
+  const restoresTheSame = (s: ReturnType<typeof createScheduler>) => {
+    const r = restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())));
+    expect(r.snapshot()).toEqual(s.snapshot());
+    expect(r.plan()).toEqual(s.plan());
+  };
+
+  test('case 4: schedulers share no calendar state: one that saw 2052 does not change the answer of another for 2010', () => {
+    const lisbon: SchedulerConfig = {
+      calendar: { zone: 'Europe/Lisbon', open: '09:00', close: '18:00', days: [1, 2, 3, 4, 5] },
+    };
+    const at2052 = Date.parse('2052-03-04T10:00:00Z');
+    createScheduler(lisbon).submit(order({ uploadedAt: at2052 }), at2052);
+    const at2010 = Date.parse('2010-03-01T10:00:00Z');
+    const d = createScheduler(lisbon).submit(order({ uploadedAt: at2010 }), at2010);
+    expect(d.reasons[0]?.rule).toBe('requested-time');
+    expect(d.promisedBy).toBe(at2010 + 48 * HOUR);
+  });
+
+  test('case 2: a quantity of 1e12 is refused, naming the limit, and nothing changes (not even the time)', () => {
+    const s = createScheduler();
+    s.submit(order({ id: 'x1' }), T('09:00'));
+    const before = JSON.stringify(s.snapshot());
+    expect(issuesOf(() => s.submit(order({ quantity: 1e12 }), T('10:00')))).toEqual([
+      { path: 'quantity', message: 'must be at most 1000000 items, received 1000000000000' },
+    ]);
+    expect(JSON.stringify(s.snapshot())).toBe(before);
+    expect(s.submit(order({ id: 'x2' }), T('09:30')).outcome).toBe('queued');
+    restoresTheSame(s);
+  });
+
+  test('case 2: calls dated at the end of the window decide every kind of order, and the snapshot restores', () => {
+    for (const at of [Date.parse('2199-06-03T10:00:00+08:00'), MAX]) {
+      const s = createScheduler();
+      const ds = s.submitBatch(
+        [
+          order({ id: 'plain', uploadedAt: at }),
+          order({ id: 'old', uploadedAt: MIN }),
+          order({ id: 'ship', uploadedAt: at, shipBy: at }),
+          order({ id: 'imm', uploadedAt: at, rush: { urgency: 'immediate' } }),
+          order({ id: 'half', uploadedAt: at, rush: { urgency: 'half-day' } }),
+          order({ id: 'same', uploadedAt: at, rush: { urgency: 'same-day' } }),
+          order({ id: 'next', uploadedAt: at, rush: { urgency: 'next-day' } }),
+          order({ id: 'dmg', uploadedAt: at, rush: { cause: 'damaged' } }),
+          order({
+            id: 'rw',
+            product: 'album',
+            quantity: 1,
+            uploadedAt: at,
+            rush: { cause: 'rework' },
+          }),
+          order({ id: 'prw', uploadedAt: at, rush: { cause: 'rework' } }),
+          order({ id: 'big', product: 'crystal', quantity: 100_000, uploadedAt: at }),
+        ],
+        at,
+      );
+      expect(ds).toHaveLength(11);
+      for (const d of ds) expect(d.promisedBy).toBeGreaterThanOrEqual(at);
+      expect(s.next('print', at)?.orderId).toBe('dmg');
+      expect(
+        s
+          .plan()
+          .map((p) => p.orderId)
+          .sort(),
+      ).toEqual(ds.map((d) => d.orderId).sort());
+      expect(s.explain('big').status).toBe('queued');
+      restoresTheSame(s);
+    }
+  });
+
+  test('case 2: an order whose work would end after 2300 is refused, naming its quantity; in a batch, nothing of the batch is decided', () => {
+    // One crystal an hour, nine hours a day, six days a week: about 2,800 crystals a year.
+    const slow: SchedulerConfig = {
+      lines: [{ id: 'crystal', products: ['crystal'], unitsPerHour: 1 }],
+    };
+    const crystals = (id: string, quantity: number) =>
+      order({ id, product: 'crystal', quantity, uploadedAt: T('08:00') });
+    const s = createScheduler(slow);
+    s.submit(crystals('c1', 200_000), T('09:00'));
+    const before = JSON.stringify(s.snapshot());
+    const [issue] = issuesOf(() => s.submit(crystals('c2', 1_000_000), T('10:00')));
+    expect(issue?.path).toBe('quantity');
+    expect(issue?.message).toMatch(/after 2300-01-01/);
+    const batch = issuesOf(() =>
+      s.submitBatch(
+        [crystals('b1', 200_000), crystals('b2', 200_000), crystals('b3', 200_000)],
+        T('10:00'),
+      ),
+    );
+    expect(batch.map((i) => i.path)).toEqual(['orders.2.quantity']);
+    expect(JSON.stringify(s.snapshot())).toBe(before);
+    expect(
+      s.submitBatch([crystals('b1', 200_000), crystals('b2', 200_000)], T('09:30')),
+    ).toHaveLength(2);
+    restoresTheSame(s);
+  });
+
+  test('case 3: a capacity of 5e-324 units an hour is refused, naming the limit; submit and plan go on', () => {
+    const s = createScheduler();
+    s.submit(order({ id: 'k1' }), T('09:00'));
+    const before = JSON.stringify(s.snapshot());
+    expect(issuesOf(() => s.setCapacity('print', 5e-324, T('09:10')))).toEqual([
+      {
+        path: 'unitsPerHour',
+        message: 'must be from 0.01 to 10000000 units per working hour, received 5e-324',
+      },
+    ]);
+    expect(() => s.setCapacity('print', 1e8, T('09:10'))).toThrow(/unitsPerHour/);
+    expect(JSON.stringify(s.snapshot())).toBe(before);
+    expect(s.submit(order({ id: 'k2' }), T('09:05')).outcome).toBe('queued');
+    // The slowest rate a lab could mean is accepted, and the plan answers at once.
+    expect(s.setCapacity('print', 0.01, T('09:20'))).toEqual(['k1', 'k2']);
+    expect(s.plan().map((p) => p.orderId)).toEqual(['k1', 'k2']);
+    restoresTheSame(s);
+  });
+
+  test('case 3: a capacity drop that would push the queued work past 2300 is refused, naming unitsPerHour', () => {
+    const s = createScheduler();
+    s.submit(order({ id: 'm1', quantity: 1_000_000 }), T('09:00'));
+    const before = JSON.stringify(s.snapshot());
+    const [issue] = issuesOf(() => s.setCapacity('print', 0.01, T('09:10')));
+    expect(issue?.path).toBe('unitsPerHour');
+    expect(issue?.message).toMatch(/after 2300-01-01/);
+    expect(JSON.stringify(s.snapshot())).toBe(before);
+    expect(s.setCapacity('print', 600, T('09:10'))).toEqual([]);
+  });
+
+  test('an error escaping halfway through a call poisons the scheduler: every later call is refused, saying why', () => {
+    const s = createScheduler(smallLab);
+    s.submit(order({ id: 'p1' }), T('09:00'));
+    const snap = s.snapshot();
+    // A fault no input can cause, injected into this scheduler's own calendar: it fails once
+    // the order is recorded, as a bug in the engine would.
+    s.calendar.timeAt = () => {
+      throw new Error('injected fault');
+    };
+    const message =
+      /this scheduler refused further calls after an internal error in submit: injected fault; restore it from the last snapshot/;
+    expect(() => s.submit(order({ id: 'p2', rush: { cause: 'damaged' } }), T('09:10'))).toThrow(
+      message,
+    );
+    for (const call of [
+      () => s.submit(order({ id: 'p3' }), T('09:20')),
+      () => s.next('print', T('09:20')),
+      () => s.plan(),
+      () => s.explain('p1'),
+      () => s.snapshot(),
+      () => s.rushRegister(),
+    ])
+      expect(call).toThrow(message);
+    const restored = restoreScheduler(snap);
+    expect(restored.submit(order({ id: 'p2' }), T('09:10')).outcome).toBe('queued');
+  });
+
+  test('a custom gate that throws what cannot be read either declines whole or poisons the scheduler', () => {
+    const s = createScheduler({
+      gates: [
+        {
+          id: 'unreadable',
+          decline: () => {
+            throw {
+              toString() {
+                throw new Error('not even a message');
+              },
+            };
+          },
+        },
+      ],
+    });
+    let threw = false;
+    try {
+      s.submit(order({ id: 'g1', rush: { urgency: 'next-day' } }), T('09:00'));
+    } catch {
+      threw = true;
+    }
+    if (threw) {
+      expect(() => s.plan()).toThrow(/internal error in submit/);
+      expect(() => s.submit(order({ id: 'g2' }), T('09:10'))).toThrow(/internal error in submit/);
+    } else {
+      expect(s.explain('g1').decision.reasons[0]?.rule).toBe('unreadable');
+      restoresTheSame(s);
+    }
+  });
+});

@@ -123,6 +123,40 @@ describe('round the clock across DST', () => {
   });
 });
 
+describe('the window the calendar supports (issue 16, case 4)', () => {
+  test('a calendar answers for every time of its window whatever it was asked before', () => {
+    const lisbon: CalendarSpec = {
+      zone: 'Europe/Lisbon',
+      open: '09:00',
+      close: '18:00',
+      days: [1, 2, 3, 4, 5],
+    };
+    const t2010 = Date.parse('2010-03-01T10:00:00Z');
+    const t2052 = Date.parse('2052-03-04T10:00:00Z');
+    const first2052 = new WorkingCalendar(lisbon);
+    first2052.coord(t2052);
+    const fresh = new WorkingCalendar(lisbon);
+    for (const cal of [first2052, fresh]) {
+      // Monday 2010-03-01, 10:00 in Lisbon (UTC in winter): seven working hours left that day.
+      expect(cal.workingBetween(t2010, t2010 + 24 * HOUR)).toBe(9 * HOUR);
+      expect(cal.addWorking(t2010, 9 * HOUR)).toBe(Date.parse('2010-03-02T10:00:00Z'));
+      expect(cal.productionDay(t2010).date).toBe('2010-03-01');
+    }
+    expect(first2052.workingBetween(t2010, t2052)).toBe(fresh.workingBetween(t2010, t2052));
+  });
+
+  test('it spans the years 2000 to 2600: the first and last instants a caller may give, and the projections after them', () => {
+    const cal = new WorkingCalendar(shanghai);
+    expect(cal.productionDay(Date.UTC(2000, 0, 1)).date).toBe('2000-01-01');
+    expect(cal.dayOf(Date.UTC(2200, 0, 1)).date).toBe('2200-01-01');
+    expect(cal.nextWorkingDay(Date.UTC(2200, 0, 1)).date).toBe('2200-01-02');
+    const late = cal.productionDay(Date.UTC(2599, 11, 1)).open + HOUR;
+    expect(cal.timeAt(cal.coord(late))).toBe(late);
+    expect(() => cal.coord(Date.UTC(2700, 0, 1))).toThrow(RangeError);
+    expect(() => cal.coord(Date.UTC(1990, 0, 1))).toThrow(/outside the years/);
+  });
+});
+
 test('parseHHmm', () => {
   expect(parseHHmm('09:30')).toBe(570);
   expect(parseHHmm('24:00')).toBe(1440);
@@ -178,5 +212,43 @@ test('property: working time, timeAt and startAt agree with a day-by-day referen
       },
     ),
     fcParams(300),
+  );
+});
+
+test('property: across the whole window, DST days included, the answers agree with the reference whatever was asked first', () => {
+  const instant = fc
+    .integer({ min: Date.UTC(2000, 0, 1) / 60_000, max: Date.UTC(2300, 0, 1) / 60_000 })
+    .map((m) => m * 60_000);
+  fc.assert(
+    fc.property(
+      arbitraries.calendars(),
+      instant,
+      fc.integer({ min: 0, max: 40 * 24 * 60 }),
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.integer({ min: 0, max: 400 * 60 }),
+      (spec, a, spanMinutes, daysAway, addMinutes) => {
+        const b = a + spanMinutes * 60_000;
+        // One calendar first asked about a time up to three years away, one asked nothing before.
+        const asked = new WorkingCalendar(spec);
+        asked.coord(
+          Math.min(Date.UTC(2300, 0, 1), Math.max(Date.UTC(2000, 0, 1), a + daysAway * 86_400_000)),
+        );
+        const fresh = new WorkingCalendar(spec);
+        for (const cal of [fresh, asked]) {
+          expect(cal.workingBetween(a, b)).toBe(referenceWorking(spec, a, b));
+          const c = cal.coord(a) + addMinutes * 60_000;
+          const t = cal.timeAt(c);
+          expect(cal.coord(t)).toBe(c);
+          expect(cal.coord(t - 1)).toBeLessThan(c);
+          expect(cal.endsBy(c, t)).toBe(true);
+          expect(cal.endsBy(c, t - 1)).toBe(false);
+        }
+        expect(asked.timeAt(asked.coord(a) + addMinutes * 60_000)).toBe(
+          fresh.timeAt(fresh.coord(a) + addMinutes * 60_000),
+        );
+        expect(asked.dayOf(a)).toEqual(fresh.dayOf(a));
+      },
+    ),
+    fcParams(200),
   );
 });

@@ -8,7 +8,6 @@
 import { dict, own } from '../../domain/keyed.js';
 import type { Decision, OrderClass } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
-import { WorkingCalendar } from '../../time/calendar.js';
 import { MS_PER_HOUR } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
@@ -76,7 +75,7 @@ export function runDay(
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
   });
-  const cal = WorkingCalendar.shared(s.calendar);
+  const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
     (s.products && own(s.products, product)?.unitsPerItem) ?? 1;
   const lines: LineState[] = s.lines.map((l) => ({
