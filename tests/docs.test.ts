@@ -4,7 +4,7 @@
  * copies cannot rot.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
@@ -48,4 +48,21 @@ test('every scenario written out in docs/simulation.md is a valid scenario', asy
   const yaml = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
   expect(yaml.length).toBeGreaterThan(0);
   for (const block of yaml) expect(() => parseScenarioText(block, { file: 'docs' })).not.toThrow();
+});
+
+test('every file and folder docs/architecture.md names exists, so the map stays true', () => {
+  const text = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+  // Paths in backticks: `engine/decide.ts` and `queue/` are under src/, `rushline/durable` is an
+  // entry point of package.json, the others are from the root.
+  const named = [...text.matchAll(/`([\w.-]+\/[\w./-]*)`/g)].map((m) => m[1] as string);
+  const fromRoot = /^(src|tests|bench|docs|shared)\//;
+  const exports = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
+  const missing = named.filter((p) => {
+    if (p.startsWith('rushline/')) return !(`./${p.slice('rushline/'.length)}` in exports);
+    if (p === '_internal/') return false; // the kind of folder, not one folder
+    if (p.startsWith('shared/')) return !existsSync(join(root, '..', p));
+    return !existsSync(join(root, fromRoot.test(p) ? p : join('src', p)));
+  });
+  expect(named.length).toBeGreaterThan(20);
+  expect(missing).toEqual([]);
 });
