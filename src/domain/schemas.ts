@@ -87,7 +87,7 @@ export function rangeProblem(
 }
 
 /** A number within the limits of `limits.ts`; the message says the range, the unit and what came. */
-const between = (min: number, max: number, unit: string) =>
+export const between = (min: number, max: number, unit: string) =>
   z.unknown().transform((v, ctx) => {
     const problem = rangeProblem(v, min, max, unit);
     if (problem === undefined) return v as number;

@@ -8,15 +8,17 @@ import { z } from 'zod';
 import { defaultCalendar } from '../domain/defaults.js';
 import { type SafeResult, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { dictSchema } from '../domain/keyed.js';
-import {
-  MAX_QUANTITY,
-  MAX_UNITS_PER_HOUR,
-  MAX_UNITS_PER_ITEM,
-  MIN_UNITS_PER_HOUR,
-  MIN_UNITS_PER_ITEM,
-} from '../domain/limits.js';
+import { MAX_QUANTITY } from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
-import { calendarSchema, check, lineSchema, productSchema, timeSchema } from '../domain/schemas.js';
+import {
+  between,
+  calendarSchema,
+  check,
+  lineSchema,
+  productSchema,
+  timeSchema,
+  unitsPerHourSchema,
+} from '../domain/schemas.js';
 import type {
   CalendarSpec,
   LineSpec,
@@ -145,11 +147,6 @@ const positive = (what: string) =>
   z
     .number()
     .refine((n) => Number.isFinite(n) && n > 0, { message: `must be a positive number (${what})` });
-/** A number in [min, max]: the limits are those of the engine, so that what validates can run. */
-const between = (min: number, max: number, what: string) =>
-  z.number().refine((n) => n >= min && n <= max, {
-    message: `must be from ${min} to ${max} (${what})`,
-  });
 const upTo = (max: number, what: string) =>
   z.number().refine((n) => n > 0 && n <= max, {
     message: `must be more than 0 and at most ${max} (${what})`,
@@ -182,21 +179,19 @@ const quantitySchema = z.discriminatedUnion('dist', [
       message: `must be a whole number from 1 to ${MAX_QUANTITY} (items in an order)`,
     }),
   }),
-  z.strictObject({ dist: z.literal('exponential'), mean: upTo(MAX_QUANTITY, 'mean items') }),
+  z.strictObject({ dist: z.literal('exponential'), mean: upTo(MAX_QUANTITY, 'items on average') }),
   // Items are whole numbers of at least 1, so their mean is too; with it the spread of the
   // logarithm, ln(1 + sd²/mean²), stays finite.
   z.strictObject({
     dist: z.literal('lognormal'),
-    mean: between(1, MAX_QUANTITY, 'mean items'),
+    mean: between(1, MAX_QUANTITY, 'items on average'),
     sd: upTo(MAX_QUANTITY, 'standard deviation of items'),
   }),
   z.strictObject({
     dist: z.literal('geometric'),
-    mean: between(1, MAX_QUANTITY, 'mean items'),
+    mean: between(1, MAX_QUANTITY, 'items on average'),
   }),
 ]);
-
-const unitsPerHour = between(MIN_UNITS_PER_HOUR, MAX_UNITS_PER_HOUR, 'units per working hour');
 
 const LOCAL_HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -208,16 +203,8 @@ export const scenarioSchema = z.strictObject({
     message: 'must be a positive number of hours, at most a year',
   }),
   calendar: calendarSchema.optional(),
-  lines: z
-    .array(lineSchema.extend({ unitsPerHour }))
-    .min(1, 'must list at least one line')
-    .optional(),
-  products: dictSchema(
-    z.string().min(1),
-    productSchema.extend({
-      unitsPerItem: between(MIN_UNITS_PER_ITEM, MAX_UNITS_PER_ITEM, 'units of work per item'),
-    }),
-  ).optional(),
+  lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
+  products: dictSchema(z.string().min(1), productSchema).optional(),
   policy: dictSchema(z.string(), z.unknown()).optional(),
   arrivals: z.strictObject({
     perHour: z.union([
@@ -261,7 +248,7 @@ export const scenarioSchema = z.strictObject({
       z.strictObject({
         at: z.union([z.string().regex(LOCAL_HHMM), timeSchema]),
         line: z.string().min(1, 'must be a line id'),
-        unitsPerHour,
+        unitsPerHour: unitsPerHourSchema,
       }),
     )
     .optional(),

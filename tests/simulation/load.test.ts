@@ -301,7 +301,10 @@ describe('scenario files', () => {
       }),
     );
     expect(issues).toEqual([
-      { path: 'mix.quantity.print.mean', message: 'must be from 1 to 1000000 (mean items)' },
+      {
+        path: 'mix.quantity.print.mean',
+        message: 'must be from 1 to 1000000 items on average, received 0.001',
+      },
       {
         path: 'mix.quantity.print.sd',
         message: 'must be more than 0 and at most 1000000 (standard deviation of items)',
@@ -317,7 +320,7 @@ describe('scenario files', () => {
       { path: 'mix.clients.count', message: 'must be a whole number from 1 to 100000 clients' },
       {
         path: 'capacityEvents.0.unitsPerHour',
-        message: 'must be from 0.01 to 10000000 (units per working hour)',
+        message: 'must be from 0.01 to 10000000 units per working hour, received 1e-300',
       },
     ]);
   });
