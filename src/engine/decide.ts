@@ -4,6 +4,7 @@
  * and committed the time before any of this runs.
  */
 import { TIER_RANK } from '../domain/defaults.js';
+import { requestedTime } from '../domain/requested.js';
 import type {
   Decision,
   NormalizedOrder,
@@ -330,10 +331,7 @@ export class Decider {
   private queueNormal(rec: OrderRecord, line: Line, now: number): void {
     const o = rec.order;
     const cal = this.st.calendar;
-    let requested =
-      o.uploadedAt + this.st.config.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
-    if (o.shipBy !== undefined && o.shipBy < requested) requested = o.shipBy;
-    if (o.pickupAt !== undefined && o.pickupAt < requested) requested = o.pickupAt;
+    let requested = requestedTime(o, this.st.config.policy).time;
     rec.plain = o.shipBy === undefined && o.pickupAt === undefined;
     if (rec.plain) {
       // First uploaded, first made: never ask ahead of a queued plain order of the same tier

@@ -1,6 +1,7 @@
 /**
- * The state of one production line: its promise ledger, its dispatch heap, the order in
- * production, and the per-day count of accepted client-rush units.
+ * The state of one production line: its promise ledger (which is also its dispatch order), the
+ * order in production, and the per-day count of accepted client-rush units. The line's state
+ * changes only through its methods: `enqueue`, `dequeue`, `start`, `finish`, `setRate`.
  */
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
 import { FcfsIndex } from '../queue/fcfs-index.js';
@@ -15,9 +16,8 @@ export class Line {
   readonly ledger = new Ledger();
   /** Queued orders by ledger handle. */
   readonly byHandle: (OrderRecord | undefined)[] = [];
-  busy: OrderRecord | undefined;
-  /** Coordinate at which the order in production is expected to finish. */
-  busyFinish = 0;
+  private making: OrderRecord | undefined = undefined;
+  private makingUntil = 0;
   /** Queued plain orders per tier, for first uploaded, first made. */
   readonly fcfs: Record<Tier, FcfsIndex> = {
     key: new FcfsIndex(),
@@ -31,6 +31,54 @@ export class Line {
     this.id = spec.id;
     this.products = [...spec.products];
     this.unitsPerHour = spec.unitsPerHour;
+  }
+
+  /** The order in production, if any. */
+  get busy(): OrderRecord | undefined {
+    return this.making;
+  }
+
+  /** Coordinate at which the order in production is expected to finish (0 when free). */
+  get busyFinish(): number {
+    return this.makingUntil;
+  }
+
+  /**
+   * Starts making `rec`, taken off the queue, at coordinate `start`; returns the coordinate at
+   * which it is expected to finish.
+   */
+  start(rec: OrderRecord, start: number): number {
+    this.making = rec;
+    this.makingUntil = start + rec.work;
+    return this.makingUntil;
+  }
+
+  /** Takes up again the making of `rec`, expected to finish at coordinate `finish` (a restore). */
+  resume(rec: OrderRecord, finish: number): void {
+    this.making = rec;
+    this.makingUntil = finish;
+  }
+
+  /** The order in production is finished: the line is free. */
+  finish(): void {
+    this.making = undefined;
+    this.makingUntil = 0;
+  }
+
+  /**
+   * Runs the line at `unitsPerHour` from coordinate `now` on: the rest of the order in
+   * production and every queued order take the work of the new rate. Promises stand.
+   */
+  setRate(unitsPerHour: number, now: number): void {
+    const b = this.making;
+    if (b !== undefined) this.makingUntil = this.busyFinishAt(now, unitsPerHour);
+    this.unitsPerHour = unitsPerHour;
+    if (b !== undefined) b.work = this.workFor(b.units);
+    this.ledger.rebuildWork((h) => {
+      const rec = this.byHandle[h] as OrderRecord;
+      rec.work = this.workFor(rec.units);
+      return rec.work;
+    });
   }
 
   /**

@@ -4,8 +4,9 @@
  * caller's copy, and on `explain`, the rush register and snapshots. The policy and calendar of
  * an engine never change, so a decision renders the same every time.
  */
+
+import { requestedTime } from '../domain/requested.js';
 import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
-import { MS_PER_HOUR } from '../time/units.js';
 import type { OrderRecord, RushEntry, Why } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -72,17 +73,10 @@ const RAISED = 2;
  */
 function normalReasons(st: EngineState, rec: OrderRecord, before: Reason | undefined): Reason[] {
   const o = rec.order;
-  const hours = st.config.policy.standardTurnaroundHours[o.tier];
-  let requested = o.uploadedAt + hours * MS_PER_HOUR;
-  let source: number = TIER_SOURCE[o.tier];
-  if (o.shipBy !== undefined && o.shipBy < requested) {
-    requested = o.shipBy;
-    source = SHIP;
-  }
-  if (o.pickupAt !== undefined && o.pickupAt < requested) {
-    requested = o.pickupAt;
-    source = PICKUP;
-  }
+  const asked = requestedTime(o, st.config.policy);
+  let requested = asked.time;
+  let source: number =
+    asked.source === 'ship' ? SHIP : asked.source === 'pickup' ? PICKUP : TIER_SOURCE[o.tier];
   let own: Reason | undefined;
   // The record keeps the time asked for after first uploaded, first made; it is later than the
   // order's own time exactly when the rule raised it.
