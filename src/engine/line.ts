@@ -4,8 +4,9 @@
  * changes only through its methods: `enqueue`, `dequeue`, `start`, `finish`, `setRate`.
  */
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
-import { FcfsIndex } from '../queue/fcfs-index.js';
-import { Ledger } from '../queue/ledger.js';
+import type { FcfsIndex } from '../queue/fcfs-index.js';
+import { NO_ORDER, type PromiseLedger } from '../queue/promise-ledger.js';
+import { newFcfsIndex, newPromiseLedger } from '../queue/queues.js';
 import { MS_PER_HOUR } from '../time/units.js';
 import type { OrderRecord } from './records.js';
 
@@ -13,16 +14,16 @@ export class Line {
   readonly id: string;
   readonly products: readonly string[];
   unitsPerHour: number;
-  readonly ledger = new Ledger();
+  readonly ledger: PromiseLedger = newPromiseLedger();
   /** Queued orders by ledger handle. */
   readonly byHandle: (OrderRecord | undefined)[] = [];
   private making: OrderRecord | undefined = undefined;
   private makingUntil = 0;
   /** Queued plain orders per tier, for first uploaded, first made. */
   readonly fcfs: Record<Tier, FcfsIndex> = {
-    key: new FcfsIndex(),
-    special: new FcfsIndex(),
-    regular: new FcfsIndex(),
+    key: newFcfsIndex(),
+    special: newFcfsIndex(),
+    regular: newFcfsIndex(),
   };
   /** Accepted client-rush units per production day (`yyyy-MM-dd`). */
   readonly rushUnits = new Map<string, number>();
@@ -74,7 +75,7 @@ export class Line {
     if (b !== undefined) this.makingUntil = this.busyFinishAt(now, unitsPerHour);
     this.unitsPerHour = unitsPerHour;
     if (b !== undefined) b.work = this.workFor(b.units);
-    this.ledger.rebuildWork((h) => {
+    this.ledger.changeWork((h) => {
       const rec = this.byHandle[h] as OrderRecord;
       rec.work = this.workFor(rec.units);
       return rec.work;
@@ -109,13 +110,15 @@ export class Line {
   }
 
   enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {
-    const h = this.ledger.add(
-      rec.cls === 'company' ? 0 : 1,
-      rec.seq,
-      rec.promisedBy,
-      tierRank,
-      rec.order.uploadedAt,
-      rec.order.id,
+    const h = this.ledger.admit(
+      {
+        cls: rec.cls === 'company' ? 0 : 1,
+        seq: rec.seq,
+        promise: rec.promisedBy,
+        tier: tierRank,
+        uploadedAt: rec.order.uploadedAt,
+        id: rec.order.id,
+      },
       rec.work,
       due,
       onTime,
@@ -131,8 +134,8 @@ export class Line {
    * structure to keep in step.
    */
   dequeue(): OrderRecord | undefined {
-    const h = this.ledger.removeFirst();
-    if (h === 0) return undefined;
+    const h = this.ledger.dispatchNext();
+    if (h === NO_ORDER) return undefined;
     const rec = this.byHandle[h] as OrderRecord;
     this.byHandle[h] = undefined;
     rec.handle = 0;

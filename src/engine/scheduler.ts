@@ -353,7 +353,7 @@ export class Scheduler {
         });
       }
       let c = line.startCoord(cnow);
-      for (const h of line.ledger.inOrder()) {
+      for (const h of line.ledger.inProductionOrder()) {
         const rec = line.byHandle[h] as OrderRecord;
         const start = this.st.calendar.startAt(c);
         c += rec.work;

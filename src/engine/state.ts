@@ -4,7 +4,6 @@
  * which orders time has made late).
  */
 import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
-import type { LedgerKey } from '../queue/ledger.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { ResolvedConfig } from './config.js';
@@ -63,8 +62,7 @@ export class EngineState {
     const cnow = cal.coord(now);
     const remainingToday = cal.coord(pd.close) - cnow;
     const promisedToday =
-      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
-      line.ledger.workBefore(this.afterPromisesBy(pd.close));
+      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) + line.ledger.workPromisedBy(pd.close);
     return {
       day: pd,
       remainingToday,
@@ -74,21 +72,6 @@ export class EngineState {
       used: line.rushUnits.get(pd.date) ?? 0,
     };
   }
-
-  /** A key after every order promised by `t` (a scratch key, valid until the next call). */
-  private afterPromisesBy(t: number): LedgerKey {
-    this.after.promise = t;
-    return this.after;
-  }
-
-  private readonly after: LedgerKey = {
-    cls: 1,
-    seq: Number.POSITIVE_INFINITY,
-    promise: 0,
-    tier: 255,
-    uploadedAt: Number.POSITIVE_INFINITY,
-    id: '\uffff',
-  };
 
   /** Accepted client rushes of a client within the frequency window ending now. */
   recentRushes(clientId: string, now: number): number {
@@ -123,9 +106,9 @@ export class EngineState {
   flagLate(line: Line, now: number, cause: AtRiskReport['cause'], by?: string): string[] {
     const c0 = line.startCoord(this.calendar.coord(now));
     // Nothing late is the common case, on every call that moves time: it allocates nothing.
-    if (line.ledger.minSlack >= c0) return NONE_LATE;
+    if (line.ledger.onTimeFrom(c0)) return NONE_LATE;
     const ids: string[] = [];
-    for (const h of line.ledger.takeSlackBelow(c0)) {
+    for (const h of line.ledger.takeAtRisk(c0)) {
       const rec = line.byHandle[h] as OrderRecord;
       this.riskLog.add(rec, now, cause, by);
       ids.push(rec.order.id);
