@@ -338,8 +338,7 @@ export class Decider {
   ): void {
     const o = rec.order;
     const rush = o.rush as NonNullable<NormalizedOrder['rush']>;
-    // Optional fields are added one by one, in the register's key order: a spread of a
-    // conditional literal costs a generic copy per entry.
+    // Optional fields are added one by one, in the register's key order.
     const e = {
       orderId: o.id,
       clientId: o.clientId,

@@ -22,7 +22,7 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
     reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, first) : [first];
   }
   const atRisk = why?.kind === 'company' ? [...why.atRisk] : [];
-  // Two literals, so that `earliestPossible` keeps its place among the keys without a spread.
+  // `earliestPossible` keeps its place among the keys.
   return rec.earliest !== undefined
     ? {
         orderId: rec.order.id,
@@ -99,7 +99,6 @@ function normalReasons(st: EngineState, rec: OrderRecord, before: Reason | undef
           rule: 'available-to-promise',
           message: sentence(st, AVAILABLE, source, requested, promise, o.tier),
         };
-  // Array literals of their final length: an empty array's first push reserves 17 slots.
   if (before === undefined) return own ? [reason, own] : [reason];
   return own ? [before, reason, own] : [before, reason];
 }
@@ -107,8 +106,7 @@ function normalReasons(st: EngineState, rec: OrderRecord, before: Reason | undef
 /**
  * One sentence of `normalReasons`. Its text follows from the sentence, the source and the two
  * times' minutes (`t` shows minutes), so it is kept in the engine's sentence table and shared
- * between decisions: strings cannot be changed, so no caller can tell. Orders of a backlog
- * often share their times: at 10⁵ benchmark orders, 71% of the sentences are found there.
+ * between decisions: strings cannot be changed, so no caller can tell.
  */
 function sentence(
   st: EngineState,

@@ -315,7 +315,7 @@ export class Scheduler {
       line.setRate(unitsPerHour, cnow);
       if (line.busy) {
         line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
-        if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
+        if (line.busy.expectedFinish > line.busy.promisedBy && !line.busy.reportedAtRisk) {
           this.st.riskLog.add(line.busy, now, 'capacity-drop');
           atRisk.push(line.busy.order.id);
         }
@@ -394,8 +394,9 @@ export class Scheduler {
         : rec.status === 'in-production'
           ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
           : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
-    const risk =
-      rec.riskLatest >= 0 ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.` : '';
+    const risk = rec.reportedAtRisk
+      ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.`
+      : '';
     return {
       orderId,
       line: rec.line,
@@ -466,7 +467,7 @@ export class Scheduler {
     for (const rec of this.st.orders.values()) {
       if (
         rec.status !== 'finished' &&
-        rec.riskLatest >= 0 &&
+        rec.reportedAtRisk &&
         (lineId === undefined || rec.line === lineId)
       )
         out.push(rec.order.id);
