@@ -2,8 +2,7 @@
  * First uploaded, first made (rules.md §3): the queued plain orders of one line and tier,
  * ordered by upload time, each with its promise, so that a new plain order can ask for the
  * latest promise among those uploaded before it in O(log n). A small treap with the maximum
- * promise of each subtree, held like the ledger in one Float64Array (a node per cache line), so
- * adding an order allocates nothing once the arrays have grown.
+ * promise of each subtree, in the node array the ledger's treap also uses (`treap.ts`).
  *
  * Orders mostly arrive in upload order and leave from the front. An order uploaded after every
  * queued one is appended along the right spine, and asking about such an order reads the root,
@@ -11,34 +10,30 @@
  */
 
 import type { FcfsIndex } from '../fcfs-index.js';
+import { ArrayTreap, NIL, priority } from './treap.js';
 
-const NIL = 0;
+/** Doubles per node: six used, eight so that a node fills one cache line. */
 const S = 8;
 const L = 0;
 const R = 1;
-const PRIO = 2;
-const UP = 3;
-const PROMISE = 4;
-const MAX = 5;
+const UP = 2;
+const PROMISE = 3;
+/** The latest promise in the node's subtree. */
+const MAX = 4;
 /** The order's submission sequence number: it orders equal upload times, and finds the node. */
-const SEQ = 6;
+const SEQ = 5;
 
-export class FcfsTree implements FcfsIndex {
-  private f = new Float64Array(0);
-  private free: number[] = [];
-  private next = 1;
+export class FcfsTree extends ArrayTreap implements FcfsIndex {
   private root = NIL;
-  private rng = 0x2545f491;
   private count = 0;
   /**
    * At least the latest upload time queued: an add raises it to its order's time and a removal
    * leaves it, so every queued order was uploaded at or before it.
    */
   private maxUp = Number.NEGATIVE_INFINITY;
-  /** Scratch stack for removals: a node's handle, negated when the path turns left at it. */
-  private path = new Int32Array(64);
-
+  // The scratch stack holds, for removals, a node's handle, negated when the path turns left.
   constructor() {
+    super(S, NIL + 1);
     this.grow(16);
   }
 
@@ -47,21 +42,11 @@ export class FcfsTree implements FcfsIndex {
   }
 
   add(uploadedAt: number, seq: number, promise: number): void {
-    let s = this.rng;
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    this.rng = s >>> 0;
-    let h = this.free.pop();
-    if (h === undefined) {
-      if (this.next * S >= this.f.length) this.grow(this.next * 2);
-      h = this.next++;
-    }
+    const h = this.alloc();
     const f = this.f;
     const b = h * S;
     f[b + L] = NIL;
     f[b + R] = NIL;
-    f[b + PRIO] = this.rng;
     f[b + UP] = uploadedAt;
     f[b + PROMISE] = promise;
     f[b + MAX] = promise;
@@ -83,10 +68,10 @@ export class FcfsTree implements FcfsIndex {
    */
   private append(h: number, promise: number): void {
     const f = this.f;
-    const prio = f[h * S + PRIO] as number;
+    const prio = priority(h);
     let parent = NIL;
     let x = this.root;
-    while (x !== NIL && (f[x * S + PRIO] as number) >= prio) {
+    while (x !== NIL && priority(x) > prio) {
       if ((f[x * S + MAX] as number) < promise) f[x * S + MAX] = promise;
       parent = x;
       x = f[x * S + R] as number;
@@ -104,11 +89,7 @@ export class FcfsTree implements FcfsIndex {
     let depth = 0;
     let x = this.root;
     while (x !== NIL && f[x * S + SEQ] !== seq) {
-      if (depth >= this.path.length) {
-        const p = new Int32Array(this.path.length * 2);
-        p.set(this.path);
-        this.path = p;
-      }
+      if (depth >= this.path.length) this.growPath();
       const left = !this.before(x, uploadedAt, seq);
       this.path[depth++] = left ? -x : x;
       x = f[x * S + (left ? L : R)] as number;
@@ -126,7 +107,7 @@ export class FcfsTree implements FcfsIndex {
       this.pull(e < 0 ? -e : e);
     }
     this.count--;
-    this.free.push(x);
+    this.release(x);
   }
 
   /** The latest promise among queued orders uploaded strictly before `uploadedAt`, or -Infinity. */
@@ -148,12 +129,6 @@ export class FcfsTree implements FcfsIndex {
       }
     }
     return best;
-  }
-
-  private grow(nodes: number): void {
-    const f = new Float64Array(nodes * S);
-    f.set(this.f);
-    this.f = f;
   }
 
   private pull(n: number): void {
@@ -203,7 +178,7 @@ export class FcfsTree implements FcfsIndex {
     if (a === NIL) return b;
     if (b === NIL) return a;
     const f = this.f;
-    if ((f[a * S + PRIO] as number) > (f[b * S + PRIO] as number)) {
+    if (priority(a) > priority(b)) {
       f[a * S + R] = this.merge(f[a * S + R] as number, b);
       this.pull(a);
       return a;

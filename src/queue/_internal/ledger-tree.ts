@@ -26,6 +26,7 @@
  */
 
 import type { Fit, LedgerKey, Placement, PromiseLedger } from '../promise-ledger.js';
+import { ArrayTreap, NIL, priority } from './treap.js';
 
 /** A key before every class-1 order and after every company-caused one. */
 const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
@@ -37,7 +38,6 @@ const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
   id: '',
 });
 
-const NIL = 0;
 /*
  * Slot 1 is never an order: it is the header, whose left link is the root and whose left
  * values are the whole tree's. Handles start at 2.
@@ -78,16 +78,6 @@ const CLS1 = 1;
 const ONTIME = 2;
 
 /**
- * The treap priority of a handle: a bijection of 32-bit integers that scatters consecutive
- * handles, so that priorities are distinct and unrelated to the production order.
- */
-function priority(h: number): number {
-  let x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/**
  * Where the values of the subtree behind link slot `k` are kept: links are at offsets L = 0
  * and R = 1 of a node, their values at LS and RS.
  */
@@ -95,21 +85,18 @@ function valuesOf(k: number): number {
   return k + LS + (k & 1) * (RS - LS - 1);
 }
 
-export class LedgerTree implements PromiseLedger {
-  private cap = 0;
-  private f = new Float64Array(0);
+export class LedgerTree extends ArrayTreap implements PromiseLedger {
   /** Per handle: bit CLS1 for class 1, bit ONTIME for an order that is on time. */
   private meta = new Uint8Array(0);
   private ids: string[] = [];
-  private free: number[] = [];
-  private next = 2;
   /** The last order in production order, or NIL when the ledger is empty. */
   private tail = NIL;
-  /** Scratch stack of link slots (node * S + L or R) for path updates. */
-  private path = new Int32Array(128);
 
+  // The scratch stack holds link slots (node * S + L or R) for path updates.
   constructor(initialCapacity = 64) {
+    super(S, HEAD + 1);
     this.grow(Math.max(4, initialCapacity));
+    this.valuesFrom(NIL, ALL);
   }
 
   /** Number of queued orders. */
@@ -120,11 +107,6 @@ export class LedgerTree implements PromiseLedger {
   /** Total work queued (working ms). */
   get totalWork(): number {
     return this.f[ALL + SUMW] as number;
-  }
-
-  /** The minimum slack over on-time orders: every on-time order is on time iff this is ≥ C0. */
-  get minSlack(): number {
-    return this.f[ALL + MINS] as number;
   }
 
   /**
@@ -262,13 +244,6 @@ export class LedgerTree implements PromiseLedger {
     if (d - before > (f[v + MAXT] as number)) f[v + MAXT] = d - before;
   }
 
-  private growPath(): Int32Array<ArrayBuffer> {
-    const p = new Int32Array(this.path.length * 2);
-    p.set(this.path);
-    this.path = p;
-    return p;
-  }
-
   dispatchNext(): number {
     const f = this.f;
     let path = this.path;
@@ -319,7 +294,7 @@ export class LedgerTree implements PromiseLedger {
     }
     if (x === this.tail) this.tail = NIL;
     this.ids[x] = '';
-    this.free.push(x);
+    this.release(x);
   }
 
   /** Recomputes every value in O(n) after the work of every order changed. */
@@ -565,25 +540,11 @@ export class LedgerTree implements PromiseLedger {
 
   // ---- treap mechanics ----
 
-  private alloc(): number {
-    const h = this.free.pop();
-    if (h !== undefined) return h;
-    if (this.next >= this.cap) this.grow(this.cap * 2);
-    return this.next++;
-  }
-
-  private grow(cap: number): void {
-    const f = new Float64Array(cap * S);
-    f.set(this.f);
-    const meta = new Uint8Array(cap);
+  protected override grow(capacity: number): void {
+    super.grow(capacity);
+    const meta = new Uint8Array(capacity);
     meta.set(this.meta);
-    if (this.f.length === 0) {
-      this.f = f;
-      this.valuesFrom(NIL, ALL);
-    }
-    this.f = f;
     this.meta = meta;
-    this.cap = cap;
   }
 
   /**
