@@ -4,7 +4,8 @@
  */
 import TinyQueue from 'tinyqueue';
 import type { Order, Scheduler } from '../dist/index.js';
-import { Ledger } from '../dist/queue/ledger.js';
+import { NO_ORDER } from '../dist/queue/promise-ledger.js';
+import { newPromiseLedger } from '../dist/queue/queues.js';
 import { START } from './orders.js';
 
 export const TIER = { key: 0, special: 1, regular: 2 } as const;
@@ -29,7 +30,7 @@ export function rawPushPop(orders: readonly Order[]): void {
  * pop starts here.
  */
 export function ledgerAlone(orders: readonly Order[]): void {
-  const ledger = new Ledger();
+  const ledger = newPromiseLedger();
   const hours = { key: 24, special: 36, regular: 48 } as const;
   orders.forEach((o, i) => {
     const company = o.rush !== undefined && o.rush.cause !== 'client';
@@ -41,10 +42,10 @@ export function ledgerAlone(orders: readonly Order[]): void {
       uploadedAt: o.uploadedAt as number,
       id: o.id,
     };
-    ledger.probe(key);
-    ledger.insert(key, 60_000, key.promise - START, true);
+    ledger.placeOf(key);
+    ledger.admit(key, 60_000, key.promise - START, true);
   });
-  for (let h = ledger.first(); h !== 0; h = ledger.first()) ledger.remove(h);
+  while (ledger.dispatchNext() !== NO_ORDER);
 }
 
 /** Runs the print line until its queue is empty, each order finishing when projected. */

@@ -4,6 +4,7 @@
  * and committed the time before any of this runs.
  */
 import { TIER_RANK } from '../domain/defaults.js';
+import { requestedTime } from '../domain/requested.js';
 import type {
   Decision,
   NormalizedOrder,
@@ -13,7 +14,7 @@ import type {
 } from '../domain/types.js';
 import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
-import type { LedgerKey } from '../queue/ledger.js';
+import type { LedgerKey } from '../queue/promise-ledger.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
 import { decisionOf } from './reasons.js';
@@ -21,16 +22,6 @@ import { OrderRecord, type RushEntry, type Why } from './records.js';
 import type { EngineState } from './state.js';
 
 type ClientWhy = Extract<Why, { kind: 'client' }>;
-
-/** A key before every class-1 order and after every company-caused one. */
-const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
-  cls: 1,
-  seq: -1,
-  promise: Number.NEGATIVE_INFINITY,
-  tier: 0,
-  uploadedAt: Number.NEGATIVE_INFINITY,
-  id: '',
-});
 
 /** Decides orders against the engine's state, changing it: queues, registers, rush counts. */
 export class Decider {
@@ -116,33 +107,16 @@ export class Decider {
     return this.st.calendar.endsBy(end, MAX_DECIDED_MS);
   }
 
-  /**
-   * The ledger key of an order, in the decider's one scratch key: it is valid until the next
-   * call, and the promise searches write candidate promises into it.
-   */
+  /** The ledger key of an order with `promise`. */
   private keyOf(rec: OrderRecord, promise: number): LedgerKey {
-    const k = this.scratch;
-    k.cls = rec.cls === 'company' ? 0 : 1;
-    k.seq = rec.seq;
-    k.promise = promise;
-    k.tier = TIER_RANK[rec.order.tier];
-    k.uploadedAt = rec.order.uploadedAt;
-    k.id = rec.order.id;
-    return k;
-  }
-
-  private readonly scratch: LedgerKey = {
-    cls: 1,
-    seq: 0,
-    promise: 0,
-    tier: 0,
-    uploadedAt: 0,
-    id: '',
-  };
-
-  /** Work of the company-caused orders queued on the line. */
-  private companyWork(line: Line): number {
-    return line.ledger.workBefore(FIRST_CLIENT_ORDER);
+    return {
+      cls: rec.cls === 'company' ? 0 : 1,
+      seq: rec.seq,
+      promise,
+      tier: TIER_RANK[rec.order.tier],
+      uploadedAt: rec.order.uploadedAt,
+      id: rec.order.id,
+    };
   }
 
   private decideCompany(rec: OrderRecord, line: Line, now: number): void {
@@ -152,7 +126,7 @@ export class Decider {
     const c0 = line.startCoord(cal.coord(now));
     // A company-caused order goes after the company-caused orders already queued (first come,
     // first served among them) and before everything else.
-    const finish = c0 + this.companyWork(line) + rec.work;
+    const finish = c0 + line.ledger.companyWork() + rec.work;
     let deadline: number;
     if (rush.cause === 'rework') {
       const sla = this.st.config.policy.reworkSlaHours[rec.order.product] ?? 'same-day';
@@ -209,7 +183,7 @@ export class Decider {
     const policy = this.st.config.policy;
     const cnow = cal.coord(now);
     const c0 = line.startCoord(cnow);
-    const companyWork = this.companyWork(line);
+    const companyWork = line.ledger.companyWork();
     const firstFinish = c0 + companyWork + rec.work;
 
     let deadline: number | undefined;
@@ -330,15 +304,12 @@ export class Decider {
   private queueNormal(rec: OrderRecord, line: Line, now: number): void {
     const o = rec.order;
     const cal = this.st.calendar;
-    let requested =
-      o.uploadedAt + this.st.config.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
-    if (o.shipBy !== undefined && o.shipBy < requested) requested = o.shipBy;
-    if (o.pickupAt !== undefined && o.pickupAt < requested) requested = o.pickupAt;
+    let requested = requestedTime(o, this.st.config.policy).time;
     rec.plain = o.shipBy === undefined && o.pickupAt === undefined;
     if (rec.plain) {
       // First uploaded, first made: never ask ahead of a queued plain order of the same tier
       // uploaded earlier.
-      const floor = line.fcfs[o.tier].maxPromiseBefore(o.uploadedAt);
+      const floor = line.fcfs[o.tier].latestPromiseBefore(o.uploadedAt);
       if (floor > requested) requested = floor;
     }
     rec.requestedBy = requested;
@@ -367,8 +338,7 @@ export class Decider {
   ): void {
     const o = rec.order;
     const rush = o.rush as NonNullable<NormalizedOrder['rush']>;
-    // Optional fields are added one by one, in the register's key order: a spread of a
-    // conditional literal costs a generic copy per entry.
+    // Optional fields are added one by one, in the register's key order.
     const e = {
       orderId: o.id,
       clientId: o.clientId,

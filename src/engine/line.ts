@@ -1,10 +1,12 @@
 /**
- * The state of one production line: its promise ledger, its dispatch heap, the order in
- * production, and the per-day count of accepted client-rush units.
+ * The state of one production line: its promise ledger (which is also its dispatch order), the
+ * order in production, and the per-day count of accepted client-rush units. The line's state
+ * changes only through its methods: `enqueue`, `dequeue`, `start`, `finish`, `setRate`.
  */
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
-import { FcfsIndex } from '../queue/fcfs-index.js';
-import { Ledger } from '../queue/ledger.js';
+import type { FcfsIndex } from '../queue/fcfs-index.js';
+import { NO_ORDER, type PromiseLedger } from '../queue/promise-ledger.js';
+import { newFcfsIndex, newPromiseLedger } from '../queue/queues.js';
 import { MS_PER_HOUR } from '../time/units.js';
 import type { OrderRecord } from './records.js';
 
@@ -12,17 +14,16 @@ export class Line {
   readonly id: string;
   readonly products: readonly string[];
   unitsPerHour: number;
-  readonly ledger = new Ledger();
+  readonly ledger: PromiseLedger = newPromiseLedger();
   /** Queued orders by ledger handle. */
   readonly byHandle: (OrderRecord | undefined)[] = [];
-  busy: OrderRecord | undefined;
-  /** Coordinate at which the order in production is expected to finish. */
-  busyFinish = 0;
+  private making: OrderRecord | undefined = undefined;
+  private makingUntil = 0;
   /** Queued plain orders per tier, for first uploaded, first made. */
   readonly fcfs: Record<Tier, FcfsIndex> = {
-    key: new FcfsIndex(),
-    special: new FcfsIndex(),
-    regular: new FcfsIndex(),
+    key: newFcfsIndex(),
+    special: newFcfsIndex(),
+    regular: newFcfsIndex(),
   };
   /** Accepted client-rush units per production day (`yyyy-MM-dd`). */
   readonly rushUnits = new Map<string, number>();
@@ -31,6 +32,54 @@ export class Line {
     this.id = spec.id;
     this.products = [...spec.products];
     this.unitsPerHour = spec.unitsPerHour;
+  }
+
+  /** The order in production, if any. */
+  get busy(): OrderRecord | undefined {
+    return this.making;
+  }
+
+  /** Coordinate at which the order in production is expected to finish (0 when free). */
+  get busyFinish(): number {
+    return this.makingUntil;
+  }
+
+  /**
+   * Starts making `rec`, taken off the queue, at coordinate `start`; returns the coordinate at
+   * which it is expected to finish.
+   */
+  start(rec: OrderRecord, start: number): number {
+    this.making = rec;
+    this.makingUntil = start + rec.work;
+    return this.makingUntil;
+  }
+
+  /** Takes up again the making of `rec`, expected to finish at coordinate `finish` (a restore). */
+  resume(rec: OrderRecord, finish: number): void {
+    this.making = rec;
+    this.makingUntil = finish;
+  }
+
+  /** The order in production is finished: the line is free. */
+  finish(): void {
+    this.making = undefined;
+    this.makingUntil = 0;
+  }
+
+  /**
+   * Runs the line at `unitsPerHour` from coordinate `now` on: the rest of the order in
+   * production and every queued order take the work of the new rate. Promises stand.
+   */
+  setRate(unitsPerHour: number, now: number): void {
+    const b = this.making;
+    if (b !== undefined) this.makingUntil = this.busyFinishAt(now, unitsPerHour);
+    this.unitsPerHour = unitsPerHour;
+    if (b !== undefined) b.work = this.workFor(b.units);
+    this.ledger.changeWork((h) => {
+      const rec = this.byHandle[h] as OrderRecord;
+      rec.work = this.workFor(rec.units);
+      return rec.work;
+    });
   }
 
   /**
@@ -61,13 +110,15 @@ export class Line {
   }
 
   enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {
-    const h = this.ledger.add(
-      rec.cls === 'company' ? 0 : 1,
-      rec.seq,
-      rec.promisedBy,
-      tierRank,
-      rec.order.uploadedAt,
-      rec.order.id,
+    const h = this.ledger.admit(
+      {
+        cls: rec.cls === 'company' ? 0 : 1,
+        seq: rec.seq,
+        promise: rec.promisedBy,
+        tier: tierRank,
+        uploadedAt: rec.order.uploadedAt,
+        id: rec.order.id,
+      },
       rec.work,
       due,
       onTime,
@@ -83,8 +134,8 @@ export class Line {
    * structure to keep in step.
    */
   dequeue(): OrderRecord | undefined {
-    const h = this.ledger.removeFirst();
-    if (h === 0) return undefined;
+    const h = this.ledger.dispatchNext();
+    if (h === NO_ORDER) return undefined;
     const rec = this.byHandle[h] as OrderRecord;
     this.byHandle[h] = undefined;
     rec.handle = 0;

@@ -1,4 +1,6 @@
 import type { Decision, NormalizedOrder, OrderClass, Reason, RushRecord } from '../domain/types.js';
+import { type BitField, bitFields } from './_internal/bit-fields.js';
+import type { TimeColumns } from './_internal/time-columns.js';
 
 /** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
 export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
@@ -53,39 +55,23 @@ const CLASSES: readonly OrderClass[] = ['normal', 'rush', 'company'];
 const STATUSES: readonly Status[] = ['queued', 'in-production', 'finished'];
 const OUTCOMES: readonly Decision['outcome'][] = ['queued', 'rush-accepted', 'rush-declined'];
 
-/** The times of a record: their offsets in its row of `TimeColumns`. */
+/** The times of a record: their places in its row of `TimeColumns`. */
 const SUBMITTED = 0;
 const REQUESTED = 1;
 const PROMISED = 2;
 const STARTED = 3;
 const EXPECTED = 4;
 const FINISHED = 5;
-const ROW = 6;
 
-/** Rows per page of `TimeColumns`: 4,096 rows of six times, 192 KiB. */
-const PAGE_BITS = 12;
-const PAGE_ROWS = 1 << PAGE_BITS;
-const ROW_MASK = PAGE_ROWS - 1;
+const [CLASS, STATUS, OUTCOME, PLAIN] = bitFields(
+  CLASSES.length,
+  STATUSES.length,
+  OUTCOMES.length,
+  2,
+) as [BitField, BitField, BitField, BitField];
 
-/**
- * The times of every order, a row of six per order, in pages of one Float64Array each. A time
- * held in an object field costs a 16-byte boxed number besides its slot; here it costs 8 bytes,
- * and making a record allocates no number at all. A time not yet known is NaN.
- *
- * Pages, not one array that doubles: growing by copying writes every row again into fresh
- * memory, and a first touch of fresh memory is dear on a virtual machine (about 13 µs per
- * 4 KiB page on the benchmark machine). A row never moves.
- */
-export class TimeColumns {
-  readonly pages: Float64Array[] = [];
-
-  /** The page holding row `i`, made when first needed; earlier rows keep their values. */
-  page(i: number): Float64Array {
-    const k = i >>> PAGE_BITS;
-    while (this.pages.length <= k) this.pages.push(new Float64Array(PAGE_ROWS * ROW));
-    return this.pages[k] as Float64Array;
-  }
-}
+/** The value of `riskLatest` for an order never reported at risk. */
+export const NOT_REPORTED = -1;
 
 const known = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
@@ -95,11 +81,7 @@ const known = (v: number): number | undefined => (Number.isNaN(v) ? undefined : 
  * the accessors read and write them there.
  */
 export class OrderRecord {
-  /**
-   * The class, status, outcome and plain flag in one small integer (see the accessors): a
-   * record is kept for every order ever submitted, and four fields of their own would cost it
-   * 24 bytes more.
-   */
+  /** The class, status, outcome and plain flag, packed (see the accessors). */
   private flags = 0;
   /** Working milliseconds at the line's present capacity. */
   work: number;
@@ -110,11 +92,8 @@ export class OrderRecord {
    * an order without a rush, decided here.
    */
   why: Why | Stored | undefined = undefined;
-  /**
-   * The index of its latest at-risk report in the engine's `RiskLog`, or -1: once reported, its
-   * slack no longer blocks new work.
-   */
-  riskLatest = -1;
+  /** The index of its latest at-risk report in the engine's `RiskLog`, or `NOT_REPORTED`. */
+  riskLatest = NOT_REPORTED;
 
   constructor(
     private readonly times: TimeColumns,
@@ -127,61 +106,49 @@ export class OrderRecord {
     submittedAt: number,
   ) {
     this.work = work;
-    const f = times.page(seq);
-    const b = (seq & ROW_MASK) * ROW;
-    f[b + SUBMITTED] = submittedAt;
-    f[b + REQUESTED] = 0;
-    f[b + PROMISED] = 0;
-    f[b + STARTED] = Number.NaN;
-    f[b + EXPECTED] = Number.NaN;
-    f[b + FINISHED] = Number.NaN;
+    // A time not yet known is NaN; the requested and promised times are set by the decision.
+    times.open(seq, submittedAt, Number.NaN);
+    times.set(seq, REQUESTED, 0);
+    times.set(seq, PROMISED, 0);
+  }
+
+  /** Whether it was reported at risk: its slack then no longer blocks new work. */
+  get reportedAtRisk(): boolean {
+    return this.riskLatest !== NOT_REPORTED;
   }
 
   private time(field: number): number {
-    const seq = this.seq;
-    return (this.times.pages[seq >>> PAGE_BITS] as Float64Array)[
-      (seq & ROW_MASK) * ROW + field
-    ] as number;
+    return this.times.get(this.seq, field);
   }
 
   private setTime(field: number, v: number): void {
-    const seq = this.seq;
-    (this.times.pages[seq >>> PAGE_BITS] as Float64Array)[(seq & ROW_MASK) * ROW + field] = v;
-  }
-
-  /** The two bits at `shift` of the flags, as an index into their list of values. */
-  private field(shift: number): number {
-    return (this.flags >> shift) & 3;
-  }
-
-  private setField(shift: number, code: number): void {
-    this.flags = (this.flags & ~(3 << shift)) | (code << shift);
+    this.times.set(this.seq, field, v);
   }
 
   get cls(): OrderClass {
-    return CLASSES[this.field(0)] as OrderClass;
+    return CLASSES[CLASS.read(this.flags)] as OrderClass;
   }
   set cls(v: OrderClass) {
-    this.setField(0, CLASSES.indexOf(v));
+    this.flags = CLASS.write(this.flags, CLASSES.indexOf(v));
   }
   get status(): Status {
-    return STATUSES[this.field(2)] as Status;
+    return STATUSES[STATUS.read(this.flags)] as Status;
   }
   set status(v: Status) {
-    this.setField(2, STATUSES.indexOf(v));
+    this.flags = STATUS.write(this.flags, STATUSES.indexOf(v));
   }
   get outcome(): Decision['outcome'] {
-    return OUTCOMES[this.field(4)] as Decision['outcome'];
+    return OUTCOMES[OUTCOME.read(this.flags)] as Decision['outcome'];
   }
   set outcome(v: Decision['outcome']) {
-    this.setField(4, OUTCOMES.indexOf(v));
+    this.flags = OUTCOME.write(this.flags, OUTCOMES.indexOf(v));
   }
   /** No rush accepted and no ship or pickup time: first uploaded, first made applies. */
   get plain(): boolean {
-    return (this.flags & 64) !== 0;
+    return PLAIN.read(this.flags) === 1;
   }
   set plain(v: boolean) {
-    this.flags = v ? this.flags | 64 : this.flags & ~64;
+    this.flags = PLAIN.write(this.flags, v ? 1 : 0);
   }
 
   /** The counter-offer of a declined rush. */

@@ -5,14 +5,13 @@
  * Reports are rendered as `AtRiskReport` objects only when read.
  *
  * The reports of one order are chained, newest first: the record holds the index of its latest
- * (`riskLatest`, -1 for none) and each report the index of the one before it of the same order,
+ * (`riskLatest`, `NOT_REPORTED` for none) and each report the index of the one before it of the same order,
  * so that adding one costs the same however often the order was reported.
  */
 import type { AtRiskReport } from '../domain/types.js';
-import type { OrderRecord } from './records.js';
+import { NOT_REPORTED, type OrderRecord } from './records.js';
 
 const CAUSES: readonly AtRiskReport['cause'][] = ['company-rush', 'capacity-drop', 'line-delay'];
-const NONE = -1;
 
 export class RiskLog {
   private readonly recs: OrderRecord[] = [];
@@ -62,14 +61,15 @@ export class RiskLog {
   /** The reports of one order, in making order, as fresh objects. */
   of(rec: OrderRecord): AtRiskReport[] {
     const out: AtRiskReport[] = [];
-    for (let i = rec.riskLatest; i !== NONE; i = this.prev[i] as number) out.push(this.report(i));
+    for (let i = rec.riskLatest; i !== NOT_REPORTED; i = this.prev[i] as number)
+      out.push(this.report(i));
     return out.reverse();
   }
 
   /** When the order was first reported at risk; the record must have been reported. */
   firstAt(rec: OrderRecord): number {
     let i = rec.riskLatest;
-    while ((this.prev[i] as number) !== NONE) i = this.prev[i] as number;
+    while ((this.prev[i] as number) !== NOT_REPORTED) i = this.prev[i] as number;
     return this.at[i] as number;
   }
 

@@ -218,12 +218,10 @@ export class Scheduler {
       if (!rec) return undefined;
       // Within the calendar: the line's work never ends after MAX_DECIDED_MS as decided, and
       // started later it ends within the calendar's window (see CALENDAR_END_MS).
-      const start = this.st.calendar.coord(now);
-      line.busy = rec;
-      line.busyFinish = start + rec.work;
+      const finish = line.start(rec, this.st.calendar.coord(now));
       rec.status = 'in-production';
       rec.startedAt = now;
-      rec.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
+      rec.expectedFinish = this.st.calendar.timeAt(finish);
     } catch (e) {
       throw this.poison('next', e);
     }
@@ -256,17 +254,16 @@ export class Scheduler {
       );
     }
     try {
+      // Time is committed, and delays detected, with the order still in production: freeing
+      // the line moves no queued order's finish later, so nothing more can become late.
       this.commitTime(now);
-      const line = this.st.lines.get(rec.line) as Line;
-      line.busy = undefined;
-      line.busyFinish = 0;
+      (this.st.lines.get(rec.line) as Line).finish();
       rec.status = 'finished';
       rec.finishedAt = now;
       if (rec.order.rush?.cause === 'rework') {
         const rework = this.st.reworkByOrder.get(orderId);
         if (rework && rework.closedAt === undefined) rework.closedAt = now;
       }
-      this.st.detectDelays(now);
     } catch (e) {
       throw this.poison('complete', e);
     }
@@ -315,22 +312,14 @@ export class Scheduler {
     const atRisk: string[] = [];
     try {
       this.commitTime(now);
-      // The rest of the order in production runs at the new rate.
-      if (line.busy) line.busyFinish = line.busyFinishAt(cnow, unitsPerHour);
-      line.unitsPerHour = unitsPerHour;
+      line.setRate(unitsPerHour, cnow);
       if (line.busy) {
-        line.busy.work = line.workFor(line.busy.units);
         line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
-        if (line.busy.expectedFinish > line.busy.promisedBy && line.busy.riskLatest < 0) {
+        if (line.busy.expectedFinish > line.busy.promisedBy && !line.busy.reportedAtRisk) {
           this.st.riskLog.add(line.busy, now, 'capacity-drop');
           atRisk.push(line.busy.order.id);
         }
       }
-      line.ledger.rebuildWork((h) => {
-        const rec = line.byHandle[h] as OrderRecord;
-        rec.work = line.workFor(rec.units);
-        return rec.work;
-      });
       for (const id of this.st.flagLate(line, now, 'capacity-drop')) atRisk.push(id);
     } catch (e) {
       throw this.poison('setCapacity', e);
@@ -364,7 +353,7 @@ export class Scheduler {
         });
       }
       let c = line.startCoord(cnow);
-      for (const h of line.ledger.inOrder()) {
+      for (const h of line.ledger.inProductionOrder()) {
         const rec = line.byHandle[h] as OrderRecord;
         const start = this.st.calendar.startAt(c);
         c += rec.work;
@@ -405,8 +394,9 @@ export class Scheduler {
         : rec.status === 'in-production'
           ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
           : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
-    const risk =
-      rec.riskLatest >= 0 ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.` : '';
+    const risk = rec.reportedAtRisk
+      ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.`
+      : '';
     return {
       orderId,
       line: rec.line,
@@ -477,7 +467,7 @@ export class Scheduler {
     for (const rec of this.st.orders.values()) {
       if (
         rec.status !== 'finished' &&
-        rec.riskLatest >= 0 &&
+        rec.reportedAtRisk &&
         (lineId === undefined || rec.line === lineId)
       )
         out.push(rec.order.id);

@@ -94,8 +94,7 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
         o.atRisk.length === 0,
       );
     } else if (rec.status === 'in-production') {
-      line.busy = rec;
-      line.busyFinish = st.calendar.coord(rec.expectedFinish as number);
+      line.resume(rec, st.calendar.coord(rec.expectedFinish as number));
     }
   }
   // Loops, not push(...xs): spreading a register of 10⁵ entries overflows the call stack.

@@ -4,12 +4,13 @@
  * which orders time has made late).
  */
 import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
-import type { LedgerKey } from '../queue/ledger.js';
 import { WorkingCalendar } from '../time/calendar.js';
-import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
+import { MS_PER_DAY, MS_PER_HOUR } from '../time/units.js';
+import { TextTable } from './_internal/text-table.js';
+import { TimeColumns } from './_internal/time-columns.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
-import { type OrderRecord, type RushEntry, TimeColumns } from './records.js';
+import type { OrderRecord, RushEntry } from './records.js';
 import { RiskLog } from './risk-log.js';
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */
@@ -63,8 +64,7 @@ export class EngineState {
     const cnow = cal.coord(now);
     const remainingToday = cal.coord(pd.close) - cnow;
     const promisedToday =
-      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) +
-      line.ledger.workBefore(this.afterPromisesBy(pd.close));
+      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) + line.ledger.workPromisedBy(pd.close);
     return {
       day: pd,
       remainingToday,
@@ -74,21 +74,6 @@ export class EngineState {
       used: line.rushUnits.get(pd.date) ?? 0,
     };
   }
-
-  /** A key after every order promised by `t` (a scratch key, valid until the next call). */
-  private afterPromisesBy(t: number): LedgerKey {
-    this.after.promise = t;
-    return this.after;
-  }
-
-  private readonly after: LedgerKey = {
-    cls: 1,
-    seq: Number.POSITIVE_INFINITY,
-    promise: 0,
-    tier: 255,
-    uploadedAt: Number.POSITIVE_INFINITY,
-    id: '\uffff',
-  };
 
   /** Accepted client rushes of a client within the frequency window ending now. */
   recentRushes(clientId: string, now: number): number {
@@ -114,7 +99,7 @@ export class EngineState {
   detectDelays(now: number): void {
     for (const line of this.lines.values()) {
       const b = line.busy;
-      if (b && b.riskLatest < 0 && now > b.promisedBy) this.riskLog.add(b, now, 'line-delay');
+      if (b && !b.reportedAtRisk && now > b.promisedBy) this.riskLog.add(b, now, 'line-delay');
       this.flagLate(line, now, 'line-delay');
     }
   }
@@ -122,10 +107,10 @@ export class EngineState {
   /** Marks and reports the on-time queued orders of a line that would now finish late. */
   flagLate(line: Line, now: number, cause: AtRiskReport['cause'], by?: string): string[] {
     const c0 = line.startCoord(this.calendar.coord(now));
-    // Nothing late is the common case, on every call that moves time: it allocates nothing.
-    if (line.ledger.minSlack >= c0) return NONE_LATE;
+    // Nothing late is the common case, on every call that moves time.
+    if (line.ledger.onTimeFrom(c0)) return NONE_LATE;
     const ids: string[] = [];
-    for (const h of line.ledger.takeSlackBelow(c0)) {
+    for (const h of line.ledger.takeAtRisk(c0)) {
       const rec = line.byHandle[h] as OrderRecord;
       this.riskLog.add(rec, now, cause, by);
       ids.push(rec.order.id);
@@ -135,9 +120,8 @@ export class EngineState {
 
   /**
    * A time in the lab's zone, `yyyy-MM-dd HH:mm`, as messages show it. Every zone offset since
-   * 2000 is a whole number of minutes, so one minute always formats the same: the text is kept
-   * in a text table keyed by the minute alone, where 4,096 consecutive minutes (over two days
-   * and a half) take distinct slots.
+   * 2000 is a whole number of minutes, so one minute always formats the same, and its text is
+   * kept by the minute.
    */
   t(ms: number): string {
     if (!Number.isFinite(ms)) return String(ms);
@@ -148,52 +132,4 @@ export class EngineState {
 
   /** Sentences of decisions shared between orders (`reasons.ts`). */
   readonly sentences = new TextTable();
-}
-
-/**
- * A direct-mapped table of texts keyed by a small number and the minutes of two times: a slot
- * per key, the newest key winning. It never grows, and a hit costs a few array reads. The
- * caller guarantees that a key always stands for the same text. A key of one minute, (0, t, 0),
- * takes the slot of its minute modulo the table's size, so consecutive minutes never collide.
- */
-export class TextTable {
-  private readonly keys: Float64Array;
-  private readonly texts: string[];
-  private readonly mask: number;
-  /** The key of the last `get`, which `put` keeps with its text. */
-  private slot = 0;
-  private kind = 0;
-  private m1 = 0;
-  private m2 = 0;
-
-  /** @param bits The table has 2^bits slots, 1 ≤ bits ≤ 30 (tests use few, to make keys collide). */
-  constructor(bits = 12) {
-    this.keys = new Float64Array(3 << bits).fill(Number.NaN);
-    this.texts = new Array(1 << bits).fill('');
-    this.mask = (1 << bits) - 1;
-  }
-
-  /** The text kept for the key, or undefined; `put` then keeps a text for this key. */
-  get(kind: number, t1: number, t2: number): string | undefined {
-    const m1 = Math.floor(t1 / MS_PER_MINUTE);
-    const m2 = Math.floor(t2 / MS_PER_MINUTE);
-    const slot = (m1 + Math.imul(m2, 0x9e3779b1) + Math.imul(kind, 0x85ebca6b)) & this.mask;
-    const k = this.keys;
-    const i = slot * 3;
-    if (k[i] === kind && k[i + 1] === m1 && k[i + 2] === m2) return this.texts[slot];
-    this.slot = slot;
-    this.kind = kind;
-    this.m1 = m1;
-    this.m2 = m2;
-    return undefined;
-  }
-
-  put(text: string): string {
-    const i = this.slot * 3;
-    this.keys[i] = this.kind;
-    this.keys[i + 1] = this.m1;
-    this.keys[i + 2] = this.m2;
-    this.texts[this.slot] = text;
-    return text;
-  }
 }

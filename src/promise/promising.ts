@@ -6,7 +6,7 @@
  * `c0` is the coordinate at which the line can start on its queue (now, or the end of the
  * order in production), `w` the new order's work, both in working milliseconds.
  */
-import type { Ledger, LedgerKey } from '../queue/ledger.js';
+import type { LedgerKey, PromiseLedger } from '../queue/promise-ledger.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 
 /**
@@ -14,20 +14,20 @@ import type { WorkingCalendar } from '../time/calendar.js';
  * by its own promise, and every on-time order after it still does.
  */
 export function keepsPromises(
-  ledger: Ledger,
+  ledger: PromiseLedger,
   key: LedgerKey,
   due: number,
   w: number,
   c0: number,
 ): boolean {
-  ledger.probeInPlace(key);
-  return c0 + ledger.probeWork + w <= due && ledger.probeMinAfter >= c0 + w;
+  const place = ledger.placeOf(key);
+  return c0 + place.workAhead + w <= due && place.leastSlackBehind >= c0 + w;
 }
 
 /**
  * The earliest promise, at or after `requested`, that the line can keep for a new class-1
- * order without making any on-time order late (available-to-promise). `key.promise` is
- * overwritten: the key serves as the probe.
+ * order with `key` (its promise aside) without making any on-time order late
+ * (available-to-promise).
  *
  * The candidates are positions k in the queue (the order placed after the first k orders).
  * Position k is possible iff k is at least the position of `requested`, no on-time order after
@@ -43,31 +43,38 @@ export function keepsPromises(
  * goes on from k+1.
  */
 export function earliestPromise(
-  ledger: Ledger,
+  ledger: PromiseLedger,
   calendar: WorkingCalendar,
   key: LedgerKey,
   w: number,
   requested: number,
   c0: number,
 ): number {
-  // The key is the caller's scratch: its promise is the candidate being tried.
-  key.promise = requested;
-  ledger.probeInPlace(key);
+  // The candidate: the order's key with the promise being tried.
+  const candidate: LedgerKey = {
+    cls: key.cls,
+    seq: key.seq,
+    promise: requested,
+    tier: key.tier,
+    uploadedAt: key.uploadedAt,
+    id: key.id,
+  };
+  let place = ledger.placeOf(candidate);
   const threshold = c0 + w;
-  if (c0 + ledger.probeWork + w <= calendar.coord(requested) && ledger.probeMinAfter >= threshold)
+  if (c0 + place.workAhead + w <= calendar.coord(requested) && place.leastSlackBehind >= threshold)
     return requested;
 
-  let from = Math.max(ledger.probeCount, ledger.lastSlackBelow(threshold));
+  let from = Math.max(place.ahead, ledger.lastDelayedBy(threshold));
   for (;;) {
-    const k = ledger.firstRoomAtLeast(from, threshold);
-    key.promise = Math.max(requested, calendar.timeAt(c0 + ledger.roomPrefix + w));
-    ledger.probeInPlace(key);
-    if (ledger.probeCount === k) return key.promise;
-    if (k >= ledger.length) {
+    const fit = ledger.firstFitFrom(from, threshold);
+    candidate.promise = Math.max(requested, calendar.timeAt(c0 + fit.workAhead + w));
+    place = ledger.placeOf(candidate);
+    if (place.ahead === fit.position) return candidate.promise;
+    if (fit.position >= ledger.length) {
       // Unreachable by the argument above; kept so that a broken invariant cannot loop forever:
       // just after the last promise is always keepable.
-      return Math.max(key.promise, ledger.keyOf(ledger.last()).promise + 1);
+      return Math.max(candidate.promise, ledger.lastPromise() + 1);
     }
-    from = k + 1;
+    from = fit.position + 1;
   }
 }

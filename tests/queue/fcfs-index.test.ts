@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { FcfsIndex } from '../../src/queue/fcfs-index.js';
+import { newFcfsIndex } from '../../src/queue/queues.js';
 import { fcParams } from '../support/fc.js';
 
 /** The reference: the latest promise among the entries uploaded before `q`, by a scan. */
@@ -20,7 +20,7 @@ test('property: the latest promise before an upload time matches a scan of the e
       fc.array(fc.tuple(entry, fc.boolean(), fc.nat()), { maxLength: 80, size: 'max' }),
       fc.integer({ min: -1, max: 32 }),
       (ops, q) => {
-        const index = new FcfsIndex();
+        const index = newFcfsIndex();
         let live: { uploadedAt: number; seq: number; promise: number }[] = [];
         ops.forEach(([e, remove, pick], i) => {
           if (remove && live.length > 0) {
@@ -32,7 +32,7 @@ test('property: the latest promise before an upload time matches a scan of the e
             index.add(item.uploadedAt, item.seq, item.promise);
             live.push(item);
           }
-          expect(index.maxPromiseBefore(q)).toBe(latestBefore(live, q));
+          expect(index.latestPromiseBefore(q)).toBe(latestBefore(live, q));
           expect(index.length).toBe(live.length);
         });
       },
@@ -49,7 +49,7 @@ test('property: orders added in upload order and taken from the front (the appen
         { maxLength: 120, size: 'max' },
       ),
       (ops) => {
-        const index = new FcfsIndex();
+        const index = newFcfsIndex();
         let live: { uploadedAt: number; seq: number; promise: number }[] = [];
         let clock = 0;
         ops.forEach(([step, promise, action], i) => {
@@ -69,7 +69,7 @@ test('property: orders added in upload order and taken from the front (the appen
             live.push(item);
           }
           for (const q of [clock - 3, clock, clock + 1, Number.POSITIVE_INFINITY])
-            expect(index.maxPromiseBefore(q)).toBe(latestBefore(live, q));
+            expect(index.latestPromiseBefore(q)).toBe(latestBefore(live, q));
           expect(index.length).toBe(live.length);
         });
       },

@@ -25,18 +25,19 @@
  * every comparison so that the order is total even for equal keys.
  */
 
-/** The key of a queued order. */
-export interface LedgerKey {
-  /** 0 company-caused, 1 every other order (the ledger keeps one bit). */
-  cls: number;
-  seq: number;
-  promise: number;
-  tier: number;
-  uploadedAt: number;
-  id: string;
-}
+import type { Fit, LedgerKey, Placement, PromiseLedger } from '../promise-ledger.js';
+import { ArrayTreap, NIL, priority } from './treap.js';
 
-const NIL = 0;
+/** A key before every class-1 order and after every company-caused one. */
+const FIRST_CLIENT_ORDER: Readonly<LedgerKey> = Object.freeze({
+  cls: 1,
+  seq: -1,
+  promise: Number.NEGATIVE_INFINITY,
+  tier: Number.NEGATIVE_INFINITY,
+  uploadedAt: Number.NEGATIVE_INFINITY,
+  id: '',
+});
+
 /*
  * Slot 1 is never an order: it is the header, whose left link is the root and whose left
  * values are the whole tree's. Handles start at 2.
@@ -77,16 +78,6 @@ const CLS1 = 1;
 const ONTIME = 2;
 
 /**
- * The treap priority of a handle: a bijection of 32-bit integers that scatters consecutive
- * handles, so that priorities are distinct and unrelated to the production order.
- */
-function priority(h: number): number {
-  let x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/**
  * Where the values of the subtree behind link slot `k` are kept: links are at offsets L = 0
  * and R = 1 of a node, their values at LS and RS.
  */
@@ -94,21 +85,18 @@ function valuesOf(k: number): number {
   return k + LS + (k & 1) * (RS - LS - 1);
 }
 
-export class Ledger {
-  private cap = 0;
-  private f = new Float64Array(0);
+export class LedgerTree extends ArrayTreap implements PromiseLedger {
   /** Per handle: bit CLS1 for class 1, bit ONTIME for an order that is on time. */
   private meta = new Uint8Array(0);
   private ids: string[] = [];
-  private free: number[] = [];
-  private next = 2;
   /** The last order in production order, or NIL when the ledger is empty. */
   private tail = NIL;
-  /** Scratch stack of link slots (node * S + L or R) for path updates. */
-  private path = new Int32Array(128);
 
+  // The scratch stack holds link slots (node * S + L or R) for path updates.
   constructor(initialCapacity = 64) {
+    super(S, HEAD + 1);
     this.grow(Math.max(4, initialCapacity));
+    this.valuesFrom(NIL, ALL);
   }
 
   /** Number of queued orders. */
@@ -120,70 +108,6 @@ export class Ledger {
   get totalWork(): number {
     return this.f[ALL + SUMW] as number;
   }
-
-  /** The minimum slack over on-time orders: every on-time order is on time iff this is ≥ C0. */
-  get minSlack(): number {
-    return this.f[ALL + MINS] as number;
-  }
-
-  /** The first order in production order, or 0. */
-  first(): number {
-    const f = this.f;
-    let x = f[ROOT] as number;
-    if (x === NIL) return NIL;
-    while (f[x * S + L] !== NIL) x = f[x * S + L] as number;
-    return x;
-  }
-
-  /** The last order in production order, or 0. */
-  last(): number {
-    return this.tail;
-  }
-
-  private findLast(): number {
-    const f = this.f;
-    let x = f[ROOT] as number;
-    if (x === NIL) return NIL;
-    while (f[x * S + R] !== NIL) x = f[x * S + R] as number;
-    return x;
-  }
-
-  keyOf(h: number): LedgerKey {
-    const f = this.f;
-    return {
-      cls: (this.meta[h] as number) & CLS1,
-      seq: f[h * S + SEQ] as number,
-      promise: f[h * S + PROMISE] as number,
-      tier: f[h * S + TIER] as number,
-      uploadedAt: f[h * S + UP] as number,
-      id: this.ids[h] as string,
-    };
-  }
-
-  workOf(h: number): number {
-    return this.f[h * S + WORK] as number;
-  }
-
-  /**
-   * Production-order comparison of two slots: -1 or 1, and 0 only for a slot with itself
-   * (sequence numbers are unique). The order itself is `nodeBefore`'s.
-   */
-  readonly compare = (a: number, b: number): number => {
-    if (a === b) return 0;
-    const f = this.f;
-    const k = b * S;
-    return this.nodeBefore(
-      a,
-      (this.meta[b] as number) & CLS1,
-      f[k + PROMISE] as number,
-      f[k + TIER] as number,
-      f[k + UP] as number,
-      this.ids[b] as string,
-      f[k + SEQ] as number,
-    )
-      ? -1
-      : 1;
-  };
 
   /**
    * Whether node `x` sorts before the key given field by field: the production order (rules.md
@@ -216,33 +140,8 @@ export class Ledger {
     return (f[b + SEQ] as number) < seq;
   }
 
-  /** Adds an order; returns its handle. */
-  insert(key: LedgerKey, work: number, due: number, onTime = true): number {
-    return this.add(
-      key.cls,
-      key.seq,
-      key.promise,
-      key.tier,
-      key.uploadedAt,
-      key.id,
-      work,
-      due,
-      onTime,
-    );
-  }
-
-  /** `insert` with the key's fields as arguments: the engine's hot path makes no key object. */
-  add(
-    cls: number,
-    seq: number,
-    promise: number,
-    tier: number,
-    uploadedAt: number,
-    id: string,
-    work: number,
-    due: number,
-    onTime: boolean,
-  ): number {
+  admit(key: LedgerKey, work: number, due: number, onTime: boolean): number {
+    const { cls, seq, promise, tier, uploadedAt, id } = key;
     const h = this.alloc();
     const f = this.f;
     const b = h * S;
@@ -345,15 +244,7 @@ export class Ledger {
     if (d - before > (f[v + MAXT] as number)) f[v + MAXT] = d - before;
   }
 
-  private growPath(): Int32Array<ArrayBuffer> {
-    const p = new Int32Array(this.path.length * 2);
-    p.set(this.path);
-    this.path = p;
-    return p;
-  }
-
-  /** Removes the first order in production order and returns its handle, or 0 when empty. */
-  removeFirst(): number {
+  dispatchNext(): number {
     const f = this.f;
     let path = this.path;
     let depth = 0;
@@ -403,57 +294,19 @@ export class Ledger {
     }
     if (x === this.tail) this.tail = NIL;
     this.ids[x] = '';
-    this.free.push(x);
+    this.release(x);
   }
 
-  /** Removes an order by handle. */
-  remove(h: number): void {
+  /** Recomputes every value in O(n) after the work of every order changed. */
+  changeWork(workOf: (h: number) => number): void {
     const f = this.f;
-    const depth = this.pathTo(h);
-    const path = this.path;
-    // The first order (reached by left links only, with no left subtree) needs no merge.
-    let first = f[h * S + L] === NIL;
-    for (let i = 1; first && i < depth; i++) first = ((path[i] as number) & 1) === L;
-    if (first) {
-      this.unlinkFirst(h, depth - 1);
-      return;
-    }
-    let k = path[depth - 1] as number;
-    const m = this.merge(f[h * S + L] as number, f[h * S + R] as number);
-    f[k] = m;
-    this.valuesFrom(m, valuesOf(k));
-    for (let i = depth - 2; i >= 0; i--) {
-      k = path[i] as number;
-      this.valuesFrom(f[k] as number, valuesOf(k));
-    }
-    if (h === this.tail) this.tail = this.findLast();
-    this.ids[h] = '';
-    this.free.push(h);
-  }
-
-  /** Marks an order at risk (its slack no longer counts) or on time again. */
-  setOnTime(h: number, onTime: boolean): void {
-    const m = this.meta[h] as number;
-    this.meta[h] = onTime ? m | ONTIME : m & ~ONTIME;
-    const f = this.f;
-    const path = this.path;
-    for (let i = this.pathTo(h) - 1; i >= 0; i--) {
-      const k = path[i] as number;
-      this.valuesFrom(f[k] as number, valuesOf(k));
-    }
-  }
-
-  /** Replaces every order's work (a capacity change) and recomputes all values in O(n). */
-  rebuildWork(workOf: (h: number) => number): void {
-    const f = this.f;
-    const order = this.inOrder();
+    const order = this.inProductionOrder();
     for (const h of order) f[h * S + WORK] = workOf(h);
     this.pullAll(f[ROOT] as number);
     this.valuesFrom(f[ROOT] as number, ALL);
   }
 
-  /** Handles in production order. */
-  inOrder(): number[] {
+  inProductionOrder(): number[] {
     const f = this.f;
     const out: number[] = [];
     const stack: number[] = [];
@@ -470,34 +323,16 @@ export class Ledger {
     return out;
   }
 
-  /**
-   * For a key not in the ledger: how many orders come before it, their work, and the minimum
-   * slack of the on-time orders after it (as they stand, without the probed order).
-   */
-  probe(key: LedgerKey): { count: number; workBefore: number; minSlackAfter: number } {
-    this.probeInPlace(key);
-    return {
-      count: this.probeCount,
-      workBefore: this.probeWork,
-      minSlackAfter: this.probeMinAfter,
-    };
-  }
-
-  /** What the last `probeInPlace` found (see `probe`). */
-  probeCount = 0;
-  probeWork = 0;
-  probeMinAfter = 0;
-
-  /** `probe` without an answer object: the answer is left in `probeCount`, `probeWork` and `probeMinAfter`. */
-  probeInPlace(key: LedgerKey): void {
+  placeOf(key: LedgerKey): Placement {
     const f = this.f;
     const { cls, promise, tier, uploadedAt, id, seq } = key;
     if (this.tail !== NIL && this.nodeBefore(this.tail, cls, promise, tier, uploadedAt, id, seq)) {
       // After every order: no descent.
-      this.probeCount = f[ALL + SIZE] as number;
-      this.probeWork = f[ALL + SUMW] as number;
-      this.probeMinAfter = Number.POSITIVE_INFINITY;
-      return;
+      return {
+        ahead: f[ALL + SIZE] as number,
+        workAhead: f[ALL + SUMW] as number,
+        leastSlackBehind: Number.POSITIVE_INFINITY,
+      };
     }
     let x = f[ROOT] as number;
     let off = 0;
@@ -517,23 +352,39 @@ export class Ledger {
         x = f[b + L] as number;
       }
     }
-    this.probeCount = count;
-    this.probeWork = off;
-    this.probeMinAfter = minAfter;
+    return { ahead: count, workAhead: off, leastSlackBehind: minAfter };
   }
 
-  /** Work of the orders that come before `key` in production order. */
-  workBefore(key: LedgerKey): number {
-    this.probeInPlace(key);
-    return this.probeWork;
+  companyWork(): number {
+    return this.placeOf(FIRST_CLIENT_ORDER).workAhead;
   }
 
-  /**
-   * The 1-based position of the last on-time order whose slack is below `threshold`, or 0 when
-   * there is none: an order inserted at a position before it, with work `w` and
-   * `threshold = C0 + w`, would make it late.
-   */
-  lastSlackBelow(threshold: number): number {
+  workPromisedBy(t: number): number {
+    this.afterPromisesBy.promise = t;
+    return this.placeOf(this.afterPromisesBy).workAhead;
+  }
+
+  /** The key after every order promised by some time: `workPromisedBy` sets its promise. */
+  private readonly afterPromisesBy: LedgerKey = {
+    cls: 1,
+    seq: Number.POSITIVE_INFINITY,
+    promise: 0,
+    tier: Number.POSITIVE_INFINITY,
+    uploadedAt: Number.POSITIVE_INFINITY,
+    id: '\uffff',
+  };
+
+  onTimeFrom(start: number): boolean {
+    return (this.f[ALL + MINS] as number) >= start;
+  }
+
+  lastPromise(): number {
+    return this.tail === NIL
+      ? Number.NEGATIVE_INFINITY
+      : (this.f[this.tail * S + PROMISE] as number);
+  }
+
+  lastDelayedBy(threshold: number): number {
     const f = this.f;
     if ((f[ALL + MINS] as number) >= threshold) return 0;
     let x = f[ROOT] as number;
@@ -558,14 +409,10 @@ export class Ledger {
     return 0;
   }
 
-  /**
-   * The smallest 0-based index `j ≥ from` whose room `D_j - prefix_{j-1}` is at least
-   * `threshold`, or `length` when there is none: a new order with work `w` fits between
-   * positions j-1 and j, finishing by order j's promise, iff the room of j is at least `C0 + w`.
-   */
-  firstRoomAtLeast(from: number, threshold: number): number {
+  firstFitFrom(from: number, threshold: number): Fit {
     const f = this.f;
-    const r = this.firstRoom(
+    const fit = { position: 0, workAhead: 0 };
+    const found = this.firstRoom(
       f[ROOT] as number,
       f[ALL + MAXT] as number,
       f[ALL + SIZE] as number,
@@ -573,21 +420,19 @@ export class Ledger {
       0,
       from,
       threshold,
+      fit,
     );
-    if (r < 0) {
-      this.roomPrefix = this.totalWork;
-      return this.length;
+    if (!found) {
+      fit.position = f[ALL + SIZE] as number;
+      fit.workAhead = f[ALL + SUMW] as number;
     }
-    return r;
+    return fit;
   }
 
   /**
-   * The work of the orders before the index the last `firstRoomAtLeast` returned: the search
-   * passes it on its way, so the caller needs no `prefixWork` descent of its own.
+   * `firstFitFrom` in the subtree under `x`, whose maximum room and size are `maxt` and `size`:
+   * whether it found a position, which it then writes in `fit` with the work ahead of it.
    */
-  roomPrefix = 0;
-
-  /** `firstRoomAtLeast` in the subtree under `x`, whose maximum room and size are `maxt` and `size`. */
   private firstRoom(
     x: number,
     maxt: number,
@@ -596,8 +441,9 @@ export class Ledger {
     before: number,
     from: number,
     threshold: number,
-  ): number {
-    if (x === NIL || maxt - off < threshold || before + size <= from) return -1;
+    fit: Fit,
+  ): boolean {
+    if (x === NIL || maxt - off < threshold || before + size <= from) return false;
     const f = this.f;
     const b = x * S;
     const found = this.firstRoom(
@@ -608,13 +454,15 @@ export class Ledger {
       before,
       from,
       threshold,
+      fit,
     );
-    if (found >= 0) return found;
+    if (found) return true;
     const idx = before + (f[b + LS + SIZE] as number);
     const startOff = off + (f[b + LS + SUMW] as number);
     if (idx >= from && (f[b + DUE] as number) - startOff >= threshold) {
-      this.roomPrefix = startOff;
-      return idx;
+      fit.position = idx;
+      fit.workAhead = startOff;
+      return true;
     }
     return this.firstRoom(
       f[b + R] as number,
@@ -624,54 +472,23 @@ export class Ledger {
       idx + 1,
       from,
       threshold,
+      fit,
     );
   }
 
-  /** Work of the first `k` orders in production order. */
-  prefixWork(k: number): number {
-    const f = this.f;
-    let x = f[ROOT] as number;
-    let sum = 0;
-    let remaining = k;
-    while (x !== NIL && remaining > 0) {
-      const b = x * S;
-      const ls = f[b + LS + SIZE] as number;
-      if (remaining <= ls) {
-        x = f[b + L] as number;
-      } else {
-        sum += (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
-        remaining -= ls + 1;
-        x = f[b + R] as number;
-      }
-    }
-    return sum;
-  }
-
-  /** The handle at 0-based position `k`, or 0. */
-  at(k: number): number {
-    const f = this.f;
-    let x = f[ROOT] as number;
-    let remaining = k;
-    while (x !== NIL) {
-      const b = x * S;
-      const ls = f[b + LS + SIZE] as number;
-      if (remaining < ls) x = f[b + L] as number;
-      else if (remaining === ls) return x;
-      else {
-        remaining -= ls + 1;
-        x = f[b + R] as number;
-      }
-    }
-    return NIL;
-  }
-
-  /** The 0-based position of an order in the ledger. */
   positionOf(h: number): number {
     const f = this.f;
     let x = f[ROOT] as number;
     let before = 0;
+    const b = h * S;
+    const cls = (this.meta[h] as number) & CLS1;
+    const promise = f[b + PROMISE] as number;
+    const tier = f[b + TIER] as number;
+    const up = f[b + UP] as number;
+    const id = this.ids[h] as string;
+    const seq = f[b + SEQ] as number;
     while (x !== NIL && x !== h) {
-      if (this.compare(h, x) < 0) x = f[x * S + L] as number;
+      if (!this.nodeBefore(x, cls, promise, tier, up, id, seq)) x = f[x * S + L] as number;
       else {
         before += (f[x * S + LS + SIZE] as number) + 1;
         x = f[x * S + R] as number;
@@ -680,83 +497,54 @@ export class Ledger {
     return before + (f[h * S + LS + SIZE] as number);
   }
 
-  /** Every on-time order whose slack is below `threshold`, in production order: O(k log n). */
-  collectSlackBelow(threshold: number): number[] {
-    const out: number[] = [];
-    const f = this.f;
-    this.collect(f[ROOT] as number, f[ALL + MINS] as number, 0, threshold, out, false);
-    return out;
-  }
-
   /**
-   * `collectSlackBelow`, marking every order found at risk as it goes: one pass that recomputes
-   * the values of the subtrees where it marked orders on its way back up, where marking them
-   * one by one with `setOnTime` would walk a root-to-node path per order. Marking an order
-   * changes no other order's slack (slack depends on work, not on flags), so the set found is
-   * the same.
+   * Finds the on-time orders whose slack is below `threshold` and marks them at risk as it
+   * goes: one pass that recomputes the values of the subtrees where it marked orders on its way
+   * back up, where marking them one by one would walk a root-to-node path per order. Marking an
+   * order changes no other order's slack (slack depends on work, not on flags), so the set found
+   * is the same as if none were marked.
    */
-  takeSlackBelow(threshold: number): number[] {
+  takeAtRisk(threshold: number): number[] {
     const out: number[] = [];
     const f = this.f;
     const root = f[ROOT] as number;
-    this.collect(root, f[ALL + MINS] as number, 0, threshold, out, true);
+    this.collect(root, f[ALL + MINS] as number, 0, threshold, out);
     if (out.length > 0) this.valuesFrom(root, ALL);
     return out;
   }
 
   /**
    * Finds the on-time orders with slack below `threshold` under `x`, whose minimum slack is
-   * `mins`; with `mark`, marks them at risk and recomputes the values of the subtrees of the
-   * nodes where it found some.
+   * `mins`, marks them at risk and recomputes the values of the subtrees of the nodes where it
+   * found some.
    */
-  private collect(
-    x: number,
-    mins: number,
-    off: number,
-    threshold: number,
-    out: number[],
-    mark: boolean,
-  ): void {
+  private collect(x: number, mins: number, off: number, threshold: number, out: number[]): void {
     if (x === NIL || mins - off >= threshold) return;
     const f = this.f;
     const b = x * S;
     const l = f[b + L] as number;
     let found = out.length;
-    this.collect(l, f[b + LS + MINS] as number, off, threshold, out, mark);
-    if (mark && out.length > found) this.valuesFrom(l, b + LS);
+    this.collect(l, f[b + LS + MINS] as number, off, threshold, out);
+    if (out.length > found) this.valuesFrom(l, b + LS);
     const through = off + (f[b + LS + SUMW] as number) + (f[b + WORK] as number);
     const m = this.meta[x] as number;
     if ((m & ONTIME) !== 0 && (f[b + DUE] as number) - through < threshold) {
-      if (mark) this.meta[x] = m & ~ONTIME;
+      this.meta[x] = m & ~ONTIME;
       out.push(x);
     }
     const r = f[b + R] as number;
     found = out.length;
-    this.collect(r, f[b + RS + MINS] as number, through, threshold, out, mark);
-    if (mark && out.length > found) this.valuesFrom(r, b + RS);
+    this.collect(r, f[b + RS + MINS] as number, through, threshold, out);
+    if (out.length > found) this.valuesFrom(r, b + RS);
   }
 
   // ---- treap mechanics ----
 
-  private alloc(): number {
-    const h = this.free.pop();
-    if (h !== undefined) return h;
-    if (this.next >= this.cap) this.grow(this.cap * 2);
-    return this.next++;
-  }
-
-  private grow(cap: number): void {
-    const f = new Float64Array(cap * S);
-    f.set(this.f);
-    const meta = new Uint8Array(cap);
+  protected override grow(capacity: number): void {
+    super.grow(capacity);
+    const meta = new Uint8Array(capacity);
     meta.set(this.meta);
-    if (this.f.length === 0) {
-      this.f = f;
-      this.valuesFrom(NIL, ALL);
-    }
-    this.f = f;
     this.meta = meta;
-    this.cap = cap;
   }
 
   /**
@@ -808,48 +596,5 @@ export class Ledger {
     this.pullAll(r);
     this.valuesFrom(l, b + LS);
     this.valuesFrom(r, b + RS);
-  }
-
-  /**
-   * Leaves in `path` the link slots from the header down to order `h`, the last one pointing at
-   * `h`, and returns their number.
-   */
-  private pathTo(h: number): number {
-    const f = this.f;
-    let path = this.path;
-    let depth = 0;
-    const b = h * S;
-    const cls = (this.meta[h] as number) & CLS1;
-    const promise = f[b + PROMISE] as number;
-    const tier = f[b + TIER] as number;
-    const up = f[b + UP] as number;
-    const id = this.ids[h] as string;
-    const seq = f[b + SEQ] as number;
-    let k = ROOT;
-    for (;;) {
-      const x = f[k] as number;
-      if (x === NIL) throw new Error('ledger: order not found');
-      if (depth >= path.length) path = this.growPath();
-      path[depth++] = k;
-      if (x === h) return depth;
-      k = x * S + (this.nodeBefore(x, cls, promise, tier, up, id, seq) ? R : L);
-    }
-  }
-
-  /** Joins two treaps, every order of `a` before every order of `b`; returns the root. */
-  private merge(a: number, b: number): number {
-    const f = this.f;
-    if (a === NIL) return b;
-    if (b === NIL) return a;
-    if (priority(a) > priority(b)) {
-      const m = this.merge(f[a * S + R] as number, b);
-      f[a * S + R] = m;
-      this.valuesFrom(m, a * S + RS);
-      return a;
-    }
-    const m = this.merge(a, f[b * S + L] as number);
-    f[b * S + L] = m;
-    this.valuesFrom(m, b * S + LS);
-    return b;
   }
 }

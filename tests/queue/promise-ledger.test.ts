@@ -1,10 +1,12 @@
 /**
- * The promise ledger against the simplest possible reference: a sorted array, with every
- * query answered by a walk (tinyqueue/flatqueue style: compare with a sorted array).
+ * The promise ledger, through its interface, against the simplest possible reference: a sorted
+ * array, with every query answered by a walk (tinyqueue/flatqueue style: compare with a sorted
+ * array).
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { Ledger, type LedgerKey } from '../../src/queue/ledger.js';
+import { type LedgerKey, NO_ORDER, type PromiseLedger } from '../../src/queue/promise-ledger.js';
+import { newPromiseLedger } from '../../src/queue/queues.js';
 import { fcParams } from '../support/fc.js';
 
 interface Item {
@@ -57,7 +59,11 @@ class Reference {
     let minAfter = Number.POSITIVE_INFINITY;
     for (let j = count; j < this.items.length; j++)
       if ((this.items[j] as Item).onTime) minAfter = Math.min(minAfter, this.slack(j));
-    return { count, workBefore: count === 0 ? 0 : this.prefix(count - 1), minSlackAfter: minAfter };
+    return {
+      ahead: count,
+      workAhead: count === 0 ? 0 : this.prefix(count - 1),
+      leastSlackBehind: minAfter,
+    };
   }
   lastSlackBelow(th: number) {
     for (let j = this.items.length - 1; j >= 0; j--)
@@ -68,65 +74,89 @@ class Reference {
     for (let j = from; j < this.items.length; j++) if (this.room(j) >= th) return j;
     return this.items.length;
   }
+  companyWork() {
+    return this.items.filter((i) => i.key.cls === 0).reduce((s, i) => s + i.w, 0);
+  }
+  workPromisedBy(t: number) {
+    return this.items
+      .filter((i) => i.key.cls === 0 || i.key.promise <= t)
+      .reduce((s, i) => s + i.w, 0);
+  }
   collect(th: number) {
     return this.items.filter((it, j) => it.onTime && this.slack(j) < th).map((i) => i.h);
   }
 }
 
-function check(ledger: Ledger, ref: Reference, probes: LedgerKey[], thresholds: number[]) {
+/** Every query of the interface that changes nothing, against the reference. */
+function check(ledger: PromiseLedger, ref: Reference, probes: LedgerKey[], thresholds: number[]) {
   expect(ledger.length).toBe(ref.items.length);
-  expect(ledger.inOrder()).toEqual(ref.items.map((i) => i.h));
+  expect(ledger.inProductionOrder()).toEqual(ref.items.map((i) => i.h));
   expect(ledger.totalWork).toBe(ref.items.reduce((s, i) => s + i.w, 0));
-  expect(ledger.minSlack).toBe(ref.minSlack());
-  expect(ledger.first()).toBe(ref.items[0]?.h ?? 0);
-  expect(ledger.last()).toBe(ref.items.at(-1)?.h ?? 0);
-  for (const p of probes) expect(ledger.probe(p)).toEqual(ref.probe(p));
+  // Every on-time order keeps its promise from a start at its least slack, and not later.
+  const minSlack = ref.minSlack();
+  if (Number.isFinite(minSlack)) {
+    expect(ledger.onTimeFrom(minSlack)).toBe(true);
+    expect(ledger.onTimeFrom(minSlack + 1)).toBe(false);
+  } else expect(ledger.onTimeFrom(Number.MAX_VALUE)).toBe(true);
+  expect(ledger.lastPromise()).toBe(ref.items.at(-1)?.key.promise ?? Number.NEGATIVE_INFINITY);
+  expect(ledger.companyWork()).toBe(ref.companyWork());
+  for (const p of probes) {
+    expect(ledger.placeOf(p)).toEqual(ref.probe(p));
+    expect(ledger.workPromisedBy(p.promise)).toBe(ref.workPromisedBy(p.promise));
+  }
   for (const th of thresholds) {
-    expect(ledger.lastSlackBelow(th)).toBe(ref.lastSlackBelow(th));
-    expect(ledger.collectSlackBelow(th)).toEqual(ref.collect(th));
+    expect(ledger.lastDelayedBy(th)).toBe(ref.lastSlackBelow(th));
     for (const from of [0, 1, Math.floor(ref.items.length / 2), ref.items.length]) {
       const k = ref.firstRoomAtLeast(from, th);
-      expect(ledger.firstRoomAtLeast(from, th)).toBe(k);
-      // The search leaves the work before the index it found.
-      expect(ledger.roomPrefix).toBe(k === 0 ? 0 : ref.prefix(k - 1));
+      // The search gives the work before the position it found.
+      expect(ledger.firstFitFrom(from, th)).toEqual({
+        position: k,
+        workAhead: k === 0 ? 0 : ref.prefix(k - 1),
+      });
     }
   }
-  for (let k = 0; k <= ref.items.length; k++)
-    expect(ledger.prefixWork(k)).toBe(k === 0 ? 0 : ref.prefix(k - 1));
+  // The work before every position: a key placed just before each order.
   ref.items.forEach((it, j) => {
-    expect(ledger.at(j)).toBe(it.h);
+    const before = { ...it.key, seq: it.key.seq - 0.5 };
+    expect(ledger.placeOf(before).workAhead).toBe(j === 0 ? 0 : ref.prefix(j - 1));
     expect(ledger.positionOf(it.h)).toBe(j);
   });
 }
 
 describe('ledger', () => {
   test('three orders by hand, one at risk', () => {
-    const l = new Ledger();
-    const key = (id: string, promise: number): LedgerKey => ({
+    const l = newPromiseLedger();
+    const key = (id: string, promise: number, seq: number): LedgerKey => ({
       cls: 1,
-      seq: 0,
+      seq,
       promise,
       tier: 1,
       uploadedAt: 0,
       id,
     });
-    const a = l.insert(key('a', 10), 5, 10);
-    const b = l.insert(key('b', 12), 5, 12);
-    const c = l.insert({ ...key('c', 0), cls: 0 }, 3, 6);
-    expect(l.inOrder()).toEqual([c, a, b]);
+    const a = l.admit(key('a', 10, 1), 5, 10, true);
+    const b = l.admit(key('b', 12, 2), 5, 12, true);
+    const c = l.admit({ ...key('c', 0, 3), cls: 0 }, 3, 6, true);
+    expect(l.inProductionOrder()).toEqual([c, a, b]);
     // Slacks: c 6-3=3, a 10-8=2, b 12-13=-1.
-    expect(l.minSlack).toBe(-1);
-    l.setOnTime(b, false);
-    expect(l.minSlack).toBe(2);
-    expect(l.probe(key('x', 11))).toEqual({
-      count: 2,
-      workBefore: 8,
-      minSlackAfter: Number.POSITIVE_INFINITY,
+    expect(l.onTimeFrom(-1)).toBe(true);
+    expect(l.onTimeFrom(0)).toBe(false);
+    // From 0, b is late: it is taken at risk, and no longer counts.
+    expect(l.takeAtRisk(0)).toEqual([b]);
+    expect(l.onTimeFrom(2)).toBe(true);
+    expect(l.onTimeFrom(3)).toBe(false);
+    expect(l.placeOf(key('x', 11, 4))).toEqual({
+      ahead: 2,
+      workAhead: 8,
+      leastSlackBehind: Number.POSITIVE_INFINITY,
     });
-    expect(l.lastSlackBelow(3)).toBe(2);
-    expect(l.firstRoomAtLeast(0, 7)).toBe(1); // rooms: c 6, a 10-3=7, b 12-8=4
-    l.remove(a);
-    expect(l.inOrder()).toEqual([c, b]);
+    expect(l.lastDelayedBy(3)).toBe(2);
+    // Rooms: c 6, a 10-3=7, b 12-8=4.
+    expect(l.firstFitFrom(0, 7)).toEqual({ position: 1, workAhead: 3 });
+    expect(l.companyWork()).toBe(3);
+    expect(l.workPromisedBy(10)).toBe(8);
+    expect(l.dispatchNext()).toBe(c);
+    expect(l.inProductionOrder()).toEqual([a, b]);
   });
 
   const keyArb = fc.record({
@@ -158,24 +188,12 @@ describe('ledger', () => {
         onTime: fc.boolean(),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }) },
-    {
-      weight: 2,
-      arbitrary: fc.record({ kind: fc.constant('removeFirst' as const), byHandle: fc.boolean() }),
-    },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('dispatch' as const) }) },
     {
       weight: 1,
       arbitrary: fc.record({
         kind: fc.constant('take' as const),
         threshold: fc.integer({ min: -100, max: 500 }),
-      }),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        kind: fc.constant('risk' as const),
-        pick: fc.nat(),
-        onTime: fc.boolean(),
       }),
     },
     {
@@ -194,7 +212,7 @@ describe('ledger', () => {
         fc.array(keyArb, { minLength: 1, maxLength: 3 }),
         fc.array(fc.integer({ min: -100, max: 500 }), { minLength: 1, maxLength: 3 }),
         (ops, probeKeys, thresholds) => {
-          const ledger = new Ledger(4);
+          const ledger = newPromiseLedger();
           const ref = new Reference();
           let seq = 0;
           const probes = probeKeys.map((k) => ({ ...k, seq: -1, id: `${k.id}~` }));
@@ -219,36 +237,25 @@ describe('ledger', () => {
                 uploadedAt: 0,
                 id: 'e',
               };
-              const h = ledger.insert(key, o.w, o.due, o.onTime);
+              const h = ledger.admit(key, o.w, o.due, o.onTime);
               ref.insert({ key, w: o.w, due: o.due, onTime: o.onTime, h });
             } else if (o.kind === 'insert') {
               const key = { ...o.key, seq: ++seq };
-              const h = ledger.insert(key, o.w, o.due, o.onTime);
+              const h = ledger.admit(key, o.w, o.due, o.onTime);
               ref.insert({ key, w: o.w, due: o.due, onTime: o.onTime, h });
-            } else if (ref.items.length > 0 && o.kind === 'remove') {
-              const it = ref.items[o.pick % ref.items.length] as Item;
-              ledger.remove(it.h);
-              ref.remove(it.h);
-            } else if (o.kind === 'removeFirst') {
-              // Dispatch: the first in production order comes off, or nothing when empty; or the
-              // first order removed by its handle, which takes the same shortcut.
+            } else if (o.kind === 'dispatch') {
+              // The first in production order comes off, or nothing when empty.
               const first = ref.items[0];
-              if (o.byHandle) {
-                if (first) ledger.remove(first.h);
-              } else expect(ledger.removeFirst()).toBe(first?.h ?? 0);
+              expect(ledger.dispatchNext()).toBe(first?.h ?? NO_ORDER);
               if (first) ref.remove(first.h);
-            } else if (ref.items.length > 0 && o.kind === 'risk') {
-              const it = ref.items[o.pick % ref.items.length] as Item;
-              ledger.setOnTime(it.h, o.onTime);
-              it.onTime = o.onTime;
             } else if (o.kind === 'take') {
               // Marking at risk in one pass: the orders found, all marked, as if one by one.
               const found = ref.collect(o.threshold);
-              expect(ledger.takeSlackBelow(o.threshold)).toEqual(found);
+              expect(ledger.takeAtRisk(o.threshold)).toEqual(found);
               for (const it of ref.items) if (found.includes(it.h)) it.onTime = false;
             } else if (o.kind === 'rebuild') {
               for (const it of ref.items) it.w = it.w * o.factor + 1;
-              ledger.rebuildWork((h) => (ref.items.find((i) => i.h === h) as Item).w);
+              ledger.changeWork((h) => (ref.items.find((i) => i.h === h) as Item).w);
             }
             // Thresholds at the actual values catch off-by-one errors at the boundaries.
             const exact = ref.items
@@ -262,8 +269,8 @@ describe('ledger', () => {
     );
   });
 
-  test('five thousand orders in, half out: growth, slot reuse, deep trees', () => {
-    const ledger = new Ledger(4);
+  test('five thousand orders in, a third out: growth, slot reuse, deep trees', () => {
+    const ledger = newPromiseLedger();
     const ref = new Reference();
     let x = 12345;
     const rnd = (n: number) => {
@@ -281,28 +288,36 @@ describe('ledger', () => {
       };
       const w = 1 + rnd(100);
       const due = rnd(300_000);
-      ref.items.push({ key, w, due, onTime: true, h: ledger.insert(key, w, due) });
-      if (i % 2 === 1) {
-        const victim = ref.items.splice(rnd(ref.items.length), 1)[0] as Item;
-        ledger.remove(victim.h);
+      ref.insert({ key, w, due, onTime: true, h: ledger.admit(key, w, due, true) });
+      if (i % 3 === 2) {
+        const first = ref.items[0] as Item;
+        expect(ledger.dispatchNext()).toBe(first.h);
+        ref.remove(first.h);
       }
     }
-    ref.items.sort((a, b) => cmp(a.key, b.key));
-    expect(ledger.inOrder()).toEqual(ref.items.map((i) => i.h));
-    expect(ledger.minSlack).toBe(ref.minSlack());
+    expect(ledger.inProductionOrder()).toEqual(ref.items.map((i) => i.h));
+    expect(ledger.onTimeFrom(ref.minSlack())).toBe(true);
+    expect(ledger.onTimeFrom(ref.minSlack() + 1)).toBe(false);
     const probe = { cls: 1, seq: -1, promise: 50_000, tier: 1, uploadedAt: 25, id: 'p' };
-    expect(ledger.probe(probe)).toEqual(ref.probe(probe));
-    expect(ledger.firstRoomAtLeast(100, 1000)).toBe(ref.firstRoomAtLeast(100, 1000));
+    expect(ledger.placeOf(probe)).toEqual(ref.probe(probe));
+    const k = ref.firstRoomAtLeast(100, 1000);
+    expect(ledger.firstFitFrom(100, 1000).position).toBe(k);
   });
 
-  test('compare is a strict total order', () => {
-    const ledger = new Ledger();
-    const hs = ['b', 'a', 'c'].map((id, i) =>
-      ledger.insert({ cls: 1, seq: i, promise: 5, tier: 1, uploadedAt: 0, id }, 1, 10),
-    );
-    for (const a of hs)
-      for (const b of hs)
-        if (a !== b) expect(Math.sign(ledger.compare(a, b))).toBe(-Math.sign(ledger.compare(b, a)));
-    for (const a of hs) for (const b of hs) if (a !== b) expect(ledger.compare(a, b)).not.toBe(0);
+  test('production order is a strict total order: equal keys but the id go by id, then by sequence', () => {
+    const ledger = newPromiseLedger();
+    const keys = ['b', 'a', 'c', 'a'].map((id, i) => ({
+      cls: 1,
+      seq: i,
+      promise: 5,
+      tier: 1,
+      uploadedAt: 0,
+      id,
+    }));
+    const hs = keys.map((k) => ledger.admit(k, 1, 10, true));
+    expect(ledger.inProductionOrder()).toEqual([hs[1], hs[3], hs[0], hs[2]]);
+    hs.forEach((h, i) => {
+      expect(ledger.positionOf(h)).toBe([2, 0, 3, 1][i]);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { TextTable } from '../../src/engine/state.js';
-import { fcParams } from '../support/fc.js';
+import { TextTable } from '../../../src/engine/_internal/text-table.js';
+import { fcParams } from '../../support/fc.js';
 
 test('property: the text table answers only the text kept for the same key', () => {
   // Times a few minutes apart and tables of a few slots, so that keys repeat, collide in slots
