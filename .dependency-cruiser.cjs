@@ -2,8 +2,9 @@
  * The floors of the house (docs/architecture.md), checked by `npm run check:house`, which
  * `npm test` runs. The pure core is time/ → queue/ → domain/ → promise/ → policy/ → engine/:
  * a floor may import the floors below it, never one above. store/, durable/, simulation/, cli/
- * and testing/ are edges above the core: the core imports none of them. No import cycle, of
- * files or through type-only imports.
+ * and testing/ are edges above the core: the core imports none of them. A folder's _internal/
+ * is imported only from inside that folder. No import cycle, of files or through type-only
+ * imports.
  */
 const core = ['time', 'queue', 'domain', 'promise', 'policy', 'engine'];
 const edges = ['store', 'durable', 'simulation', 'cli', 'testing'];
@@ -24,6 +25,13 @@ module.exports = {
       severity: 'error',
       from: { path: folder(core) },
       to: { path: [folder(edges), '^src/index\\.ts$'] },
+    },
+    {
+      name: 'internal-stays-inside',
+      comment: "A folder's _internal/ is its own machinery: only files of that folder import it.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/[^/]+/_internal/', pathNot: '^src/$1/' },
     },
     ...core.slice(0, -1).map((floor, i) => ({
       name: `${floor}-imports-no-floor-above`,
