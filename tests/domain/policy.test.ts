@@ -4,20 +4,11 @@
  * is a product like any other.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { parsePolicy, parsePolicyText, ValidationError } from '../../src/index.js';
+import { parsePolicy, parsePolicyText } from '../../src/index.js';
 import { expectPrototypeUntouched } from '../support/hostile.js';
+import { issuesOf } from '../support/issues.js';
 
 afterAll(expectPrototypeUntouched);
-
-function issuesOf(call: () => unknown) {
-  try {
-    call();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('__proto__ in a policy', () => {
   test('where the policy has fixed fields, it is an unknown field, named', () => {

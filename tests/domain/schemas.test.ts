@@ -1,17 +1,8 @@
 /** The messages of the boundary's schemas for numbers that are not finite. */
 import { describe, expect, test } from 'vitest';
-import { createScheduler, ValidationError } from '../../src/index.js';
+import { createScheduler } from '../../src/index.js';
+import { issuesOf } from '../support/issues.js';
 import { order, T } from '../support/orders.js';
-
-function issuesOf(call: () => unknown) {
-  try {
-    call();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('Infinity and NaN', () => {
   test('in an order and in the configuration, the message says what came', () => {

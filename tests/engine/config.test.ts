@@ -7,20 +7,10 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { MAX_POLICY_HOURS } from '../../src/domain/limits.js';
 import { createScheduler, restoreScheduler, ValidationError } from '../../src/index.js';
 import { expectPrototypeUntouched, HOSTILE_KEYS } from '../support/hostile.js';
+import { issuesOf } from '../support/issues.js';
 import { order, T } from '../support/orders.js';
 
 afterAll(expectPrototypeUntouched);
-
-/** The issues a call throws, or a failure if it throws none or another error. */
-function issuesOf(call: () => unknown) {
-  try {
-    call();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /**
  * A lab making only `name`, of 2 units of work per item, with every line tight (so a regular

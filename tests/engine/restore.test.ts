@@ -9,19 +9,9 @@ import {
   defaultLines,
   restoreScheduler,
   type SchedulerConfig,
-  ValidationError,
 } from '../../src/index.js';
+import { issuesOf } from '../support/issues.js';
 import { order, T } from '../support/orders.js';
-
-function issuesOf(call: () => unknown) {
-  try {
-    call();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const config: SchedulerConfig = {
   calendar: { zone: 'Asia/Shanghai', open: '08:00', close: '20:00', days: [1, 2, 3, 4, 5] },

@@ -9,8 +9,8 @@ import {
   parseScenarioText,
   safeParseScenario,
   scenarios,
-  ValidationError,
 } from '../../src/index.js';
+import { issuesOf } from '../support/issues.js';
 
 const YAML = `name: Small lab
 start: 2026-11-23T00:00:00+08:00
@@ -30,16 +30,6 @@ mix:
     causes: { damaged: 1 }
   clients: { count: 50, habitualShare: 0.1 }
 `;
-
-function issuesOf(fn: () => unknown): ValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('scenario files', () => {
   test('a YAML scenario parses, with the default lab filled in', () => {
