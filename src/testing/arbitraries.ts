@@ -5,11 +5,18 @@
  */
 import fc from 'fast-check';
 import { defaultCalendar, defaultLines } from '../domain/defaults.js';
+import {
+  MAX_QUANTITY,
+  MAX_UNITS_PER_HOUR,
+  MAX_UNITS_PER_ITEM,
+  MIN_UNITS_PER_HOUR,
+  MIN_UNITS_PER_ITEM,
+} from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
 import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
-import { MS_PER_MINUTE } from '../time/units.js';
+import { MAX_MS, MIN_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { StreamItem } from './run-trace.js';
 
 /** Monday 2026-11-23 09:00 in Shanghai: streams start here unless told otherwise. */
@@ -342,4 +349,228 @@ export function scenarios(around?: Scenario): fc.Arbitrary<Scenario> {
         },
       }),
     );
+}
+
+// ---------------------------------------------------------------- hostile input
+
+/**
+ * Strings that are valid ids, client ids, line ids and product names, and that break code
+ * keying a plain object by them: the names `Object.prototype` holds (`__proto__` above all,
+ * whose assignment sets an object's prototype instead of adding a key), `then` (which makes an
+ * object look like a promise to `await`), and text beyond ASCII (CJK, an emoji with a variation
+ * selector, a combining accent). The engine must treat each as any other string.
+ */
+export const HOSTILE_IDS: readonly string[] = Object.freeze([
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__lookupSetter__',
+  'prototype',
+  'then',
+  '订单',
+  '🖨️',
+  'e\u0301',
+  'Ωmega lab',
+]);
+
+/**
+ * Ids for streams that must survive hostile strings: two times in five one of the first five
+ * of `HOSTILE_IDS` (`__proto__`, `constructor`, `toString`, `hasOwnProperty`, `valueOf`), two
+ * in five any of them, else a plain one (`x0` to `x9`), so that ids repeat within a stream.
+ */
+export function hostileIds(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_IDS.slice(0, 5)) },
+    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_IDS) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 9 }).map((i) => `x${i}`) },
+  );
+}
+
+/** Whether an extreme-value arbitrary gives only values a limit admits, or those beyond it too. */
+export interface ExtremeOptions {
+  /**
+   * Only values at a limit or just inside it (every one must be accepted and decided). Without
+   * it, values just beyond each limit and numbers that measure nothing (0, negative, NaN,
+   * ±Infinity, 5e-324, 1e300) come as often.
+   * @default false
+   */
+  valid?: boolean;
+}
+
+/** The nearest doubles beyond a limit are this close: one part in 2^52 below or above. */
+const justBelow = (x: number) => x * (1 - Number.EPSILON);
+const justAbove = (x: number) => x * (1 + Number.EPSILON);
+
+/** Numbers no positive measure admits, whatever its limits. */
+const NOT_MEASURES = [
+  0,
+  -0,
+  -1,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  Number.MIN_VALUE,
+  1e-300,
+  1e300,
+  Number.MAX_VALUE,
+];
+
+function edges(
+  min: number,
+  max: number,
+  inside: number[],
+  beyond: number[],
+  options: ExtremeOptions,
+): fc.Arbitrary<number> {
+  const valid = fc.constantFrom(min, max, ...inside);
+  if (options.valid) return valid;
+  return fc.oneof(valid, fc.constantFrom(...beyond, ...NOT_MEASURES));
+}
+
+/**
+ * Quantities of an order at and beyond its limits: 1 and `MAX_QUANTITY` (with their
+ * neighbours inside); beyond, `MAX_QUANTITY + 1`, 10^12, 2^53, a fraction.
+ */
+export function extremeQuantities(options: ExtremeOptions = {}): fc.Arbitrary<number> {
+  return edges(
+    1,
+    MAX_QUANTITY,
+    [2, MAX_QUANTITY - 1],
+    [MAX_QUANTITY + 1, 1e12, 2 ** 53, 1.5],
+    options,
+  );
+}
+
+/**
+ * A line's rate in units per working hour at and beyond its limits: `MIN_UNITS_PER_HOUR` and
+ * `MAX_UNITS_PER_HOUR` and the nearest doubles inside and outside them, and ten times beyond.
+ */
+export function extremeRates(options: ExtremeOptions = {}): fc.Arbitrary<number> {
+  return edges(
+    MIN_UNITS_PER_HOUR,
+    MAX_UNITS_PER_HOUR,
+    [justAbove(MIN_UNITS_PER_HOUR), justBelow(MAX_UNITS_PER_HOUR)],
+    [
+      justBelow(MIN_UNITS_PER_HOUR),
+      justAbove(MAX_UNITS_PER_HOUR),
+      MIN_UNITS_PER_HOUR / 10,
+      MAX_UNITS_PER_HOUR * 10,
+    ],
+    options,
+  );
+}
+
+/**
+ * Units of work per item of a product at and beyond `MIN_UNITS_PER_ITEM` and
+ * `MAX_UNITS_PER_ITEM`, as for `extremeRates`.
+ */
+export function extremeUnitsPerItem(options: ExtremeOptions = {}): fc.Arbitrary<number> {
+  return edges(
+    MIN_UNITS_PER_ITEM,
+    MAX_UNITS_PER_ITEM,
+    [justAbove(MIN_UNITS_PER_ITEM), justBelow(MAX_UNITS_PER_ITEM)],
+    [
+      justBelow(MIN_UNITS_PER_ITEM),
+      justAbove(MAX_UNITS_PER_ITEM),
+      MIN_UNITS_PER_ITEM / 10,
+      MAX_UNITS_PER_ITEM * 10,
+    ],
+    options,
+  );
+}
+
+/**
+ * Instants at and beyond the window a caller may give (`MIN_MS`, 2000-01-01, to `MAX_MS`,
+ * 2200-01-01), as epoch ms or as ISO 8601 with an offset: the edges themselves, a millisecond
+ * inside, and the last month of 2199. Beyond: a millisecond outside, the ends of `Date`'s range,
+ * a fraction of a millisecond, NaN, Infinity, and strings that are no instant (no offset, a
+ * 30 February, a six-digit year).
+ */
+export function extremeTimes(options: ExtremeOptions = {}): fc.Arbitrary<number | string> {
+  const valid = fc.constantFrom<number | string>(
+    MIN_MS,
+    MAX_MS,
+    MIN_MS + 1,
+    MAX_MS - 1,
+    Date.UTC(2199, 11, 1, 2),
+    isoAt(MIN_MS, -5),
+    isoAt(MAX_MS, 8),
+    isoAt(MAX_MS - 1, 0),
+  );
+  if (options.valid) return valid;
+  return fc.oneof(
+    valid,
+    fc.constantFrom<number | string>(
+      MIN_MS - 1,
+      MAX_MS + 1,
+      8.64e15,
+      -8.64e15,
+      0,
+      MIN_MS + 0.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      isoAt(MAX_MS + 1, 0),
+      isoAt(MIN_MS - 1, 14),
+      '2026-11-24T10:00',
+      '2026-02-30T10:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '',
+    ),
+  );
+}
+
+/** `ms` as ISO 8601 in the fixed offset of `hours` (`Z` for 0). */
+function isoAt(ms: number, hours: number): string {
+  const local = new Date(ms + hours * MS_PER_HOUR).toISOString().slice(0, -1);
+  if (hours === 0) return `${local}Z`;
+  const h = String(Math.abs(hours)).padStart(2, '0');
+  return `${local}${hours < 0 ? '-' : '+'}${h}:00`;
+}
+
+/**
+ * Labs named with hostile strings: one to three products and one to three lines drawn from
+ * `hostileIds()` (built as own keys, `__proto__` included), with units per item and line rates
+ * from `extremeUnitsPerItem` and `extremeRates` (at the limits only, with `valid`), a policy
+ * that covers the new products, and the lab's own or a random calendar. The default products
+ * stay in the catalog.
+ */
+export function hostileConfigs(options: ExtremeOptions = {}): fc.Arbitrary<SchedulerConfig> {
+  return fc
+    .record({
+      products: fc.uniqueArray(hostileIds(), { minLength: 1, maxLength: 3 }),
+      lines: fc.uniqueArray(hostileIds(), { minLength: 1, maxLength: 3 }),
+      sizes: fc.array(extremeUnitsPerItem(options), { minLength: 3, maxLength: 3 }),
+      rates: fc.array(fc.oneof(fc.integer({ min: 5, max: 60 }), extremeRates(options)), {
+        minLength: 3,
+        maxLength: 3,
+      }),
+      calendar: fc.oneof({ weight: 3, arbitrary: fc.constant(labCalendar) }, calendars()),
+    })
+    .map(({ products, lines, sizes, rates, calendar }): SchedulerConfig => {
+      const own = <T>(f: (name: string, i: number) => T) =>
+        Object.fromEntries(products.map((p, i) => [p, f(p, i)]));
+      return {
+        calendar,
+        lines: lines.map((id, j) => {
+          const made = products.filter((_, i) => i % lines.length === j);
+          return {
+            id,
+            products: made.length > 0 ? made : ['print'],
+            unitsPerHour: rates[j] as number,
+          };
+        }),
+        products: own((_, i) => ({ unitsPerItem: sizes[i] as number })),
+        policy: {
+          standardTurnaroundHours: { key: 6, special: 8, regular: 12 },
+          rush: { frequentRushCount: 2, tightLoad: 0.6, smallQuantity: own(() => 5) },
+          reworkSlaHours: own(() => 24),
+        },
+      };
+    });
 }

@@ -5,7 +5,7 @@
  */
 import * as arbitraries from './arbitraries.js';
 
-export type { StreamOptions } from './arbitraries.js';
+export type { ExtremeOptions, StreamOptions } from './arbitraries.js';
 export { assertGuarantees, type FcParams } from './assert-guarantees.js';
 export { checkGuarantees, type GuaranteeId, type Violation } from './check-guarantees.js';
 export {

@@ -6,6 +6,13 @@
  * register row column by column as the child's engine held the entry, and that the journal
  * replays.
  *
+ * The stream is the hostile one of issue 16 (tests/support/journal-stream.mjs): a line called
+ * `__proto__`, clients and orders called `__proto__`, `constructor`, `toString`, …, and values at
+ * the limits, the last part in November 2199. The child snapshots every 25 calls, so reopening
+ * restores a snapshot and replays the journal after it: a name or a value that a snapshot does
+ * not carry through shows as a journal entry that does not replay, as a reopened state unlike
+ * that of an engine that ran the same calls without stopping, or as a later answer unlike its.
+ *
  * The child runs the built package (`npm test` builds before vitest runs).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -14,9 +21,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { openScheduler, type RushRecord, sqliteStore } from '../../src/index.js';
+import { createScheduler, openScheduler, type RushRecord, sqliteStore } from '../../src/index.js';
 import { fcParams } from '../support/fc.js';
 import { checkPrinted, DIST, type Printed, runChild } from '../support/journal-runs.js';
+import { labOf, runCall, streamCalls } from '../support/journal-stream.mjs';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -81,18 +89,23 @@ function checkRushRows(file: string, printed: Printed[]) {
   return expected.length;
 }
 
-test('crash: killed with SIGKILL at random moments, the store keeps every answer it gave (20 runs)', async () => {
+test('crash: killed with SIGKILL at random moments in a hostile stream, the store keeps every answer it gave and reopens (20 runs)', async () => {
   expect(existsSync(DIST), 'the child runs the built package: npm run build first').toBe(true);
   let runs = 0;
   let answers = 0;
   let rushRows = 0;
+  let drivenOn = 0;
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 1_000_000 }),
-      fc.integer({ min: 0, max: 150 }),
+      // Up to past the stream's move to 2199 (about call 150 of 250).
+      fc.integer({ min: 0, max: 260 }),
       async (seed, killAfter) => {
         const file = join(mkdtempSync(join(tmpdir(), 'rushline-crash-')), 'lab.db');
-        const { printed, killed, stderr } = await runChild(file, seed, { killAfter });
+        const { printed, killed, stderr } = await runChild(file, seed, {
+          killAfter,
+          hostile: true,
+        });
         expect(stderr).toBe('');
         runs++;
         answers += printed.length;
@@ -104,6 +117,22 @@ test('crash: killed with SIGKILL at random moments, the store keeps every answer
         const s = await openScheduler({ store: file, lab: 'crash-lab' });
         try {
           await checkPrinted(store, printed, s);
+          // The reopened engine is the one that never stopped: the same state after the calls
+          // the journal holds (every call is one entry), and driven on, the same answers.
+          const calls = streamCalls(seed, { hostile: true });
+          const plain = createScheduler(labOf({ hostile: true }));
+          const state = {};
+          for (const c of calls.slice(0, s.journalSeq)) await runCall(plain, c, state);
+          expect(s.snapshot()).toEqual(plain.snapshot());
+          const resumed = {
+            busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId,
+          };
+          for (const [i, c] of calls.entries()) {
+            if (i < s.journalSeq) continue;
+            const again = await runCall(s, c, resumed);
+            expect(again, `call ${i} after reopening`).toEqual(await runCall(plain, c, state));
+            drivenOn++;
+          }
         } finally {
           await s.close();
           await store.close();
@@ -115,4 +144,5 @@ test('crash: killed with SIGKILL at random moments, the store keeps every answer
   expect(runs).toBeGreaterThanOrEqual(20);
   expect(answers).toBeGreaterThan(20);
   expect(rushRows).toBeGreaterThan(0);
-}, 120_000);
+  expect(drivenOn).toBeGreaterThan(100);
+}, 180_000);

@@ -4,14 +4,10 @@
  * with them reached `Object.prototype`.
  */
 import { expect } from 'vitest';
+import { HOSTILE_IDS } from '../../src/testing/arbitraries.js';
 
-export const HOSTILE_KEYS = [
-  '__proto__',
-  'constructor',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-] as const;
+/** The five names of `HOSTILE_IDS` that every plain object answers to. */
+export const HOSTILE_KEYS = HOSTILE_IDS.slice(0, 5);
 
 const names = () => Object.getOwnPropertyNames(Object.prototype).sort();
 const pristine = new Map(

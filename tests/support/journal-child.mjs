@@ -11,21 +11,22 @@
  * every call of the stream is one journal entry). It prints `{"standby":true}` while waiting
  * as a standby, `{"ready":true}` once it is the writer, then `{"i", "seq", "kind", "result",
  * "rush"}` per call (`rush`: the rush register entries the call added). With
- * RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call.
+ * RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call; with
+ * RUSHLINE_CHILD_STREAM=hostile it runs the hostile stream on its lab (journal-stream.mjs).
  */
 import { openScheduler, postgresStore } from '../../dist/index.js';
-import { runCall, streamCalls } from './journal-stream.mjs';
-import { busyLab } from './labs-data.mjs';
+import { labOf, runCall, streamCalls } from './journal-stream.mjs';
 
 const [where, seedText, fromText] = process.argv.slice(2);
 const seed = Number(seedText);
 const fromArg = fromText ?? '0';
 const print = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const stream = { hostile: process.env.RUSHLINE_CHILD_STREAM === 'hostile' };
 
 const store = /^postgres/.test(where) ? postgresStore(where, { pollMs: 50 }) : where;
 const s = await openScheduler({
   store,
-  config: busyLab,
+  config: labOf(stream),
   lab: 'crash-lab',
   snapshotEvery: 25,
   onStandby: () => print({ standby: true }),
@@ -37,7 +38,7 @@ if (process.env.RUSHLINE_CHILD_HOLD === '1') {
 }
 const from = fromArg === 'auto' ? s.journalSeq : Number(fromArg);
 
-const calls = streamCalls(seed);
+const calls = streamCalls(seed, stream);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {

@@ -30,20 +30,29 @@ export interface ChildRun {
   kill(): void;
 }
 
+/** How to run the child: see `startChild`. */
+export interface ChildOptions {
+  killAfter?: number;
+  from?: number | 'auto';
+  hold?: boolean;
+  hostile?: boolean;
+}
+
 /**
  * Starts the child on `where`. It kills it with SIGKILL once it has printed `killAfter` answers
  * (never, when undefined). With `hold`, the child opens the store and waits for `go()` before
  * its first call. `from` is the first call of the stream, or 'auto' for the journal's length
- * (a node taking over resumes the stream where the journal ends).
+ * (a node taking over resumes the stream where the journal ends). With `hostile`, the child
+ * runs the hostile stream (journal-stream.mjs) on its lab.
  */
-export function startChild(
-  where: string,
-  seed: number,
-  options: { killAfter?: number; from?: number | 'auto'; hold?: boolean } = {},
-): ChildRun {
+export function startChild(where: string, seed: number, options: ChildOptions = {}): ChildRun {
   const child = spawn(process.execPath, [CHILD, where, String(seed), String(options.from ?? 0)], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...(options.hold ? { RUSHLINE_CHILD_HOLD: '1' } : {}) },
+    env: {
+      ...process.env,
+      ...(options.hold ? { RUSHLINE_CHILD_HOLD: '1' } : {}),
+      ...(options.hostile ? { RUSHLINE_CHILD_STREAM: 'hostile' } : {}),
+    },
   });
   const printed: Printed[] = [];
   const seen = new Map<string, Record<string, unknown>>();
@@ -97,7 +106,11 @@ export function startChild(
 }
 
 /** Runs the child to its end, or until it is killed after `killAfter` answers. */
-export function runChild(where: string, seed: number, options: { killAfter?: number } = {}) {
+export function runChild(
+  where: string,
+  seed: number,
+  options: Pick<ChildOptions, 'killAfter' | 'hostile'> = {},
+) {
   return startChild(where, seed, options).done;
 }
 
