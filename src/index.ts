@@ -49,6 +49,7 @@ export {
   BUILT_IN_GATES,
   type CustomGate,
   decideRush,
+  exceedsQuota,
   type GateContext,
   type GateRequest,
   type GateRule,

@@ -123,6 +123,18 @@ export function quotaLimit(policy: Policy, tier: Tier, dailyCapacity: number): n
   );
 }
 
+/** Quotas are compared in millionths of a unit, far finer than any quantity a lab orders. */
+const QUOTA_STEP = 1e6;
+
+/**
+ * Whether a rush of `units` on top of `used` goes over the quota `limit`. Shares such as 0.35
+ * have no exact binary value, so (0.25 + 0.10) × 10,800 computes to 3,779.999…; both sides are
+ * rounded to millionths of a unit first, so a rush that lands exactly on the limit is within it.
+ */
+export function exceedsQuota(used: number, units: number, limit: number): boolean {
+  return Math.round((used + units) * QUOTA_STEP) > Math.round(limit * QUOTA_STEP);
+}
+
 /** Runs the gates in order (the built-in ones, then `gates`, then feasibility) and answers the deciding rule and whether the rush is accepted. */
 export function decideRush(
   facts: RushFacts,
@@ -131,7 +143,9 @@ export function decideRush(
 ): GateVerdict {
   if (facts.companyCaused) return { rule: 'company-fault', accepted: true };
   if (!facts.deadlineReachable) return { rule: 'deadline-unreachable', accepted: false };
-  if (facts.quotaUsed + facts.units > quotaLimit(policy, facts.tier, facts.dailyCapacity)) {
+  if (
+    exceedsQuota(facts.quotaUsed, facts.units, quotaLimit(policy, facts.tier, facts.dailyCapacity))
+  ) {
     return { rule: 'daily-rush-quota', accepted: false };
   }
   if (facts.tight && facts.tier !== 'key' && facts.recentRushes >= policy.rush.frequentRushCount) {

@@ -8,7 +8,7 @@
  */
 import { readTime } from '../domain/time-input.js';
 import { resolveConfig } from '../engine/config.js';
-import { quotaLimit } from '../policy/gates.js';
+import { exceedsQuota, quotaLimit } from '../policy/gates.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_HOUR } from '../time/units.js';
 import type { Trace, TraceEvent } from './run-trace.js';
@@ -62,14 +62,15 @@ export function checkGuarantees(trace: Trace): Violation[] {
           const dayHours = (calendar.coord(day.close) - calendar.coord(day.open)) / MS_PER_HOUR;
           const units = e.order.quantity * (cfg.products[e.order.product]?.unitsPerItem ?? 1);
           const k = `${e.decision.line}|${day.date}`;
-          const used = (quotaUsed.get(k) ?? 0) + units;
+          const before = quotaUsed.get(k) ?? 0;
+          const used = before + units;
           quotaUsed.set(k, used);
           const limit = quotaLimit(
             cfg.policy,
             e.order.tier,
             (rate.get(e.decision.line) ?? 0) * dayHours,
           );
-          if (used > limit + 1e-9) {
+          if (exceedsQuota(before, units, limit)) {
             out.push({
               guarantee: 'quota',
               orders: [e.order.id],

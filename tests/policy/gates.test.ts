@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import {
   type CustomGate,
   createScheduler,
+  exceedsQuota,
   type GateContext,
   restoreScheduler,
   ValidationError,
@@ -123,5 +124,35 @@ describe('custom gates', () => {
     const r = restoreScheduler(snap, { gates: [noCrystalBefore10] });
     const next = order({ rush: { urgency: 'half-day' } });
     expect(r.submit(next, T('09:40'))).toEqual(s.submit(next, T('09:40')));
+  });
+});
+
+describe('the daily rush quota', () => {
+  test('a key rush that lands exactly on the limit is within it: (0.25 + 0.10) × 10,800 is 3,780', () => {
+    // The default print line makes 1,200 an hour for nine hours: 10,800 units a day.
+    const s = createScheduler();
+    const d = s.submit(
+      order({ tier: 'key', quantity: 3780, rush: { urgency: 'next-day' } }),
+      T('09:00'),
+    );
+    expect(d.reasons[0]?.rule).toBe('accepted');
+    // One unit more is over it, for a key client and for a regular one.
+    const over = createScheduler().submit(
+      order({ tier: 'key', quantity: 3781, rush: { urgency: 'next-day' } }),
+      T('09:00'),
+    );
+    expect(over.reasons[0]?.rule).toBe('daily-rush-quota');
+    const regular = createScheduler().submit(
+      order({ quantity: 2701, rush: { urgency: 'next-day' } }),
+      T('09:00'),
+    );
+    expect(regular.reasons[0]?.rule).toBe('daily-rush-quota');
+  });
+
+  test('exceedsQuota compares in millionths of a unit, whatever the binary value of the shares', () => {
+    expect((0.25 + 0.1) * 10_800).toBeLessThan(3780);
+    expect(exceedsQuota(0, 3780, (0.25 + 0.1) * 10_800)).toBe(false);
+    expect(exceedsQuota(3000, 780.000001, 3780)).toBe(true);
+    expect(exceedsQuota(0.1 + 0.2, 0, 0.3)).toBe(false);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * A deliberately simple reference scheduler for model-based tests: a sorted array per line,
  * an O(n) walk for every feasibility question, and a brute-force search over every candidate
- * promise for available-to-promise. It shares only the calendar with the engine (tested on its
- * own) and rules.md; everything else is written again, the slow and obvious way.
+ * promise for available-to-promise. It shares with the engine only the calendar and the quota's
+ * arithmetic (`quotaLimit`, `exceedsQuota`: a rounding rule, not an algorithm under test), each
+ * tested on its own, and rules.md; everything else is written again, the slow and obvious way.
  */
 import type { Policy } from '../../domain/policy.js';
 import type { Order, Tier, Urgency } from '../../domain/types.js';
 import type { ResolvedConfig } from '../../engine/config.js';
-import type { CustomGate } from '../../policy/gates.js';
+import { type CustomGate, exceedsQuota, quotaLimit } from '../../policy/gates.js';
 import { WorkingCalendar } from '../../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 
@@ -228,14 +229,19 @@ export class ReferenceScheduler {
       const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
       const dayCap =
         (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / MS_PER_HOUR;
-      const share =
-        this.policy.rush.quotaShare + (o.tier === 'key' ? this.policy.rush.keyReserveShare : 0);
       const used = line.rushUnits.get(pd.date) ?? 0;
       const since = now - this.policy.rush.frequencyWindowDays * MS_PER_DAY;
       const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
       let rule = 'accepted';
       if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
-      else if (used + this.units(o.product, o.quantity) > share * dayCap) rule = 'daily-rush-quota';
+      else if (
+        exceedsQuota(
+          used,
+          this.units(o.product, o.quantity),
+          quotaLimit(this.policy, o.tier, dayCap),
+        )
+      )
+        rule = 'daily-rush-quota';
       else if (tight && o.tier !== 'key' && recent >= this.policy.rush.frequentRushCount)
         rule = 'frequent-rusher';
       else if (
@@ -257,7 +263,7 @@ export class ReferenceScheduler {
               deadline,
               tight,
               quotaUsed: used,
-              quotaLimit: share * dayCap,
+              quotaLimit: quotaLimit(this.policy, o.tier, dayCap),
               dailyCapacity: dayCap,
               recentRushes: recent,
             });
