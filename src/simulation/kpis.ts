@@ -5,6 +5,7 @@
  * Only orders submitted after the warm-up count.
  */
 
+import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { DayRun } from './_internal/run-day.js';
 import { quantile } from './stats.js';
 import type { Kpi } from './types.js';
@@ -21,7 +22,6 @@ export interface DayKpi {
   trials: number | null;
 }
 
-const MINUTE = 60_000;
 const URGENCIES = ['immediate', 'half-day', 'same-day', 'next-day'] as const;
 const TIERS = ['key', 'special', 'regular'] as const;
 const DECLINE_RULES = [
@@ -159,7 +159,9 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     );
   }
 
-  const waits = orders.map((o) => (o.startedAt - o.submittedAt) / MINUTE).sort((a, b) => a - b);
+  const waits = orders
+    .map((o) => (o.startedAt - o.submittedAt) / MS_PER_MINUTE)
+    .sort((a, b) => a - b);
   const mean = (xs: readonly number[]) =>
     xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
   add(
@@ -184,7 +186,9 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
         group: 'waiting',
       },
       mean(
-        orders.filter((o) => o.class === cls).map((o) => (o.startedAt - o.submittedAt) / MINUTE),
+        orders
+          .filter((o) => o.class === cls)
+          .map((o) => (o.startedAt - o.submittedAt) / MS_PER_MINUTE),
       ),
     );
   }
@@ -195,7 +199,9 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     late.length,
     orders.length,
   );
-  const lateness = late.map((o) => (o.finishedAt - o.promisedBy) / MINUTE).sort((a, b) => a - b);
+  const lateness = late
+    .map((o) => (o.finishedAt - o.promisedBy) / MS_PER_MINUTE)
+    .sort((a, b) => a - b);
   for (const [p, name] of [
     [0.5, 'p50'],
     [0.9, 'p90'],
@@ -229,7 +235,7 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
       unit: 'hours',
       group: 'volume',
     },
-    (lastFinish - run.start) / 3_600_000,
+    (lastFinish - run.start) / MS_PER_HOUR,
   );
   return out;
 }

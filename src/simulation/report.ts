@@ -273,7 +273,7 @@ export async function renderReport(result: SimulationResult): Promise<string> {
 
   // Finish minus promise, in hours: below zero the order was early by that much.
   const counted = result.orders.filter((o) => o.counted);
-  const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / 3_600_000);
+  const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / MS_PER_HOUR);
   // A loop, not Math.min(...margins): a spread of 10⁵ arguments overflows the stack.
   let lo = 0;
   let hi = 0;
