@@ -4,8 +4,12 @@
  * written; the read-only commands read a store they cannot write; nothing changes on disk.
  *
  * File permissions do not stop root, and the tests may run as root: then the store is used
- * from a child process running as `nobody` (uid 65534), so that the kernel itself refuses, as
- * it would refuse the lab's service account. As any other user, the child is that user.
+ * from a child process that is root without the capabilities that bypass file permissions
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, dropped by util-linux's `setpriv`), so that the kernel
+ * itself refuses, as it would refuse the lab's service account. It stays the owner of the
+ * checkout, so it can read the project wherever the checkout lies (a child as another user,
+ * such as `nobody`, cannot enter a checkout in a private directory). As any other user, the
+ * child is that user.
  *
  * Beside them, `sqliteErrorCode` on errors better-sqlite3 really throws (a full database, a
  * write on a read-only connection, a damaged file), for the codes no permission produces.
@@ -25,17 +29,21 @@ import type { AccessCase, AccessResult } from './unprivileged-child.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./unprivileged-child.ts', import.meta.url));
-const NOBODY = 65534;
+/** Capabilities that let root read and write whatever the file modes say. */
+const BYPASS = '-dac_override,-dac_read_search';
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Runs the cases in a child as a user file permissions apply to; what each gave, in order. */
 function asUnprivileged(cases: AccessCase[]): AccessResult[] {
-  const root = process.getuid?.() === 0;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(cases)], {
+  const child = [process.execPath, '--import', 'tsx', CHILD, JSON.stringify(cases)];
+  const [command, ...args] =
+    process.getuid?.() === 0
+      ? ['setpriv', `--bounding-set=${BYPASS}`, `--inh-caps=${BYPASS}`, '--', ...child]
+      : child;
+  const out = execFileSync(command as string, args, {
     cwd: ROOT,
     encoding: 'utf8',
-    ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
     // A home the child may write (tsx keeps its cache in the temporary directory).
     env: { ...process.env, HOME: tmpdir() },
   });
