@@ -25,6 +25,7 @@ import type {
   ReworkRecord,
   RushRecord,
 } from '../domain/types.js';
+import { MAX_DECIDED_MS, MIN_MS } from '../time/units.js';
 
 export const SNAPSHOT_FORMAT = 'rushline-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -71,7 +72,16 @@ export interface Snapshot {
   rushUnits: Record<string, Record<string, number>>;
 }
 
-const ms = z.number().int();
+/**
+ * A time in a snapshot: within the window the engine decides in (callers' times from 2000,
+ * promises and finishes up to 2300), so that every snapshot that validates can be restored and
+ * driven on without leaving the calendar.
+ */
+const ms = z
+  .number()
+  .int()
+  .min(MIN_MS, `must be an instant from ${new Date(MIN_MS).toISOString()} on`)
+  .max(MAX_DECIDED_MS, `must be an instant up to ${new Date(MAX_DECIDED_MS).toISOString()}`);
 const reason = z.strictObject({ rule: z.string().min(1), message: z.string() });
 const atRiskReport = z.strictObject({
   orderId: z.string(),

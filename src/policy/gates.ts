@@ -109,11 +109,20 @@ function runCustom(
   try {
     out = gate.decline(structuredClone(request), { ...context });
   } catch (error) {
-    return `custom gate '${gate.id}' failed (${error instanceof Error ? error.message : String(error)}), so the rush is declined.`;
+    return `custom gate '${gate.id}' failed (${thrownText(error)}), so the rush is declined.`;
   }
   if (out === undefined || out === null) return undefined;
   if (typeof out === 'string' && out.length > 0) return out;
   return `custom gate '${gate.id}' returned ${typeof out === 'string' ? 'an empty string' : typeof out}, expected a reason or undefined, so the rush is declined.`;
+}
+
+/** What a gate threw, in words; a value that cannot even be turned into text is said to be one. */
+function thrownText(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'it threw a value that cannot be shown';
+  }
 }
 
 /** The quota, in units, that applies to a tier. */

@@ -125,3 +125,13 @@ describe('restoreScheduler with a configuration', () => {
     ]);
   });
 });
+
+test('a snapshot whose times lie outside the window the engine decides in is refused as malformed', () => {
+  const s = createScheduler();
+  s.submit(order({ id: 'w1' }), T('09:00'));
+  const snap = JSON.parse(JSON.stringify(s.snapshot()));
+  snap.lastTime = Date.UTC(2400, 0, 1);
+  expect(issuesOf(() => restoreScheduler(snap))).toEqual([
+    { path: 'lastTime', message: 'must be an instant up to 2300-01-01T00:00:00.000Z' },
+  ]);
+});
