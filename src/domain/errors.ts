@@ -26,3 +26,15 @@ export class ValidationError extends Error {
 
 /** The outcome of a `safe*` call: the value, or the problems (zod's convention). */
 export type SafeResult<T> = { success: true; data: T } | { success: false; error: ValidationError };
+
+/**
+ * What was thrown, in words: an error's message, or the value as text. Reading it never throws
+ * in turn, whatever was thrown: a value that cannot even be turned into text is said to be one.
+ */
+export function thrownText(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? String(thrown.message) : String(thrown);
+  } catch {
+    return 'a thrown value that cannot be shown';
+  }
+}

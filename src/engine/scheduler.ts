@@ -11,7 +11,7 @@
  * half-changed state.
  */
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
-import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { thrownText, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { fastOrder } from '../domain/fast-order.js';
 import { MAX_UNITS_PER_HOUR, MIN_UNITS_PER_HOUR } from '../domain/limits.js';
 import { check, orderSchema, rangeProblem, UNITS_PER_HOUR } from '../domain/schemas.js';
@@ -57,18 +57,9 @@ export class SchedulerPoisonedError extends Error {
     cause: unknown,
   ) {
     super(
-      `this scheduler refused further calls after an internal error in ${call}: ${messageOf(cause)}; restore it from the last snapshot`,
+      `this scheduler refused further calls after an internal error in ${call}: ${thrownText(cause)}; restore it from the last snapshot`,
       { cause },
     );
-  }
-}
-
-/** An error's message, for any thrown value: reading it must not throw in turn. */
-function messageOf(e: unknown): string {
-  try {
-    return e instanceof Error ? e.message : String(e);
-  } catch {
-    return 'a thrown value that cannot be read';
   }
 }
 

@@ -3,6 +3,7 @@
  * gate decides it. The engine gathers the facts from its ledger; this file holds the rules and
  * nothing else, so a lab can read them here in order.
  */
+import { thrownText } from '../domain/errors.js';
 import { own } from '../domain/keyed.js';
 import type { Policy } from '../domain/policy.js';
 import type { NormalizedOrder, Tier, Urgency } from '../domain/types.js';
@@ -114,15 +115,6 @@ function runCustom(
   if (out === undefined || out === null) return undefined;
   if (typeof out === 'string' && out.length > 0) return out;
   return `custom gate '${gate.id}' returned ${typeof out === 'string' ? 'an empty string' : typeof out}, expected a reason or undefined, so the rush is declined.`;
-}
-
-/** What a gate threw, in words; a value that cannot even be turned into text is said to be one. */
-function thrownText(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return 'it threw a value that cannot be shown';
-  }
 }
 
 /** The quota, in units, that applies to a tier. */

@@ -755,7 +755,7 @@ describe('limits (issue 16): every call that validates is decided whole, or refu
     expect(d.reasons[0]).toEqual({
       rule: 'unreadable',
       message:
-        "custom gate 'unreadable' failed (it threw a value that cannot be shown), so the rush is declined.",
+        "custom gate 'unreadable' failed (a thrown value that cannot be shown), so the rush is declined.",
     });
     const r = restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())), { gates: [unreadable] });
     expect(r.snapshot()).toEqual(s.snapshot());
