@@ -27,9 +27,11 @@ import {
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
+  type StoreDoing,
   StoreError,
   type StoreErrorCode,
   type StoreOpenOptions,
+  storeFailure,
 } from './types.js';
 
 /** Options of the PostgreSQL store. */
@@ -120,10 +122,7 @@ const LOCK_SPACE = 0x52534c4e; // 'RSLN'
  * `write-failed` in a write and `read-failed` in a read. `undefined`: not a failure of the
  * store (a bug), to be thrown as it is.
  */
-export function postgresErrorCode(
-  error: unknown,
-  doing: 'reading' | 'writing',
-): StoreErrorCode | undefined {
+export function postgresErrorCode(error: unknown, doing: StoreDoing): StoreErrorCode | undefined {
   // Text the store holds that does not parse back (a snapshot, a journal entry).
   if (error instanceof SyntaxError) return 'corrupt';
   const code = (error as { code?: unknown } | null)?.code;
@@ -395,7 +394,7 @@ class PostgresStore implements Store {
   }
 
   /** Runs a read (or a write), turning a failure into a `StoreError` naming the store. */
-  private async guard<T>(doing: 'reading' | 'writing', fn: () => Promise<T>): Promise<T> {
+  private async guard<T>(doing: StoreDoing, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
@@ -404,13 +403,8 @@ class PostgresStore implements Store {
   }
 
   /** A failure as a `StoreError` (`postgresErrorCode`); a bug, or a `StoreError` already, as it is. */
-  private failure(e: unknown, doing: 'reading' | 'writing'): unknown {
-    if (e instanceof StoreError) return e;
-    const code = postgresErrorCode(e, doing);
-    if (code === undefined) return e;
-    return new StoreError(code, `${this.description}: ${MEANING[code]}: ${(e as Error).message}`, {
-      cause: e,
-    });
+  private failure(e: unknown, doing: StoreDoing): unknown {
+    return storeFailure(this.description, e, doing, postgresErrorCode, MEANING);
   }
 }
 

@@ -20,10 +20,12 @@ import {
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
+  type StoreDoing,
   StoreError,
   type StoreErrorCode,
   type StoreHeader,
   type StoreOpenOptions,
+  storeFailure,
 } from './types.js';
 
 type Driver = typeof Database;
@@ -120,10 +122,7 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
  * I/O error is `write-failed` in a write and `read-failed` in a read. `undefined`: not a
  * failure of the store (a bug), to be thrown as it is.
  */
-export function sqliteErrorCode(
-  error: unknown,
-  doing: 'reading' | 'writing',
-): StoreErrorCode | undefined {
+export function sqliteErrorCode(error: unknown, doing: StoreDoing): StoreErrorCode | undefined {
   // Text the store holds that does not parse back (a snapshot, a journal entry).
   if (error instanceof SyntaxError) return 'corrupt';
   const code = (error as { code?: unknown } | null)?.code;
@@ -477,7 +476,7 @@ class SqliteStore implements Store {
    * Runs a read (or, `'writing'`, a write), turning a failure of SQLite or of the file into a
    * `StoreError` naming the file.
    */
-  private guard<T>(fn: () => T, doing: 'reading' | 'writing' = 'reading'): T {
+  private guard<T>(fn: () => T, doing: StoreDoing = 'reading'): T {
     try {
       return fn();
     } catch (e) {
@@ -486,13 +485,8 @@ class SqliteStore implements Store {
   }
 
   /** A failure as a `StoreError` (`sqliteErrorCode`); a bug, or a `StoreError` already, as it is. */
-  private failure(e: unknown, doing: 'reading' | 'writing'): unknown {
-    if (e instanceof StoreError) return e;
-    const code = sqliteErrorCode(e, doing);
-    if (code === undefined) return e;
-    return new StoreError(code, `${this.path}: ${MEANING[code]}: ${(e as Error).message}`, {
-      cause: e,
-    });
+  private failure(e: unknown, doing: StoreDoing): unknown {
+    return storeFailure(this.path, e, doing, sqliteErrorCode, MEANING);
   }
 }
 

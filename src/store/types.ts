@@ -139,3 +139,27 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
+
+/** Whether a store was reading or writing when its driver failed. */
+export type StoreDoing = 'reading' | 'writing';
+
+/**
+ * A driver's failure as a `StoreError` naming the store: `codeOf` is the store's one mapping of
+ * its driver's errors, `meaning` says what each code means for that kind of store, before the
+ * driver's own words. A `StoreError` already, or a failure no code covers (a bug), is returned
+ * as it is.
+ */
+export function storeFailure(
+  store: string,
+  error: unknown,
+  doing: StoreDoing,
+  codeOf: (error: unknown, doing: StoreDoing) => StoreErrorCode | undefined,
+  meaning: Partial<Record<StoreErrorCode, string>>,
+): unknown {
+  if (error instanceof StoreError) return error;
+  const code = codeOf(error, doing);
+  if (code === undefined) return error;
+  return new StoreError(code, `${store}: ${meaning[code]}: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
