@@ -281,10 +281,26 @@ export class Decider {
 
     if (verdict.accepted) {
       rec.cls = 'rush';
-      rec.requestedBy = deadline as number;
-      rec.promisedBy = deadline as number;
+      // A rush never makes a promise later than the order would get without it (rules.md §3):
+      // an accepted rush asks for the earlier of its urgency deadline and the time the order
+      // asks for on its own (turnaround, ship or pickup time). The feasibility gate found the
+      // deadline keepable, so the earliest keepable promise from that time is at latest the
+      // deadline; and it is no later than the order's promise without the rush, which starts
+      // its search from the same time or a later one.
+      const asked = Math.min(deadline as number, requestedTime(rec.order, policy).time);
+      const promise =
+        asked < (deadline as number)
+          ? earliestPromise(line.ledger, cal, this.keyOf(rec, asked), rec.work, asked, c0)
+          : (deadline as number);
+      rec.requestedBy = asked;
+      rec.promisedBy = promise;
       rec.outcome = 'rush-accepted';
-      line.enqueue(rec, due, TIER_RANK[rec.order.tier], true);
+      line.enqueue(
+        rec,
+        promise === deadline ? due : cal.coord(promise),
+        TIER_RANK[rec.order.tier],
+        true,
+      );
       line.rushUnits.set(pd.date, used + rec.units);
       const times = this.st.clientRushes.get(rec.order.clientId);
       if (times) times.push(now);

@@ -280,7 +280,11 @@ export class ReferenceScheduler {
           rule = 'would-break-promises';
       }
       if (rule === 'accepted') {
-        e.promise = deadline as number;
+        // The earlier of the deadline and the order's own request: a rush never makes a
+        // promise later; the deadline fits, so the search from there ends by it.
+        const asked = Math.min(deadline as number, this.ownRequest(o));
+        e.promise =
+          asked < (deadline as number) ? this.atp(line, e, asked, now) : (deadline as number);
         line.queue = this.insertSorted(line.queue, e);
         line.rushUnits.set(pd.date, used + this.units(o.product, o.quantity));
         this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
@@ -306,10 +310,21 @@ export class ReferenceScheduler {
 
   private requested = 0;
 
-  private queueNormal(line: RefLine, e: Entry, o: Order, now: number): number {
-    let requested = e.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
+  /** The time an order asks for on its own: its turnaround, or its ship or pickup time when earlier. */
+  private ownRequest(o: Order & { uploadedAt: number }): number {
+    let requested = o.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
     if (typeof o.shipBy === 'number') requested = Math.min(requested, o.shipBy);
     if (typeof o.pickupAt === 'number') requested = Math.min(requested, o.pickupAt);
+    return requested;
+  }
+
+  private queueNormal(
+    line: RefLine,
+    e: Entry,
+    o: Order & { uploadedAt: number },
+    now: number,
+  ): number {
+    let requested = this.ownRequest(o);
     e.plain = o.shipBy === undefined && o.pickupAt === undefined;
     if (e.plain) {
       for (const q of line.queue)
