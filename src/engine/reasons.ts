@@ -228,11 +228,16 @@ function clientReason(
       };
     case 'accepted': {
       const tight = why.tight ? ` (the line is tight: ${load})` : '';
+      // An immediate rush asked for after the cutoff is made from the next working day's opening.
+      const accepted =
+        why.askedAt !== undefined
+          ? `${urgency} rush accepted (asked for at ${why.askedAt}, after the same-day cutoff ${policy.rush.sameDayCutoff}, so made from the next working day's opening)`
+          : `${urgency} rush accepted`;
       const promise = rec.promisedBy;
       if (promise === deadline)
         return {
           rule: why.rule,
-          message: `${urgency} rush accepted: ${o.quantity} ${o.product} promised by ${st.t(deadline)} without delaying any promised order${tight}.`,
+          message: `${accepted}: ${o.quantity} ${o.product} promised by ${st.t(deadline)} without delaying any promised order${tight}.`,
         };
       // The order asked for less time on its own than the urgency gives, and a rush never
       // makes a promise later (rules.md §3).
@@ -244,7 +249,7 @@ function clientReason(
           : `the earliest the line can keep after ${st.t(rec.requestedBy)}, which ${from} asks for`;
       return {
         rule: why.rule,
-        message: `${urgency} rush accepted: ${o.quantity} ${o.product} promised by ${st.t(promise)}, earlier than the ${urgency} deadline ${st.t(deadline)}, ${how}, without delaying any promised order${tight}.`,
+        message: `${accepted}: ${o.quantity} ${o.product} promised by ${st.t(promise)}, earlier than the ${urgency} deadline ${st.t(deadline)}, ${how}, without delaying any promised order${tight}.`,
       };
     }
     default:

@@ -110,3 +110,35 @@ describe('a rush never makes a promise later', () => {
     );
   });
 });
+
+describe('the same-day cutoff holds for every urgency', () => {
+  test('an immediate rush asked for after the cutoff is not promised for today: it is made first thing on the next working day', () => {
+    const s = createScheduler();
+    const d = s.submit(
+      order({ tier: 'key', uploadedAt: T('16:30'), rush: { urgency: 'immediate' } }),
+      T('16:30'),
+    );
+    expect(d.outcome).toBe('rush-accepted');
+    expect(d.promisedBy).toBeGreaterThanOrEqual(W('09:00'));
+    // Started at the next opening, 10 prints, plus the 60-minute buffer: before the next-day
+    // close and before its 24 h turnaround.
+    expect(d.promisedBy).toBeLessThanOrEqual(W('10:30'));
+    expect(d.reasons[0]?.message).toContain('after the same-day cutoff 16:00');
+    // A same-day rush at the same moment is declined: asking for more does not get more today.
+    const sameDay = s.submit(
+      order({ tier: 'key', uploadedAt: T('16:30'), rush: { urgency: 'same-day' } }),
+      T('16:30'),
+    );
+    expect(sameDay.reasons[0]?.rule).toBe('deadline-unreachable');
+  });
+
+  test('an immediate rush at the cutoff itself is still promised for today', () => {
+    const d = createScheduler().submit(
+      order({ uploadedAt: T('16:00'), rush: { urgency: 'immediate' } }),
+      T('16:00'),
+    );
+    expect(d.outcome).toBe('rush-accepted');
+    expect(d.promisedBy).toBeLessThanOrEqual(T('18:00'));
+    expect(d.reasons[0]?.message).not.toContain('cutoff');
+  });
+});

@@ -199,28 +199,31 @@ export class ReferenceScheduler {
       const urgency = rush.urgency as Urgency;
       const first = c0 + companyWork + w;
       const today = this.cal.dayOf(now);
+      const local = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: this.cal.spec.zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(now);
+      const afterCutoff =
+        today.working && now < (today.close as number) && local > this.policy.rush.sameDayCutoff;
       let deadline: number | undefined;
-      if (urgency === 'immediate')
-        deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
+      if (urgency === 'immediate') {
+        // After the cutoff nothing is promised for today: made from the next opening.
+        const finish = afterCutoff
+          ? Math.max(first, this.cal.coord(this.cal.nextWorkingDay(now).open) + w)
+          : first;
+        deadline = this.cal.timeAt(
+          finish + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
+        );
+      }
       if (urgency === 'half-day')
         deadline = this.cal.timeAt(
           this.cal.coord(now) + this.policy.rush.halfDayHours * MS_PER_HOUR,
         );
       if (urgency === 'next-day') deadline = this.cal.nextWorkingDay(now).close;
-      if (urgency === 'same-day') {
-        const local = new Intl.DateTimeFormat('sv-SE', {
-          timeZone: this.cal.spec.zone,
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }).format(now);
-        if (
-          today.working &&
-          now < (today.close as number) &&
-          local <= this.policy.rush.sameDayCutoff
-        )
-          deadline = today.close;
-      }
+      if (urgency === 'same-day' && today.working && now < (today.close as number) && !afterCutoff)
+        deadline = today.close;
       const pd = this.cal.productionDay(now);
       const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
       let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
