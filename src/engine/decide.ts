@@ -98,13 +98,35 @@ export class Decider {
     cnow: number,
     pending?: Map<Line, number>,
   ): boolean {
-    let end =
-      line.startCoord(cnow) +
-      line.ledger.totalWork +
-      (pending?.get(line) ?? 0) +
-      line.workFor(this.unitsOf(order));
-    if (order.rush !== undefined) end += this.rushSpan;
+    const work = line.workFor(this.unitsOf(order));
+    let end = line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0) + work;
+    if (order.rush !== undefined) {
+      // An immediate rush asked for after the cutoff is made from the next opening.
+      if (order.rush.cause === 'client' && order.rush.urgency === 'immediate')
+        end = Math.max(end, this.immediateFrom(this.st.calendar.timeAt(cnow)) + work);
+      end += this.rushSpan;
+    }
     return this.st.calendar.endsBy(end, MAX_DECIDED_MS);
+  }
+
+  /**
+   * Whether a client rush at `now` comes after today's same-day cutoff, within today's hours.
+   * After the cutoff the lab promises no client rush for today (docs/rules.md): a `same-day`
+   * rush cannot be had, and an `immediate` one is made from the next working day's opening.
+   */
+  private afterCutoff(now: number): boolean {
+    const today = this.st.calendar.dayOf(now);
+    return (
+      today.working &&
+      now < (today.close as number) &&
+      localHHmm(this.st.fmt, now) > this.st.config.policy.rush.sameDayCutoff
+    );
+  }
+
+  /** The coordinate an immediate client rush asked for at `now` may start from at the earliest. */
+  private immediateFrom(now: number): number {
+    const cal = this.st.calendar;
+    return this.afterCutoff(now) ? cal.coord(cal.nextWorkingDay(now).open) : cal.coord(now);
   }
 
   /** The ledger key of an order with `promise`. */
@@ -190,9 +212,14 @@ export class Decider {
     let closedDay: string | undefined;
     let askedAt: string | undefined;
     switch (urgency) {
-      case 'immediate':
-        deadline = cal.timeAt(firstFinish + policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
+      case 'immediate': {
+        // Produced next in its class, but not before the next opening once the cutoff passed.
+        const from = this.immediateFrom(now);
+        if (from > cnow) askedAt = localHHmm(this.st.fmt, now);
+        const finish = Math.max(firstFinish, from + rec.work);
+        deadline = cal.timeAt(finish + policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
         break;
+      }
       case 'half-day':
         deadline = cal.timeAt(cnow + policy.rush.halfDayHours * MS_PER_HOUR);
         break;
@@ -200,7 +227,7 @@ export class Decider {
         const today = cal.dayOf(now);
         if (!today.working || now >= (today.close as number)) {
           closedDay = today.date;
-        } else if (localHHmm(this.st.fmt, now) > policy.rush.sameDayCutoff) {
+        } else if (this.afterCutoff(now)) {
           askedAt = localHHmm(this.st.fmt, now);
         } else {
           deadline = today.close as number;
@@ -281,10 +308,26 @@ export class Decider {
 
     if (verdict.accepted) {
       rec.cls = 'rush';
-      rec.requestedBy = deadline as number;
-      rec.promisedBy = deadline as number;
+      // A rush never makes a promise later than the order would get without it (rules.md §3):
+      // an accepted rush asks for the earlier of its urgency deadline and the time the order
+      // asks for on its own (turnaround, ship or pickup time). The feasibility gate found the
+      // deadline keepable, so the earliest keepable promise from that time is at latest the
+      // deadline; and it is no later than the order's promise without the rush, which starts
+      // its search from the same time or a later one.
+      const asked = Math.min(deadline as number, requestedTime(rec.order, policy).time);
+      const promise =
+        asked < (deadline as number)
+          ? earliestPromise(line.ledger, cal, this.keyOf(rec, asked), rec.work, asked, c0)
+          : (deadline as number);
+      rec.requestedBy = asked;
+      rec.promisedBy = promise;
       rec.outcome = 'rush-accepted';
-      line.enqueue(rec, due, TIER_RANK[rec.order.tier], true);
+      line.enqueue(
+        rec,
+        promise === deadline ? due : cal.coord(promise),
+        TIER_RANK[rec.order.tier],
+        true,
+      );
       line.rushUnits.set(pd.date, used + rec.units);
       const times = this.st.clientRushes.get(rec.order.clientId);
       if (times) times.push(now);

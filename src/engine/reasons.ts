@@ -5,7 +5,7 @@
  * an engine never change, so a decision renders the same every time.
  */
 
-import { requestedTime } from '../domain/requested.js';
+import { type RequestedSource, requestedTime } from '../domain/requested.js';
 import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
 import type { OrderRecord, RushEntry, Why } from './records.js';
 import type { EngineState } from './state.js';
@@ -75,8 +75,7 @@ function normalReasons(st: EngineState, rec: OrderRecord, before: Reason | undef
   const o = rec.order;
   const asked = requestedTime(o, st.config.policy);
   let requested = asked.time;
-  let source: number =
-    asked.source === 'ship' ? SHIP : asked.source === 'pickup' ? PICKUP : TIER_SOURCE[o.tier];
+  let source = sourceOf(o, asked.source);
   let own: Reason | undefined;
   // The record keeps the time asked for after first uploaded, first made; it is later than the
   // order's own time exactly when the rule raised it.
@@ -120,14 +119,7 @@ function sentence(
   const a = kind * 8 + source;
   const cached = table.get(a, requested, promise);
   if (cached !== undefined) return cached;
-  const from =
-    source <= 2
-      ? `the ${st.config.policy.standardTurnaroundHours[tier]} h turnaround for ${tier} clients`
-      : source === SHIP
-        ? 'the ship time'
-        : source === PICKUP
-          ? 'the pickup time'
-          : 'first uploaded, first made';
+  const from = sourceText(st, source, tier);
   return table.put(
     kind === AS_ASKED
       ? `promised by ${st.t(promise)}, as asked by ${from}.`
@@ -135,6 +127,22 @@ function sentence(
         ? `${from} asks for ${st.t(requested)}, which the line cannot keep without delaying promised orders; promised by ${st.t(promise)}, the earliest it can.`
         : `${from} (${st.t(requested)}) is raised to ${st.t(promise)}, the promise of an earlier upload of the same tier.`,
   );
+}
+
+/** Where a requested time comes from, in words. */
+function sourceText(st: EngineState, source: number, tier: NormalizedOrder['tier']): string {
+  return source <= 2
+    ? `the ${st.config.policy.standardTurnaroundHours[tier]} h turnaround for ${tier} clients`
+    : source === SHIP
+      ? 'the ship time'
+      : source === PICKUP
+        ? 'the pickup time'
+        : 'first uploaded, first made';
+}
+
+/** The source index of the time `order` asks for on its own. */
+function sourceOf(order: NormalizedOrder, source: RequestedSource): number {
+  return source === 'ship' ? SHIP : source === 'pickup' ? PICKUP : TIER_SOURCE[order.tier];
 }
 
 function companyReasons(
@@ -218,11 +226,32 @@ function clientReason(
         rule: why.rule,
         message: `promising ${st.t(deadline)} would make an order already promised late; the earliest the lab can promise without that is ${st.t(earliest)}.`,
       };
-    case 'accepted':
+    case 'accepted': {
+      const tight = why.tight ? ` (the line is tight: ${load})` : '';
+      // An immediate rush asked for after the cutoff is made from the next working day's opening.
+      const accepted =
+        why.askedAt !== undefined
+          ? `${urgency} rush accepted (asked for at ${why.askedAt}, after the same-day cutoff ${policy.rush.sameDayCutoff}, so made from the next working day's opening)`
+          : `${urgency} rush accepted`;
+      const promise = rec.promisedBy;
+      if (promise === deadline)
+        return {
+          rule: why.rule,
+          message: `${accepted}: ${o.quantity} ${o.product} promised by ${st.t(deadline)} without delaying any promised order${tight}.`,
+        };
+      // The order asked for less time on its own than the urgency gives, and a rush never
+      // makes a promise later (rules.md §3).
+      const asked = requestedTime(o, policy);
+      const from = sourceText(st, sourceOf(o, asked.source), o.tier);
+      const how =
+        promise === rec.requestedBy
+          ? `as ${from} asks`
+          : `the earliest the line can keep after ${st.t(rec.requestedBy)}, which ${from} asks for`;
       return {
         rule: why.rule,
-        message: `${urgency} rush accepted: ${o.quantity} ${o.product} promised by ${st.t(deadline)} without delaying any promised order${why.tight ? ` (the line is tight: ${load})` : ''}.`,
+        message: `${accepted}: ${o.quantity} ${o.product} promised by ${st.t(promise)}, earlier than the ${urgency} deadline ${st.t(deadline)}, ${how}, without delaying any promised order${tight}.`,
       };
+    }
     default:
       // A custom gate declined: its id is the rule, its sentence the message.
       return { rule: why.rule, message: why.message ?? '' };

@@ -74,7 +74,11 @@ describe('rush gates, in order', () => {
       order({ uploadedAt: sh('2026-11-28T10:00'), rush: { urgency: 'next-day' } }),
       sh('2026-11-28T10:00'),
     );
-    expect(d.promisedBy).toBe(sh('2026-11-30T18:00'));
+    expect(s.rushRegister()[0]?.deadline).toBe(sh('2026-11-30T18:00'));
+    // A rush never makes a promise later: the 48 h turnaround of a regular client (Monday
+    // 10:00) comes before the deadline, so it is the promise.
+    expect(d.outcome).toBe('rush-accepted');
+    expect(d.promisedBy).toBe(sh('2026-11-30T10:00'));
   });
 
   test('the daily rush quota: 25% of the day for everyone, 35% for key clients', () => {

@@ -199,28 +199,31 @@ export class ReferenceScheduler {
       const urgency = rush.urgency as Urgency;
       const first = c0 + companyWork + w;
       const today = this.cal.dayOf(now);
+      const local = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: this.cal.spec.zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(now);
+      const afterCutoff =
+        today.working && now < (today.close as number) && local > this.policy.rush.sameDayCutoff;
       let deadline: number | undefined;
-      if (urgency === 'immediate')
-        deadline = this.cal.timeAt(first + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE);
+      if (urgency === 'immediate') {
+        // After the cutoff nothing is promised for today: made from the next opening.
+        const finish = afterCutoff
+          ? Math.max(first, this.cal.coord(this.cal.nextWorkingDay(now).open) + w)
+          : first;
+        deadline = this.cal.timeAt(
+          finish + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
+        );
+      }
       if (urgency === 'half-day')
         deadline = this.cal.timeAt(
           this.cal.coord(now) + this.policy.rush.halfDayHours * MS_PER_HOUR,
         );
       if (urgency === 'next-day') deadline = this.cal.nextWorkingDay(now).close;
-      if (urgency === 'same-day') {
-        const local = new Intl.DateTimeFormat('sv-SE', {
-          timeZone: this.cal.spec.zone,
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }).format(now);
-        if (
-          today.working &&
-          now < (today.close as number) &&
-          local <= this.policy.rush.sameDayCutoff
-        )
-          deadline = today.close;
-      }
+      if (urgency === 'same-day' && today.working && now < (today.close as number) && !afterCutoff)
+        deadline = today.close;
       const pd = this.cal.productionDay(now);
       const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
       let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
@@ -280,7 +283,11 @@ export class ReferenceScheduler {
           rule = 'would-break-promises';
       }
       if (rule === 'accepted') {
-        e.promise = deadline as number;
+        // The earlier of the deadline and the order's own request: a rush never makes a
+        // promise later; the deadline fits, so the search from there ends by it.
+        const asked = Math.min(deadline as number, this.ownRequest(o));
+        e.promise =
+          asked < (deadline as number) ? this.atp(line, e, asked, now) : (deadline as number);
         line.queue = this.insertSorted(line.queue, e);
         line.rushUnits.set(pd.date, used + this.units(o.product, o.quantity));
         this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
@@ -306,10 +313,21 @@ export class ReferenceScheduler {
 
   private requested = 0;
 
-  private queueNormal(line: RefLine, e: Entry, o: Order, now: number): number {
-    let requested = e.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
+  /** The time an order asks for on its own: its turnaround, or its ship or pickup time when earlier. */
+  private ownRequest(o: Order & { uploadedAt: number }): number {
+    let requested = o.uploadedAt + this.policy.standardTurnaroundHours[o.tier] * MS_PER_HOUR;
     if (typeof o.shipBy === 'number') requested = Math.min(requested, o.shipBy);
     if (typeof o.pickupAt === 'number') requested = Math.min(requested, o.pickupAt);
+    return requested;
+  }
+
+  private queueNormal(
+    line: RefLine,
+    e: Entry,
+    o: Order & { uploadedAt: number },
+    now: number,
+  ): number {
+    let requested = this.ownRequest(o);
     e.plain = o.shipBy === undefined && o.pickupAt === undefined;
     if (e.plain) {
       for (const q of line.queue)
