@@ -21,6 +21,8 @@ export type {
   AtRiskReport,
   CalendarSpec,
   Cause,
+  ClientChange,
+  ClientSpec,
   Completion,
   Decision,
   DefaultProduct,

@@ -71,6 +71,23 @@ export interface LineSpec {
   unitsPerHour: number;
 }
 
+/**
+ * A client registered with its tier (issue 18, 公平对待): every order of a registered client must
+ * carry that tier, so that one client is never treated as `regular` and as `key` minutes apart.
+ */
+export interface ClientSpec {
+  id: string;
+  tier: Tier;
+}
+
+/** What `setClient` answers: the client's tier now, and the one it had if it was registered. */
+export interface ClientChange {
+  clientId: string;
+  tier: Tier;
+  /** The tier it was registered with before; absent when the call registered it. */
+  previous?: Tier;
+}
+
 /** A product of the catalog. */
 export interface ProductSpec {
   /** Units of work per item. @default 1 */

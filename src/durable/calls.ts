@@ -15,6 +15,7 @@ export const JOURNALED = {
   next: ['lineId'],
   complete: ['orderId'],
   setCapacity: ['lineId', 'unitsPerHour'],
+  setClient: ['clientId', 'change'],
 } as const satisfies Partial<Record<keyof Scheduler, readonly string[]>>;
 
 /** The name of a state-changing call. */

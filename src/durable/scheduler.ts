@@ -219,6 +219,7 @@ const READS = [
   'atRisk',
   'lineIds',
   'lineStatus',
+  'clients',
   'snapshot',
 ] as const satisfies readonly ReadName[];
 

@@ -9,8 +9,14 @@ import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { dict, dictSchema } from '../domain/keyed.js';
 import { MAX_POLICY_HOURS } from '../domain/limits.js';
 import { type Policy, type PolicyInput, parsePolicy } from '../domain/policy.js';
-import { calendarSchema, check, lineSchema, productSchema } from '../domain/schemas.js';
-import type { CalendarSpec, LineSpec, ProductSpec, TimeInput } from '../domain/types.js';
+import { calendarSchema, check, lineSchema, productSchema, tierSchema } from '../domain/schemas.js';
+import type {
+  CalendarSpec,
+  ClientSpec,
+  LineSpec,
+  ProductSpec,
+  TimeInput,
+} from '../domain/types.js';
 import { BUILT_IN_GATES, type CustomGate } from '../policy/gates.js';
 
 /** How to build a `Scheduler`. Every part is optional and defaults to the lab's. */
@@ -27,6 +33,12 @@ export interface SchedulerConfig {
   clock?: () => TimeInput;
   /** The lab's own rush rules, run after the built-in gates 1–5 and before feasibility. @default [] */
   gates?: CustomGate[];
+  /**
+   * Clients registered with their tier: an order of a registered client whose `tier` differs is
+   * refused. Ids are unique. Registration is state from then on (`setClient` changes it, a
+   * snapshot keeps it). @default [] (every client unregistered: an order's tier is taken as given)
+   */
+  clients?: ClientSpec[];
 }
 
 /**
@@ -41,6 +53,7 @@ export interface ResolvedConfig {
   policy: Policy;
   clock: (() => TimeInput) | undefined;
   gates: CustomGate[];
+  clients: ClientSpec[];
 }
 
 const configSchema = z.strictObject({
@@ -69,6 +82,11 @@ const configSchema = z.strictObject({
           message: 'must be a function (request, context) => reason | undefined',
         }),
       }),
+    )
+    .optional(),
+  clients: z
+    .array(
+      z.strictObject({ id: z.string().min(1, 'must be a non-empty client id'), tier: tierSchema }),
     )
     .optional(),
 });
@@ -155,6 +173,16 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
       issues.push({ path: `gates.${i}.id`, message: `must be unique, '${g.id}' is used twice` });
     gateIds.add(g.id);
   });
+  // A Set of the caller's ids, not an object: any string, `__proto__` included, is a client id.
+  const clientIds = new Set<string>();
+  (cfg.clients ?? []).forEach((c, i) => {
+    if (clientIds.has(c.id))
+      issues.push({
+        path: `clients.${i}.id`,
+        message: `must be unique, client '${c.id}' is registered twice`,
+      });
+    clientIds.add(c.id);
+  });
   if (issues.length > 0 || !policy) throw new ValidationError(issues, 'config');
   return {
     calendar: structuredClone(cfg.calendar ?? (defaultCalendar as CalendarSpec)),
@@ -163,5 +191,6 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     policy,
     clock: cfg.clock,
     gates: (cfg.gates ?? []).map((g) => ({ id: g.id, decline: g.decline })),
+    clients: (cfg.clients ?? []).map((c) => ({ id: c.id, tier: c.tier })),
   };
 }

@@ -12,6 +12,8 @@ import { type Snapshot, snapshotSchema } from './snapshot-format.js';
  * given must be the one the snapshot was made with, resolved as `createScheduler` resolves it
  * (a policy laid over `defaultPolicy`, products over the default catalog). A line's
  * `unitsPerHour` is not compared: capacity is state (`setCapacity`), and the snapshot's is kept.
+ * Nor are `clients`: registration is state (`setClient`), and a snapshot that holds any keeps its
+ * own; one that holds none (none was registered, or it predates registration) takes the given.
  */
 export type RestoreConfig = SchedulerConfig;
 
@@ -151,7 +153,12 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
 
   // The snapshot's own configuration, with the clock and gates given: the lines keep the
   // capacities the snapshot holds.
-  const scheduler = new Scheduler({ ...ownConfig, clock: resolved.clock, gates: resolved.gates });
+  const scheduler = new Scheduler({
+    ...ownConfig,
+    clock: resolved.clock,
+    gates: resolved.gates,
+    clients: resolved.clients,
+  });
   scheduler.load(s);
   return scheduler;
 }

@@ -10,14 +10,17 @@
  * poisoned: it refuses every later call (`SchedulerPoisonedError`) rather than answer from a
  * half-changed state.
  */
+import { z } from 'zod';
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { thrownText, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { fastOrder } from '../domain/fast-order.js';
 import { MAX_UNITS_PER_HOUR, MIN_UNITS_PER_HOUR } from '../domain/limits.js';
-import { check, orderSchema, rangeProblem, UNITS_PER_HOUR } from '../domain/schemas.js';
+import { check, orderSchema, rangeProblem, tierSchema, UNITS_PER_HOUR } from '../domain/schemas.js';
 import { callTime, readTime } from '../domain/time-input.js';
 import type {
   AtRiskReport,
+  ClientChange,
+  ClientSpec,
   Completion,
   Decision,
   Explanation,
@@ -28,6 +31,7 @@ import type {
   ReworkRecord,
   RushRecord,
   StartedOrder,
+  Tier,
   TimeInput,
   Urgency,
 } from '../domain/types.js';
@@ -316,6 +320,48 @@ export class Scheduler {
       throw this.poison('setCapacity', e);
     }
     return atRisk;
+  }
+
+  /**
+   * Registers a client with its tier, or changes the tier it is registered with, from now on.
+   * Every later order of the client must carry this tier (an order that says otherwise is
+   * refused); orders already submitted keep the tier they were decided with.
+   */
+  setClient(clientId: string, change: { tier: Tier }, at?: TimeInput): ClientChange {
+    this.usable();
+    const now = this.timeOf(at);
+    const issues: ValidationIssue[] = [];
+    if (typeof clientId !== 'string' || clientId.length === 0)
+      issues.push({
+        path: 'clientId',
+        message: `must be a non-empty client id, received ${JSON.stringify(clientId) ?? String(clientId)}`,
+      });
+    let tier: Tier | undefined;
+    if (change === null || typeof change !== 'object' || Array.isArray(change)) {
+      issues.push({
+        path: 'change',
+        message: `expected { tier }, received ${change === null ? 'null' : Array.isArray(change) ? 'an array' : typeof change}`,
+      });
+    } else {
+      const r = check(CLIENT_CHANGE, change);
+      if (r.ok) tier = r.value.tier;
+      else issues.push(...r.issues);
+    }
+    if (issues.length > 0 || tier === undefined) throw new ValidationError(issues, 'setClient');
+    const previous = this.st.clients.get(clientId);
+    try {
+      this.commitTime(now);
+      this.st.clients.set(clientId, tier);
+    } catch (e) {
+      throw this.poison('setClient', e);
+    }
+    return { clientId, tier, ...(previous !== undefined ? { previous } : {}) };
+  }
+
+  /** The registered clients and their tiers, in registration order. */
+  clients(): ClientSpec[] {
+    this.usable();
+    return [...this.st.clients].map(([id, tier]) => ({ id, tier }));
   }
 
   /**
@@ -648,6 +694,14 @@ export class Scheduler {
     } else if (!this.st.madeProducts.has(o.product)) {
       issues.push({ path: pathOf(path, 'product'), message: `no line makes '${o.product}'` });
     }
+    // A registered client's orders carry its tier (公平对待): the same client is never
+    // decided as one tier and, minutes later, as another.
+    const registered = this.st.clients.size > 0 ? this.st.clients.get(o.clientId) : undefined;
+    if (registered !== undefined && registered !== o.tier)
+      issues.push({
+        path: pathOf(path, 'tier'),
+        message: `client '${o.clientId}' is registered as ${registered}; the order says ${o.tier}`,
+      });
     if (o.uploadedAt > now)
       issues.push({
         path: pathOf(path, 'uploadedAt'),
@@ -656,6 +710,9 @@ export class Scheduler {
     return o;
   }
 }
+
+/** What `setClient` may change: the tier, and nothing else. */
+const CLIENT_CHANGE = z.strictObject({ tier: tierSchema });
 
 /** The path of a single order's fields: the order is the call's argument. */
 const NO_PATH: readonly (string | number)[] = Object.freeze([]);

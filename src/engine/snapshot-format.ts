@@ -24,6 +24,7 @@ import type {
   ProductSpec,
   ReworkRecord,
   RushRecord,
+  Tier,
 } from '../domain/types.js';
 import { MAX_DECIDED_MS, MIN_MS } from '../time/units.js';
 
@@ -70,6 +71,11 @@ export interface Snapshot {
   atRiskLog: AtRiskReport[];
   clientRushes: Record<string, number[]>;
   rushUnits: Record<string, Record<string, number>>;
+  /**
+   * The registered clients' tiers, in registration order; absent when none is registered. A
+   * snapshot from before clients could be registered has none, and restores as it did.
+   */
+  clients?: Record<string, Tier>;
 }
 
 /**
@@ -168,4 +174,5 @@ export const snapshotSchema = z.strictObject({
   // Keyed by the caller's client and line ids: every string is a key (`domain/keyed.ts`).
   clientRushes: dictSchema(z.string(), z.array(ms)),
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),
+  clients: dictSchema(z.string().min(1), tierSchema).optional(),
 });

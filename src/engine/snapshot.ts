@@ -57,6 +57,7 @@ export function toSnapshot(st: EngineState): Snapshot {
     rushUnits: Object.fromEntries(
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
     ),
+    ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
   };
 }
 
@@ -108,6 +109,12 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     st.riskLog.add(st.orders.get(r.orderId) as OrderRecord, r.at, r.cause, r.by);
   for (const [client, times] of Object.entries(s.clientRushes))
     st.clientRushes.set(client, [...times]);
+  // Registration is state: the snapshot's replaces the configuration's. A snapshot without any
+  // (none registered, or made before clients could be) keeps what the configuration registered.
+  if (s.clients !== undefined) {
+    st.clients.clear();
+    for (const [client, tier] of Object.entries(s.clients)) st.clients.set(client, tier);
+  }
   for (const [lineId, days] of Object.entries(s.rushUnits)) {
     const line = st.lines.get(lineId);
     if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);

@@ -3,7 +3,7 @@
  * reading of it that several parts need (today's load on a line, a client's recent rushes,
  * which orders time has made late).
  */
-import type { AtRiskReport, ReworkRecord } from '../domain/types.js';
+import type { AtRiskReport, ReworkRecord, Tier } from '../domain/types.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../time/units.js';
 import { TextTable } from './_internal/text-table.js';
@@ -29,6 +29,11 @@ export class EngineState {
   readonly riskLog = new RiskLog();
   /** Accepted client-rush times per client, oldest first. */
   readonly clientRushes = new Map<string, number[]>();
+  /**
+   * The registered clients' tiers, in registration order. An order of a client here must carry
+   * this tier; a client not here is taken at the tier its order gives.
+   */
+  readonly clients = new Map<string, Tier>();
   readonly fmt: Intl.DateTimeFormat;
   /** The products some line makes. */
   readonly madeProducts: ReadonlySet<string>;
@@ -41,6 +46,7 @@ export class EngineState {
     this.config = config;
     this.calendar = new WorkingCalendar(config.calendar);
     for (const spec of config.lines) this.lines.set(spec.id, new Line(spec));
+    for (const c of config.clients) this.clients.set(c.id, c.tier);
     this.madeProducts = new Set(config.lines.flatMap((l) => l.products));
     this.fmt = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.calendar.zone,

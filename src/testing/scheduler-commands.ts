@@ -1,15 +1,20 @@
 /**
  * `schedulerCommands(config)`: fast-check commands for the `Scheduler` API (submit, next,
- * complete, setCapacity) run against a deliberately simple reference model: a sorted array per
+ * complete, setCapacity, setClient) run against a deliberately simple reference model: a sorted array per
  * line, an O(n) walk for every feasibility question and a brute-force search for promises.
  * After every command the system and the model must agree on the decision (outcome, promise,
  * deciding rule, orders put at risk, counter-offer), on what a line starts, and on the plan.
  *
- * The system under test is any object with the four calls and `plan`: the engine itself, or an
+ * Registered clients are modelled as what they are, a client's one tier: an order of a
+ * registered client that gives another tier must be refused (a `ValidationError` on `tier`)
+ * with nothing changed, and the model then changes nothing either.
+ *
+ * The system under test is any object with the calls and `plan` (`setClient` optional): the engine itself, or an
  * embedding service's wrapper around it (a persisting one, say), so the integration is tested
  * against the same model.
  */
 import fc from 'fast-check';
+import { ValidationError } from '../domain/errors.js';
 import type { Order, Tier, Urgency } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
@@ -17,17 +22,23 @@ import { MS_PER_MINUTE } from '../time/units.js';
 import { ReferenceScheduler } from './_internal/reference.js';
 import { STREAM_START } from './arbitraries.js';
 
-/** What the commands drive: the engine, or a wrapper around it with the same calls. */
+/**
+ * What the commands drive: the engine, or a wrapper around it with the same calls. A wrapper
+ * written before `setClient` existed may lack it: its programs' `setClient` commands then do
+ * nothing, in the system and in the model alike.
+ */
 export type SchedulerSystem = Pick<
   Scheduler,
   'submit' | 'next' | 'complete' | 'setCapacity' | 'plan'
->;
+> &
+  Partial<Pick<Scheduler, 'setClient'>>;
 
-/** The model's state: the reference scheduler and the clock. */
+/** The model's state: the reference scheduler, the clock and the registered clients' tiers. */
 export interface SchedulerModel {
   ref: ReferenceScheduler;
   now: number;
   ids: number;
+  clients: Map<string, Tier>;
 }
 
 /** A generated program of commands; `run` plays it against a fresh system and the model. */
@@ -66,6 +77,8 @@ type OrderShape = {
   due: number;
   lag: number;
   client: number;
+  /** For a registered client: whether the order gives its registered tier (else `tier`). */
+  registeredTier: boolean;
 };
 
 function comparePlans(cfg: ResolvedConfig, m: SchedulerModel, r: { s: SchedulerSystem }) {
@@ -95,10 +108,12 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     }
     run(m: SchedulerModel, r: { s: SchedulerSystem }) {
       m.now += this.o.gap * MS_PER_MINUTE;
+      const clientId = `c${this.o.client}`;
+      const registered = m.clients.get(clientId);
       const order: Order & { uploadedAt: number } = {
         id: `o${++m.ids}`,
-        clientId: `c${this.o.client}`,
-        tier: this.o.tier,
+        clientId,
+        tier: registered !== undefined && this.o.registeredTier ? registered : this.o.tier,
         product: this.o.product,
         quantity: this.o.quantity,
         uploadedAt: m.now - this.o.lag * MS_PER_MINUTE,
@@ -107,6 +122,22 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       if (this.o.kind === 'company') order.rush = { cause: this.o.due % 2 ? 'missing' : 'damaged' };
       if (this.o.kind === 'ship') order.shipBy = m.now + this.o.due * 10 * MS_PER_MINUTE;
       if (this.o.kind === 'pickup') order.pickupAt = m.now + this.o.due * 10 * MS_PER_MINUTE;
+      if (registered !== undefined && registered !== order.tier) {
+        // Refused whole: the model does nothing, and the plans must show nothing changed.
+        let refused: unknown;
+        try {
+          r.s.submit(order, m.now);
+        } catch (e) {
+          refused = e;
+        }
+        same(
+          `submit ${order.id} of client ${clientId}, registered as ${registered}, as ${order.tier}`,
+          refused instanceof ValidationError ? refused.issues.map((i) => i.path) : String(refused),
+          ['tier'],
+        );
+        comparePlans(cfg, m, r);
+        return;
+      }
       const expected = m.ref.submit(order, m.now);
       const d = r.s.submit(order, m.now);
       same(
@@ -192,6 +223,34 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     }
   }
 
+  class SetClient implements Cmd {
+    constructor(
+      readonly client: number,
+      readonly tier: Tier,
+      readonly gap: number,
+    ) {}
+    check() {
+      return true;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MS_PER_MINUTE;
+      if (r.s.setClient === undefined) return;
+      const clientId = `c${this.client}`;
+      const previous = m.clients.get(clientId);
+      m.ref.advance(m.now);
+      m.clients.set(clientId, this.tier);
+      same(
+        `setClient(${clientId}, ${this.tier})`,
+        r.s.setClient(clientId, { tier: this.tier }, m.now),
+        { clientId, tier: this.tier, ...(previous !== undefined ? { previous } : {}) },
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `setClient(c${this.client}, ${this.tier}, +${this.gap}m)`;
+    }
+  }
+
   const orderShape: fc.Arbitrary<OrderShape> = fc.record({
     gap: fc.integer({ min: 0, max: 20 }),
     tier: fc.constantFrom<Tier>('key', 'special', 'regular'),
@@ -210,6 +269,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     due: fc.integer({ min: 1, max: 60 }),
     lag: fc.integer({ min: 0, max: 600 }),
     client: fc.integer({ min: 0, max: 3 }),
+    registeredTier: fc.constantFrom(true, true, true, false),
   });
   const lineId = fc.constantFrom(...lineIds);
   const gap = fc.integer({ min: 0, max: 45 });
@@ -224,6 +284,13 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     fc
       .tuple(lineId, fc.constantFrom(0.05, 0.2, 0.5, 1, 1.5), gap)
       .map(([l, f, g]) => new SetCapacity(l, rateOf(l, f), g)),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom<Tier>('key', 'special', 'regular'),
+        gap,
+      )
+      .map(([c, t, g]) => new SetClient(c, t, g)),
   ];
 }
 
@@ -258,7 +325,12 @@ export function schedulerCommands(
     .map((commands) => ({
       commands,
       run(system?: SchedulerSystem) {
-        const model: SchedulerModel = { ref: new ReferenceScheduler(cfg), now: start, ids: 0 };
+        const model: SchedulerModel = {
+          ref: new ReferenceScheduler(cfg),
+          now: start,
+          ids: 0,
+          clients: new Map(cfg.clients.map((c) => [c.id, c.tier])),
+        };
         const real = { s: system ?? createScheduler(config) };
         fc.modelRun(() => ({ model, real }), commands);
       },

@@ -575,3 +575,60 @@ describe('durable scheduler on memoryStore', () => {
     await again.close();
   });
 });
+
+describe('registered clients on a durable scheduler', () => {
+  test('setClient is journaled: after a crash the store reopens with the client registered, and replays', async () => {
+    const config = { ...busyLab, clients: [{ id: 'studio-7', tier: 'key' as const }] };
+    const file = tempFile();
+    const s = await openOn(file, { config, snapshotEvery: 2 });
+    const plain = createScheduler(config);
+    expect(await s.setClient('studio-9', { tier: 'regular' }, T('09:00'))).toEqual(
+      plain.setClient('studio-9', { tier: 'regular' }, T('09:00')),
+    );
+    const o1 = order({ id: 'k1', clientId: 'studio-9', tier: 'regular' });
+    expect(await s.submit(o1, T('09:05'))).toEqual(plain.submit(o1, T('09:05')));
+    // The lab signs studio-9 as key: the change is the journal's third entry, after the snapshot.
+    expect(await s.setClient('studio-9', { tier: 'key' }, T('09:10'))).toEqual({
+      clientId: 'studio-9',
+      tier: 'key',
+      previous: 'regular',
+    });
+    plain.setClient('studio-9', { tier: 'key' }, T('09:10'));
+    // A refused order journals nothing.
+    const wrong = order({ id: 'k2', clientId: 'studio-9', tier: 'regular' });
+    await expect(s.submit(wrong, T('09:15'))).rejects.toThrow(
+      "client 'studio-9' is registered as key; the order says regular",
+    );
+    expect(s.journalSeq).toBe(3);
+    // Not closed, as after a crash: the snapshot at entry 2 and the tail (entry 3).
+    const again = await openOn(file);
+    expect(again.clients()).toEqual([
+      { id: 'studio-7', tier: 'key' },
+      { id: 'studio-9', tier: 'key' },
+    ]);
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    await expect(again.submit(wrong, T('09:15'))).rejects.toThrow(ValidationError);
+    const right = order({ id: 'k2', clientId: 'studio-9', tier: 'key' });
+    expect(await again.submit(right, T('09:20'))).toEqual(plain.submit(right, T('09:20')));
+    await again.close();
+    const store = sqliteStore(file);
+    const opened = await store.open({ readOnly: true });
+    expect(await verifyReplay(store, { opened })).toMatchObject({
+      ok: true,
+      calls: 4,
+      mismatches: [],
+      reopenProblems: [],
+    });
+    await store.close();
+  });
+
+  test('bad input to setClient is refused with nothing journaled', async () => {
+    const s = await openOn(memoryStore());
+    await expect(s.setClient('c1', { tier: 'gold' as never }, T('09:00'))).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(s.setClient('', { tier: 'key' }, T('09:00'))).rejects.toThrow(ValidationError);
+    expect(s.journalSeq).toBe(0);
+    expect(s.clients()).toEqual([]);
+  });
+});

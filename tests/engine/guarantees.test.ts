@@ -11,6 +11,7 @@ import {
   type Order,
   restoreScheduler,
   type SchedulerConfig,
+  type Tier,
   ValidationError,
 } from '../../src/index.js';
 import {
@@ -131,6 +132,47 @@ describe('§7 guarantees on random streams', () => {
   });
 });
 
+describe('§7 guarantees with registered clients', () => {
+  test('1–5 and 7 hold when every client is registered, half by the clients option and half by setClient', () => {
+    fc.assert(
+      fc.property(
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.1,
+          capacityChanges: true,
+          maxGapMinutes: 15,
+        }),
+        (stream) => {
+          // Each client is registered with the tier of its first order, and every order of it
+          // gives that tier: a lab whose intake follows the register.
+          const tiers = new Map<string, Tier>();
+          for (const i of stream)
+            if ('order' in i && !tiers.has(i.order.clientId))
+              tiers.set(i.order.clientId, i.order.tier);
+          const registered = stream.map((i) =>
+            'order' in i
+              ? { ...i, order: { ...i.order, tier: tiers.get(i.order.clientId) as Tier } }
+              : i,
+          );
+          const clients = [...tiers].map(([id, tier]) => ({ id, tier }));
+          const byConfig = clients.slice(0, clients.length >> 1);
+          const config = { ...busyLab, clients: byConfig };
+          const s = createScheduler(config);
+          const start = (registered[0] as StreamItem).at;
+          for (const c of clients.slice(byConfig.length))
+            s.setClient(c.id, { tier: c.tier }, start);
+          const trace = runTrace(config, registered, { scheduler: s });
+          expect(checkGuarantees(trace)).toEqual([]);
+          expect(trace.events.filter((e) => e.kind === 'submit')).toHaveLength(
+            registered.filter((i) => 'order' in i).length,
+          );
+          expect(s.clients()).toHaveLength(clients.length);
+        },
+      ),
+      fcParams(100),
+    );
+  });
+});
+
 /** Drives a scheduler through the first items of a stream, without draining the lines. */
 function prepare(config: SchedulerConfig, stream: StreamItem[]) {
   const s = createScheduler(config);
@@ -216,12 +258,32 @@ describe('§7.9 bad input is harmless', () => {
     ['negative capacity', (s, at) => s.setCapacity('print', -5, at)],
     ['time without offset', (s) => s.setCapacity('print', 5, '2026-11-24T10:00')],
     ['explain an unknown order', (s) => s.explain('nope')],
+    [
+      'an order of a registered client giving another tier',
+      (s, at) => s.submit(o(at, { clientId: 'studio-7', tier: 'regular' }), at),
+    ],
+    [
+      'a batch with an order of a registered client giving another tier',
+      (s, at) =>
+        s.submitBatch(
+          [o(at, { id: 'ok1' }), o(at, { id: 'ok2', clientId: 'studio-7', tier: 'special' })],
+          at,
+        ),
+    ],
+    ['setClient with an unknown tier', (s, at) => s.setClient('c', { tier: 'gold' as Tier }, at)],
+    ['setClient of an empty client id', (s, at) => s.setClient('', { tier: 'key' }, at)],
+    [
+      'setClient earlier than the last time',
+      (s, at) => s.setClient('c', { tier: 'key' }, at - 86_400_000),
+    ],
   );
+  /** The lab of these calls registers studio-7 as a key client. */
+  const registeredLab: SchedulerConfig = { ...busyLab, clients: [{ id: 'studio-7', tier: 'key' }] };
 
   test('any malformed call throws ValidationError and leaves the state unchanged', () => {
     fc.assert(
       fc.property(arbitraries.orderStreams(busyLab, { maxOrders: 15 }), bad, (stream, [, call]) => {
-        const { s, at } = prepare(busyLab, stream);
+        const { s, at } = prepare(registeredLab, stream);
         const known = stream.flatMap((i) => ('order' in i ? [i.order.id] : []))[0] ?? 'o0';
         const before = JSON.stringify(s.snapshot());
         expect(() => call(s, at, known)).toThrow(ValidationError);

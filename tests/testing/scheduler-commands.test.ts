@@ -1,6 +1,6 @@
 /**
  * The model-based test of the engine, written with the kit's own `schedulerCommands`: random
- * sequences of submit / next / complete / setCapacity against the simple reference model, on
+ * sequences of submit / next / complete / setCapacity / setClient against the simple reference model, on
  * the default policy, on a tuned one with a custom gate, and through a wrapper.
  */
 import fc from 'fast-check';
@@ -47,6 +47,23 @@ test('…with a tuned policy, products of several units and a custom gate', () =
   );
 });
 
+test('…with clients registered by the configuration, and setClient in the programs', () => {
+  const config: SchedulerConfig = {
+    calendar,
+    lines,
+    clients: [
+      { id: 'c0', tier: 'key' },
+      { id: 'c1', tier: 'regular' },
+    ],
+  };
+  const programs = fc.sample(schedulerCommands(config), { numRuns: 30, seed: 7 });
+  expect(programs.filter((p) => fc.stringify(p).includes('setClient(')).length).toBeGreaterThan(10);
+  fc.assert(
+    fc.property(schedulerCommands(config), (program) => program.run()),
+    fcParams(200),
+  );
+});
+
 test('a wrapper with a bug is caught, and the failing program shrinks to a few commands', () => {
   const config: SchedulerConfig = { calendar, lines };
   let failure = '';
@@ -61,6 +78,7 @@ test('a wrapper with a bug is caught, and the failing program shrinks to a few c
           next: (l, at) => s.next(l, at),
           complete: (id, at) => s.complete(id, at),
           setCapacity: (l, u, at) => s.setCapacity(l, u, at),
+          setClient: (c, change, at) => s.setClient(c, change, at),
           plan: (l, at) => s.plan(l, at),
         });
       }),
