@@ -10,6 +10,15 @@ import { describe, expect, test } from 'vitest';
 import { run } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rushline-cli-'));
+/** The small scenario the CLI tests run. */
+const SMALL = new URL('./fixtures/small.yaml', import.meta.url).pathname;
+
+/** Writes the small scenario with `from` replaced by `to` as `name` in the test folder; its path. */
+function smallWith(name: string, from: string, to: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, readFileSync(SMALL, 'utf8').replace(from, to));
+  return file;
+}
 
 describe('rushline simulate', () => {
   test('prints the summary and writes a self-contained report', async () => {
@@ -45,14 +54,7 @@ describe('rushline simulate', () => {
   });
 
   test('a bad scenario file: exit 2, the field and its line, and no report', async () => {
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(
-      file,
-      readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8').replace(
-        'perHour: 20',
-        'perHour: -3',
-      ),
-    );
+    const file = smallWith('bad.yaml', 'perHour: 20', 'perHour: -3');
     const report = join(dir, 'bad.html');
     const r = await run(['simulate', '--scenario', file, '--report', report]);
     expect(r.code).toBe(2);
@@ -64,24 +66,22 @@ describe('rushline simulate', () => {
   test('a scenario file and a policy file together', async () => {
     const policy = join(dir, 'strict.yaml');
     writeFileSync(policy, 'rush:\n  quotaShare: 0.01\n  keyReserveShare: 0\n');
-    const fixture = new URL('./fixtures/small.yaml', import.meta.url).pathname;
-    const r = await run(['simulate', '--scenario', fixture, '--policy', policy, '--json']);
+    const r = await run(['simulate', '--scenario', SMALL, '--policy', policy, '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.out);
     expect(result.scenario.policy.rush.quotaShare).toBe(0.01);
   });
 
   test('a scenario file named like an Object method is read as a file, not looked up', async () => {
-    const fixture = new URL('./fixtures/small.yaml', import.meta.url).pathname;
     const here = mkdtempSync(join(tmpdir(), 'rushline-cli-'));
-    writeFileSync(join(here, 'constructor'), readFileSync(fixture));
+    writeFileSync(join(here, 'constructor'), readFileSync(SMALL));
     const cwd = process.cwd();
     process.chdir(here);
     try {
       const r = await run(['simulate', '--scenario', 'constructor', '--json']);
       expect([r.code, r.err]).toEqual([0, '']);
       expect(JSON.parse(r.out).scenario.name).toBe(
-        JSON.parse((await run(['simulate', '--scenario', fixture, '--json'])).out).scenario.name,
+        JSON.parse((await run(['simulate', '--scenario', SMALL, '--json'])).out).scenario.name,
       );
     } finally {
       process.chdir(cwd);
@@ -191,13 +191,10 @@ describe('the front door', () => {
     writeFileSync(alias, 'rush:\n  quotaShare: *nope\n');
     const set = join(dir, 'set.yaml');
     writeFileSync(set, 'rush: !!set {a, b}\n');
-    const huge = join(dir, 'huge.yaml');
-    writeFileSync(
-      huge,
-      readFileSync(new URL('./fixtures/small.yaml', import.meta.url), 'utf8').replace(
-        'album: { dist: fixed, value: 1 }',
-        'album: { dist: fixed, value: 1e12 }',
-      ),
+    const huge = smallWith(
+      'huge.yaml',
+      'album: { dist: fixed, value: 1 }',
+      'album: { dist: fixed, value: 1e12 }',
     );
     const cases: [string[], string][] = [
       [

@@ -57,6 +57,13 @@ function guaranteesHold(options: StreamOptions) {
   );
 }
 
+/** Busy-lab streams with company-caused rushes and capacity changes. */
+const mixedStreams = arbitraries.orderStreams(busyLab, {
+  companyShare: 0.1,
+  capacityChanges: true,
+  maxGapMinutes: 15,
+});
+
 describe('§7 guarantees on random streams', () => {
   test('the streams exercise every rule: each gate decides, promises move, orders finish late and are reported', () => {
     const rules = new Set<string>();
@@ -135,39 +142,31 @@ describe('§7 guarantees on random streams', () => {
 describe('§7 guarantees with registered clients', () => {
   test('1–5 and 7 hold when every client is registered, half by the clients option and half by setClient', () => {
     fc.assert(
-      fc.property(
-        arbitraries.orderStreams(busyLab, {
-          companyShare: 0.1,
-          capacityChanges: true,
-          maxGapMinutes: 15,
-        }),
-        (stream) => {
-          // Each client is registered with the tier of its first order, and every order of it
-          // gives that tier: a lab whose intake follows the register.
-          const tiers = new Map<string, Tier>();
-          for (const i of stream)
-            if ('order' in i && !tiers.has(i.order.clientId))
-              tiers.set(i.order.clientId, i.order.tier);
-          const registered = stream.map((i) =>
-            'order' in i
-              ? { ...i, order: { ...i.order, tier: tiers.get(i.order.clientId) as Tier } }
-              : i,
-          );
-          const clients = [...tiers].map(([id, tier]) => ({ id, tier }));
-          const byConfig = clients.slice(0, clients.length >> 1);
-          const config = { ...busyLab, clients: byConfig };
-          const s = createScheduler(config);
-          const start = (registered[0] as StreamItem).at;
-          for (const c of clients.slice(byConfig.length))
-            s.setClient(c.id, { tier: c.tier }, start);
-          const trace = runTrace(config, registered, { scheduler: s });
-          expect(checkGuarantees(trace)).toEqual([]);
-          expect(trace.events.filter((e) => e.kind === 'submit')).toHaveLength(
-            registered.filter((i) => 'order' in i).length,
-          );
-          expect(s.clients()).toHaveLength(clients.length);
-        },
-      ),
+      fc.property(mixedStreams, (stream) => {
+        // Each client is registered with the tier of its first order, and every order of it
+        // gives that tier: a lab whose intake follows the register.
+        const tiers = new Map<string, Tier>();
+        for (const i of stream)
+          if ('order' in i && !tiers.has(i.order.clientId))
+            tiers.set(i.order.clientId, i.order.tier);
+        const registered = stream.map((i) =>
+          'order' in i
+            ? { ...i, order: { ...i.order, tier: tiers.get(i.order.clientId) as Tier } }
+            : i,
+        );
+        const clients = [...tiers].map(([id, tier]) => ({ id, tier }));
+        const byConfig = clients.slice(0, clients.length >> 1);
+        const config = { ...busyLab, clients: byConfig };
+        const s = createScheduler(config);
+        const start = (registered[0] as StreamItem).at;
+        for (const c of clients.slice(byConfig.length)) s.setClient(c.id, { tier: c.tier }, start);
+        const trace = runTrace(config, registered, { scheduler: s });
+        expect(checkGuarantees(trace)).toEqual([]);
+        expect(trace.events.filter((e) => e.kind === 'submit')).toHaveLength(
+          registered.filter((i) => 'order' in i).length,
+        );
+        expect(s.clients()).toHaveLength(clients.length);
+      }),
       fcParams(100),
     );
   });
@@ -201,28 +200,20 @@ describe('§7.6 monotone fairness, all else equal', () => {
 describe('§7.8 deterministic', () => {
   test('the same configuration and calls give the same decisions, plans and registers; a restored snapshot goes on the same', () => {
     fc.assert(
-      fc.property(
-        arbitraries.orderStreams(busyLab, {
-          companyShare: 0.1,
-          capacityChanges: true,
-          maxGapMinutes: 15,
-        }),
-        fc.nat(),
-        (stream, cutAt) => {
-          expect(JSON.stringify(runTrace(busyLab, stream))).toBe(
-            JSON.stringify(runTrace(busyLab, stream)),
-          );
-          const cut = cutAt % (stream.length + 1);
-          const head = stream.slice(0, cut);
-          const tail = stream.slice(cut);
-          const { s } = prepare(busyLab, head);
-          const restored = clone(s);
-          const original = runTrace(busyLab, tail, { scheduler: s });
-          const again = runTrace(busyLab, tail, { scheduler: restored });
-          expect(again.events).toEqual(original.events);
-          expect(again.final).toEqual(original.final);
-        },
-      ),
+      fc.property(mixedStreams, fc.nat(), (stream, cutAt) => {
+        expect(JSON.stringify(runTrace(busyLab, stream))).toBe(
+          JSON.stringify(runTrace(busyLab, stream)),
+        );
+        const cut = cutAt % (stream.length + 1);
+        const head = stream.slice(0, cut);
+        const tail = stream.slice(cut);
+        const { s } = prepare(busyLab, head);
+        const restored = clone(s);
+        const original = runTrace(busyLab, tail, { scheduler: s });
+        const again = runTrace(busyLab, tail, { scheduler: restored });
+        expect(again.events).toEqual(original.events);
+        expect(again.final).toEqual(original.final);
+      }),
       fcParams(100),
     );
   });
