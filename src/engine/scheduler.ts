@@ -527,7 +527,7 @@ export class Scheduler {
           [
             {
               path: 'changes.quantity',
-              message: `would bring the accepted rush units on ${line.id} for ${entry.day} to ${used + units}, over the quota of ${Math.floor(entry.quota.limit)}; received ${order.quantity}`,
+              message: `would bring the accepted rush units on ${line.id} for ${entry.day} to ${used + units}, over the quota of ${Number(entry.quota.limit.toFixed(6))}; received ${order.quantity}`,
             },
           ],
           'amend',
