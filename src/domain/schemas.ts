@@ -145,6 +145,17 @@ export const orderSchema = z.strictObject({
   line: nonEmpty.optional(),
 });
 
+/**
+ * What `amend` may change of a queued or held order: its quantity, ship time or pickup time,
+ * each validated as the order's own field is. An amendment that changes nothing is refused.
+ */
+export const amendSchema = orderSchema
+  .pick({ quantity: true, shipBy: true, pickupAt: true })
+  .partial()
+  .refine((c) => c.quantity !== undefined || c.shipBy !== undefined || c.pickupAt !== undefined, {
+    message: 'must set at least one of quantity, shipBy, pickupAt',
+  });
+
 /** Messages for zod's own issue kinds, in the engine's voice. */
 function errorMap(issue: {
   code?: string;

@@ -32,6 +32,44 @@ export interface RushRequest {
   responsible?: string;
 }
 
+/**
+ * Where an order is in its life (rules.md §7.7: every order is always in one of these):
+ * `queued` (promised, waiting for its line), `held` (waiting for a file or a payment: not
+ * produced and holding no capacity), `in-production`, `finished`, `delivered` (handed over to
+ * the client) or `cancelled`.
+ */
+export type OrderStatus =
+  | 'queued'
+  | 'held'
+  | 'in-production'
+  | 'finished'
+  | 'delivered'
+  | 'cancelled';
+
+/** What `amend` may change of a queued or held order; at least one field. */
+export interface OrderChanges {
+  /** Items, a positive integer. */
+  quantity?: number;
+  shipBy?: TimeInput;
+  pickupAt?: TimeInput;
+}
+
+/**
+ * What `cancel` and `hold` answer: the order, its line, its status now (`cancelled` or `held`),
+ * the status it had before the call, when the call happened, and the promise it held then.
+ */
+export interface OrderChange {
+  orderId: string;
+  line: string;
+  status: 'cancelled' | 'held';
+  /** The status before the call. */
+  was: 'queued' | 'held' | 'in-production';
+  /** When it was cancelled or held (epoch ms). */
+  at: number;
+  /** The promise it held before the call; a held or cancelled order holds none. */
+  promisedBy: number;
+}
+
 /** One job to produce, as the caller submits it. */
 export interface Order {
   id: string;
@@ -150,6 +188,13 @@ export interface RushRecord {
   quota: { used: number; limit: number };
   /** The client's accepted client rushes within the frequency window before this one. */
   recentRushes: number;
+  /**
+   * When the order was held after this decision: an accepted rush's units went back to the
+   * day's quota, and its release is decided again, in a later entry.
+   */
+  heldAt?: number;
+  /** When the order was cancelled after this decision (an accepted rush's units went back to the day's quota). */
+  cancelledAt?: number;
 }
 
 /** One entry of the rework register (返工件登记表). */
@@ -166,6 +211,8 @@ export interface ReworkRecord {
   responsible?: string;
   deadline: number;
   closedAt?: number;
+  /** Set when the entry was closed because its order was cancelled, not made. */
+  cancelled?: true;
 }
 
 /** One line of `plan()`: an order in production order, with its projected times. */
@@ -218,7 +265,7 @@ export interface Explanation {
   orderId: string;
   line: string;
   class: OrderClass;
-  status: 'queued' | 'in-production' | 'finished';
+  status: OrderStatus;
   order: NormalizedOrder;
   decision: Decision;
   promisedBy: number;
@@ -230,6 +277,10 @@ export interface Explanation {
   expectedFinish?: number;
   finishedAt?: number;
   late?: boolean;
+  /** For a held order: since when. */
+  heldAt?: number;
+  /** For a cancelled order: when. */
+  cancelledAt?: number;
   /** The decision and the order's state in plain words. */
   summary: string;
 }

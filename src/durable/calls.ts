@@ -16,6 +16,10 @@ export const JOURNALED = {
   complete: ['orderId'],
   setCapacity: ['lineId', 'unitsPerHour'],
   setClient: ['clientId', 'change'],
+  cancel: ['orderId'],
+  hold: ['orderId'],
+  release: ['orderId'],
+  amend: ['orderId', 'changes'],
 } as const satisfies Partial<Record<keyof Scheduler, readonly string[]>>;
 
 /** The name of a state-changing call. */

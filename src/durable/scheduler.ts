@@ -268,6 +268,11 @@ export class DurableScheduler {
   private closed = false;
   /** Index in the rework register of each rework order, to write its closing with its completion. */
   private readonly reworkAt = new Map<string, number>();
+  /**
+   * Index in the rush register of each rush order's latest entry, to write it again when a
+   * cancellation, a hold or an amendment marks it.
+   */
+  private readonly rushAt = new Map<string, number>();
 
   /** @internal Use `openScheduler`. */
   constructor(
@@ -285,6 +290,9 @@ export class DurableScheduler {
   ) {
     engine.reworkRegister().forEach((r, i) => {
       this.reworkAt.set(r.orderId, i);
+    });
+    engine.rushRegister().forEach((r, i) => {
+      this.rushAt.set(r.orderId, i);
     });
   }
 
@@ -398,17 +406,30 @@ export class DurableScheduler {
     return callTime(at, this.clock, 'a durable scheduler journals every call with its time');
   }
 
-  /** The register entries a call added, and the rework entry a completion closed. */
+  /**
+   * The register entries a call added, the rework entry a completion or a cancellation closed,
+   * and the rush entry a cancellation, a hold or an amendment marked.
+   */
   private rowsSince(
     before: { rush: number; rework: number },
     call: { kind: string; orderId?: unknown },
   ): RegisterRows {
-    const rush = this.ahead.rushRegister(before.rush);
+    const marked =
+      call.kind === 'cancel' || call.kind === 'hold' || call.kind === 'amend'
+        ? this.rushAt.get(call.orderId as string)
+        : undefined;
+    const rush =
+      marked !== undefined && marked < before.rush
+        ? [...this.ahead.rushRegister(marked, marked + 1), ...this.ahead.rushRegister(before.rush)]
+        : this.ahead.rushRegister(before.rush);
+    this.ahead.rushRegister(before.rush).forEach((r, i) => {
+      this.rushAt.set(r.orderId, before.rush + i);
+    });
     const rework = this.ahead.reworkRegister(before.rework);
     rework.forEach((r, i) => {
       this.reworkAt.set(r.orderId, before.rework + i);
     });
-    if (call.kind === 'complete') {
+    if (call.kind === 'complete' || call.kind === 'cancel') {
       const i = this.reworkAt.get(call.orderId as string);
       if (i !== undefined && i < before.rework) rework.push(...this.ahead.reworkRegister(i, i + 1));
     }

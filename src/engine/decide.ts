@@ -52,11 +52,66 @@ export class Decider {
       now,
     );
     this.st.orders.set(order.id, rec);
-    const rush = order.rush;
+    this.decideRecord(rec, now, line);
+    return decisionOf(this.st, rec);
+  }
+
+  /**
+   * Decides the order of `rec` at `now` on `line` and queues it, as a submission at that
+   * moment would: its rush request through the gates (a new register entry), else its normal
+   * promise, with first uploaded, first made by its own upload time. A held order being
+   * released comes through here with its record, its work set at the line's present rate.
+   */
+  decideRecord(rec: OrderRecord, now: number, line: Line): void {
+    rec.why = undefined;
+    rec.cls = 'normal';
+    rec.plain = false;
+    rec.outcome = 'queued';
+    const rush = rec.order.rush;
     if (rush && rush.cause !== 'client') this.decideCompany(rec, line, now);
     else if (rush) this.decideClientRush(rec, line, now);
     else this.queueNormal(rec, line, now);
-    return decisionOf(this.st, rec);
+  }
+
+  /**
+   * Promises again a queued order that was amended, taken off its line and given its new
+   * quantity and times (rules.md, "The life of an order"): it keeps its promise when the line can
+   * still finish it by then without making any other order late, unless it now asks for an
+   * earlier time than before; otherwise it gets the earliest promise the line can keep from the
+   * time it asks for. Never moves another order's promise. Returns whether the promise was kept.
+   */
+  reprice(rec: OrderRecord, line: Line, now: number): boolean {
+    const cal = this.st.calendar;
+    const o = rec.order;
+    const policy = this.st.config.policy;
+    const own = requestedTime(o, policy).time;
+    let requested: number;
+    if (rec.cls === 'rush') {
+      // An accepted rush asks for the earlier of its urgency deadline and its own time.
+      const deadline = rec.rushEntry?.deadline ?? rec.requestedBy;
+      requested = Math.min(deadline, own);
+    } else {
+      requested = own;
+      rec.plain = o.shipBy === undefined && o.pickupAt === undefined;
+      if (rec.plain) {
+        const floor = line.fcfs[o.tier].latestPromiseBefore(o.uploadedAt);
+        if (floor > requested) requested = floor;
+      }
+    }
+    const c0 = line.startCoord(cal.coord(now));
+    const old = rec.promisedBy;
+    const keep =
+      requested >= rec.requestedBy &&
+      keepsPromises(line.ledger, this.keyOf(rec, old), cal.coord(old), rec.work, c0);
+    const promise = keep
+      ? old
+      : earliestPromise(line.ledger, cal, this.keyOf(rec, requested), rec.work, requested, c0);
+    rec.requestedBy = requested;
+    rec.promisedBy = promise;
+    // An order once reported at risk stays reported: its new promise does not guard it again
+    // (docs/rules.md), exactly as a restored engine would queue it.
+    line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], !rec.reportedAtRisk);
+    return keep;
   }
 
   /** Units of work of an order. */
@@ -163,7 +218,7 @@ export class Decider {
     rec.requestedBy = deadline;
     rec.promisedBy = promise;
     rec.outcome = 'rush-accepted';
-    line.enqueue(rec, cal.coord(promise), TIER_RANK[rec.order.tier], true);
+    line.enqueue(rec, cal.coord(promise), TIER_RANK[rec.order.tier], !rec.reportedAtRisk);
     const atRisk = this.st.flagLate(line, now, 'company-rush', rec.order.id);
     rec.why = { kind: 'company', deadline, pushed, atRisk };
     // Company rushes count against no quota; the register still shows the day as it stood.
@@ -326,7 +381,7 @@ export class Decider {
         rec,
         promise === deadline ? due : cal.coord(promise),
         TIER_RANK[rec.order.tier],
-        true,
+        !rec.reportedAtRisk,
       );
       line.rushUnits.set(pd.date, used + rec.units);
       const times = this.st.clientRushes.get(rec.order.clientId);
@@ -366,7 +421,8 @@ export class Decider {
       c0,
     );
     rec.promisedBy = promise;
-    line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], true);
+    // A new order is on time; a released one once reported at risk stays reported (docs/rules.md).
+    line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], !rec.reportedAtRisk);
   }
 
   private recordRush(
@@ -408,6 +464,7 @@ export class Decider {
     e.quota = quota;
     e.recentRushes = recentRushes;
     this.st.rushLog.push(e);
+    rec.rushEntry = e;
   }
 }
 

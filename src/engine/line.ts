@@ -1,7 +1,8 @@
 /**
  * The state of one production line: its promise ledger (which is also its dispatch order), the
  * order in production, and the per-day count of accepted client-rush units. The line's state
- * changes only through its methods: `enqueue`, `dequeue`, `start`, `finish`, `setRate`.
+ * changes only through its methods: `enqueue`, `dequeue`, `withdraw`, `start`, `finish`,
+ * `setRate`.
  */
 import type { LineSpec, NormalizedOrder, Tier } from '../domain/types.js';
 import type { FcfsIndex } from '../queue/fcfs-index.js';
@@ -141,6 +142,18 @@ export class Line {
     rec.handle = 0;
     if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.seq);
     return rec;
+  }
+
+  /**
+   * Takes a queued order off the queue wherever it stands (it was cancelled, held or is being
+   * amended): the ledger and the first-uploaded index let go of it, and the orders after it
+   * only gain slack.
+   */
+  withdraw(rec: OrderRecord): void {
+    this.ledger.withdraw(rec.handle);
+    this.byHandle[rec.handle] = undefined;
+    rec.handle = 0;
+    if (rec.plain) this.fcfs[rec.order.tier].remove(rec.order.uploadedAt, rec.seq);
   }
 
   makes(order: NormalizedOrder): boolean {

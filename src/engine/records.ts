@@ -1,4 +1,11 @@
-import type { Decision, NormalizedOrder, OrderClass, Reason, RushRecord } from '../domain/types.js';
+import type {
+  Decision,
+  NormalizedOrder,
+  OrderClass,
+  OrderStatus,
+  Reason,
+  RushRecord,
+} from '../domain/types.js';
 import { type BitField, bitFields } from './_internal/bit-fields.js';
 import type { TimeColumns } from './_internal/time-columns.js';
 
@@ -50,9 +57,16 @@ export interface Stored {
   decision: Decision;
 }
 
-type Status = 'queued' | 'in-production' | 'finished';
+type Status = OrderStatus;
 const CLASSES: readonly OrderClass[] = ['normal', 'rush', 'company'];
-const STATUSES: readonly Status[] = ['queued', 'in-production', 'finished'];
+const STATUSES: readonly Status[] = [
+  'queued',
+  'in-production',
+  'finished',
+  'held',
+  'delivered',
+  'cancelled',
+];
 const OUTCOMES: readonly Decision['outcome'][] = ['queued', 'rush-accepted', 'rush-declined'];
 
 /** The times of a record: their places in its row of `TimeColumns`. */
@@ -94,14 +108,20 @@ export class OrderRecord {
   why: Why | Stored | undefined = undefined;
   /** The index of its latest at-risk report in the engine's `RiskLog`, or `NOT_REPORTED`. */
   riskLatest = NOT_REPORTED;
+  /** Its latest entry in the rush register, for an order with a rush request. */
+  rushEntry: RushEntry | undefined = undefined;
+  /** When it was held (status `held`) or cancelled (status `cancelled`). */
+  statusAt: number | undefined = undefined;
 
   constructor(
     private readonly times: TimeColumns,
-    readonly order: NormalizedOrder,
+    /** The order as it stands: `amend` may change its quantity, ship and pickup times. */
+    public order: NormalizedOrder,
     readonly line: string,
     /** Submission sequence number: the last key of every comparison. */
     readonly seq: number,
-    readonly units: number,
+    /** Units of work of the order as it stands. */
+    public units: number,
     work: number,
     submittedAt: number,
   ) {

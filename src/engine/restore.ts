@@ -107,6 +107,23 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     }
     if (o.status === 'finished' && o.finishedAt === undefined)
       issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
+    // A held or cancelled order says since when, and only such an order does.
+    if ((o.status === 'held') !== (o.heldAt !== undefined))
+      issues.push({
+        path: `orders.${i}.heldAt`,
+        message:
+          o.status === 'held'
+            ? 'is required for a held order'
+            : `is only for a held order; this one is ${o.status}`,
+      });
+    if ((o.status === 'cancelled') !== (o.cancelledAt !== undefined))
+      issues.push({
+        path: `orders.${i}.cancelledAt`,
+        message:
+          o.status === 'cancelled'
+            ? 'is required for a cancelled order'
+            : `is only for a cancelled order; this one is ${o.status}`,
+      });
   });
   // The at-risk log and the orders' own lists hold the same reports: each entry names an order
   // of the snapshot on its line, and each order lists exactly its entries, in log order.

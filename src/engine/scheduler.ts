@@ -15,7 +15,14 @@ import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { thrownText, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { fastOrder } from '../domain/fast-order.js';
 import { MAX_UNITS_PER_HOUR, MIN_UNITS_PER_HOUR } from '../domain/limits.js';
-import { check, orderSchema, rangeProblem, tierSchema, UNITS_PER_HOUR } from '../domain/schemas.js';
+import {
+  amendSchema,
+  check,
+  orderSchema,
+  rangeProblem,
+  tierSchema,
+  UNITS_PER_HOUR,
+} from '../domain/schemas.js';
 import { callTime, readTime } from '../domain/time-input.js';
 import type {
   AtRiskReport,
@@ -26,6 +33,9 @@ import type {
   Explanation,
   NormalizedOrder,
   Order,
+  OrderChange,
+  OrderChanges,
+  OrderStatus,
   PlanEntry,
   Reason,
   ReworkRecord,
@@ -35,6 +45,7 @@ import type {
   TimeInput,
   Urgency,
 } from '../domain/types.js';
+import { exceedsQuota } from '../policy/gates.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR } from '../time/units.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
@@ -358,6 +369,219 @@ export class Scheduler {
     return { clientId, tier, ...(previous !== undefined ? { previous } : {}) };
   }
 
+  /**
+   * Cancels a queued, held or in-production order: it leaves the plan at once, and the capacity
+   * it held is free for the next decision. Cancelling the order in production frees its line
+   * (the next `next` starts another order). Its rush stays in the rush register, marked
+   * `cancelledAt`; an accepted client rush gives its units back to its day's quota; an open
+   * rework entry is closed as `cancelled`. Returns an `OrderChange`: the order, its line,
+   * status `'cancelled'`, the status it had (`was`), the time, and the promise it held.
+   * Cancelling a finished, delivered, cancelled or unknown order is a `ValidationError` on
+   * `orderId`.
+   */
+  cancel(orderId: string, at?: TimeInput): OrderChange {
+    this.usable();
+    const now = this.timeOf(at);
+    const rec = this.orderIn(
+      orderId,
+      'cancel',
+      ['queued', 'held', 'in-production'],
+      'a queued, held or in-production order',
+    );
+    const was = rec.status as OrderChange['was'];
+    try {
+      this.commitTime(now);
+      const line = this.st.lines.get(rec.line) as Line;
+      if (was === 'queued') line.withdraw(rec);
+      else if (was === 'in-production') line.finish();
+      this.suspendRush(rec, now, was, 'cancelledAt');
+      const rework = this.st.reworkByOrder.get(rec.order.id);
+      if (rework && rework.closedAt === undefined) {
+        rework.closedAt = now;
+        rework.cancelled = true;
+      }
+      rec.status = 'cancelled';
+      rec.statusAt = now;
+    } catch (e) {
+      throw this.poison('cancel', e);
+    }
+    return {
+      orderId: rec.order.id,
+      line: rec.line,
+      status: 'cancelled',
+      was,
+      at: now,
+      promisedBy: rec.promisedBy,
+    };
+  }
+
+  /**
+   * Holds a queued order (waiting for a file, a payment): it is not produced and holds no
+   * capacity until `release`. An accepted client rush gives its units back to its day's quota
+   * and leaves the client's rush history; its register entry is marked `heldAt`. Returns an
+   * `OrderChange` with status `'held'`. Holding an order in production (never interrupted), a
+   * held, finished, delivered or cancelled one, or a company-caused one (made first, by the
+   * lab's rule) is a `ValidationError` on `orderId`.
+   */
+  hold(orderId: string, at?: TimeInput): OrderChange {
+    this.usable();
+    const now = this.timeOf(at);
+    const rec = this.orderIn(orderId, 'hold', ['queued'], 'a queued order');
+    this.notCompany(rec, 'hold', 'held');
+    try {
+      this.commitTime(now);
+      (this.st.lines.get(rec.line) as Line).withdraw(rec);
+      this.suspendRush(rec, now, 'queued', 'heldAt');
+      rec.status = 'held';
+      rec.statusAt = now;
+    } catch (e) {
+      throw this.poison('hold', e);
+    }
+    return {
+      orderId: rec.order.id,
+      line: rec.line,
+      status: 'held',
+      was: 'queued',
+      at: now,
+      promisedBy: rec.promisedBy,
+    };
+  }
+
+  /**
+   * Releases a held order: it is decided again, on its line, as a submission at this moment
+   * would be (its rush request through the gates, a new register entry; else its normal
+   * promise), keeping its upload time and so its first-uploaded, first-made rank among the
+   * plain orders of its tier and line. Returns the decision, whose last reason is `released`.
+   * Releasing an order that is not held is a `ValidationError` on `orderId`.
+   */
+  release(orderId: string, at?: TimeInput): Decision {
+    this.usable();
+    const now = this.timeOf(at);
+    const rec = this.orderIn(orderId, 'release', ['held'], 'a held order');
+    const line = this.st.lines.get(rec.line) as Line;
+    if (!this.decider.fitsWindow(rec.order, line, this.st.calendar.coord(now)))
+      throw new ValidationError(
+        [{ ...this.pastWindow(rec.order, line, NO_PATH), path: 'orderId' }],
+        'release',
+      );
+    try {
+      this.commitTime(now);
+      const heldAt = rec.statusAt as number;
+      rec.work = line.workFor(rec.units);
+      rec.status = 'queued';
+      rec.statusAt = undefined;
+      this.decider.decideRecord(rec, now, line);
+      const d = decisionOf(this.st, rec);
+      d.decidedAt = now;
+      d.reasons.push({
+        rule: 'released',
+        message: `released at ${this.st.t(now)}, held since ${this.st.t(heldAt)}: decided as a submission at that moment, keeping its upload time ${this.st.t(rec.order.uploadedAt)}.`,
+      });
+      rec.why = { kind: 'stored', decision: d };
+      return structuredClone(d);
+    } catch (e) {
+      throw this.poison('release', e);
+    }
+  }
+
+  /**
+   * Changes a queued or held order's `quantity`, `shipBy` or `pickupAt` (validated as the
+   * order's own fields, under `changes.`). A queued order keeps its promise when the line can
+   * still finish it by then without making any other order late (and it asks for no earlier
+   * time than before); otherwise it gets the earliest promise the line can keep. It never moves
+   * another order's promise. The decision's first reason says which: `amended-promise-kept` or
+   * `amended-promise-moved`; a held order is changed and stays held (`amended-while-held`).
+   * An accepted client rush's new quantity counts against its day's quota: one that would pass
+   * it is refused. A company-caused order cannot be amended.
+   */
+  amend(orderId: string, changes: OrderChanges, at?: TimeInput): Decision {
+    this.usable();
+    const now = this.timeOf(at);
+    const issues: ValidationIssue[] = [];
+    const rec = this.orderIn(
+      orderId,
+      'amend',
+      ['queued', 'held'],
+      'a queued or held order',
+      issues,
+    );
+    const parsed = check(amendSchema, changes, ['changes']);
+    if (!parsed.ok) issues.push(...parsed.issues);
+    if (rec === undefined || !parsed.ok) throw new ValidationError(issues, 'amend');
+    this.notCompany(rec, 'amend', 'amended');
+    const c = parsed.value;
+    const order: NormalizedOrder = { ...rec.order };
+    if (c.quantity !== undefined) order.quantity = c.quantity;
+    if (c.shipBy !== undefined) order.shipBy = c.shipBy;
+    if (c.pickupAt !== undefined) order.pickupAt = c.pickupAt;
+    const units = this.decider.unitsOf(order);
+    const line = this.st.lines.get(rec.line) as Line;
+    if (!this.decider.fitsWindow(order, line, this.st.calendar.coord(now)))
+      throw new ValidationError([this.pastWindow(order, line, ['changes'])], 'amend');
+    const entry = rec.rushEntry;
+    const counted = rec.status === 'queued' && rec.cls === 'rush' && entry?.cause === 'client';
+    if (counted && units > rec.units) {
+      const used = (line.rushUnits.get(entry.day) ?? 0) - rec.units;
+      if (exceedsQuota(used, units, entry.quota.limit))
+        throw new ValidationError(
+          [
+            {
+              path: 'changes.quantity',
+              message: `would bring the accepted rush units on ${line.id} for ${entry.day} to ${used + units}, over the quota of ${Number(entry.quota.limit.toFixed(6))}; received ${order.quantity}`,
+            },
+          ],
+          'amend',
+        );
+    }
+    try {
+      this.commitTime(now);
+      const prior = decisionOf(this.st, rec);
+      freezeEntry(this.st, rec);
+      const what = changed(this.st, rec.order, order);
+      const old = rec.promisedBy;
+      let reason: Reason;
+      if (rec.status === 'held') {
+        rec.order = order;
+        rec.units = units;
+        reason = {
+          rule: 'amended-while-held',
+          message: `amended (${what}) while held: it gets a promise when released.`,
+        };
+      } else {
+        line.withdraw(rec);
+        if (counted)
+          line.rushUnits.set(entry.day, (line.rushUnits.get(entry.day) ?? 0) - rec.units + units);
+        rec.order = order;
+        rec.units = units;
+        rec.work = line.workFor(units);
+        const kept = this.decider.reprice(rec, line, now);
+        reason = kept
+          ? {
+              rule: 'amended-promise-kept',
+              message: `amended (${what}): the line still finishes it by its promise ${this.st.t(old)}, which it keeps.`,
+            }
+          : {
+              rule: 'amended-promise-moved',
+              message: `amended (${what}): its promise ${this.st.t(old)} no longer fits without delaying promised orders (or it asks for an earlier time); promised by ${this.st.t(rec.promisedBy)}, the earliest the line can keep from ${this.st.t(rec.requestedBy)}.`,
+            };
+      }
+      const d: Decision = {
+        orderId: rec.order.id,
+        line: rec.line,
+        outcome: rec.outcome,
+        promisedBy: rec.promisedBy,
+        reasons: [reason, ...prior.reasons],
+        atRisk: [],
+        decidedAt: now,
+        requestedBy: rec.requestedBy,
+      };
+      rec.why = { kind: 'stored', decision: d };
+      return structuredClone(d);
+    } catch (e) {
+      throw this.poison('amend', e);
+    }
+  }
+
   /** The registered clients and their tiers, in registration order. */
   clients(): ClientSpec[] {
     this.usable();
@@ -430,7 +654,13 @@ export class Scheduler {
         ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
         : rec.status === 'in-production'
           ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
-          : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
+          : rec.status === 'held'
+            ? `held since ${this.st.t(rec.statusAt as number)}, not produced until released`
+            : rec.status === 'cancelled'
+              ? `cancelled ${this.st.t(rec.statusAt as number)}`
+              : rec.status === 'queued'
+                ? `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`
+                : rec.status;
     const risk = rec.reportedAtRisk
       ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.`
       : '';
@@ -447,6 +677,8 @@ export class Scheduler {
       ...(rec.startedAt !== undefined ? { startedAt: rec.startedAt } : {}),
       ...(rec.status === 'in-production' ? { expectedFinish: rec.expectedFinish as number } : {}),
       ...(rec.finishedAt !== undefined ? { finishedAt: rec.finishedAt, late } : {}),
+      ...(rec.status === 'held' ? { heldAt: rec.statusAt as number } : {}),
+      ...(rec.status === 'cancelled' ? { cancelledAt: rec.statusAt as number } : {}),
       summary: `${d.outcome} (${(d.reasons[0] as Reason).rule}): ${(d.reasons[0] as Reason).message} Promised by ${this.st.t(rec.promisedBy)}; ${state}.${risk}`,
     };
   }
@@ -503,7 +735,7 @@ export class Scheduler {
     const out: string[] = [];
     for (const rec of this.st.orders.values()) {
       if (
-        rec.status !== 'finished' &&
+        (rec.status === 'queued' || rec.status === 'in-production') &&
         rec.reportedAtRisk &&
         (lineId === undefined || rec.line === lineId)
       )
@@ -559,6 +791,91 @@ export class Scheduler {
     for (const line of this.st.lines.values())
       if (line.busy !== undefined && line.busy.order.id === orderId) return line.busy;
     return this.st.orders.get(orderId);
+  }
+
+  /**
+   * The record of an order that must be in one of `allowed` statuses for `call`; else the
+   * issue on `orderId`, thrown, or added to `issues` when given (then `undefined`).
+   */
+  private orderIn(
+    orderId: string,
+    call: string,
+    allowed: readonly OrderStatus[],
+    what: string,
+    issues?: ValidationIssue[],
+  ): OrderRecord;
+  private orderIn(
+    orderId: string,
+    call: string,
+    allowed: readonly OrderStatus[],
+    what: string,
+    issues: ValidationIssue[],
+  ): OrderRecord | undefined;
+  private orderIn(
+    orderId: string,
+    call: string,
+    allowed: readonly OrderStatus[],
+    what: string,
+    issues?: ValidationIssue[],
+  ): OrderRecord | undefined {
+    const rec = typeof orderId === 'string' ? this.st.orders.get(orderId) : undefined;
+    if (rec && allowed.includes(rec.status)) return rec;
+    const shown = typeof orderId === 'string' ? `'${orderId}'` : String(orderId);
+    const state = rec
+      ? rec.status === 'in-production'
+        ? 'is in production (an order in production is never interrupted)'
+        : `is ${rec.status}`
+      : 'is not a submitted order';
+    const issue = { path: 'orderId', message: `must be ${what}; ${shown} ${state}` };
+    if (issues === undefined) throw new ValidationError([issue], call);
+    issues.push(issue);
+    return undefined;
+  }
+
+  /** Refuses to hold or amend a company-caused order: the lab's own fault, made first. */
+  private notCompany(rec: OrderRecord, call: string, done: string): void {
+    if (rec.cls !== 'company') return;
+    throw new ValidationError(
+      [
+        {
+          path: 'orderId',
+          message: `'${rec.order.id}' is a company-caused order, made first by the lab's rule; it cannot be ${done} (cancel it and submit the one wanted)`,
+        },
+      ],
+      call,
+    );
+  }
+
+  /**
+   * Marks the order's latest rush entry (`heldAt` or `cancelledAt`), its sentences rendered
+   * first so that the register keeps the decision it recorded. An accepted client rush that
+   * counted (not already held) gives its units back to the quota of its day: the quota counts
+   * what the lab will make. A held rush also leaves the client's rush history, since its release
+   * is decided again; a cancelled one stays in it (the client did rush).
+   */
+  private suspendRush(
+    rec: OrderRecord,
+    now: number,
+    was: OrderChange['was'],
+    mark: 'heldAt' | 'cancelledAt',
+  ): void {
+    const e = rec.rushEntry;
+    if (e === undefined) return;
+    freezeEntry(this.st, rec);
+    e[mark] = now;
+    if (rec.cls !== 'rush' || e.cause !== 'client' || was === 'held') return;
+    const line = this.st.lines.get(rec.line) as Line;
+    const left = (line.rushUnits.get(e.day) ?? 0) - rec.units;
+    if (left > 0) line.rushUnits.set(e.day, left);
+    else line.rushUnits.delete(e.day);
+    if (mark === 'heldAt') {
+      const times = this.st.clientRushes.get(rec.order.clientId);
+      const i = times ? times.lastIndexOf(e.requestedAt) : -1;
+      if (times && i >= 0) {
+        times.splice(i, 1);
+        if (times.length === 0) this.st.clientRushes.delete(rec.order.clientId);
+      }
+    }
   }
 
   /** Refuses the call if an earlier one poisoned this instance. */
@@ -709,6 +1026,31 @@ export class Scheduler {
       });
     return o;
   }
+}
+
+/**
+ * Renders the sentences of the order's latest rush entry into it, if they are still rendered
+ * on read: the order's decision is about to change, and the entry keeps the one it recorded.
+ */
+function freezeEntry(st: EngineState, rec: OrderRecord): void {
+  const e = rec.rushEntry;
+  if (e === undefined || e.reasons !== undefined) return;
+  const d = decisionOf(st, rec);
+  e.reasons = d.reasons;
+  e.atRisk = d.atRisk;
+}
+
+/** What an amendment changed, in words: `quantity 20 → 40, ship time … → …`. */
+function changed(st: EngineState, before: NormalizedOrder, after: NormalizedOrder): string {
+  const parts: string[] = [];
+  if (before.quantity !== after.quantity)
+    parts.push(`quantity ${before.quantity} → ${after.quantity}`);
+  const time = (v: number | undefined) => (v === undefined ? 'none' : st.t(v));
+  if (before.shipBy !== after.shipBy)
+    parts.push(`ship time ${time(before.shipBy)} → ${time(after.shipBy)}`);
+  if (before.pickupAt !== after.pickupAt)
+    parts.push(`pickup time ${time(before.pickupAt)} → ${time(after.pickupAt)}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing changed';
 }
 
 /** What `setClient` may change: the tier, and nothing else. */

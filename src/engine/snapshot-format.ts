@@ -21,6 +21,7 @@ import type {
   LineSpec,
   NormalizedOrder,
   OrderClass,
+  OrderStatus,
   ProductSpec,
   ReworkRecord,
   RushRecord,
@@ -42,12 +43,16 @@ export interface SnapshotOrder {
   requestedBy: number;
   promisedBy: number;
   plain: boolean;
-  status: 'queued' | 'in-production' | 'finished';
+  status: OrderStatus;
   decision: Decision;
   atRisk: AtRiskReport[];
   startedAt?: number;
   expectedFinish?: number;
   finishedAt?: number;
+  /** For a held order: since when. */
+  heldAt?: number;
+  /** For a cancelled order: when. */
+  cancelledAt?: number;
 }
 
 /** What `Scheduler.snapshot()` returns: plain JSON, safe to `JSON.stringify` and store. */
@@ -150,12 +155,14 @@ export const snapshotSchema = z.strictObject({
       requestedBy: ms,
       promisedBy: ms,
       plain: z.boolean(),
-      status: z.enum(['queued', 'in-production', 'finished']),
+      status: z.enum(['queued', 'held', 'in-production', 'finished', 'delivered', 'cancelled']),
       decision,
       atRisk: z.array(atRiskReport),
       startedAt: ms.optional(),
       expectedFinish: ms.optional(),
       finishedAt: ms.optional(),
+      heldAt: ms.optional(),
+      cancelledAt: ms.optional(),
     }),
   ),
   rushRegister: z.array(

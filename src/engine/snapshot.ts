@@ -49,6 +49,8 @@ export function toSnapshot(st: EngineState): Snapshot {
       ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
+      ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
+      ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
     })),
     rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
     reworkRegister: st.reworkLog.map((r) => ({ ...r })),
@@ -86,6 +88,7 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     rec.startedAt = o.startedAt;
     rec.expectedFinish = o.expectedFinish;
     rec.finishedAt = o.finishedAt;
+    rec.statusAt = o.heldAt ?? o.cancelledAt;
     st.orders.set(o.order.id, rec);
     if (rec.status === 'queued') {
       line.enqueue(
@@ -99,7 +102,12 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     }
   }
   // Loops, not push(...xs): spreading a register of 10⁵ entries overflows the call stack.
-  for (const r of s.rushRegister) st.rushLog.push(r);
+  // Each order's latest entry is the one a hold, a cancellation or an amendment marks.
+  for (const r of s.rushRegister) {
+    st.rushLog.push(r);
+    const rec = st.orders.get(r.orderId);
+    if (rec) rec.rushEntry = r;
+  }
   for (const r of s.reworkRegister) {
     st.reworkLog.push(r);
     st.reworkByOrder.set(r.orderId, r);

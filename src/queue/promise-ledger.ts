@@ -10,7 +10,7 @@
  * least `start`. Orders already reported at risk do not count: they do not block new work.
  *
  * Orders are named by handles, small positive integers that `admit` gives and that a later
- * order may reuse once `dispatchNext` has returned them; 0 (`NO_ORDER`) is never an order.
+ * order may reuse once `dispatchNext` has returned them or `withdraw` taken them; 0 (`NO_ORDER`) is never an order.
  * `newPromiseLedger` (`queues.ts`) makes one.
  */
 /** What places an order in production order (rules.md §2). */
@@ -53,6 +53,11 @@ export interface PromiseLedger {
   admit(key: LedgerKey, work: number, due: number, onTime: boolean): number;
   /** Takes the order to make next off the queue: its handle, or `NO_ORDER` when empty. */
   dispatchNext(): number;
+  /**
+   * Takes a queued order off the queue wherever it stands (a cancelled, held or amended order):
+   * the orders after it keep their promises and only gain slack. O(log n).
+   */
+  withdraw(handle: number): void;
   /** Where an order with `key` (not queued) would go. */
   placeOf(key: LedgerKey): Placement;
   /** Work of the company-caused orders queued: they come before every client order. */

@@ -13,7 +13,15 @@ import {
   MIN_UNITS_PER_ITEM,
 } from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
-import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
+import type {
+  CalendarSpec,
+  LineSpec,
+  Order,
+  OrderChanges,
+  RushRequest,
+  Tier,
+  Urgency,
+} from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
 import { MAX_MS, MIN_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
@@ -43,6 +51,12 @@ export interface StreamOptions {
   maxGapMinutes?: number;
   /** Allow capacity changes in the stream. @default false */
   capacityChanges?: boolean;
+  /**
+   * Let clients change their minds: the stream then also cancels, holds (and mostly later
+   * releases) and amends earlier orders of the stream, whatever they have become by then (the
+   * trace runner skips a call the engine refuses). @default false
+   */
+  lifeChanges?: boolean;
   /** When the stream starts (epoch ms). @default STREAM_START */
   start?: number;
 }
@@ -90,7 +104,7 @@ interface OrderDraft {
 
 function drafts(
   config: SchedulerConfig,
-  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>,
+  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifeChanges'>>,
 ): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
@@ -160,7 +174,8 @@ export function orders(
 }
 
 /**
- * Streams of timed calls `{ at, order }` (and, with `capacityChanges`, `{ at, capacity }`)
+ * Streams of timed calls `{ at, order }` (and, with `capacityChanges`, `{ at, capacity }`;
+ * with `lifeChanges`, `{ at, cancel }`, `{ at, hold }`, `{ at, release }` and `{ at, amend }`)
  * that the configuration accepts: increasing times, uploads before submission, unique ids.
  */
 export function orderStreams(
@@ -180,13 +195,32 @@ export function orderStreams(
         { maxLength: 3 },
       )
     : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
+  const life = options.lifeChanges
+    ? fc.array(
+        fc.record({
+          after: fc.integer({ min: 0, max: o.maxOrders }),
+          back: fc.integer({ min: 0, max: 6 }),
+          kind: fc.constantFrom('cancel' as const, 'hold' as const, 'amend' as const),
+          /** For a hold: how many orders later the release comes (0: never). */
+          releaseAfter: fc.integer({ min: 0, max: 5 }),
+          /** For a hold: the quantity changes while it is held. */
+          amendHeld: fc.boolean(),
+          quantity: fc.integer({ min: 1, max: o.maxQuantity * 2 }),
+          shipHours: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+        }),
+        { maxLength: Math.max(2, o.maxOrders >> 2) },
+      )
+    : fc.constant([] as LifeDraft[]);
   return fc
     .tuple(
       fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }),
       capacity,
+      life,
     )
-    .map(([ds, caps]) => {
+    .map(([ds, caps, changes]) => {
       const items: StreamItem[] = [];
+      // Releases due after the order of each index.
+      const releases = new Map<number, string[]>();
       let at = start;
       ds.forEach((d, i) => {
         at += d.gap * MS_PER_MINUTE;
@@ -198,9 +232,40 @@ export function orderStreams(
             });
         }
         items.push({ at, order: toOrder(d, i, at, 'o') });
+        for (const id of releases.get(i) ?? []) items.push({ at, release: id });
+        for (const c of changes) {
+          if (c.after !== i) continue;
+          const id = `o${Math.max(0, i - c.back)}`;
+          if (c.kind === 'cancel') items.push({ at, cancel: id });
+          else if (c.kind === 'hold') {
+            items.push({ at, hold: id });
+            if (c.amendHeld)
+              items.push({ at, amend: { orderId: id, changes: { quantity: c.quantity } } });
+            if (c.releaseAfter > 0) {
+              const k = Math.min(i + c.releaseAfter, ds.length - 1);
+              if (k === i) items.push({ at, release: id });
+              else releases.set(k, [...(releases.get(k) ?? []), id]);
+            }
+          } else {
+            const ch: OrderChanges = { quantity: c.quantity };
+            if (c.shipHours !== undefined) ch.shipBy = at + c.shipHours * 60 * MS_PER_MINUTE;
+            items.push({ at, amend: { orderId: id, changes: ch } });
+          }
+        }
       });
       return items;
     });
+}
+
+/** A change of mind drawn for `orderStreams` with `lifeChanges`. */
+interface LifeDraft {
+  after: number;
+  back: number;
+  kind: 'cancel' | 'hold' | 'amend';
+  releaseAfter: number;
+  amendHeld: boolean;
+  quantity: number;
+  shipHours: number | undefined;
 }
 
 /** Valid policies: near `around` (each number nudged), or anywhere in the valid space. */

@@ -7,6 +7,7 @@
  * other rather than read one trace; the property tests check them.
  */
 import { readTime } from '../domain/time-input.js';
+import type { Decision, RushRecord } from '../domain/types.js';
 import { resolveConfig } from '../engine/config.js';
 import { exceedsQuota, quotaLimit } from '../policy/gates.js';
 import { WorkingCalendar } from '../time/calendar.js';
@@ -36,6 +37,22 @@ interface Life {
   start?: Extract<TraceEvent, { kind: 'start' }>;
   finish?: Extract<TraceEvent, { kind: 'finish' }>;
   reports: Extract<TraceEvent, { kind: 'at-risk' }>[];
+  /** The promise in force: the submission's, or the latest release's or amendment's. */
+  promisedBy: number;
+  /** The latest rush decision (the submission's, or a release's) and how many were made. */
+  rushDecision: Decision;
+  rushDecisions: number;
+  /** Its quantity as it stands. */
+  quantity: number;
+  /** The quota its accepted client rush counts against, while it counts. */
+  counted?: { key: string; units: number; limit: number };
+  /** Cancelled or held at some time: then first uploaded, first made no longer ranks it. */
+  changed: boolean;
+  cancelled?: Extract<TraceEvent, { kind: 'cancel' }>;
+  /** Since when it is held, while it is. */
+  heldSince?: number;
+  /** A start while it was held or after it was cancelled. */
+  startedAnyway: boolean;
 }
 
 /** Every violated guarantee of the trace; empty when all hold. */
@@ -50,39 +67,104 @@ export function checkGuarantees(trace: Trace): Violation[] {
   const quotaUsed = new Map<string, number>();
   const fmt = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 
+  const unitsOf = (l: Life) =>
+    l.quantity * (cfg.products[l.submit.order.product]?.unitsPerItem ?? 1);
+  /**
+   * Guarantee 5: an accepted client rush's units count against the quota of its line and of
+   * the production day it was decided on, and stop counting when it is held or cancelled.
+   */
+  const count = (l: Life, at: number, decision: Decision) => {
+    const cause = l.submit.order.rush?.cause ?? (l.submit.order.rush ? 'client' : undefined);
+    if (cause !== 'client' || decision.outcome !== 'rush-accepted') return;
+    const day = calendar.productionDay(at);
+    const dayHours = (calendar.coord(day.close) - calendar.coord(day.open)) / MS_PER_HOUR;
+    const k = `${decision.line}|${day.date}`;
+    const limit = quotaLimit(
+      cfg.policy,
+      l.submit.order.tier,
+      (rate.get(decision.line) ?? 0) * dayHours,
+    );
+    l.counted = { key: k, units: 0, limit };
+    recount(l, unitsOf(l), `accepted on ${decision.line} for ${day.date}`);
+  };
+  /** Its counted units become `units`; an increase must stay within the quota. */
+  const recount = (l: Life, units: number, what: string) => {
+    const c = l.counted;
+    if (!c) return;
+    const before = (quotaUsed.get(c.key) ?? 0) - c.units;
+    quotaUsed.set(c.key, before + units);
+    if (units > c.units && exceedsQuota(before, units, c.limit)) {
+      out.push({
+        guarantee: 'quota',
+        orders: [l.submit.order.id],
+        message: `Rush ${l.submit.order.id} was ${what} although it brought the day's rush units to ${before + units}, over the quota of ${c.limit.toFixed(1)}.`,
+      });
+    }
+    c.units = units;
+  };
+  const uncount = (l: Life) => {
+    recount(l, 0, 'given back');
+    l.counted = undefined;
+  };
+
   for (const e of trace.events) {
     switch (e.kind) {
       case 'submit': {
-        lives.set(e.order.id, { submit: e, reports: [] });
+        const life: Life = {
+          submit: e,
+          reports: [],
+          promisedBy: e.decision.promisedBy,
+          rushDecision: e.decision,
+          rushDecisions: e.order.rush ? 1 : 0,
+          quantity: e.order.quantity,
+          changed: false,
+          startedAnyway: false,
+        };
+        lives.set(e.order.id, life);
         const cause = e.order.rush?.cause ?? (e.order.rush ? 'client' : undefined);
         if (cause && cause !== 'client') companyRush = true;
-        if (cause === 'client' && e.decision.outcome === 'rush-accepted') {
-          // Guarantee 5: accepted client-rush units per line and production day stay within the quota.
-          const day = calendar.productionDay(e.at);
-          const dayHours = (calendar.coord(day.close) - calendar.coord(day.open)) / MS_PER_HOUR;
-          const units = e.order.quantity * (cfg.products[e.order.product]?.unitsPerItem ?? 1);
-          const k = `${e.decision.line}|${day.date}`;
-          const before = quotaUsed.get(k) ?? 0;
-          const used = before + units;
-          quotaUsed.set(k, used);
-          const limit = quotaLimit(
-            cfg.policy,
-            e.order.tier,
-            (rate.get(e.decision.line) ?? 0) * dayHours,
-          );
-          if (exceedsQuota(before, units, limit)) {
-            out.push({
-              guarantee: 'quota',
-              orders: [e.order.id],
-              message: `Rush ${e.order.id} was accepted on ${e.decision.line} for ${day.date} although it brought the day's rush units to ${used}, over the quota of ${limit.toFixed(1)}.`,
-            });
-          }
+        count(life, e.at, e.decision);
+        break;
+      }
+      case 'cancel':
+      case 'hold': {
+        const life = lives.get(e.orderId);
+        if (!life) break;
+        life.changed = true;
+        uncount(life);
+        if (e.kind === 'cancel') {
+          life.cancelled = e;
+          life.heldSince = undefined;
+        } else life.heldSince = e.at;
+        break;
+      }
+      case 'release': {
+        const life = lives.get(e.orderId);
+        if (!life) break;
+        life.heldSince = undefined;
+        life.promisedBy = e.decision.promisedBy;
+        if (life.submit.order.rush) {
+          life.rushDecision = e.decision;
+          life.rushDecisions++;
         }
+        count(life, e.at, e.decision);
+        break;
+      }
+      case 'amend': {
+        const life = lives.get(e.orderId);
+        if (!life) break;
+        life.changed = true;
+        if (e.changes.quantity !== undefined) life.quantity = e.changes.quantity;
+        if (life.heldSince === undefined) life.promisedBy = e.decision.promisedBy;
+        recount(life, unitsOf(life), 'amended');
         break;
       }
       case 'start': {
         const life = lives.get(e.orderId);
-        if (life) life.start = e;
+        if (life) {
+          life.start = e;
+          if (life.heldSince !== undefined || life.cancelled) life.startedAnyway = true;
+        }
         break;
       }
       case 'finish': {
@@ -103,6 +185,9 @@ export function checkGuarantees(trace: Trace): Violation[] {
   }
 
   const all = [...lives.values()];
+  // Cancelled orders are never made, and the rank of a held or amended one was changed on
+  // purpose: neither is late, dropped or out of turn (guarantee 7 counts them below).
+  const ranked = all.filter((l) => !l.changed);
   const isPlain = (l: Life) =>
     !l.submit.order.rush &&
     l.submit.order.shipBy === undefined &&
@@ -113,7 +198,7 @@ export function checkGuarantees(trace: Trace): Violation[] {
 
   // Guarantee 1: plain orders of one line and tier, submitted in upload order, start in upload order.
   const groups = new Map<string, Life[]>();
-  for (const l of all) {
+  for (const l of ranked) {
     if (!isPlain(l)) continue;
     const k = `${l.submit.decision.line}|${l.submit.order.tier}`;
     const g = groups.get(k) ?? [];
@@ -140,7 +225,7 @@ export function checkGuarantees(trace: Trace): Violation[] {
 
   // Guarantee 2: a company-caused order is produced before every order not yet in production when it arrived.
   for (const c of all) {
-    if (!isCompany(c)) continue;
+    if (!isCompany(c) || c.cancelled) continue;
     for (const o of all) {
       if (o === c || o.submit.decision.line !== c.submit.decision.line) continue;
       if (o.start && o.start.index < c.submit.index) continue;
@@ -158,20 +243,21 @@ export function checkGuarantees(trace: Trace): Violation[] {
   for (const l of all) {
     const id = l.submit.order.id;
     const f = l.finish;
-    // Guarantee 3: with no capacity drop and no company-caused rush, every order finishes by its promise.
-    if (f && f.at > l.submit.decision.promisedBy && !capacityDropped && !companyRush) {
+    // Guarantee 3: with no capacity drop and no company-caused rush, every order finishes by
+    // its promise (the one in force: a release or an amendment gives a new one).
+    if (f && f.at > l.promisedBy && !capacityDropped && !companyRush) {
       out.push({
         guarantee: 'promises-kept',
         orders: [id],
-        message: `${id} finished ${fmt(f.at)}, after its promise ${fmt(l.submit.decision.promisedBy)}, on a day with no capacity drop and no company-caused rush.`,
+        message: `${id} finished ${fmt(f.at)}, after its promise ${fmt(l.promisedBy)}, on a day with no capacity drop and no company-caused rush.`,
       });
     }
     // Guarantee 4: every order finished late was reported at risk before it finished.
-    if (f && f.at > l.submit.decision.promisedBy && !l.reports.some((r) => r.cause < f.index)) {
+    if (f && f.at > l.promisedBy && !l.reports.some((r) => r.cause < f.index)) {
       out.push({
         guarantee: 'no-silent-delay',
         orders: [id],
-        message: `${id} finished late (${fmt(f.at)}, promised ${fmt(l.submit.decision.promisedBy)}) without having been reported at risk first.`,
+        message: `${id} finished late (${fmt(f.at)}, promised ${fmt(l.promisedBy)}) without having been reported at risk first.`,
       });
     }
   }
@@ -195,23 +281,46 @@ export function checkGuarantees(trace: Trace): Violation[] {
     }
   }
 
-  // Guarantee 7: every order is queued, in production or finished, and every rush decision is registered.
-  const finalIds = new Set(trace.final.orders.map((o) => o.order.id));
-  const register = new Map(trace.rushRegister.map((r) => [r.orderId, r]));
+  // Guarantee 7: every order is queued, held, in production, finished (or delivered) or
+  // cancelled, as its calls left it; a held or cancelled order is not made; and every rush
+  // decision (a release decides a held rush again) is registered.
+  const finalStatus = new Map(trace.final.orders.map((o) => [o.order.id, o.status]));
+  const register = new Map<string, RushRecord[]>();
+  for (const r of trace.rushRegister) {
+    const list = register.get(r.orderId);
+    if (list) list.push(r);
+    else register.set(r.orderId, [r]);
+  }
   for (const l of all) {
     const id = l.submit.order.id;
-    if (!finalIds.has(id))
+    const status = finalStatus.get(id);
+    const expected = l.cancelled ? 'cancelled' : l.heldSince !== undefined ? 'held' : undefined;
+    if (status === undefined)
       out.push({
         guarantee: 'accounted-for',
         orders: [id],
         message: `${id} was submitted but the engine no longer knows it.`,
       });
+    else if (expected !== undefined && status !== expected)
+      out.push({
+        guarantee: 'accounted-for',
+        orders: [id],
+        message: `${id} should be ${expected} at the end, but the engine has it ${status}.`,
+      });
+    if (l.startedAnyway)
+      out.push({
+        guarantee: 'accounted-for',
+        orders: [id],
+        message: `${id} was started while it was held or after it was cancelled.`,
+      });
     if (l.submit.order.rush) {
-      const r = register.get(id);
+      const rs = register.get(id) ?? [];
+      const r = rs.at(-1);
       if (
         !r ||
-        r.outcome !== l.submit.decision.outcome ||
-        r.promisedBy !== l.submit.decision.promisedBy
+        rs.length !== l.rushDecisions ||
+        r.outcome !== l.rushDecision.outcome ||
+        r.promisedBy !== l.rushDecision.promisedBy
       ) {
         out.push({
           guarantee: 'accounted-for',

@@ -5,7 +5,15 @@
  * what a lab following the plan to the minute would see.
  */
 
-import type { AtRiskReport, Decision, Order, RushRecord } from '../domain/types.js';
+import { ValidationError } from '../domain/errors.js';
+import type {
+  AtRiskReport,
+  Decision,
+  Order,
+  OrderChange,
+  OrderChanges,
+  RushRecord,
+} from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
@@ -14,7 +22,11 @@ import type { Snapshot } from '../engine/snapshot-format.js';
 export type StreamItem =
   | { at: number; order: Order }
   | { at: number; batch: Order[] }
-  | { at: number; capacity: { line: string; unitsPerHour: number } };
+  | { at: number; capacity: { line: string; unitsPerHour: number } }
+  | { at: number; cancel: string }
+  | { at: number; hold: string }
+  | { at: number; release: string }
+  | { at: number; amend: { orderId: string; changes: OrderChanges } };
 
 /** What happened, in order. `index` numbers the events of a trace. */
 export type TraceEvent =
@@ -44,7 +56,18 @@ export type TraceEvent =
       unitsPerHour: number;
       atRisk: string[];
     }
-  | { index: number; kind: 'at-risk'; at: number; report: AtRiskReport; cause: number };
+  | { index: number; kind: 'at-risk'; at: number; report: AtRiskReport; cause: number }
+  | { index: number; kind: 'cancel'; at: number; orderId: string; was: OrderChange['was'] }
+  | { index: number; kind: 'hold'; at: number; orderId: string }
+  | { index: number; kind: 'release'; at: number; orderId: string; decision: Decision }
+  | {
+      index: number;
+      kind: 'amend';
+      at: number;
+      orderId: string;
+      changes: OrderChanges;
+      decision: Decision;
+    };
 
 /** A run: the configuration, every event in order, and the engine's state at the end. */
 export interface Trace {
@@ -52,7 +75,7 @@ export interface Trace {
   events: TraceEvent[];
   /** The rush register at the end. */
   rushRegister: RushRecord[];
-  /** Orders still queued or in production at the end (empty when `drain` ran). */
+  /** Orders still queued, held or in production at the end (only held ones when `drain` ran). */
   unfinished: string[];
   /** The snapshot at the end. */
   final: Snapshot;
@@ -86,7 +109,9 @@ export function runTrace(
     config,
     events: driver.events,
     rushRegister: s.rushRegister(),
-    unfinished: final.orders.filter((o) => o.status !== 'finished').map((o) => o.order.id),
+    unfinished: final.orders
+      .filter((o) => o.status === 'queued' || o.status === 'held' || o.status === 'in-production')
+      .map((o) => o.order.id),
     final,
   };
 }
@@ -116,7 +141,7 @@ export class LineDriver {
       item.batch.forEach((order, i) => {
         this.push({ kind: 'submit', at: item.at, order, decision: decisions[i] as Decision });
       });
-    } else {
+    } else if ('capacity' in item) {
       const atRisk = this.scheduler.setCapacity(
         item.capacity.line,
         item.capacity.unitsPerHour,
@@ -132,6 +157,39 @@ export class LineDriver {
         unitsPerHour: item.capacity.unitsPerHour,
         atRisk,
       });
+    } else {
+      this.applyLife(item);
+    }
+  }
+
+  /**
+   * Applies a cancellation, hold, release or amendment. A stream names orders by id, whatever
+   * they have become by then: a call the engine refuses (the order already finished, say)
+   * changed nothing, and is skipped.
+   */
+  private applyLife(
+    item: Exclude<StreamItem, { order: Order } | { batch: Order[] } | { capacity: unknown }>,
+  ): void {
+    const s = this.scheduler;
+    try {
+      if ('cancel' in item) {
+        const change = s.cancel(item.cancel, item.at);
+        // The order in production was cancelled: its line is free.
+        if (change.was === 'in-production') this.busy.delete(change.line);
+        this.push({ kind: 'cancel', at: item.at, orderId: item.cancel, was: change.was });
+      } else if ('hold' in item) {
+        s.hold(item.hold, item.at);
+        this.push({ kind: 'hold', at: item.at, orderId: item.hold });
+      } else if ('release' in item) {
+        const decision = s.release(item.release, item.at);
+        this.push({ kind: 'release', at: item.at, orderId: item.release, decision });
+      } else {
+        const { orderId, changes } = item.amend;
+        const decision = s.amend(orderId, changes, item.at);
+        this.push({ kind: 'amend', at: item.at, orderId, changes, decision });
+      }
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * `schedulerCommands(config)`: fast-check commands for the `Scheduler` API (submit, next,
- * complete, setCapacity, setClient) run against a deliberately simple reference model: a sorted array per
+ * complete, setCapacity, setClient, cancel, hold, release, amend) run against a deliberately simple reference model: a sorted array per
  * line, an O(n) walk for every feasibility question and a brute-force search for promises.
  * After every command the system and the model must agree on the decision (outcome, promise,
  * deciding rule, orders put at risk, counter-offer), on what a line starts, and on the plan.
@@ -24,14 +24,14 @@ import { STREAM_START } from './arbitraries.js';
 
 /**
  * What the commands drive: the engine, or a wrapper around it with the same calls. A wrapper
- * written before `setClient` existed may lack it: its programs' `setClient` commands then do
- * nothing, in the system and in the model alike.
+ * written before `setClient`, `cancel`, `hold`, `release` or `amend` existed may lack them: its
+ * programs' commands for a call it lacks then do nothing, in the system and in the model alike.
  */
 export type SchedulerSystem = Pick<
   Scheduler,
   'submit' | 'next' | 'complete' | 'setCapacity' | 'plan'
 > &
-  Partial<Pick<Scheduler, 'setClient'>>;
+  Partial<Pick<Scheduler, 'setClient' | 'cancel' | 'hold' | 'release' | 'amend'>>;
 
 /** The model's state: the reference scheduler, the clock and the registered clients' tiers. */
 export interface SchedulerModel {
@@ -251,6 +251,166 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     }
   }
 
+  /**
+   * The model says whether a life call must be refused (`undefined`): then the system must
+   * throw a `ValidationError` on `paths` and the plans must show nothing changed.
+   */
+  function refusedAlike(
+    what: string,
+    m: SchedulerModel,
+    r: { s: SchedulerSystem },
+    call: () => unknown,
+    paths: string[],
+  ): void {
+    let refused: unknown;
+    try {
+      call();
+    } catch (e) {
+      refused = e;
+    }
+    same(
+      what,
+      refused instanceof ValidationError ? refused.issues.map((i) => i.path) : String(refused),
+      paths,
+    );
+    comparePlans(cfg, m, r);
+  }
+
+  /** Names a submitted order (or one the engine refused) by a drawn number. */
+  const orderOf = (m: Readonly<SchedulerModel>, pick: number) => `o${1 + (pick % m.ids)}`;
+
+  class Cancel implements Cmd {
+    constructor(
+      readonly pick: number,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ids > 0;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MS_PER_MINUTE;
+      const cancel = r.s.cancel?.bind(r.s);
+      if (cancel === undefined) return;
+      const id = orderOf(m, this.pick);
+      const expected = m.ref.cancel(id, m.now);
+      if (expected === undefined)
+        return refusedAlike(`cancel(${id})`, m, r, () => cancel(id, m.now), ['orderId']);
+      const c = cancel(id, m.now);
+      same(`cancel(${id})`, { status: c.status, was: c.was }, { status: 'cancelled', ...expected });
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `cancel(#${this.pick}, +${this.gap}m)`;
+    }
+  }
+
+  class Hold implements Cmd {
+    constructor(
+      readonly pick: number,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ids > 0;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MS_PER_MINUTE;
+      const hold = r.s.hold?.bind(r.s);
+      if (hold === undefined) return;
+      const id = orderOf(m, this.pick);
+      if (!m.ref.hold(id, m.now))
+        return refusedAlike(`hold(${id})`, m, r, () => hold(id, m.now), ['orderId']);
+      same(`hold(${id})`, hold(id, m.now).status, 'held');
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `hold(#${this.pick}, +${this.gap}m)`;
+    }
+  }
+
+  class Release implements Cmd {
+    constructor(
+      readonly pick: number,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ids > 0;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MS_PER_MINUTE;
+      const release = r.s.release?.bind(r.s);
+      if (release === undefined) return;
+      const id = orderOf(m, this.pick);
+      const expected = m.ref.release(id, m.now);
+      if (expected === undefined)
+        return refusedAlike(`release(${id})`, m, r, () => release(id, m.now), ['orderId']);
+      const d = release(id, m.now);
+      same(
+        `release(${id})`,
+        {
+          outcome: d.outcome,
+          promisedBy: d.promisedBy,
+          rule: d.reasons[0]?.rule,
+          atRisk: sorted(d.atRisk),
+          ...(d.earliestPossible !== undefined ? { earliestPossible: d.earliestPossible } : {}),
+        },
+        { ...expected, atRisk: sorted(expected.atRisk) },
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `release(#${this.pick}, +${this.gap}m)`;
+    }
+  }
+
+  class Amend implements Cmd {
+    constructor(
+      readonly pick: number,
+      readonly quantity: number,
+      /** A new ship time this many minutes from now, or none. */
+      readonly shipIn: number | undefined,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ids > 0;
+    }
+    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+      m.now += this.gap * MS_PER_MINUTE;
+      const amend = r.s.amend?.bind(r.s);
+      if (amend === undefined) return;
+      const id = orderOf(m, this.pick);
+      const changes: { quantity: number; shipBy?: number } = { quantity: this.quantity };
+      if (this.shipIn !== undefined) changes.shipBy = m.now + this.shipIn * MS_PER_MINUTE;
+      const expected = m.ref.amend(id, changes, m.now);
+      if (expected === undefined) {
+        // Refused: the order (its status, or a company-caused one), or a quantity past the quota.
+        let refused: unknown;
+        try {
+          amend(id, changes, m.now);
+        } catch (e) {
+          refused = e;
+        }
+        const paths = refused instanceof ValidationError ? refused.issues.map((i) => i.path) : [];
+        same(
+          `amend(${id}) refused`,
+          paths.length === 1 && ['orderId', 'changes.quantity'].includes(paths[0] as string),
+          true,
+        );
+        comparePlans(cfg, m, r);
+        return;
+      }
+      const d = amend(id, changes, m.now);
+      same(
+        `amend(${id}, ${JSON.stringify(changes)})`,
+        { rule: d.reasons[0]?.rule, promisedBy: d.promisedBy },
+        expected,
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `amend(#${this.pick}, ${this.quantity}${this.shipIn !== undefined ? `, ship in ${this.shipIn}m` : ''}, +${this.gap}m)`;
+    }
+  }
+
   const orderShape: fc.Arbitrary<OrderShape> = fc.record({
     gap: fc.integer({ min: 0, max: 20 }),
     tier: fc.constantFrom<Tier>('key', 'special', 'regular'),
@@ -291,6 +451,17 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
         gap,
       )
       .map(([c, t, g]) => new SetClient(c, t, g)),
+    fc.tuple(fc.nat(), gap).map(([p, g]) => new Cancel(p, g)),
+    fc.tuple(fc.nat(), gap).map(([p, g]) => new Hold(p, g)),
+    fc.tuple(fc.nat(), gap).map(([p, g]) => new Release(p, g)),
+    fc
+      .tuple(
+        fc.nat(),
+        fc.integer({ min: 1, max: 90 }),
+        fc.option(fc.integer({ min: 10, max: 600 }), { nil: undefined }),
+        gap,
+      )
+      .map(([p, q, ship, g]) => new Amend(p, q, ship, g)),
   ];
 }
 

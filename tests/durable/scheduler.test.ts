@@ -632,3 +632,44 @@ describe('registered clients on a durable scheduler', () => {
     expect(s.clients()).toEqual([]);
   });
 });
+
+describe("an order's life on a durable scheduler", () => {
+  test('cancel, hold, release and amend are journaled: reopened after a crash, the store is the engine that made them, and replays', async () => {
+    const file = tempFile();
+    const s = await openOn(file, { snapshotEvery: 3 });
+    const plain = createScheduler(busyLab);
+    const orders = [
+      order({ id: 'l1', quantity: 60 }),
+      order({ id: 'l2', tier: 'key', rush: { urgency: 'same-day' } }),
+      order({ id: 'l3', rush: { cause: 'rework', reason: 'smudged' } }),
+      order({ id: 'l4' }),
+    ];
+    for (const o of orders)
+      expect(await s.submit(o, T('09:00'))).toEqual(plain.submit(o, T('09:00')));
+    expect(await s.hold('l2', T('09:05'))).toEqual(plain.hold('l2', T('09:05')));
+    expect(await s.cancel('l3', T('09:06'))).toEqual(plain.cancel('l3', T('09:06')));
+    expect(await s.amend('l4', { quantity: 30 }, T('09:07'))).toEqual(
+      plain.amend('l4', { quantity: 30 }, T('09:07')),
+    );
+    expect(await s.release('l2', T('09:08'))).toEqual(plain.release('l2', T('09:08')));
+    expect(await s.cancel('l1', T('09:09'))).toEqual(plain.cancel('l1', T('09:09')));
+    // Refused calls journal nothing.
+    await expect(s.cancel('l1', T('09:10'))).rejects.toThrow(ValidationError);
+    await expect(s.amend('l4', { quantity: 0 }, T('09:10'))).rejects.toThrow(ValidationError);
+    expect(s.journalSeq).toBe(9);
+    // Not closed, as after a crash.
+    const again = await openOn(file);
+    expect(again.snapshot()).toEqual(plain.snapshot());
+    expect(again.explain('l3').status).toBe('cancelled');
+    await again.close();
+    const store = sqliteStore(file);
+    const opened = await store.open({ readOnly: true });
+    expect(await verifyReplay(store, { opened })).toMatchObject({
+      ok: true,
+      calls: 9,
+      mismatches: [],
+      reopenProblems: [],
+    });
+    await store.close();
+  });
+});

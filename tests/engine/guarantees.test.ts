@@ -57,10 +57,11 @@ function guaranteesHold(options: StreamOptions) {
   );
 }
 
-/** Busy-lab streams with company-caused rushes and capacity changes. */
+/** Busy-lab streams with company-caused rushes, capacity changes, cancellations, holds and amendments. */
 const mixedStreams = arbitraries.orderStreams(busyLab, {
   companyShare: 0.1,
   capacityChanges: true,
+  lifeChanges: true,
   maxGapMinutes: 15,
 });
 
@@ -113,12 +114,43 @@ describe('§7 guarantees on random streams', () => {
     expect(reported).toBeGreaterThanOrEqual(late);
   });
 
-  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop)', () => {
-    guaranteesHold({ companyShare: 0, maxGapMinutes: 20 });
+  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days (no company rush, no capacity drop), clients cancelling, holding and amending', () => {
+    guaranteesHold({ companyShare: 0, maxGapMinutes: 20, lifeChanges: true });
   });
 
-  test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: days with company rushes and capacity changes', () => {
-    guaranteesHold({ companyShare: 0.15, capacityChanges: true, maxGapMinutes: 15 });
+  test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: days with company rushes, capacity changes, cancellations, holds and amendments', () => {
+    guaranteesHold({
+      companyShare: 0.15,
+      capacityChanges: true,
+      lifeChanges: true,
+      maxGapMinutes: 15,
+    });
+  });
+
+  test('the streams with changes of mind exercise every new call: cancelled in queue and in production, held, released, amended both ways', () => {
+    const seen = new Set<string>();
+    for (const stream of fc.sample(mixedStreams, { numRuns: 60, seed: 7 })) {
+      for (const e of runTrace(busyLab, stream).events) {
+        if (e.kind === 'cancel') seen.add(`cancel ${e.was}`);
+        if (e.kind === 'hold' || e.kind === 'release') seen.add(e.kind);
+        if (e.kind === 'release' && e.decision.outcome === 'rush-accepted')
+          seen.add('rush released');
+        if (e.kind === 'amend') seen.add(e.decision.reasons[0]?.rule as string);
+      }
+    }
+    expect([...seen].sort()).toEqual(
+      [
+        'amended-promise-kept',
+        'amended-promise-moved',
+        'amended-while-held',
+        'cancel held',
+        'cancel in-production',
+        'cancel queued',
+        'hold',
+        'release',
+        'rush released',
+      ].sort(),
+    );
   });
 
   test('5 quota holds under a rush storm', () => {
@@ -129,6 +161,7 @@ describe('§7 guarantees on random streams', () => {
           companyShare: 0,
           maxGapMinutes: 5,
           maxQuantity: 30,
+          lifeChanges: true,
         }),
         (s) => {
           expect(violations(busyLab, s).filter((v) => v.guarantee === 'quota')).toEqual([]);
@@ -266,6 +299,23 @@ describe('§7.9 bad input is harmless', () => {
     [
       'setClient earlier than the last time',
       (s, at) => s.setClient('c', { tier: 'key' }, at - 86_400_000),
+    ],
+    ['cancel an unknown order', (s, at) => s.cancel('nope', at)],
+    [
+      'cancel with a time earlier than the last',
+      (s, at, known) => s.cancel(known, at - 86_400_000),
+    ],
+    ['hold an unknown order', (s, at) => s.hold('nope', at)],
+    ['release an order that is not held', (s, at, known) => s.release(known, at)],
+    ['amend with a negative quantity', (s, at, known) => s.amend(known, { quantity: -1 }, at)],
+    [
+      'amend with an unknown field',
+      (s, at, known) => s.amend(known, { colour: 'red' } as never, at),
+    ],
+    ['amend with no change', (s, at, known) => s.amend(known, {}, at)],
+    [
+      'amend with a ship time that is not one',
+      (s, at, known) => s.amend(known, { shipBy: 'soon' }, at),
     ],
   );
   /** The lab of these calls registers studio-7 as a key client. */

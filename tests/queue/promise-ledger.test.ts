@@ -190,6 +190,14 @@ describe('ledger', () => {
     },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('dispatch' as const) }) },
     {
+      // Any queued order, by its place in production order (modulo the queue's length).
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('withdraw' as const),
+        at: fc.nat({ max: 1000 }),
+      }),
+    },
+    {
       weight: 1,
       arbitrary: fc.record({
         kind: fc.constant('take' as const),
@@ -248,6 +256,13 @@ describe('ledger', () => {
               const first = ref.items[0];
               expect(ledger.dispatchNext()).toBe(first?.h ?? NO_ORDER);
               if (first) ref.remove(first.h);
+            } else if (o.kind === 'withdraw') {
+              // A cancelled, held or amended order leaves from wherever it stands.
+              const it = ref.items[o.at % Math.max(1, ref.items.length)];
+              if (it) {
+                ledger.withdraw(it.h);
+                ref.remove(it.h);
+              }
             } else if (o.kind === 'take') {
               // Marking at risk in one pass: the orders found, all marked, as if one by one.
               const found = ref.collect(o.threshold);
@@ -302,6 +317,46 @@ describe('ledger', () => {
     expect(ledger.placeOf(probe)).toEqual(ref.probe(probe));
     const k = ref.firstRoomAtLeast(100, 1000);
     expect(ledger.firstFitFrom(100, 1000).position).toBe(k);
+  });
+
+  test('four thousand orders in, withdrawn from anywhere: the last order, handles reused, values kept', () => {
+    const ledger = newPromiseLedger();
+    const ref = new Reference();
+    let x = 777;
+    const rnd = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    for (let i = 0; i < 4000; i++) {
+      const key = {
+        cls: rnd(10) === 0 ? 0 : 1,
+        seq: i,
+        promise: rnd(100_000),
+        tier: rnd(3),
+        uploadedAt: rnd(50),
+        id: `o${i}`,
+      };
+      const w = 1 + rnd(100);
+      const due = rnd(300_000);
+      ref.insert({ key, w, due, onTime: rnd(4) > 0, h: ledger.admit(key, w, due, true) });
+      if (i % 2 === 1) {
+        // Every other step one leaves; every tenth time it is the last in production order.
+        const j = i % 20 === 1 ? ref.items.length - 1 : rnd(ref.items.length);
+        const it = ref.items[j] as Item;
+        ledger.withdraw(it.h);
+        ref.remove(it.h);
+      }
+    }
+    for (const it of ref.items) it.onTime = true;
+    expect(ledger.length).toBe(ref.items.length);
+    expect(ledger.inProductionOrder()).toEqual(ref.items.map((i) => i.h));
+    expect(ledger.totalWork).toBe(ref.items.reduce((s, i) => s + i.w, 0));
+    expect(ledger.lastPromise()).toBe((ref.items.at(-1) as Item).key.promise);
+    expect(ledger.onTimeFrom(ref.minSlack())).toBe(true);
+    expect(ledger.onTimeFrom(ref.minSlack() + 1)).toBe(false);
+    const probe = { cls: 1, seq: -1, promise: 50_000, tier: 1, uploadedAt: 25, id: 'p' };
+    expect(ledger.placeOf(probe)).toEqual(ref.probe(probe));
+    expect(ledger.firstFitFrom(100, 1000).position).toBe(ref.firstRoomAtLeast(100, 1000));
   });
 
   test('production order is a strict total order: equal keys but the id go by id, then by sequence', () => {

@@ -108,3 +108,70 @@ describe('checkGuarantees names what is broken', () => {
     expect(ids(t)).toContain('no-silent-delay');
   });
 });
+
+describe('checkGuarantees follows an order through cancel, hold, release and amend', () => {
+  const life: StreamItem[] = [
+    { at: sh('09:00'), order: order('a') },
+    { at: sh('09:00'), order: order('b') },
+    { at: sh('09:00'), order: order('c') },
+    { at: sh('09:00'), order: order('r', { rush: { urgency: 'next-day' }, quantity: 10 }) },
+    { at: sh('09:05'), hold: 'b' },
+    { at: sh('09:06'), cancel: 'c' },
+    { at: sh('09:07'), amend: { orderId: 'r', changes: { quantity: 20 } } },
+    { at: sh('09:08'), release: 'b' },
+    { at: sh('09:09'), hold: 'r' },
+  ];
+
+  test('a clean run with every call is clean, and its trace records each call', () => {
+    const t = clean(life);
+    expect(
+      t.events
+        .filter((e) => ['cancel', 'hold', 'release', 'amend'].includes(e.kind))
+        .map((e) => e.kind),
+    ).toEqual(['hold', 'cancel', 'amend', 'release', 'hold']);
+    expect(t.unfinished).toEqual(['r']);
+  });
+
+  test('a cancelled order that is started anyway, or ends in another status, is caught', () => {
+    const t = clean(life);
+    // The last start comes after the cancellation: make it c's.
+    const start = t.events.findLast((e) => e.kind === 'start') as Extract<
+      TraceEvent,
+      { kind: 'start' }
+    >;
+    start.orderId = 'c';
+    expect(ids(t)).toContain('accounted-for');
+    const u = clean(life);
+    const c = u.final.orders.find((o) => o.order.id === 'c');
+    if (c) c.status = 'queued';
+    expect(ids(u)).toEqual(['accounted-for']);
+  });
+
+  test('a release whose rush decision is missing from the register is caught', () => {
+    // f keeps the line busy while r is held and released.
+    const t = clean([
+      { at: sh('09:00'), order: order('f') },
+      { at: sh('09:00'), order: order('r', { rush: { urgency: 'next-day' }, quantity: 10 }) },
+      { at: sh('09:01'), hold: 'r' },
+      { at: sh('09:02'), release: 'r' },
+    ]);
+    expect(t.rushRegister).toHaveLength(2);
+    t.rushRegister.pop();
+    expect(ids(t)).toEqual(['accounted-for']);
+  });
+
+  test('an amendment that takes an accepted rush past the quota is caught', () => {
+    const t = clean([
+      { at: sh('09:00'), order: order('f') },
+      { at: sh('09:00'), order: order('r', { rush: { urgency: 'next-day' }, quantity: 10 }) },
+      { at: sh('09:01'), amend: { orderId: 'r', changes: { quantity: 20 } } },
+    ]);
+    const amend = t.events.find((e) => e.kind === 'amend') as Extract<
+      TraceEvent,
+      { kind: 'amend' }
+    >;
+    // The quota of a 100-an-hour line is 25% of 900 units: 225.
+    amend.changes = { quantity: 400 };
+    expect(ids(t)).toContain('quota');
+  });
+});

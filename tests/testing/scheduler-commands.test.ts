@@ -92,3 +92,32 @@ test('a wrapper with a bug is caught, and the failing program shrinks to a few c
   const counterexample = /Counterexample: \[\[(.*)\]\]\n/.exec(failure)?.[1] ?? '';
   expect(counterexample.split('submit(').length - 1).toBeLessThanOrEqual(2);
 });
+
+test('…with cancel, hold, release and amend in the programs, each one done (not only refused) and agreeing', () => {
+  // The engine behind a wrapper that counts the life calls it answered without refusing.
+  const done = new Map<string, number>();
+  const programs = fc.sample(schedulerCommands({ calendar, lines }), { numRuns: 60, seed: 11 });
+  for (const p of programs) {
+    const s = createScheduler({ calendar, lines });
+    const counted =
+      <A extends unknown[], R>(name: string, f: (...a: A) => R) =>
+      (...a: A): R => {
+        const r = f(...a);
+        done.set(name, (done.get(name) ?? 0) + 1);
+        return r;
+      };
+    p.run({
+      submit: s.submit.bind(s),
+      next: s.next.bind(s),
+      complete: s.complete.bind(s),
+      setCapacity: s.setCapacity.bind(s),
+      plan: s.plan.bind(s),
+      cancel: counted('cancel', s.cancel.bind(s)),
+      hold: counted('hold', s.hold.bind(s)),
+      release: counted('release', s.release.bind(s)),
+      amend: counted('amend', s.amend.bind(s)),
+    });
+  }
+  for (const call of ['cancel', 'hold', 'release', 'amend'])
+    expect(done.get(call) ?? 0, call).toBeGreaterThan(5);
+});

@@ -297,6 +297,69 @@ export class LedgerTree extends ArrayTreap implements PromiseLedger {
     this.release(x);
   }
 
+  /**
+   * Takes a queued order out wherever it stands: its two subtrees are merged in its place, and
+   * every subtree on the path above it, which lost its work, gets its values again, bottom-up.
+   * The path is found by the order's own key, as `positionOf` finds it: O(log n).
+   */
+  withdraw(h: number): void {
+    const f = this.f;
+    const b = h * S;
+    const cls = (this.meta[h] as number) & CLS1;
+    const promise = f[b + PROMISE] as number;
+    const tier = f[b + TIER] as number;
+    const up = f[b + UP] as number;
+    const id = this.ids[h] as string;
+    const seq = f[b + SEQ] as number;
+    let path = this.path;
+    let depth = 0;
+    let k = ROOT;
+    for (let x = f[k] as number; x !== h; x = f[k] as number) {
+      if (x === NIL) throw new Error(`ledger: handle ${h} is not queued`);
+      if (depth >= path.length) path = this.growPath();
+      path[depth++] = k;
+      k = x * S + (this.nodeBefore(x, cls, promise, tier, up, id, seq) ? R : L);
+    }
+    f[k] = this.merge(f[b + L] as number, f[b + R] as number);
+    this.valuesFrom(f[k] as number, valuesOf(k));
+    for (let i = depth - 1; i >= 0; i--) {
+      k = path[i] as number;
+      this.valuesFrom(f[k] as number, valuesOf(k));
+    }
+    if (h === this.tail) {
+      // The new last order is at the end of the right spine.
+      let x = f[ROOT] as number;
+      let last = NIL;
+      while (x !== NIL) {
+        last = x;
+        x = f[x * S + R] as number;
+      }
+      this.tail = last;
+    }
+    this.ids[h] = '';
+    this.release(h);
+  }
+
+  /**
+   * Joins two treaps, every order of `a` before every order of `b`, keeping the heap order of
+   * priorities; the values of each subtree it relinks are recomputed on the way back up.
+   */
+  private merge(a: number, b: number): number {
+    if (a === NIL) return b;
+    if (b === NIL) return a;
+    const f = this.f;
+    if (priority(a) > priority(b)) {
+      const r = this.merge(f[a * S + R] as number, b);
+      f[a * S + R] = r;
+      this.valuesFrom(r, a * S + RS);
+      return a;
+    }
+    const l = this.merge(a, f[b * S + L] as number);
+    f[b * S + L] = l;
+    this.valuesFrom(l, b * S + LS);
+    return b;
+  }
+
   /** Recomputes every value in O(n) after the work of every order changed. */
   changeWork(workOf: (h: number) => number): void {
     const f = this.f;

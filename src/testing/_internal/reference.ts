@@ -26,7 +26,17 @@ interface Entry {
   seq: number;
   promise: number;
   atRisk: boolean;
+  /** The order as it stands (amendments change it), to decide it again on release. */
+  order: Order & { uploadedAt: number };
+  /** The time it asked for when last promised. */
+  requestedBy: number;
+  /** An accepted client rush: its urgency deadline. */
+  deadline?: number;
+  /** An accepted client rush while its units count: the day, the units and the limit then. */
+  counted?: { day: string; units: number; limit: number; time: number };
 }
+
+type Status = 'queued' | 'held' | 'in-production' | 'finished' | 'cancelled';
 
 interface RefLine {
   id: string;
@@ -53,6 +63,8 @@ export class ReferenceScheduler {
   private readonly perItem: Record<string, number>;
   private seq = 0;
   private rushTimes = new Map<string, number[]>();
+  /** Every order decided, with its line and status. */
+  private readonly known = new Map<string, { e: Entry; line: RefLine; status: Status }>();
 
   /** One line per product: which of several lines takes an order is not modelled. */
   constructor(config: ResolvedConfig) {
@@ -177,7 +189,10 @@ export class ReferenceScheduler {
       seq: ++this.seq,
       promise: 0,
       atRisk: false,
+      order: { ...o },
+      requestedBy: 0,
     };
+    this.known.set(o.id, { e, line, status: 'queued' });
     const rush = o.rush;
     const c0 = this.c0(line, now);
     const w = this.work(line, o);
@@ -191,6 +206,7 @@ export class ReferenceScheduler {
         finish + this.policy.rush.immediateBufferMinutes * MS_PER_MINUTE,
       );
       e.promise = deadline;
+      e.requestedBy = deadline;
       line.queue = this.insertSorted(line.queue, e);
       const atRisk = this.flag(line, now);
       return { outcome: 'rush-accepted', promisedBy: e.promise, rule: 'company-fault', atRisk };
@@ -288,6 +304,14 @@ export class ReferenceScheduler {
         const asked = Math.min(deadline as number, this.ownRequest(o));
         e.promise =
           asked < (deadline as number) ? this.atp(line, e, asked, now) : (deadline as number);
+        e.requestedBy = asked;
+        e.deadline = deadline;
+        e.counted = {
+          day: pd.date,
+          units: this.units(o.product, o.quantity),
+          limit: quotaLimit(this.policy, o.tier, dayCap),
+          time: now,
+        };
         line.queue = this.insertSorted(line.queue, e);
         line.rushUnits.set(pd.date, used + this.units(o.product, o.quantity));
         this.rushTimes.set(o.clientId, [...(this.rushTimes.get(o.clientId) ?? []), now]);
@@ -335,6 +359,7 @@ export class ReferenceScheduler {
           requested = Math.max(requested, q.promise);
     }
     this.requested = requested;
+    e.requestedBy = requested;
     e.promise = this.atp(line, e, requested, now);
     line.queue = this.insertSorted(line.queue, e);
     return e.promise;
@@ -345,14 +370,130 @@ export class ReferenceScheduler {
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
     const e = line.queue.shift();
     if (!e) return undefined;
+    this.setStatus(e.id, 'in-production');
     line.busy = { entry: e, finish: this.cal.coord(now) + this.work(line, e) };
     return e.id;
   }
 
   complete(lineId: string, now: number): void {
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    if (line.busy) this.setStatus(line.busy.entry.id, 'finished');
     line.busy = undefined;
     this.advance(now);
+  }
+
+  private setStatus(id: string, status: Status): void {
+    const k = this.known.get(id);
+    if (k) k.status = status;
+  }
+
+  /** The order `id` when its status is one of `allowed` (and, if `clientOnly`, not company-caused). */
+  private lifeOf(id: string, allowed: Status[], clientOnly: boolean) {
+    const k = this.known.get(id);
+    if (!k || !allowed.includes(k.status) || (clientOnly && k.e.company)) return undefined;
+    return k;
+  }
+
+  /** An accepted client rush stops counting: its units leave its day's quota. */
+  private uncount(k: { e: Entry; line: RefLine }): void {
+    const c = k.e.counted;
+    if (!c) return;
+    const left = (k.line.rushUnits.get(c.day) ?? 0) - c.units;
+    if (left > 0) k.line.rushUnits.set(c.day, left);
+    else k.line.rushUnits.delete(c.day);
+    k.e.counted = undefined;
+  }
+
+  /** Cancels a queued, held or in-production order; `undefined` when the engine must refuse. */
+  cancel(id: string, now: number): { was: Status } | undefined {
+    const k = this.lifeOf(id, ['queued', 'held', 'in-production'], false);
+    if (!k) return undefined;
+    this.advance(now);
+    const was = k.status;
+    if (was === 'queued') k.line.queue = k.line.queue.filter((q) => q !== k.e);
+    if (was === 'in-production') k.line.busy = undefined;
+    // A cancelled rush stays in the client's history.
+    this.uncount(k);
+    k.status = 'cancelled';
+    return { was };
+  }
+
+  /** Holds a queued client order; `undefined` when the engine must refuse. */
+  hold(id: string, now: number): boolean {
+    const k = this.lifeOf(id, ['queued'], true);
+    if (!k) return false;
+    this.advance(now);
+    k.line.queue = k.line.queue.filter((q) => q !== k.e);
+    const c = k.e.counted;
+    if (c) {
+      // A held rush leaves the client's history: its release is decided again.
+      const times = this.rushTimes.get(k.e.clientId) ?? [];
+      const i = times.lastIndexOf(c.time);
+      if (i >= 0)
+        this.rushTimes.set(
+          k.e.clientId,
+          times.filter((_, j) => j !== i),
+        );
+    }
+    this.uncount(k);
+    k.status = 'held';
+    return true;
+  }
+
+  /** Releases a held order: decided again as a submission now; `undefined` when refused. */
+  release(id: string, now: number): RefDecision | undefined {
+    const k = this.lifeOf(id, ['held'], true);
+    if (!k) return undefined;
+    const d = this.submit(k.e.order, now);
+    // Once reported at risk, an order stays reported.
+    const again = this.known.get(id) as { e: Entry };
+    again.e.atRisk = k.e.atRisk;
+    return d;
+  }
+
+  /**
+   * Amends a queued or held client order; `undefined` when refused (a quantity that takes an
+   * accepted rush past its quota included).
+   */
+  amend(
+    id: string,
+    changes: { quantity?: number; shipBy?: number; pickupAt?: number },
+    now: number,
+  ): { rule: string; promisedBy: number } | undefined {
+    const k = this.lifeOf(id, ['queued', 'held'], true);
+    if (!k) return undefined;
+    const e = k.e;
+    const order = { ...e.order, ...changes };
+    const units = this.units(order.product, order.quantity);
+    const c = e.counted;
+    if (c && units > c.units) {
+      const used = (k.line.rushUnits.get(c.day) ?? 0) - c.units;
+      if (exceedsQuota(used, units, c.limit)) return undefined;
+    }
+    this.advance(now);
+    e.order = order;
+    e.quantity = order.quantity;
+    if (k.status === 'held') return { rule: 'amended-while-held', promisedBy: e.promise };
+    const line = k.line;
+    line.queue = line.queue.filter((q) => q !== e);
+    if (c) {
+      line.rushUnits.set(c.day, (line.rushUnits.get(c.day) ?? 0) - c.units + units);
+      c.units = units;
+    }
+    let requested = this.ownRequest(order);
+    if (e.deadline !== undefined) requested = Math.min(e.deadline, requested);
+    else {
+      e.plain = order.shipBy === undefined && order.pickupAt === undefined;
+      if (e.plain)
+        for (const q of line.queue)
+          if (q.plain && q.tier === e.tier && q.uploadedAt < e.uploadedAt)
+            requested = Math.max(requested, q.promise);
+    }
+    const keep = requested >= e.requestedBy && this.fits(line, e, now);
+    if (!keep) e.promise = this.atp(line, e, requested, now);
+    e.requestedBy = requested;
+    line.queue = this.insertSorted(line.queue, e);
+    return { rule: keep ? 'amended-promise-kept' : 'amended-promise-moved', promisedBy: e.promise };
   }
 
   busyOf(lineId: string): string | undefined {
