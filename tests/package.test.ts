@@ -102,7 +102,7 @@ test('rushline/durable and rushline/simulation group the edges; rushline exports
 });
 
 describe('npm pack, installed into an empty project', () => {
-  const OPTIONAL = ['better-sqlite3', 'postgres', 'echarts'];
+  const OPTIONAL = ['better-sqlite3', 'postgres', 'echarts', 'pg-boss'];
   let project: string;
 
   beforeAll(() => {
