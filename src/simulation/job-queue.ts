@@ -40,6 +40,15 @@ const RETRIES = 5;
 interface CellJob {
   sweep: string;
   cell: string;
+  /**
+   * The scenario, policy and options as JSON text, not as JSON objects: pg-boss keeps a job's
+   * data as jsonb, which sorts an object's keys, and the order of a scenario's weights (its
+   * urgencies, tiers, products) is the order the random draws use. Text keeps it.
+   */
+  run: string;
+}
+
+interface CellRun {
   scenario: Scenario;
   policy: PolicyInput;
   options: SweepPlan['options'];
@@ -120,9 +129,11 @@ export async function sweepOnQueue(
         data: {
           sweep,
           cell: cell.id,
-          scenario: plan.scenario.source,
-          policy: cell.policy,
-          options: plan.options,
+          run: JSON.stringify({
+            scenario: plan.scenario.source,
+            policy: cell.policy,
+            options: plan.options,
+          } satisfies CellRun),
         } satisfies CellJob,
         retryLimit: RETRIES,
         retryDelay: 0,
@@ -187,9 +198,10 @@ export async function runWorker(
     { batchSize: 1, pollingIntervalSeconds: options.pollSeconds ?? 1 },
     async (jobs) => {
       for (const job of jobs) {
-        const { sweep, cell, scenario, policy, options: run } = job.data;
+        const { sweep, cell, run } = job.data;
         options.onJob?.({ sweep, cell, phase: 'start' });
-        const summary = runCell(scenario, policy, run);
+        const { scenario, policy, options: days } = JSON.parse(run) as CellRun;
+        const summary = runCell(scenario, policy, days);
         await db.executeSql(
           `INSERT INTO ${RESULTS} (sweep, cell, summary) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [sweep, cell, JSON.stringify(summary)],
