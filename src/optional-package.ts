@@ -1,6 +1,6 @@
 /**
- * The packages only some features need: the SQLite and PostgreSQL drivers and the chart
- * library. They are optional peer dependencies, so that `npm install rushline` compiles no
+ * The packages only some features need: the SQLite and PostgreSQL drivers, the chart
+ * library and the PostgreSQL job queue of distributed sweeps. They are optional peer dependencies, so that `npm install rushline` compiles no
  * native code and fetches no chart library, and they are loaded here, on the first call that
  * needs one, so that `import 'rushline'` loads none of them. A program that uses the feature
  * installs the package next to rushline; one that does not never pays for it.
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The optional peer dependencies, as package.json names them. */
-export type OptionalPackage = 'better-sqlite3' | 'postgres' | 'echarts';
+export type OptionalPackage = 'better-sqlite3' | 'postgres' | 'echarts' | 'pg-boss';
 
 /** A feature was used whose optional package is not installed. The message says how to install it. */
 export class MissingPackageError extends Error {

@@ -102,7 +102,7 @@ test('rushline/durable and rushline/simulation group the edges; rushline exports
 });
 
 describe('npm pack, installed into an empty project', () => {
-  const OPTIONAL = ['better-sqlite3', 'postgres', 'echarts'];
+  const OPTIONAL = ['better-sqlite3', 'postgres', 'echarts', 'pg-boss'];
   let project: string;
 
   beforeAll(() => {
@@ -159,6 +159,7 @@ describe('npm pack, installed into an empty project', () => {
         sqlite: await failure(lib.openScheduler({ store: 'x.db' })),
         postgres: await failure(durable.postgresStore('postgres://lab@127.0.0.1/lab').open({})),
         echarts: await failure(simulation.renderReport({})),
+        'pg-boss': await failure(simulation.runWorker({ url: 'postgres://lab@127.0.0.1/lab' })),
       }));`;
     const out = JSON.parse(
       execFileSync(process.execPath, ['--input-type=module', '-e', script], {

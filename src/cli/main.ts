@@ -1,5 +1,5 @@
 /**
- * The `rushline` command: `simulate`, `compare`, `registers` and `replay`. A thin shell around
+ * The `rushline` command: `simulate`, `compare`, `sweep`, `worker`, `registers` and `replay`. A thin shell around
  * the library: it reads files, parses arguments with node:util's parseArgs, and prints. Every
  * command answers `--help`; `rushline --version` prints the package's version. Exit codes: 0
  * done, 2 bad input (arguments, scenario or policy file, a file that cannot be read or
@@ -19,6 +19,7 @@ import { DEFAULT_MAX_ORDERS, MAX_REPLICATIONS, simulate } from '../simulation/si
 import type { SimulateOptions } from '../simulation/types.js';
 import { StoreError } from '../store/types.js';
 import { registersCommand, replayCommand } from './store-commands.js';
+import { sweepCommand, workerCommand } from './sweep-commands.js';
 import { comparisonTable, summaryText } from './terminal.js';
 
 const NAMES = Object.keys(scenarios).join(', ');
@@ -35,6 +36,16 @@ const HELP = {
                  [--replications N] [--max-orders N] [--json]
   Runs the same days (default 10) under each policy and prints each KPI's difference from
   the first policy with its 95% interval.`,
+  sweep: `rushline sweep --vary PATH=START:END:STEP|A,B,C [--vary ...] [--policy BASE] [--scenario FILE|NAME]
+               [--seed N] [--replications N] [--max-orders N] [--report FILE.html] [--json]
+               [--queue postgres://... [--job-timeout SECONDS]]
+  Runs every combination of the varied policy numbers (e.g. --vary rush.quotaShare=0.1:0.4:0.05)
+  on the same days (default 5 per cell) and prints each cell's rush acceptance, plain orders
+  late and key clients on time, the Pareto front marked. --queue enqueues the cells on a
+  PostgreSQL job queue for rushline worker processes and waits for them.`,
+  worker: `rushline worker --queue postgres://... [--job-timeout SECONDS]
+  Runs the cells of sweeps from the queue until stopped (SIGTERM or Ctrl-C); start any number,
+  on any machine that reaches the database.`,
   registers: `rushline registers --store STORE [--rush|--rework] [--since DATE] [--csv] [--lab NAME]
   Prints the rush and rework registers of a durable store (read-only).`,
   replay: `rushline replay --store STORE [--lab NAME]
@@ -230,6 +241,40 @@ export async function main(
       }
       return 0;
     }
+    const jobTimeout =
+      args['job-timeout'] === undefined
+        ? {}
+        : { jobTimeoutSeconds: int('job-timeout', args['job-timeout'], 1, 1) };
+    if (command === 'sweep') {
+      if ((args.vary?.length ?? 0) === 0)
+        throw new UsageError(
+          '--vary: sweep needs at least one, e.g. --vary rush.quotaShare=0.1:0.4:0.05',
+        );
+      if ((args.policy?.length ?? 0) > 1)
+        throw new UsageError('--policy: sweep takes one base policy');
+      const policyFile = args.policy?.[0];
+      return await sweepCommand(
+        {
+          scenario: loadScenario(args.scenario),
+          base: policyFile ? loadPolicy(policyFile) : {},
+          vary: args.vary as string[],
+          seed,
+          replications: int('replications', args.replications, 1, 5),
+          ...maxOrders,
+          ...(args.queue === undefined ? {} : { queue: args.queue }),
+          ...jobTimeout,
+          json: args.json === true,
+          ...(args.report === undefined ? {} : { report: args.report }),
+        },
+        out,
+        writeAtomically,
+      );
+    }
+    if (command === 'worker') {
+      if (!args.queue)
+        throw new UsageError('--queue: worker needs the job queue, a postgres:// URL');
+      return await workerCommand({ queue: args.queue, ...jobTimeout }, out);
+    }
     if (command === 'registers' || command === 'replay') {
       if (!args.store)
         throw new UsageError(
@@ -281,4 +326,7 @@ const OPTIONS = {
   rework: { type: 'boolean' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
+  vary: { type: 'string', multiple: true },
+  queue: { type: 'string' },
+  'job-timeout': { type: 'string' },
 } as const;

@@ -6,6 +6,7 @@
  */
 export { MissingPackageError, type OptionalPackage } from '../optional-package.js';
 export { type Comparison, comparePolicies, type KpiDifference } from './compare.js';
+export { type QueueOptions, runWorker, sweepOnQueue, type WorkerHandle } from './job-queue.js';
 export { parsePolicyText, parseScenarioText, type TextSource } from './load.js';
 export { renderReport } from './report.js';
 export {
@@ -18,6 +19,17 @@ export {
 } from './scenario.js';
 export { averageDay, breakdown, peakDay, scenarios } from './scenarios.js';
 export { simulate } from './simulate.js';
+export {
+  MAX_SWEEP_CELLS,
+  paretoFront,
+  parseVary,
+  type SweepAxis,
+  type SweepOptions,
+  type SweepResult,
+  type SweepSummary,
+  sweep,
+} from './sweep.js';
+export { renderSweepReport } from './sweep-report.js';
 export type {
   Kpi,
   SimulatedOrder,

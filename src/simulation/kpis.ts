@@ -199,6 +199,18 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     late.length,
     orders.length,
   );
+  // Plain orders are those with neither a rush nor a company cause: what a rush policy may delay.
+  const plain = orders.filter((o) => o.class === 'normal');
+  share(
+    {
+      id: 'late.share.normal',
+      label: 'Plain orders finished late',
+      unit: 'share',
+      group: 'lateness',
+    },
+    plain.filter((o) => !onTime(o)).length,
+    plain.length,
+  );
   const lateness = late
     .map((o) => (o.finishedAt - o.promisedBy) / MS_PER_MINUTE)
     .sort((a, b) => a - b);

@@ -20,7 +20,7 @@ const RULE_COLORS: Record<string, string> = {
   'would-break-promises': '#d4a017',
 };
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Formats a KPI value for people. */
 export function formatKpi(k: Pick<Kpi, 'unit'>, v: number | null): string {
@@ -105,12 +105,27 @@ function timeAxis(
 }
 
 /** A legend in the page rather than in the chart: the browser lays out its text, so it never clips. */
-function legend(items: readonly { name: string; color: string }[]): string {
+export function legend(items: readonly { name: string; color: string }[]): string {
   return `<ul class="legend">${items.map((it) => `<li><span style="background:${it.color}"></span>${esc(it.name)}</li>`).join('')}</ul>`;
 }
 
+/** The reports' style sheet. */
+export const STYLE = `body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: ${WIDTH}px; color: #222; padding: 0 20px; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin: 0; }
+.meta { color: #555; } .meta dt { font-weight: 600; float: left; clear: left; width: 9rem; } .meta dd { margin: 0 0 .2rem 9.5rem; }
+figure { margin: 1.5rem 0; } figcaption p { margin: .2rem 0 .4rem; color: #555; }
+figure svg { display: block; width: 100%; height: auto; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .2rem 0 0; padding: 0; font-size: .85rem; color: #444; }
+ul.legend span { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -.1rem; }
+ul.findings li { margin-bottom: .3rem; }
+table { border-collapse: collapse; width: 100%; } td, th { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td.ci { color: #666; }
+tr.assessment td { font-weight: 600; }
+details pre { background: #f6f6f6; padding: .75rem; overflow: auto; }
+`;
+
 /** ECharts colours series by their index in the palette. */
-const colorOf = (i: number) => PALETTE[i % PALETTE.length] as string;
+export const colorOf = (i: number) => PALETTE[i % PALETTE.length] as string;
 
 /** Lines that make the same products share their work: the engine gives an order to the one free soonest. */
 interface Station {
@@ -177,10 +192,15 @@ export function hourly(result: SimulationResult, labels: readonly string[]) {
   };
 }
 
-/** Renders the report of a simulation as one HTML page. */
-export async function renderReport(result: SimulationResult): Promise<string> {
-  const echarts = await loadOptional('echarts', 'renderReport', () => import('echarts'));
-  const svg = (option: Record<string, unknown>, height = HEIGHT): string => {
+/**
+ * Loads the chart library (for the call named `neededBy`) and gives a function that draws one
+ * ECharts option as an SVG string, in the reports' size, palette and font.
+ */
+export async function chartRenderer(
+  neededBy: string,
+): Promise<(option: Record<string, unknown>, height?: number) => string> {
+  const echarts = await loadOptional('echarts', neededBy, () => import('echarts'));
+  return (option, height = HEIGHT) => {
     const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
     chart.setOption({
       animation: false,
@@ -192,6 +212,11 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     chart.dispose();
     return out;
   };
+}
+
+/** Renders the report of a simulation as one HTML page. */
+export async function renderReport(result: SimulationResult): Promise<string> {
+  const svg = await chartRenderer('renderReport');
   const s = result.scenario;
   const t = result.timeline;
   const labels = timeLabels(t, s.calendar.zone);
@@ -356,19 +381,7 @@ export async function renderReport(result: SimulationResult): Promise<string> {
 <meta charset="utf-8">
 <title>Rushline simulation: ${esc(s.name)}</title>
 <style>
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: ${WIDTH}px; color: #222; padding: 0 20px; }
-h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin: 0; }
-.meta { color: #555; } .meta dt { font-weight: 600; float: left; clear: left; width: 9rem; } .meta dd { margin: 0 0 .2rem 9.5rem; }
-figure { margin: 1.5rem 0; } figcaption p { margin: .2rem 0 .4rem; color: #555; }
-figure svg { display: block; width: 100%; height: auto; }
-ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .2rem 0 0; padding: 0; font-size: .85rem; color: #444; }
-ul.legend span { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -.1rem; }
-ul.findings li { margin-bottom: .3rem; }
-table { border-collapse: collapse; width: 100%; } td, th { padding: .25rem .5rem; border-bottom: 1px solid #ddd; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; } td.ci { color: #666; }
-tr.assessment td { font-weight: 600; }
-details pre { background: #f6f6f6; padding: .75rem; overflow: auto; }
-</style>
+${STYLE}</style>
 </head>
 <body>
 <h1>${esc(s.name)}</h1>
