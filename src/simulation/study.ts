@@ -38,6 +38,17 @@ export default (await tsImport(${JSON.stringify(source)}, import.meta.url)).defa
 }
 
 /**
+ * The Node options of the worker threads: the caller's (a memory cap, say), but for
+ * `--input-type`, which says how to read a program given as text (`node --input-type=module
+ * -e …`) and which Node refuses for a worker, whose program is a file.
+ */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter(
+    (arg, i, all) => !arg.startsWith('--input-type') && all[i - 1] !== '--input-type',
+  );
+}
+
+/**
  * Simulates a scenario as `simulate` does, with its replications on `options.workers` worker
  * threads (default: the machine's cores). Resolves with the same result as `simulate` with
  * the same options: the same summary, byte for byte, and replication 0's orders and timeline.
@@ -84,6 +95,7 @@ export async function studyRuns(
     filename: workerModule(),
     minThreads: threads,
     maxThreads: threads,
+    execArgv: workerExecArgv(),
   });
   try {
     return await Promise.all(
