@@ -38,14 +38,14 @@ export default (await tsImport(${JSON.stringify(source)}, import.meta.url)).defa
 }
 
 /**
- * The Node options of the worker threads: the caller's (a memory cap, say), but for
- * `--input-type`, which says how to read a program given as text (`node --input-type=module
- * -e …`) and which Node refuses for a worker, whose program is a file.
+ * The Node options of the worker threads. A worker inherits the caller's, and Node leaves out
+ * those a worker cannot take (V8's, such as a memory cap); but it keeps `--input-type`, which
+ * a program given as text passes (`node --input-type=module -e …`) and which a worker, whose
+ * program is a file, refuses. Such a caller's workers start with no options: a list given
+ * explicitly would have to leave out V8's options too, and Node lists them nowhere.
  */
-function workerExecArgv(): string[] {
-  return process.execArgv.filter(
-    (arg, i, all) => !arg.startsWith('--input-type') && all[i - 1] !== '--input-type',
-  );
+function workerOptions(): { execArgv?: string[] } {
+  return process.execArgv.some((arg) => arg.startsWith('--input-type')) ? { execArgv: [] } : {};
 }
 
 /**
@@ -95,7 +95,7 @@ export async function studyRuns(
     filename: workerModule(),
     minThreads: threads,
     maxThreads: threads,
-    execArgv: workerExecArgv(),
+    ...workerOptions(),
   });
   try {
     return await Promise.all(
