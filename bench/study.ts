@@ -3,7 +3,7 @@
  * [held] [modes]`: days of `orders` orders (default 100,000: the peak day scaled as
  * `bench:simulate` scales it), `timed` replications timed (default 16; 0 skips the timing),
  * `held` replications measured for memory (default 20), in the `modes` listed (default
- * `1,2,simulate`: study on 1 worker, on 2, and simulate).
+ * `1,2,simulate`: study on 1 worker, on 2, and simulate; an empty list measures none).
  *
  * Speed: the `timed` replications on 1 worker, then on 2, in this process; their summaries
  * must be identical. Each run prints its wall time and the CPU time of the whole process (all
@@ -22,7 +22,7 @@ import { scaledPeakDay } from './peak-day.js';
 const orders = Number(process.argv[2] ?? 100_000);
 const timed = Number(process.argv[3] ?? 16);
 const held = Number(process.argv[4] ?? 20);
-const modes = (process.argv[5] ?? '1,2,simulate').split(',');
+const modes = (process.argv[5] ?? '1,2,simulate').split(',').filter((m) => m !== '');
 const scenario = scaledPeakDay(orders, 3000);
 // The runs here expect more orders than the default limit; none is held for long.
 const maxOrders = 1e9;
