@@ -15,15 +15,14 @@ import { resolveConfig } from '../dist/engine/config.js';
 import {
   createScheduler,
   type Order,
-  peakDay,
   restoreScheduler,
-  type Scenario,
   type Scheduler,
   simulate,
 } from '../dist/index.js';
 import { ReferenceScheduler } from '../dist/testing/_internal/reference.js';
 import { ledgerAlone, pageFaults, produceAll, rawPushPop, TIER } from './cases.js';
 import { backlog, config, rushRequests, START } from './orders.js';
+import { scaledPeakDay } from './peak-day.js';
 
 const { values } = parseArgs({
   options: {
@@ -243,16 +242,7 @@ function run(n: number): void {
       for (const o of orders) s.submit(o, START);
     },
   );
-  const k = n / 800;
-  const day: Scenario = {
-    ...peakDay,
-    lines: (peakDay.lines ?? []).map((l) => ({ ...l, unitsPerHour: l.unitsPerHour * k })),
-    arrivals: { perHour: (peakDay.arrivals.perHour as number[]).map((r) => r * k) },
-    mix: {
-      ...peakDay.mix,
-      clients: { ...peakDay.mix.clients, count: Math.max(300, Math.round(n / 30)) },
-    },
-  };
+  const day = scaledPeakDay(n, Math.max(300, Math.round(n / 30)));
   add('simulate: a peak day of about N orders', n, () => {
     simulate(day, { seed: 1 });
   });

@@ -10,18 +10,11 @@
  * run show what the day needs, and a day that needed more would fail with an out-of-memory
  * error rather than pass.
  */
-import { peakDay, type Scenario, simulate } from '../dist/index.js';
+import { simulate } from '../dist/index.js';
+import { scaledPeakDay } from './peak-day.js';
 
 const target = Number(process.argv[2] ?? 100_000);
-const base = 800; // orders per day of the peak-day scenario
-const k = target / base;
-const scenario: Scenario = {
-  ...peakDay,
-  name: `Peak day ×${k.toFixed(0)}`,
-  lines: (peakDay.lines ?? []).map((l) => ({ ...l, unitsPerHour: l.unitsPerHour * k })),
-  arrivals: { perHour: (peakDay.arrivals.perHour as number[]).map((r) => r * k) },
-  mix: { ...peakDay.mix, clients: { ...peakDay.mix.clients, count: 3000 } },
-};
+const scenario = scaledPeakDay(target, 3000);
 
 const runs = Number(process.argv[3] ?? 3);
 for (let i = 0; i < runs; i++) {

@@ -45,6 +45,7 @@ test('rushline exports the §8 API from the built output', async () => {
     'StoreError',
     'MissingPackageError',
     'simulate',
+    'study',
     'scenarios',
     'comparePolicies',
     'renderReport',
@@ -133,6 +134,21 @@ describe('npm pack, installed into an empty project', () => {
 
   afterAll(() => {
     if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  test('study runs its worker threads from the installed package, with simulate’s summary', () => {
+    const script = `
+      import { averageDay, simulate, study } from 'rushline/simulation';
+      const options = { seed: 2, replications: 2 };
+      const a = await study(averageDay, { ...options, workers: 2 });
+      const b = simulate(averageDay, options);
+      process.stdout.write(String(JSON.stringify(a.summary) === JSON.stringify(b.summary)));`;
+    expect(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: project,
+        encoding: 'utf8',
+      }),
+    ).toBe('true');
   });
 
   test('it installs no database driver and no chart library', () => {

@@ -10,12 +10,12 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ValidationError } from '../domain/errors.js';
 import type { PolicyInput } from '../domain/policy.js';
-import { comparePolicies } from '../simulation/compare.js';
 import { parsePolicyText, parseScenarioText } from '../simulation/load.js';
 import { renderReport } from '../simulation/report.js';
 import { parseScenario, type ResolvedScenario } from '../simulation/scenario.js';
 import { scenarios } from '../simulation/scenarios.js';
-import { DEFAULT_MAX_ORDERS, MAX_REPLICATIONS, simulate } from '../simulation/simulate.js';
+import { DEFAULT_MAX_ORDERS, MAX_REPLICATIONS } from '../simulation/simulate.js';
+import { study, studyPolicies } from '../simulation/study.js';
 import type { SimulateOptions } from '../simulation/types.js';
 import { StoreError } from '../store/types.js';
 import { registersCommand, replayCommand } from './store-commands.js';
@@ -27,13 +27,13 @@ const NAMES = Object.keys(scenarios).join(', ');
 /** Each command's usage and what it does, for `rushline --help` and `rushline COMMAND --help`. */
 const HELP = {
   simulate: `rushline simulate [--scenario FILE|NAME] [--policy FILE] [--seed N] [--replications N]
-                  [--max-orders N] [--report FILE.html] [--json]
+                  [--workers N] [--max-orders N] [--report FILE.html] [--json]
   Simulates a day of the lab on the real scheduler and prints its KPIs; --report also writes
   an HTML page with charts, --json prints the whole result. Replications are independent
   days (1 to ${MAX_REPLICATIONS}, default 1); --max-orders raises the limit of ${DEFAULT_MAX_ORDERS}
   orders a run may expect over all its days.`,
   compare: `rushline compare --policy A --policy B [--policy C ...] [--scenario FILE|NAME] [--seed N]
-                 [--replications N] [--max-orders N] [--json]
+                 [--replications N] [--workers N] [--max-orders N] [--json]
   Runs the same days (default 10) under each policy and prints each KPI's difference from
   the first policy with its 95% interval.`,
   sweep: `rushline sweep --vary PATH=START:END:STEP|A,B,C [--vary ...] [--policy BASE] [--scenario FILE|NAME]
@@ -53,9 +53,10 @@ const HELP = {
 } as const;
 
 const NOTES = `NAME is a built-in scenario: ${NAMES} (default peakDay).
-FILE is YAML or JSON. A policy file is laid over the default policy and replaces the
-scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is yyyy-MM-dd (the
-lab's midnight) or an ISO 8601 time with its offset.`;
+--workers N runs the replications on N threads (default: the machine's cores); the result
+is the same whatever N. FILE is YAML or JSON. A policy file is laid over the default policy
+and replaces the scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is
+yyyy-MM-dd (the lab's midnight) or an ISO 8601 time with its offset.`;
 
 const USAGE = `Usage:
 ${Object.values(HELP)
@@ -192,6 +193,8 @@ export async function main(
       args['max-orders'] === undefined
         ? {}
         : { maxOrders: int('max-orders', args['max-orders'], 1, 1) };
+    const workers =
+      args.workers === undefined ? {} : { workers: int('workers', args.workers, 1, 1) };
     if (command === 'simulate') {
       const replications = int('replications', args.replications, 1, 1);
       if ((args.policy?.length ?? 0) > 1)
@@ -201,9 +204,10 @@ export async function main(
       if (policyFile)
         scenario = parseScenario({ ...scenario.source, policy: loadPolicy(policyFile) });
       const onProgress = progress(err);
-      const result = simulate(scenario, {
+      const result = await study(scenario, {
         seed,
         replications,
+        ...workers,
         ...maxOrders,
         ...(onProgress ? { onProgress } : {}),
       });
@@ -226,9 +230,10 @@ export async function main(
       const files = args.policy as string[];
       const policies = files.map(loadPolicy);
       const onProgress = progress(err);
-      const cmp = comparePolicies(scenario, policies, {
+      const cmp = await studyPolicies(scenario, policies, {
         seed,
         replications,
+        ...workers,
         ...maxOrders,
         ...(onProgress ? { onProgress } : {}),
       });
@@ -317,6 +322,7 @@ const OPTIONS = {
   policy: { type: 'string', multiple: true },
   seed: { type: 'string' },
   replications: { type: 'string' },
+  workers: { type: 'string' },
   'max-orders': { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },

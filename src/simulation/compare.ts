@@ -11,9 +11,9 @@ import {
   type ResolvedScenario,
   type Scenario,
 } from './scenario.js';
-import { planRun, simulate } from './simulate.js';
+import { planRun, type RunPlan, simulate } from './simulate.js';
 import { meanCi } from './stats.js';
-import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
+import type { Kpi, SimulateOptions, SimulationResult, StudyOptions } from './types.js';
 
 /** The difference of one KPI between a policy and the first (baseline) policy. */
 export interface KpiDifference {
@@ -39,14 +39,29 @@ export function comparePolicies(
   policies: readonly PolicyInput[],
   options: SimulateOptions = {},
 ): Comparison {
+  const results = planComparison(scenario, policies, options).map(({ s }) => simulate(s, options));
+  return { results, differences: differencesFrom(results) };
+}
+
+/**
+ * The runs of a comparison: the scenario under each policy. Every policy is checked, and the
+ * whole comparison measured against the limits, before the first day runs.
+ */
+export function planComparison(
+  scenario: Scenario | ResolvedScenario,
+  policies: readonly PolicyInput[],
+  options: SimulateOptions & StudyOptions,
+): { s: ResolvedScenario; plan: RunPlan }[] {
   const base = isResolvedScenario(scenario) ? scenario.source : scenario;
-  // Every policy is checked, and the whole comparison measured against the limits, before the
-  // first day runs.
   const resolved = policies.map((policy) => parseScenario({ ...base, policy }));
   if (resolved[0]) planRun(resolved[0], options, resolved.length);
-  const results = resolved.map((s) => simulate(s, options));
+  return resolved.map((s) => ({ s, plan: planRun(s, options) }));
+}
+
+/** Each policy's differences from the first, replication by replication. */
+export function differencesFrom(results: readonly SimulationResult[]): KpiDifference[][] {
   const [first, ...rest] = results;
-  const differences = rest.map((r) =>
+  return rest.map((r) =>
     r.summary.kpis.map((k): KpiDifference => {
       const a = first?.summary.kpis.find((x) => x.id === k.id);
       const diffs = k.values.map((v, i) => {
@@ -64,5 +79,4 @@ export function comparePolicies(
       };
     }),
   );
-  return { results, differences };
 }

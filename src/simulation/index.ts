@@ -1,8 +1,8 @@
 /**
- * `rushline/simulation`: simulated days of a lab, policy comparisons, scenario and policy
- * files, and the HTML report. `rushline` exports all of it too. The chart library is an
- * optional package, loaded by the first `renderReport` (src/optional-package.ts): importing
- * this loads none.
+ * `rushline/simulation`: simulated days of a lab (`simulate` on the calling thread, `study` on
+ * worker threads), policy comparisons, scenario and policy files, and the HTML report.
+ * `rushline` exports all of it too. The chart library is an optional package, loaded by the
+ * first `renderReport` (src/optional-package.ts): importing this loads none.
  */
 export { MissingPackageError, type OptionalPackage } from '../optional-package.js';
 export { type Comparison, comparePolicies, type KpiDifference } from './compare.js';
@@ -19,6 +19,7 @@ export {
 } from './scenario.js';
 export { averageDay, breakdown, peakDay, scenarios } from './scenarios.js';
 export { simulate } from './simulate.js';
+export { study, studyPolicies } from './study.js';
 export {
   MAX_SWEEP_CELLS,
   paretoFront,
@@ -36,6 +37,7 @@ export type {
   SimulateOptions,
   SimulationResult,
   SimulationSummary,
+  StudyOptions,
   Timeline,
   TimelineBucket,
   TimelineLine,

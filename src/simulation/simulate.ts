@@ -2,13 +2,19 @@
  * `simulate`: seeded capacity simulation of a scenario on the real `Scheduler`. Each
  * replication draws its own day from its own random stream (pure-rand's jump), runs it, and
  * measures the KPIs; the summary gives their mean and 95% interval over the replications.
+ *
+ * Replications stream: each is drawn, run and reduced to its KPI values (`runReplication`),
+ * and its day is dropped before the next is drawn; `combine` makes the result of the reduced
+ * values in replication order. `study` (study.ts) runs the same two functions, with the
+ * replications spread over worker threads.
  */
 
+import { availableParallelism } from 'node:os';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { countArrivals, expectedArrivals, makeArrivals } from './_internal/arrivals.js';
 import { Rng } from './_internal/random.js';
 import { MAX_TIMELINE_BUCKETS, runDay } from './_internal/run-day.js';
-import { dayKpis } from './kpis.js';
+import { type DayKpi, dayKpis } from './kpis.js';
 import {
   isResolvedScenario,
   parseScenario,
@@ -16,7 +22,14 @@ import {
   type Scenario,
 } from './scenario.js';
 import { meanCi, shareCi } from './stats.js';
-import type { Kpi, SimulateOptions, SimulationResult } from './types.js';
+import type {
+  Kpi,
+  SimulatedOrder,
+  SimulateOptions,
+  SimulationResult,
+  StudyOptions,
+  Timeline,
+} from './types.js';
 
 /** The most replications of a run: a thousand days already pin a mean to a thirtieth of their spread. */
 export const MAX_REPLICATIONS = 1000;
@@ -31,6 +44,8 @@ export interface RunPlan {
   seed: number;
   replications: number;
   bucketMinutes: number;
+  /** The worker threads of a `study`; `simulate` runs on the calling thread and ignores it. */
+  workers: number;
 }
 
 /**
@@ -39,12 +54,17 @@ export interface RunPlan {
  * its replications of all `policies`. Throws `ValidationError` naming the option and saying
  * how to change it.
  */
-export function planRun(s: ResolvedScenario, options: SimulateOptions, policies = 1): RunPlan {
+export function planRun(
+  s: ResolvedScenario,
+  options: SimulateOptions & StudyOptions,
+  policies = 1,
+): RunPlan {
   const issues: ValidationIssue[] = [];
   const seed = options.seed ?? 1;
   const replications = options.replications ?? 1;
   const bucketMinutes = options.bucketMinutes ?? 15;
   const maxOrders = options.maxOrders ?? DEFAULT_MAX_ORDERS;
+  const workers = options.workers ?? availableParallelism();
   if (!Number.isSafeInteger(seed))
     issues.push({ path: 'seed', message: `must be an integer, received ${String(seed)}` });
   if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS)
@@ -61,6 +81,11 @@ export function planRun(s: ResolvedScenario, options: SimulateOptions, policies 
     issues.push({
       path: 'maxOrders',
       message: `must be a whole number of at least 1, received ${String(maxOrders)}`,
+    });
+  if (!Number.isInteger(workers) || workers < 1)
+    issues.push({
+      path: 'workers',
+      message: `must be a whole number of at least 1, received ${String(workers)}`,
     });
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     issues.push({
@@ -85,7 +110,139 @@ export function planRun(s: ResolvedScenario, options: SimulateOptions, policies 
     }
   }
   if (issues.length > 0) throw new ValidationError(issues, 'simulate options');
-  return { seed, replications, bucketMinutes };
+  return { seed, replications, bucketMinutes, workers };
+}
+
+/**
+ * What is kept of one replication once it is reduced: its KPI values, how many orders it
+ * drew, and for replication 0 only, its orders and timeline, which the result shows. Plain
+ * data, so that a worker thread can send it back.
+ */
+export interface Replication {
+  kpis: DayKpi[];
+  arrivals: number;
+  day?: { orders: SimulatedOrder[]; timeline: Timeline };
+}
+
+/** The scenario as resolved by `parseScenario`, resolving it when it is written. */
+export function resolveScenario(scenario: Scenario | ResolvedScenario): ResolvedScenario {
+  return isResolvedScenario(scenario) ? scenario : parseScenario(scenario);
+}
+
+/** Replication `r` draws from the seed's generator jumped `r` times. */
+export function replicationStream(seed: number, r: number): Rng {
+  return Rng.stream(seed, r);
+}
+
+/**
+ * Replication `r` of a run: draws its day from `rng` (its stream, `replicationStream`), runs
+ * it and reduces it. The day itself is dropped here, but for replication 0's records.
+ */
+export function runReplication(
+  s: ResolvedScenario,
+  plan: RunPlan,
+  r: number,
+  rng: Rng,
+  onOrder?: () => void,
+): Replication {
+  const arrivals = makeArrivals(s, rng);
+  // runDay releases the arrivals as it submits them: their number is read first.
+  const drawn = arrivals.length;
+  const run = runDay(s, arrivals, plan.bucketMinutes, onOrder);
+  const kpis = dayKpis(
+    run,
+    s.lines.map((l) => l.id),
+  );
+  return r === 0
+    ? { kpis, arrivals: drawn, day: { orders: run.orders, timeline: run.timeline } }
+    : { kpis, arrivals: drawn };
+}
+
+/**
+ * The result of a run from its replications, reduced, in replication order: each KPI's mean
+ * and interval over them, and replication 0's orders and timeline. The order fixes the sums,
+ * so the same replications give the same bytes however they were run.
+ */
+export function combine(
+  s: ResolvedScenario,
+  plan: RunPlan,
+  replications: readonly Replication[],
+): SimulationResult {
+  const values = new Map<
+    string,
+    {
+      def: DayKpi['def'];
+      values: (number | null)[];
+      trials: (number | null)[];
+    }
+  >();
+  replications.forEach((replication, r) => {
+    for (const { def, value, trials } of replication.kpis) {
+      let entry = values.get(def.id);
+      if (!entry) {
+        const none = () => Array.from({ length: r }, () => null);
+        entry = { def, values: none(), trials: none() };
+        values.set(def.id, entry);
+      }
+      entry.values.push(value);
+      entry.trials.push(trials);
+    }
+  });
+  // A share's interval is one for a proportion, inside [0, 1]; other means keep the t interval.
+  const kpis: Kpi[] = [...values.values()].map(({ def, values: v, trials }) => ({
+    ...def,
+    ...(def.unit === 'share' ? shareCi(v, trials) : meanCi(v)),
+    values: v,
+  }));
+  const day = replications[0]?.day;
+  if (!day) throw new Error('combine: replication 0 carries no day');
+  const { seed, replications: n } = plan;
+  return {
+    scenario: s,
+    seed,
+    summary: { scenario: s.name, seed, replications: n, kpis },
+    orders: day.orders,
+    timeline: day.timeline,
+  };
+}
+
+/**
+ * The progress report of a run: `onProgress` is called every hundredth of the orders and at
+ * the last. Its total is counted before any day runs, from copies of the replications'
+ * streams. Replications may run side by side (in `study`): each adds its orders as they are
+ * done, and the report counts those of all.
+ */
+export class ProgressReport {
+  private done = 0;
+  readonly total: number;
+  readonly step: number;
+
+  constructor(
+    runs: readonly { s: ResolvedScenario; plan: RunPlan }[],
+    private readonly onProgress: NonNullable<SimulateOptions['onProgress']>,
+  ) {
+    let total = 0;
+    for (const { s, plan } of runs) {
+      let stream = replicationStream(plan.seed, 0);
+      for (let r = 0; r < plan.replications; r++) {
+        total += countArrivals(s, stream.copy());
+        stream = stream.jumped();
+      }
+    }
+    this.total = total;
+    this.step = Math.max(1, Math.floor(total / 100));
+  }
+
+  /** `n` more orders of replication `r` are done. */
+  add(r: number, n: number): void {
+    const before = this.done;
+    this.done += n;
+    if (
+      Math.floor(before / this.step) !== Math.floor(this.done / this.step) ||
+      this.done === this.total
+    )
+      this.onProgress({ done: this.done, total: this.total, replication: r });
+  }
 }
 
 /**
@@ -96,72 +253,16 @@ export function simulate(
   scenario: Scenario | ResolvedScenario,
   options: SimulateOptions = {},
 ): SimulationResult {
-  const s = isResolvedScenario(scenario) ? scenario : parseScenario(scenario);
-  const { seed, replications, bucketMinutes } = planRun(s, options);
-
-  // Replication r draws from the seed's generator jumped r times.
-  const streams = [Rng.stream(seed, 0)];
-  for (let r = 1; r < replications; r++) streams.push((streams[r - 1] as Rng).jumped());
-  // Each day is drawn just before it runs, so that one day's orders are held at a time; the
-  // progress report's total is counted beforehand from copies of the streams.
-  const total = options.onProgress
-    ? streams.reduce((a, rng) => a + countArrivals(s, rng.copy()), 0)
-    : 0;
-  const step = Math.max(1, Math.floor(total / 100));
-  let done = 0;
-  const values = new Map<
-    string,
-    {
-      def: Omit<Kpi, 'mean' | 'ci95' | 'values'>;
-      values: (number | null)[];
-      trials: (number | null)[];
-    }
-  >();
-  let first: ReturnType<typeof runDay> | undefined;
-  streams.forEach((rng, r) => {
-    const run = runDay(
-      s,
-      makeArrivals(s, rng),
-      bucketMinutes,
-      options.onProgress
-        ? () => {
-            done++;
-            if (done % step === 0 || done === total)
-              options.onProgress?.({ done, total, replication: r });
-          }
-        : undefined,
-    );
-    for (const { def, value, trials } of dayKpis(
-      run,
-      s.lines.map((l) => l.id),
-    )) {
-      let entry = values.get(def.id);
-      if (!entry) {
-        const none = () => Array.from({ length: r }, () => null);
-        entry = { def, values: none(), trials: none() };
-        values.set(def.id, entry);
-      }
-      entry.values.push(value);
-      entry.trials.push(trials);
-    }
-    if (r === 0) first = run;
-    else {
-      // Only the first day's records are kept; the rest would only cost memory.
-      run.orders.length = 0;
-    }
-  });
-  // A share's interval is one for a proportion, inside [0, 1]; other means keep the t interval.
-  const kpis: Kpi[] = [...values.values()].map(({ def, values: v, trials }) => ({
-    ...def,
-    ...(def.unit === 'share' ? shareCi(v, trials) : meanCi(v)),
-    values: v,
-  }));
-  const day = first as ReturnType<typeof runDay>;
-  return {
-    scenario: s,
-    seed,
-    summary: { scenario: s.name, seed, replications, kpis },
-    orders: day.orders,
-    timeline: day.timeline,
-  };
+  const s = resolveScenario(scenario);
+  const plan = planRun(s, options);
+  const progress = options.onProgress && new ProgressReport([{ s, plan }], options.onProgress);
+  const replications: Replication[] = [];
+  // Each replication's stream is the one before, jumped once: one jump each rather than r.
+  let stream = replicationStream(plan.seed, 0);
+  for (let r = 0; r < plan.replications; r++) {
+    const rng = stream;
+    stream = stream.jumped();
+    replications.push(runReplication(s, plan, r, rng, progress && (() => progress.add(r, 1))));
+  }
+  return combine(s, plan, replications);
 }

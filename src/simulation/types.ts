@@ -112,7 +112,11 @@ export interface SimulateOptions {
   seed?: number;
   /** Independent days to simulate; the KPIs carry a 95% interval over them. @default 1 */
   replications?: number;
-  /** Called as orders are simulated, with how many are done and how many there are in all. */
+  /**
+   * Called as orders are simulated, with how many are done and how many there are in all,
+   * every hundredth of them and at the last. In a `study` the replications run side by side
+   * and `replication` is the one whose orders were just counted.
+   */
   onProgress?: (progress: { done: number; total: number; replication: number }) => void;
   /** Width of a timeline bucket. @default 15 */
   bucketMinutes?: number;
@@ -123,4 +127,14 @@ export interface SimulateOptions {
    * @default 2000000
    */
   maxOrders?: number;
+}
+
+/** A `study`'s options: those of `simulate`, and how many worker threads run its replications. */
+export interface StudyOptions extends SimulateOptions {
+  /**
+   * Worker threads the replications are spread over (never more than there are
+   * replications); the result does not depend on it.
+   * @default os.availableParallelism()
+   */
+  workers?: number;
 }

@@ -53,6 +53,24 @@ describe('rushline simulate', () => {
     expect(result.orders.length).toBeGreaterThan(100);
   });
 
+  test('--workers: the built command on 2 workers prints what 1 worker prints in-process', async () => {
+    const args = ['simulate', '--scenario', SMALL, '--replications', '3', '--json'];
+    const one = await run([...args, '--workers', '1']);
+    expect([one.code, one.err]).toEqual([0, '']);
+    // The built command's workers load the built worker module, as an installed package's do,
+    // under a V8 option that a worker cannot take (bench:simulate caps the heap so).
+    const built = new URL('../../dist/cli/rushline.js', import.meta.url).pathname;
+    const two = execFileSync(
+      process.execPath,
+      ['--max-old-space-size=800', built, ...args, '--workers', '2'],
+      { encoding: 'utf8' },
+    );
+    expect(two).toBe(one.out);
+    const zero = await run([...args, '--workers', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.err).toContain("--workers: expected a whole number of at least 1, received '0'");
+  });
+
   test('a bad scenario file: exit 2, the field and its line, and no report', async () => {
     const file = smallWith('bad.yaml', 'perHour: 20', 'perHour: -3');
     const report = join(dir, 'bad.html');

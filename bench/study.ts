@@ -1,0 +1,85 @@
+/**
+ * `study` on every core, and what it holds. Run with `npm run bench:study [orders] [timed]
+ * [held] [modes]`: days of `orders` orders (default 100,000: the peak day scaled as
+ * `bench:simulate` scales it), `timed` replications timed (default 16; 0 skips the timing),
+ * `held` replications measured for memory (default 20), in the `modes` listed (default
+ * `1,2,simulate`: study on 1 worker, on 2, and simulate; an empty list measures none).
+ *
+ * Speed: the `timed` replications on 1 worker, then on 2, in this process; their summaries
+ * must be identical. Each run prints its wall time and the CPU time of the whole process (all
+ * its threads): on a machine shared with other work the wall times say little, and the CPU
+ * times still show what running on two threads costs over one.
+ *
+ * Memory: the peak resident memory of `held` replications against that of as many as there are
+ * workers (1 for `simulate`), each in a process of its own (peak RSS is the process's, worker
+ * threads included). A study holds one day per worker, so for a given number of workers its
+ * peak should not grow with the replications.
+ */
+import { execFileSync } from 'node:child_process';
+import { simulate, study } from '../dist/index.js';
+import { scaledPeakDay } from './peak-day.js';
+
+const orders = Number(process.argv[2] ?? 100_000);
+const timed = Number(process.argv[3] ?? 16);
+const held = Number(process.argv[4] ?? 20);
+const modes = (process.argv[5] ?? '1,2,simulate').split(',').filter((m) => m !== '');
+const scenario = scaledPeakDay(orders, 3000);
+// The runs here expect more orders than the default limit; none is held for long.
+const maxOrders = 1e9;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+if (process.argv[6] === '--rss') {
+  // One measurement, in a process of its own: `--rss replications workers|simulate`.
+  const replications = Number(process.argv[7]);
+  const how = process.argv[8] as string;
+  const options = { seed: 1, replications, maxOrders };
+  if (how === 'simulate') simulate(scenario, options);
+  else await study(scenario, { ...options, workers: Number(how) });
+  process.stdout.write(String(process.resourceUsage().maxRSS * 1024));
+} else {
+  const times: Record<number, number> = {};
+  const summaries: Record<number, string> = {};
+  for (const workers of timed > 0 ? [1, 2] : []) {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const r = await study(scenario, { seed: 1, replications: timed, workers, maxOrders });
+    const cpu = process.cpuUsage(cpu0);
+    times[workers] = (performance.now() - t0) / 1000;
+    summaries[workers] = JSON.stringify(r.summary);
+    console.log(
+      `${timed} replications of ${orders} orders on ${workers} worker${workers > 1 ? 's' : ''}: ${times[workers]?.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
+    );
+  }
+  if (timed > 0)
+    console.log(
+      `speed-up 2 workers / 1: ${((times[1] as number) / (times[2] as number)).toFixed(2)}×; summaries ${summaries[1] === summaries[2] ? 'identical' : 'DIFFERENT'}`,
+    );
+  const rss = (replications: number, how: string) =>
+    Number(
+      execFileSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          process.argv[1] as string,
+          String(orders),
+          String(timed),
+          String(held),
+          modes.join(','),
+          '--rss',
+          String(replications),
+          how,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+  for (const how of modes) {
+    const base = how === 'simulate' ? 1 : Number(how);
+    const few = rss(base, how);
+    const many = rss(held, how);
+    const label = how === 'simulate' ? 'simulate' : `study, ${how} worker${how === '1' ? '' : 's'}`;
+    const days = (n: number) => `${n} replication${n > 1 ? 's' : ''}`;
+    console.log(
+      `peak RSS, ${label}: ${days(base)} ${mib(few)} MiB, ${days(held)} ${mib(many)} MiB (${(many / few).toFixed(2)}×)`,
+    );
+  }
+}
