@@ -2,9 +2,9 @@
  * The public vocabulary of Rushline (rules.md §1). Every time that leaves the engine is epoch
  * milliseconds; times that enter it may also be ISO 8601 strings with an offset.
  */
-import type { CalendarSpec } from '../time/calendar.js';
+import type { CalendarException, CalendarSpec } from '../time/calendar.js';
 
-export type { CalendarSpec };
+export type { CalendarException, CalendarSpec };
 
 /** A time given to the engine: epoch milliseconds, or ISO 8601 with an offset (`2026-11-24T09:30:00+08:00`). */
 export type TimeInput = number | string;

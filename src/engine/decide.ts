@@ -15,6 +15,7 @@ import type {
 import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/promise-ledger.js';
+import { parseHHmm } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
 import { decisionOf } from './reasons.js';
@@ -115,12 +116,17 @@ export class Decider {
    * rush cannot be had, and an `immediate` one is made from the next working day's opening.
    */
   private afterCutoff(now: number): boolean {
-    const today = this.st.calendar.dayOf(now);
-    return (
-      today.working &&
-      now < (today.close as number) &&
-      localHHmm(this.st.fmt, now) > this.st.config.policy.rush.sameDayCutoff
-    );
+    const cal = this.st.calendar;
+    const today = cal.dayOf(now);
+    if (!today.working || now >= (today.close as number)) return false;
+    const cutoff = this.st.config.policy.rush.sameDayCutoff;
+    const hours = cal.exceptionOn(today.date);
+    if (!hours) return localHHmm(this.st.fmt, now) > cutoff;
+    // On a half day or an overtime day the cutoff keeps its distance from the close: a lab
+    // that closes at 13:00 instead of 18:00 stops promising same-day rushes at 11:00, one that
+    // stays open until 21:00 at 19:00 (with the default 16:00 cutoff).
+    const shifted = hours.close - (parseHHmm(cal.spec.close) - parseHHmm(cutoff));
+    return parseHHmm(localHHmm(this.st.fmt, now)) > shifted;
   }
 
   /** The coordinate an immediate client rush asked for at `now` may start from at the earliest. */
