@@ -57,6 +57,9 @@ export class Decider {
     if (rush && rush.cause !== 'client') this.decideCompany(rec, line, now);
     else if (rush) this.decideClientRush(rec, line, now);
     else this.queueNormal(rec, line, now);
+    // On a line that is down the promise was counted as if the line came back now; when it
+    // will is not known, so the order is reported at risk at once (docs/rules.md).
+    if (line.down) this.st.flagDown(line, now);
     return decisionOf(this.st, rec);
   }
 
@@ -77,7 +80,10 @@ export class Decider {
     let bestFree = Number.POSITIVE_INFINITY;
     for (const line of this.st.lines.values()) {
       if (!line.makes(order)) continue;
-      const free = line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0);
+      // A line that is down is chosen only when every line that makes the product is down.
+      const free = line.down
+        ? Number.MAX_VALUE
+        : line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0);
       if (free < bestFree) {
         best = line;
         bestFree = free;
@@ -244,7 +250,8 @@ export class Decider {
         deadline = cal.nextWorkingDay(now).close;
         break;
     }
-    const reachable = deadline !== undefined && firstFinish <= cal.coord(deadline);
+    // A line that is down promises no rush: when it returns is not known (docs/rules.md).
+    const reachable = !line.down && deadline !== undefined && firstFinish <= cal.coord(deadline);
 
     const {
       day: pd,
@@ -293,13 +300,16 @@ export class Decider {
     );
 
     let earliest: number | undefined;
-    if (verdict.rule === 'deadline-unreachable')
+    if (line.down) {
+      // No counter-offer: the earliest the line can make the order is not known.
+    } else if (verdict.rule === 'deadline-unreachable')
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
     else if (verdict.rule === 'would-break-promises')
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline as number, c0);
     const why = { kind: 'client', rule: verdict.rule } as ClientWhy;
     if ('message' in verdict) why.message = verdict.message;
     why.deadline = deadline;
+    if (line.down) why.lineDownSince = line.downSince;
     if (closedDay !== undefined) why.closedDay = closedDay;
     if (askedAt !== undefined) why.askedAt = askedAt;
     if (deadline !== undefined && !reachable) why.finish = cal.timeAt(firstFinish);

@@ -195,6 +195,11 @@ function clientReason(
   const earliest = rec.earliest as number;
   switch (why.rule) {
     case 'deadline-unreachable': {
+      if (why.lineDownSince !== undefined)
+        return {
+          rule: why.rule,
+          message: `line '${rec.line}' is down since ${st.t(why.lineDownSince)} and when it returns is not known, so no ${urgency} deadline can be promised; queued as an ordinary order and reported at risk.`,
+        };
       const unreachable =
         why.closedDay !== undefined
           ? `the lab is closed for the rest of ${why.closedDay}`

@@ -32,6 +32,8 @@ export type Why =
       /** Why the deadline is out of reach: the lab is closed for the rest of `closedDay`, the request came after the cutoff at `askedAt` (HH:mm), or the order would finish at `finish`. */
       closedDay?: string;
       askedAt?: string;
+      /** The time the line went down, when the rush came for a line that is down: no rush is promised. */
+      lineDownSince?: number;
       finish?: number;
       day: string;
       promisedPct: number;
