@@ -110,7 +110,11 @@ export interface Decision {
   promisedBy: number;
   /** Non-empty; the first entry is the deciding rule. */
   reasons: Reason[];
-  /** Ids of orders whose promise this decision put at risk (only a company-caused rush can). */
+  /**
+   * Ids of orders whose promise this decision put at risk (only a company-caused rush can), and
+   * the order's own id when it was decided on a line that is down (its promise is at risk from
+   * the start).
+   */
   atRisk: string[];
   /** For a rush declined as unreachable or as breaking promises: the earliest time the order could be promised. */
   earliestPossible?: number;

@@ -59,7 +59,10 @@ export class Decider {
     else this.queueNormal(rec, line, now);
     // On a line that is down the promise was counted as if the line came back now; when it
     // will is not known, so the order is reported at risk at once (docs/rules.md).
-    if (line.down) this.st.flagDown(line, now);
+    if (line.down) {
+      rec.decidedDown = true;
+      this.st.flagDown(line, now);
+    }
     return decisionOf(this.st, rec);
   }
 

@@ -22,6 +22,9 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
     reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, first) : [first];
   }
   const atRisk = why?.kind === 'company' ? [...why.atRisk] : [];
+  // On a line that is down the order's own promise is at risk from the start, and its decision
+  // says so at once (docs/rules.md, "A line down").
+  if (rec.decidedDown) atRisk.push(rec.order.id);
   // `earliestPossible` keeps its place among the keys.
   return rec.earliest !== undefined
     ? {

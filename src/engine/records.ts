@@ -65,12 +65,13 @@ const STARTED = 3;
 const EXPECTED = 4;
 const FINISHED = 5;
 
-const [CLASS, STATUS, OUTCOME, PLAIN] = bitFields(
+const [CLASS, STATUS, OUTCOME, PLAIN, DOWN] = bitFields(
   CLASSES.length,
   STATUSES.length,
   OUTCOMES.length,
   2,
-) as [BitField, BitField, BitField, BitField];
+  2,
+) as [BitField, BitField, BitField, BitField, BitField];
 
 /** The value of `riskLatest` for an order never reported at risk. */
 export const NOT_REPORTED = -1;
@@ -151,6 +152,17 @@ export class OrderRecord {
   }
   set plain(v: boolean) {
     this.flags = PLAIN.write(this.flags, v ? 1 : 0);
+  }
+
+  /**
+   * Decided on a line that was down: its promise was counted as if the line came back at once,
+   * and its decision reports the order itself at risk.
+   */
+  get decidedDown(): boolean {
+    return DOWN.read(this.flags) === 1;
+  }
+  set decidedDown(v: boolean) {
+    this.flags = DOWN.write(this.flags, v ? 1 : 0);
   }
 
   /** The counter-offer of a declined rush. */

@@ -13,10 +13,18 @@ import {
   MIN_UNITS_PER_ITEM,
 } from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
-import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
+import type {
+  CalendarException,
+  CalendarSpec,
+  LineSpec,
+  Order,
+  RushRequest,
+  Tier,
+  Urgency,
+} from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
-import { MAX_MS, MIN_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
+import { MAX_MS, MIN_MS, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { StreamItem } from './run-trace.js';
 
 /** Monday 2026-11-23 09:00 in Shanghai: streams start here unless told otherwise. */
@@ -43,6 +51,12 @@ export interface StreamOptions {
   maxGapMinutes?: number;
   /** Allow capacity changes in the stream. @default false */
   capacityChanges?: boolean;
+  /**
+   * With `capacityChanges`: a change may take its line down (`setCapacity(line, 0)`); the line
+   * comes back at its configured rate a few orders later, by the end of the stream at the
+   * latest. @default false
+   */
+  linesDown?: boolean;
   /** When the stream starts (epoch ms). @default STREAM_START */
   start?: number;
 }
@@ -90,7 +104,7 @@ interface OrderDraft {
 
 function drafts(
   config: SchedulerConfig,
-  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>,
+  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'linesDown'>>,
 ): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
@@ -175,11 +189,14 @@ export function orderStreams(
         fc.record({
           after: fc.integer({ min: 0, max: o.maxOrders }),
           line: fc.constantFrom(...lines),
-          factor: fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2),
+          factor: options.linesDown
+            ? fc.constantFrom(0, 0, 0.25, 0.5, 0.8, 1.5, 2)
+            : fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2),
+          downFor: fc.integer({ min: 0, max: 6 }),
         }),
         { maxLength: 3 },
       )
-    : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
+    : fc.constant([] as { after: number; line: LineSpec; factor: number; downFor: number }[]);
   return fc
     .tuple(
       fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }),
@@ -187,6 +204,11 @@ export function orderStreams(
     )
     .map(([ds, caps]) => {
       const items: StreamItem[] = [];
+      // A line taken down comes back at its configured rate after `downFor` more orders, or
+      // after the last one.
+      const returns = caps
+        .filter((c) => c.factor === 0)
+        .map((c) => ({ line: c.line, after: Math.min(c.after + 1 + c.downFor, ds.length - 1) }));
       let at = start;
       ds.forEach((d, i) => {
         at += d.gap * MS_PER_MINUTE;
@@ -198,6 +220,9 @@ export function orderStreams(
             });
         }
         items.push({ at, order: toOrder(d, i, at, 'o') });
+        for (const r of returns)
+          if (r.after === i)
+            items.push({ at, capacity: { line: r.line.id, unitsPerHour: r.line.unitsPerHour } });
       });
       return items;
     });
@@ -270,6 +295,37 @@ export function calendars(): fc.Arbitrary<CalendarSpec> {
         `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       return { zone, open: hhmm(o), close: hhmm(c === o ? o + 30 : c), days: [...days].sort() };
     });
+}
+
+/**
+ * Calendar exceptions on the `days` local dates from the date of `from` (UTC): each date
+ * drawn at most once, closed or with hours on a 30-minute grid (a half day, overtime, or a
+ * day opened that is not a working weekday). Lay them over any calendar.
+ */
+export function calendarExceptions(from: number, days = 10): fc.Arbitrary<CalendarException[]> {
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return fc
+    .uniqueArray(
+      fc.record({
+        day: fc.integer({ min: 0, max: days - 1 }),
+        closed: fc.boolean(),
+        open: fc.integer({ min: 12, max: 24 }),
+        length: fc.integer({ min: 2, max: 28 }),
+      }),
+      { selector: (x) => x.day, maxLength: Math.min(days, 4) },
+    )
+    .map((xs) =>
+      xs.map((x): CalendarException => {
+        const date = new Date(from + x.day * MS_PER_DAY).toISOString().slice(0, 10);
+        if (x.closed) return { date, closed: true };
+        return {
+          date,
+          open: hhmm(x.open * 30),
+          close: hhmm(Math.min(48, x.open + x.length) * 30),
+        };
+      }),
+    );
 }
 
 /** The default calendar, for tests that want the lab's own hours. */

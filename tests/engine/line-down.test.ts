@@ -70,6 +70,8 @@ describe('the printer down for the afternoon', () => {
     s.setCapacity('print', 0, T('13:00'));
     const d = s.submit(order({ id: 'd', uploadedAt: T('14:00') }), T('14:00'));
     expect(d.outcome).toBe('queued');
+    // The decision itself says so: the client can be told with the promise.
+    expect(d.atRisk).toEqual(['d']);
     expect(s.atRiskLog().at(-1)).toEqual({
       orderId: 'd',
       line: 'print',
@@ -94,6 +96,8 @@ describe('the printer down for the afternoon', () => {
         "line 'print' is down since 2026-11-24 13:00 and when it returns is not known, so no same-day deadline can be promised; queued as an ordinary order and reported at risk.",
     });
     expect(e.earliestPossible).toBeUndefined();
+    expect(e.atRisk).toEqual(['e']);
+    expect(s.explain('e').decision).toEqual(e);
     expect(s.rushRegister().at(-1)?.outcome).toBe('rush-declined');
     expect(s.atRisk('print')).toContain('e');
   });
