@@ -463,12 +463,18 @@ export class Scheduler {
         ? line.ledger.positionOf(rec.handle) + (line.busy ? 1 : 0)
         : undefined;
     const late = rec.finishedAt !== undefined ? rec.finishedAt > rec.promisedBy : undefined;
+    // On a line that is down, the order in production is expected as `plan` shows it: as if the
+    // line came back at the time of the last call.
+    const expected =
+      rec.status === 'in-production' && line.down
+        ? this.st.calendar.timeAt(line.startCoord(this.st.calendar.coord(this.st.lastTime)))
+        : rec.expectedFinish;
     const d = decisionOf(this.st, rec);
     const state =
       rec.status === 'finished'
         ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
         : rec.status === 'in-production'
-          ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
+          ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(expected as number)}${line.down ? ` if line ${line.id}, down since ${this.st.t(line.downSince as number)}, came back now` : ''}`
           : `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`;
     const risk = rec.reportedAtRisk
       ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.`
@@ -484,7 +490,7 @@ export class Scheduler {
       atRisk: this.st.riskLog.of(rec),
       ...(position !== undefined ? { position } : {}),
       ...(rec.startedAt !== undefined ? { startedAt: rec.startedAt } : {}),
-      ...(rec.status === 'in-production' ? { expectedFinish: rec.expectedFinish as number } : {}),
+      ...(rec.status === 'in-production' ? { expectedFinish: expected as number } : {}),
       ...(rec.finishedAt !== undefined ? { finishedAt: rec.finishedAt, late } : {}),
       summary: `${d.outcome} (${(d.reasons[0] as Reason).rule}): ${(d.reasons[0] as Reason).message} Promised by ${this.st.t(rec.promisedBy)}; ${state}.${risk}`,
     };

@@ -86,6 +86,39 @@ describe('closed days: the Spring Festival', () => {
   });
 });
 
+describe('rework hours are clock hours; the holiday decides whether the work fits by them', () => {
+  test('an album rework on the half day: due 24 clock hours on, on a closed day, and pushed past the holiday when its work does not fit', () => {
+    const s = createScheduler({ calendar: festival });
+    // 180 albums are 2 working hours at 90 an hour; the half day has 1.5 left after 12:00.
+    const d = s.submit(
+      order({
+        id: 'rw-album',
+        product: 'album',
+        quantity: 180,
+        uploadedAt: at('2027-02-05T12:00'),
+        rush: { cause: 'rework', reason: 'glue', responsible: 'Wang' },
+      }),
+      at('2027-02-05T12:00'),
+    );
+    expect(s.reworkRegister()[0]?.deadline).toBe(at('2027-02-06T12:00'));
+    // 1.5 h on the 5th, the last half hour from the first opening after the holiday (the 13th).
+    expect(d.promisedBy).toBe(at('2027-02-13T09:30'));
+    expect(d.reasons[0]?.rule).toBe('company-fault');
+    // The same rework that fits on the half day keeps its clock deadline.
+    const small = s.submit(
+      order({
+        id: 'rw-small',
+        product: 'crystal',
+        quantity: 1,
+        uploadedAt: at('2027-02-05T12:00'),
+        rush: { cause: 'rework' },
+      }),
+      at('2027-02-05T12:00'),
+    );
+    expect(small.promisedBy).toBe(at('2027-02-07T12:00'));
+  });
+});
+
 describe('a half day', () => {
   test('halves the quota day: a rush the full day would take passes the half day quota', () => {
     const rush = { urgency: 'same-day' as const };

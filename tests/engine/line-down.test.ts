@@ -63,6 +63,13 @@ describe('the printer down for the afternoon', () => {
       ['c', T('16:00')],
       ['b', T('16:30')],
     ]);
+    // explain reads as the plan does, at the time of the last call.
+    s.submit(order({ id: 'z', uploadedAt: T('15:00') }), T('15:00'));
+    const a = s.explain('a');
+    expect(a.expectedFinish).toBe(T('15:30'));
+    expect(a.summary).toContain(
+      'expected 2026-11-24 15:30 if line print, down since 2026-11-24 13:00, came back now',
+    );
   });
 
   test('a new order is promised as if the line came back now, and reported at risk at once', () => {
