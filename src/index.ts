@@ -19,6 +19,7 @@ export {
 } from './domain/policy.js';
 export type {
   AtRiskReport,
+  CalendarException,
   CalendarSpec,
   Cause,
   ClientChange,

@@ -5,6 +5,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseHHmm } from '../time/calendar.js';
+import { CALENDAR_END_MS, CALENDAR_START_MS, MS_PER_DAY } from '../time/units.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import {
   MAX_QUANTITY,
@@ -34,6 +35,120 @@ const nonEmpty = z.string().min(1, 'must be a non-empty string');
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const hhmm = z.string().regex(HHMM, 'must be a time of day HH:mm (00:00 to 24:00)');
 
+/** The first and last dates an exception may name: the dates of the calendar's window. */
+const FIRST_EXCEPTION_DATE = new Date(CALENDAR_START_MS).toISOString().slice(0, 10);
+const LAST_EXCEPTION_DATE = new Date(CALENDAR_END_MS - MS_PER_DAY).toISOString().slice(0, 10);
+
+/** The problem with an exception's date, or undefined when it is a real date within the window. */
+function dateProblem(v: unknown): string | undefined {
+  const expected = `must be a date YYYY-MM-DD from ${FIRST_EXCEPTION_DATE} to ${LAST_EXCEPTION_DATE}`;
+  if (typeof v !== 'string') return `${expected}, received ${shown(v)}`;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const ms = m ? Date.UTC(+(m[1] as string), +(m[2] as string) - 1, +(m[3] as string)) : Number.NaN;
+  // Date.UTC rolls 02-30 over into March: a real date reads back as itself.
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v)
+    return `${expected}, received ${shown(v)} (not a calendar date)`;
+  if (v < FIRST_EXCEPTION_DATE || v > LAST_EXCEPTION_DATE)
+    return `${expected} (the years the calendar supports), received ${shown(v)}`;
+  return undefined;
+}
+
+/**
+ * The problems of one calendar exception, each with the path of its field within it: an
+ * exception is `{ date, closed: true }` (a closed day) or `{ date, open, close }` (a half day,
+ * overtime). Checked by hand, field by field, so that every problem is listed together with
+ * those of the other exceptions (duplicates included), not only the first zod stops at.
+ */
+function exceptionProblems(x: unknown): { path: (string | number)[]; message: string }[] {
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    return [
+      {
+        path: [],
+        message: `expected { date, closed: true } or { date, open, close }, received ${Array.isArray(x) ? 'an array' : shown(x)}`,
+      },
+    ];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const o = x as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => !['date', 'closed', 'open', 'close'].includes(k));
+  if (extra.length > 0)
+    out.push({
+      path: [],
+      message: `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}`,
+    });
+  const problem = dateProblem(o.date);
+  if (problem !== undefined) out.push({ path: ['date'], message: problem });
+  const has = (k: string) => Object.hasOwn(o, k) && o[k] !== undefined;
+  if (has('closed')) {
+    if (o.closed !== true)
+      out.push({
+        path: ['closed'],
+        message: `must be true (a closed day) or left out, received ${JSON.stringify(o.closed) ?? shown(o.closed)}`,
+      });
+    for (const f of ['open', 'close'])
+      if (has(f))
+        out.push({
+          path: [f],
+          message:
+            'must be left out on a closed day (closed: true): a day with hours has open and close',
+        });
+    return out;
+  }
+  for (const f of ['open', 'close'] as const) {
+    if (!has(f))
+      out.push({
+        path: [f],
+        message: `is required: an exception is { date, closed: true } or { date, open, close }, received no ${f}`,
+      });
+    else if (typeof o[f] !== 'string' || !HHMM.test(o[f] as string))
+      out.push({
+        path: [f],
+        message: `must be a time of day HH:mm (00:00 to 24:00), received ${shown(o[f])}`,
+      });
+  }
+  const open = o.open;
+  const close = o.close;
+  if (open === '24:00')
+    out.push({ path: ['open'], message: 'must be before 24:00, received "24:00"' });
+  else if (
+    typeof open === 'string' &&
+    typeof close === 'string' &&
+    HHMM.test(open) &&
+    HHMM.test(close) &&
+    parseHHmm(close) <= parseHHmm(open)
+  )
+    out.push({ path: ['close'], message: `must be later than open (${open}), received ${close}` });
+  return out;
+}
+
+/** `calendar.exceptions`: every exception valid, each date once. */
+const exceptionsSchema = z
+  .array(z.unknown())
+  .superRefine((xs, ctx) => {
+    const seen = new Map<unknown, number>();
+    xs.forEach((x, i) => {
+      for (const p of exceptionProblems(x))
+        ctx.addIssue({ code: 'custom', path: [i, ...p.path], message: p.message });
+      const date = (x as { date?: unknown } | null)?.date;
+      if (typeof date !== 'string') return;
+      const first = seen.get(date);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'date'],
+          message: `must be unique, ${date} is also exception ${first}`,
+        });
+      else seen.set(date, i);
+    });
+  })
+  .transform((xs) =>
+    xs.map((x) => {
+      const o = x as { date: string; closed?: true; open?: string; close?: string };
+      return o.closed === true
+        ? { date: o.date, closed: true as const }
+        : { date: o.date, open: o.open as string, close: o.close as string };
+    }),
+  );
+
 export const calendarSchema = z
   .strictObject({
     zone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
@@ -51,6 +166,7 @@ export const calendarSchema = z
       )
       .min(1, 'must list at least one working weekday')
       .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a weekday' }),
+    exceptions: exceptionsSchema.optional(),
   })
   .superRefine((cal, ctx) => {
     if (

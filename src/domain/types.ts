@@ -2,9 +2,9 @@
  * The public vocabulary of Rushline (rules.md §1). Every time that leaves the engine is epoch
  * milliseconds; times that enter it may also be ISO 8601 strings with an offset.
  */
-import type { CalendarSpec } from '../time/calendar.js';
+import type { CalendarException, CalendarSpec } from '../time/calendar.js';
 
-export type { CalendarSpec };
+export type { CalendarException, CalendarSpec };
 
 /** A time given to the engine: epoch milliseconds, or ISO 8601 with an offset (`2026-11-24T09:30:00+08:00`). */
 export type TimeInput = number | string;
@@ -148,7 +148,11 @@ export interface Decision {
   promisedBy: number;
   /** Non-empty; the first entry is the deciding rule. */
   reasons: Reason[];
-  /** Ids of orders whose promise this decision put at risk (only a company-caused rush can). */
+  /**
+   * Ids of orders whose promise this decision put at risk (only a company-caused rush can), and
+   * the order's own id when it was decided on a line that is down (its promise is at risk from
+   * the start).
+   */
   atRisk: string[];
   /** For a rush declined as unreachable or as breaking promises: the earliest time the order could be promised. */
   earliestPossible?: number;

@@ -15,6 +15,7 @@ import type {
 import { decideRush, quotaLimit } from '../policy/gates.js';
 import { earliestPromise, keepsPromises } from '../promise/promising.js';
 import type { LedgerKey } from '../queue/promise-ledger.js';
+import { parseHHmm } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { Line } from './line.js';
 import { decisionOf } from './reasons.js';
@@ -67,10 +68,17 @@ export class Decider {
     rec.cls = 'normal';
     rec.plain = false;
     rec.outcome = 'queued';
+    rec.decidedDown = false;
     const rush = rec.order.rush;
     if (rush && rush.cause !== 'client') this.decideCompany(rec, line, now);
     else if (rush) this.decideClientRush(rec, line, now);
     else this.queueNormal(rec, line, now);
+    // On a line that is down the promise was counted as if the line came back now; when it
+    // will is not known, so the order is reported at risk at once (docs/rules.md).
+    if (line.down) {
+      rec.decidedDown = true;
+      this.st.flagDown(line, now);
+    }
   }
 
   /**
@@ -111,6 +119,10 @@ export class Decider {
     // An order once reported at risk stays reported: its new promise does not guard it again
     // (docs/rules.md), exactly as a restored engine would queue it.
     line.enqueue(rec, cal.coord(promise), TIER_RANK[o.tier], !rec.reportedAtRisk);
+    if (line.down) {
+      rec.decidedDown = true;
+      this.st.flagDown(line, now);
+    }
     return keep;
   }
 
@@ -131,7 +143,10 @@ export class Decider {
     let bestFree = Number.POSITIVE_INFINITY;
     for (const line of this.st.lines.values()) {
       if (!line.makes(order)) continue;
-      const free = line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0);
+      // A line that is down is chosen only when every line that makes the product is down.
+      const free = line.down
+        ? Number.MAX_VALUE
+        : line.startCoord(cnow) + line.ledger.totalWork + (pending?.get(line) ?? 0);
       if (free < bestFree) {
         best = line;
         bestFree = free;
@@ -170,12 +185,17 @@ export class Decider {
    * rush cannot be had, and an `immediate` one is made from the next working day's opening.
    */
   private afterCutoff(now: number): boolean {
-    const today = this.st.calendar.dayOf(now);
-    return (
-      today.working &&
-      now < (today.close as number) &&
-      localHHmm(this.st.fmt, now) > this.st.config.policy.rush.sameDayCutoff
-    );
+    const cal = this.st.calendar;
+    const today = cal.dayOf(now);
+    if (!today.working || now >= (today.close as number)) return false;
+    const cutoff = this.st.config.policy.rush.sameDayCutoff;
+    const hours = cal.exceptionOn(today.date);
+    if (!hours) return localHHmm(this.st.fmt, now) > cutoff;
+    // On a half day or an overtime day the cutoff keeps its distance from the close: a lab
+    // that closes at 13:00 instead of 18:00 stops promising same-day rushes at 11:00, one that
+    // stays open until 21:00 at 19:00 (with the default 16:00 cutoff).
+    const shifted = hours.close - (parseHHmm(cal.spec.close) - parseHHmm(cutoff));
+    return parseHHmm(localHHmm(this.st.fmt, now)) > shifted;
   }
 
   /** The coordinate an immediate client rush asked for at `now` may start from at the earliest. */
@@ -293,7 +313,8 @@ export class Decider {
         deadline = cal.nextWorkingDay(now).close;
         break;
     }
-    const reachable = deadline !== undefined && firstFinish <= cal.coord(deadline);
+    // A line that is down promises no rush: when it returns is not known (docs/rules.md).
+    const reachable = !line.down && deadline !== undefined && firstFinish <= cal.coord(deadline);
 
     const {
       day: pd,
@@ -342,13 +363,16 @@ export class Decider {
     );
 
     let earliest: number | undefined;
-    if (verdict.rule === 'deadline-unreachable')
+    if (line.down) {
+      // No counter-offer: the earliest the line can make the order is not known.
+    } else if (verdict.rule === 'deadline-unreachable')
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline ?? now, c0);
     else if (verdict.rule === 'would-break-promises')
       earliest = earliestPromise(line.ledger, cal, key, rec.work, deadline as number, c0);
     const why = { kind: 'client', rule: verdict.rule } as ClientWhy;
     if ('message' in verdict) why.message = verdict.message;
     why.deadline = deadline;
+    if (line.down) why.lineDownSince = line.downSince;
     if (closedDay !== undefined) why.closedDay = closedDay;
     if (askedAt !== undefined) why.askedAt = askedAt;
     if (deadline !== undefined && !reachable) why.finish = cal.timeAt(firstFinish);

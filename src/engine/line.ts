@@ -14,7 +14,16 @@ import type { OrderRecord } from './records.js';
 export class Line {
   readonly id: string;
   readonly products: readonly string[];
+  /**
+   * The rate the line's work is counted at, in units per working hour: its capacity while it
+   * runs, and the capacity it had while it is down (work is never counted at rate 0, so the
+   * ledger's sums stay finite).
+   */
   unitsPerHour: number;
+  /** The time (ms) the line went down, while its capacity is 0 (`setCapacity(line, 0)`). */
+  private downAt: number | undefined = undefined;
+  /** The coordinate at which the line went down: the order in production has made nothing since. */
+  private downFrom = 0;
   readonly ledger: PromiseLedger = newPromiseLedger();
   /** Queued orders by ledger handle. */
   readonly byHandle: (OrderRecord | undefined)[] = [];
@@ -38,6 +47,39 @@ export class Line {
   /** The order in production, if any. */
   get busy(): OrderRecord | undefined {
     return this.making;
+  }
+
+  /** Whether the line is down: its capacity is 0 and it makes nothing until it returns. */
+  get down(): boolean {
+    return this.downAt !== undefined;
+  }
+
+  /** The time the line went down, while it is down. */
+  get downSince(): number | undefined {
+    return this.downAt;
+  }
+
+  /** The line's capacity now, in units per working hour: 0 while it is down. */
+  get capacity(): number {
+    return this.downAt === undefined ? this.unitsPerHour : 0;
+  }
+
+  /**
+   * The line goes down at coordinate `now` (time `at`): it makes nothing from then on, and the
+   * order in production keeps the work it had left. Work stays counted at the rate the line
+   * had, so that the ledger and every projection stay finite: a projection on a down line
+   * reads as if the line came back at the time asked about. Going down twice changes nothing.
+   */
+  stop(now: number, at: number): void {
+    if (this.downAt !== undefined) return;
+    this.downAt = at;
+    this.downFrom = now;
+  }
+
+  /** Working ms of the order in production left at coordinate `now` (0 when free or overrun). */
+  private remaining(now: number): number {
+    if (this.making === undefined) return 0;
+    return Math.max(0, this.makingUntil - (this.downAt === undefined ? now : this.downFrom));
   }
 
   /** Coordinate at which the order in production is expected to finish (0 when free). */
@@ -68,10 +110,16 @@ export class Line {
   }
 
   /**
-   * Runs the line at `unitsPerHour` from coordinate `now` on: the rest of the order in
-   * production and every queued order take the work of the new rate. Promises stand.
+   * Runs the line at `unitsPerHour` (positive) from coordinate `now` on, back up if it was
+   * down: the rest of the order in production and every queued order take the work of the new
+   * rate. Promises stand.
    */
   setRate(unitsPerHour: number, now: number): void {
+    if (this.downAt !== undefined) {
+      // Back from down: the order in production takes up the work it had left from now.
+      if (this.making !== undefined) this.makingUntil = now + this.remaining(now);
+      this.downAt = undefined;
+    }
     const b = this.making;
     if (b !== undefined) this.makingUntil = this.busyFinishAt(now, unitsPerHour);
     this.unitsPerHour = unitsPerHour;
@@ -93,8 +141,7 @@ export class Line {
 
   /** The coordinate at which the order in production ends if the rest of it runs at `unitsPerHour` from `now`. */
   busyFinishAt(now: number, unitsPerHour: number): number {
-    const remaining = Math.max(0, this.busyFinish - now);
-    return now + Math.ceil((remaining * this.unitsPerHour) / unitsPerHour);
+    return now + Math.ceil((this.remaining(now) * this.unitsPerHour) / unitsPerHour);
   }
 
   /** The coordinate at which all the line's work ends if it runs at `unitsPerHour` from `now`: O(n). */
@@ -105,9 +152,12 @@ export class Line {
     return end;
   }
 
-  /** The coordinate at which the line can start on its queue, given the coordinate of now. */
+  /**
+   * The coordinate at which the line can start on its queue, given the coordinate of now (on a
+   * down line: were it to come back now).
+   */
   startCoord(now: number): number {
-    return this.busy !== undefined && this.busyFinish > now ? this.busyFinish : now;
+    return now + this.remaining(now);
   }
 
   enqueue(rec: OrderRecord, due: number, tierRank: number, onTime: boolean): void {

@@ -22,6 +22,9 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
     reasons = rec.outcome === 'rush-declined' ? normalReasons(st, rec, first) : [first];
   }
   const atRisk = why?.kind === 'company' ? [...why.atRisk] : [];
+  // On a line that is down the order's own promise is at risk from the start, and its decision
+  // says so at once (docs/rules.md, "A line down").
+  if (rec.decidedDown) atRisk.push(rec.order.id);
   // `earliestPossible` keeps its place among the keys.
   return rec.earliest !== undefined
     ? {
@@ -195,6 +198,11 @@ function clientReason(
   const earliest = rec.earliest as number;
   switch (why.rule) {
     case 'deadline-unreachable': {
+      if (why.lineDownSince !== undefined)
+        return {
+          rule: why.rule,
+          message: `line '${rec.line}' is down since ${st.t(why.lineDownSince)} and when it returns is not known, so no ${urgency} deadline can be promised; queued as an ordinary order and reported at risk.`,
+        };
       const unreachable =
         why.closedDay !== undefined
           ? `the lab is closed for the rest of ${why.closedDay}`

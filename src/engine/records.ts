@@ -39,6 +39,8 @@ export type Why =
       /** Why the deadline is out of reach: the lab is closed for the rest of `closedDay`, the request came after the cutoff at `askedAt` (HH:mm), or the order would finish at `finish`. */
       closedDay?: string;
       askedAt?: string;
+      /** The time the line went down, when the rush came for a line that is down: no rush is promised. */
+      lineDownSince?: number;
       finish?: number;
       day: string;
       promisedPct: number;
@@ -77,12 +79,13 @@ const STARTED = 3;
 const EXPECTED = 4;
 const FINISHED = 5;
 
-const [CLASS, STATUS, OUTCOME, PLAIN] = bitFields(
+const [CLASS, STATUS, OUTCOME, PLAIN, DOWN] = bitFields(
   CLASSES.length,
   STATUSES.length,
   OUTCOMES.length,
   2,
-) as [BitField, BitField, BitField, BitField];
+  2,
+) as [BitField, BitField, BitField, BitField, BitField];
 
 /** The value of `riskLatest` for an order never reported at risk. */
 export const NOT_REPORTED = -1;
@@ -169,6 +172,17 @@ export class OrderRecord {
   }
   set plain(v: boolean) {
     this.flags = PLAIN.write(this.flags, v ? 1 : 0);
+  }
+
+  /**
+   * Decided on a line that was down: its promise was counted as if the line came back at once,
+   * and its decision reports the order itself at risk.
+   */
+  get decidedDown(): boolean {
+    return DOWN.read(this.flags) === 1;
+  }
+  set decidedDown(v: boolean) {
+    this.flags = DOWN.write(this.flags, v ? 1 : 0);
   }
 
   /** The counter-offer of a declined rush. */

@@ -125,6 +125,19 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
             : `is only for a cancelled order; this one is ${o.status}`,
       });
   });
+  // A line down is a line of the snapshot, gone down no later than the snapshot's last call.
+  for (const [lineId, since] of Object.entries(s.linesDown ?? {})) {
+    if (!lines.has(lineId))
+      issues.push({
+        path: `linesDown.${lineId}`,
+        message: `must name a line of the snapshot, received '${lineId}'`,
+      });
+    else if (s.lastTime === null || since > s.lastTime)
+      issues.push({
+        path: `linesDown.${lineId}`,
+        message: `must be no later than the snapshot's lastTime ${s.lastTime}, received ${since}`,
+      });
+  }
   // The at-risk log and the orders' own lists hold the same reports: each entry names an order
   // of the snapshot on its line, and each order lists exactly its entries, in log order.
   const lineOf = new Map(s.orders.map((o) => [o.order.id, o.line]));

@@ -220,6 +220,8 @@ export class Scheduler {
     let rec: OrderRecord | undefined;
     try {
       this.commitTime(now);
+      // A line that is down starts nothing: its queue waits for its capacity to return.
+      if (line.down) return undefined;
       rec = line.dequeue();
       if (!rec) return undefined;
       // Within the calendar: the line's work never ends after MAX_DECIDED_MS as decided, and
@@ -285,7 +287,8 @@ export class Scheduler {
 
   /**
    * Changes a line's capacity from now on. Promises stand; returns, at once, the ids of every
-   * order whose promise the change puts at risk (in production order).
+   * order whose promise the change puts at risk (in production order). 0 takes the line down:
+   * it makes nothing until a later `setCapacity` gives it a capacity again (docs/rules.md).
    */
   setCapacity(lineId: string, unitsPerHour: number, at?: TimeInput): string[] {
     this.usable();
@@ -297,10 +300,21 @@ export class Scheduler {
       MAX_UNITS_PER_HOUR,
       UNITS_PER_HOUR,
     );
-    if (problem !== undefined)
-      throw new ValidationError([{ path: 'unitsPerHour', message: problem }], 'setCapacity');
+    // 0 is a line down (docs/rules.md, "A line down"); any other rate is within the limits.
+    if (problem !== undefined && unitsPerHour !== 0)
+      throw new ValidationError(
+        [
+          {
+            path: 'unitsPerHour',
+            message: `must be 0 (a line down) or ${problem.replace(/^must be /, '')}`,
+          },
+        ],
+        'setCapacity',
+      );
     const cnow = this.st.calendar.coord(now);
+    if (unitsPerHour === 0) return this.lineDown(line, now, cnow);
     // Slower, the line's work ends later; it must still end by MAX_DECIDED_MS, as when decided.
+    // (A line down counts its work at the rate it had, so its return is checked at its new rate.)
     if (
       unitsPerHour < line.unitsPerHour &&
       !this.st.calendar.endsBy(line.endAt(cnow, unitsPerHour), MAX_DECIDED_MS)
@@ -327,6 +341,28 @@ export class Scheduler {
         }
       }
       for (const id of this.st.flagLate(line, now, 'capacity-drop')) atRisk.push(id);
+    } catch (e) {
+      throw this.poison('setCapacity', e);
+    }
+    return atRisk;
+  }
+
+  /**
+   * `setCapacity(line, 0)`: the line goes down. It makes nothing until its capacity returns, and
+   * when that will be is not known, so every promise on it is at risk at once: the order in
+   * production and every queued order not yet reported are reported, and their ids returned.
+   */
+  private lineDown(line: Line, now: number, cnow: number): string[] {
+    const atRisk: string[] = [];
+    try {
+      this.commitTime(now);
+      line.stop(cnow, now);
+      const b = line.busy;
+      if (b && !b.reportedAtRisk) {
+        this.st.riskLog.add(b, now, 'capacity-drop');
+        atRisk.push(b.order.id);
+      }
+      for (const id of this.st.flagDown(line, now)) atRisk.push(id);
     } catch (e) {
       throw this.poison('setCapacity', e);
     }
@@ -602,7 +638,10 @@ export class Scheduler {
       const cnow = Number.isFinite(now) ? this.st.calendar.coord(now) : 0;
       if (line.busy) {
         const b = line.busy;
-        const finish = b.expectedFinish as number;
+        // On a line that is down, the order in production finishes as if the line came back now.
+        const finish = line.down
+          ? this.st.calendar.timeAt(line.startCoord(cnow))
+          : (b.expectedFinish as number);
         out.push({
           orderId: b.order.id,
           line: line.id,
@@ -648,12 +687,18 @@ export class Scheduler {
         ? line.ledger.positionOf(rec.handle) + (line.busy ? 1 : 0)
         : undefined;
     const late = rec.finishedAt !== undefined ? rec.finishedAt > rec.promisedBy : undefined;
+    // On a line that is down, the order in production is expected as `plan` shows it: as if the
+    // line came back at the time of the last call.
+    const expected =
+      rec.status === 'in-production' && line.down
+        ? this.st.calendar.timeAt(line.startCoord(this.st.calendar.coord(this.st.lastTime)))
+        : rec.expectedFinish;
     const d = decisionOf(this.st, rec);
     const state =
       rec.status === 'finished'
         ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
         : rec.status === 'in-production'
-          ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(rec.expectedFinish as number)}`
+          ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(expected as number)}${line.down ? ` if line ${line.id}, down since ${this.st.t(line.downSince as number)}, came back now` : ''}`
           : rec.status === 'held'
             ? `held since ${this.st.t(rec.statusAt as number)}, not produced until released`
             : rec.status === 'cancelled'
@@ -675,7 +720,7 @@ export class Scheduler {
       atRisk: this.st.riskLog.of(rec),
       ...(position !== undefined ? { position } : {}),
       ...(rec.startedAt !== undefined ? { startedAt: rec.startedAt } : {}),
-      ...(rec.status === 'in-production' ? { expectedFinish: rec.expectedFinish as number } : {}),
+      ...(rec.status === 'in-production' ? { expectedFinish: expected as number } : {}),
       ...(rec.finishedAt !== undefined ? { finishedAt: rec.finishedAt, late } : {}),
       ...(rec.status === 'held' ? { heldAt: rec.statusAt as number } : {}),
       ...(rec.status === 'cancelled' ? { cancelledAt: rec.statusAt as number } : {}),
@@ -744,7 +789,7 @@ export class Scheduler {
     return out;
   }
 
-  /** The state of a line: capacity, queue length, work queued (working ms) and the order in production. */
+  /** The state of a line: capacity (0 while it is down), queue length, work queued (working ms) and the order in production. */
   lineStatus(lineId: string): {
     line: string;
     unitsPerHour: number;
@@ -756,7 +801,7 @@ export class Scheduler {
     const line = this.lineOf(lineId, 'lineStatus');
     return {
       line: line.id,
-      unitsPerHour: line.unitsPerHour,
+      unitsPerHour: line.capacity,
       queued: line.ledger.length,
       queuedWorkMs: line.ledger.totalWork,
       ...(line.busy ? { inProduction: line.busy.order.id } : {}),

@@ -81,6 +81,12 @@ export interface Snapshot {
    * snapshot from before clients could be registered has none, and restores as it did.
    */
   clients?: Record<string, Tier>;
+  /**
+   * The lines that are down (`setCapacity(line, 0)`), with the time each went down; absent when
+   * none is. Their `config.lines[].unitsPerHour` is the capacity they had, at which their work
+   * is counted.
+   */
+  linesDown?: Record<string, number>;
 }
 
 /**
@@ -182,4 +188,5 @@ export const snapshotSchema = z.strictObject({
   clientRushes: dictSchema(z.string(), z.array(ms)),
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),
   clients: dictSchema(z.string().min(1), tierSchema).optional(),
+  linesDown: dictSchema(z.string(), ms).optional(),
 });

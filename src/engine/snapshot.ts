@@ -60,7 +60,16 @@ export function toSnapshot(st: EngineState): Snapshot {
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
     ),
     ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
+    ...linesDown(st),
   };
+}
+
+/** `linesDown` of a snapshot: the lines that are down, with the time each went down; absent when none is. */
+function linesDown(st: EngineState): { linesDown?: Record<string, number> } {
+  const down = [...st.lines.values()].filter((l) => l.down);
+  return down.length === 0
+    ? {}
+    : { linesDown: Object.fromEntries(down.map((l) => [l.id, l.downSince as number])) };
 }
 
 /** Rebuilds a fresh state from a validated snapshot. */
@@ -122,6 +131,12 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
   if (s.clients !== undefined) {
     st.clients.clear();
     for (const [client, tier] of Object.entries(s.clients)) st.clients.set(client, tier);
+  }
+  // A line that was down goes down again at the time it did, after its order in production
+  // resumed: the work that order had left is kept from then on.
+  for (const [lineId, since] of Object.entries(s.linesDown ?? {})) {
+    const line = st.lines.get(lineId) as Line;
+    line.stop(st.calendar.coord(since), since);
   }
   for (const [lineId, days] of Object.entries(s.rushUnits)) {
     const line = st.lines.get(lineId);

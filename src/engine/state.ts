@@ -69,14 +69,15 @@ export class EngineState {
     const pd = cal.productionDay(now);
     const cnow = cal.coord(now);
     const remainingToday = cal.coord(pd.close) - cnow;
-    const promisedToday =
-      (line.busy ? Math.max(0, line.busyFinish - cnow) : 0) + line.ledger.workPromisedBy(pd.close);
+    const promisedToday = line.startCoord(cnow) - cnow + line.ledger.workPromisedBy(pd.close);
     return {
       day: pd,
       remainingToday,
       promisedToday,
       tight: promisedToday >= this.config.policy.rush.tightLoad * remainingToday,
-      dailyCapacity: (line.unitsPerHour * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR,
+      // The production day's own hours: a half day holds half a quota day, overtime more; a
+      // line that is down has no capacity today.
+      dailyCapacity: (line.capacity * (cal.coord(pd.close) - cal.coord(pd.open))) / MS_PER_HOUR,
       used: line.rushUnits.get(pd.date) ?? 0,
     };
   }
@@ -112,7 +113,25 @@ export class EngineState {
 
   /** Marks and reports the on-time queued orders of a line that would now finish late. */
   flagLate(line: Line, now: number, cause: AtRiskReport['cause'], by?: string): string[] {
-    const c0 = line.startCoord(this.calendar.coord(now));
+    return this.flagFrom(line, line.startCoord(this.calendar.coord(now)), now, cause, by);
+  }
+
+  /**
+   * Marks and reports every on-time queued order of a line that is down: when it returns is
+   * not known, so no promise on it can be known to hold (docs/rules.md, "A line down").
+   */
+  flagDown(line: Line, now: number): string[] {
+    return this.flagFrom(line, Number.POSITIVE_INFINITY, now, 'capacity-drop');
+  }
+
+  /** Marks and reports the on-time queued orders of a line that miss their promise starting at `c0`. */
+  private flagFrom(
+    line: Line,
+    c0: number,
+    now: number,
+    cause: AtRiskReport['cause'],
+    by?: string,
+  ): string[] {
     // Nothing late is the common case, on every call that moves time.
     if (line.ledger.onTimeFrom(c0)) return NONE_LATE;
     const ids: string[] = [];

@@ -14,6 +14,7 @@ import {
 } from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
 import type {
+  CalendarException,
   CalendarSpec,
   LineSpec,
   Order,
@@ -24,7 +25,7 @@ import type {
 } from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
-import { MAX_MS, MIN_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
+import { MAX_MS, MIN_MS, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { StreamItem } from './run-trace.js';
 
 /** Monday 2026-11-23 09:00 in Shanghai: streams start here unless told otherwise. */
@@ -57,6 +58,12 @@ export interface StreamOptions {
    * trace runner skips a call the engine refuses). @default false
    */
   lifeChanges?: boolean;
+  /**
+   * With `capacityChanges`: a change may take its line down (`setCapacity(line, 0)`); the line
+   * comes back at its configured rate a few orders later, by the end of the stream at the
+   * latest. @default false
+   */
+  linesDown?: boolean;
   /** When the stream starts (epoch ms). @default STREAM_START */
   start?: number;
 }
@@ -104,7 +111,7 @@ interface OrderDraft {
 
 function drafts(
   config: SchedulerConfig,
-  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifeChanges'>>,
+  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifeChanges' | 'linesDown'>>,
 ): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
@@ -190,11 +197,14 @@ export function orderStreams(
         fc.record({
           after: fc.integer({ min: 0, max: o.maxOrders }),
           line: fc.constantFrom(...lines),
-          factor: fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2),
+          factor: options.linesDown
+            ? fc.constantFrom(0, 0, 0.25, 0.5, 0.8, 1.5, 2)
+            : fc.constantFrom(0.25, 0.5, 0.8, 1.5, 2),
+          downFor: fc.integer({ min: 0, max: 6 }),
         }),
         { maxLength: 3 },
       )
-    : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
+    : fc.constant([] as { after: number; line: LineSpec; factor: number; downFor: number }[]);
   const life = options.lifeChanges
     ? fc.array(
         fc.record({
@@ -205,6 +215,8 @@ export function orderStreams(
           releaseAfter: fc.integer({ min: 0, max: 5 }),
           /** For a hold: the quantity changes while it is held. */
           amendHeld: fc.boolean(),
+          /** For a hold: the client cancels it instead of releasing it. */
+          cancelHeld: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
           quantity: fc.integer({ min: 1, max: o.maxQuantity * 2 }),
           shipHours: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
         }),
@@ -219,8 +231,13 @@ export function orderStreams(
     )
     .map(([ds, caps, changes]) => {
       const items: StreamItem[] = [];
-      // Releases due after the order of each index.
-      const releases = new Map<number, string[]>();
+      // The ends of holds due after the order of each index: a release, or the client's cancel.
+      const ends = new Map<number, StreamItem[]>();
+      // A line taken down comes back at its configured rate after `downFor` more orders, or
+      // after the last one.
+      const returns = caps
+        .filter((c) => c.factor === 0)
+        .map((c) => ({ line: c.line, after: Math.min(c.after + 1 + c.downFor, ds.length - 1) }));
       let at = start;
       ds.forEach((d, i) => {
         at += d.gap * MS_PER_MINUTE;
@@ -232,7 +249,7 @@ export function orderStreams(
             });
         }
         items.push({ at, order: toOrder(d, i, at, 'o') });
-        for (const id of releases.get(i) ?? []) items.push({ at, release: id });
+        for (const end of ends.get(i) ?? []) items.push({ ...end, at });
         for (const c of changes) {
           if (c.after !== i) continue;
           const id = `o${Math.max(0, i - c.back)}`;
@@ -243,8 +260,9 @@ export function orderStreams(
               items.push({ at, amend: { orderId: id, changes: { quantity: c.quantity } } });
             if (c.releaseAfter > 0) {
               const k = Math.min(i + c.releaseAfter, ds.length - 1);
-              if (k === i) items.push({ at, release: id });
-              else releases.set(k, [...(releases.get(k) ?? []), id]);
+              const end: StreamItem = c.cancelHeld ? { at, cancel: id } : { at, release: id };
+              if (k === i) items.push(end);
+              else ends.set(k, [...(ends.get(k) ?? []), end]);
             }
           } else {
             const ch: OrderChanges = { quantity: c.quantity };
@@ -252,6 +270,9 @@ export function orderStreams(
             items.push({ at, amend: { orderId: id, changes: ch } });
           }
         }
+        for (const r of returns)
+          if (r.after === i)
+            items.push({ at, capacity: { line: r.line.id, unitsPerHour: r.line.unitsPerHour } });
       });
       return items;
     });
@@ -264,6 +285,7 @@ interface LifeDraft {
   kind: 'cancel' | 'hold' | 'amend';
   releaseAfter: number;
   amendHeld: boolean;
+  cancelHeld: boolean;
   quantity: number;
   shipHours: number | undefined;
 }
@@ -335,6 +357,37 @@ export function calendars(): fc.Arbitrary<CalendarSpec> {
         `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       return { zone, open: hhmm(o), close: hhmm(c === o ? o + 30 : c), days: [...days].sort() };
     });
+}
+
+/**
+ * Calendar exceptions on the `days` local dates from the date of `from` (UTC): each date
+ * drawn at most once, closed or with hours on a 30-minute grid (a half day, overtime, or a
+ * day opened that is not a working weekday). Lay them over any calendar.
+ */
+export function calendarExceptions(from: number, days = 10): fc.Arbitrary<CalendarException[]> {
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return fc
+    .uniqueArray(
+      fc.record({
+        day: fc.integer({ min: 0, max: days - 1 }),
+        closed: fc.boolean(),
+        open: fc.integer({ min: 12, max: 24 }),
+        length: fc.integer({ min: 2, max: 28 }),
+      }),
+      { selector: (x) => x.day, maxLength: Math.min(days, 4) },
+    )
+    .map((xs) =>
+      xs.map((x): CalendarException => {
+        const date = new Date(from + x.day * MS_PER_DAY).toISOString().slice(0, 10);
+        if (x.closed) return { date, closed: true };
+        return {
+          date,
+          open: hhmm(x.open * 30),
+          close: hhmm(Math.min(48, x.open + x.length) * 30),
+        };
+      }),
+    );
 }
 
 /** The default calendar, for tests that want the lab's own hours. */

@@ -147,9 +147,14 @@ export class LineDriver {
         item.capacity.unitsPerHour,
         item.at,
       );
-      // The order in production now finishes at the new rate.
+      // The order in production now finishes at the new rate; on a line that is down it waits
+      // until the line comes back.
       const b = this.busy.get(item.capacity.line);
-      if (b) b.finish = this.scheduler.explain(b.orderId).expectedFinish as number;
+      if (b)
+        b.finish =
+          item.capacity.unitsPerHour === 0
+            ? Number.POSITIVE_INFINITY
+            : (this.scheduler.explain(b.orderId).expectedFinish as number);
       this.push({
         kind: 'capacity',
         at: item.at,
@@ -204,7 +209,8 @@ export class LineDriver {
           line = id;
         }
       }
-      if (line === undefined || when > t) return;
+      // An order on a line that is down (finish Infinity) is never finished, not even by a drain.
+      if (line === undefined || when > t || when === Number.POSITIVE_INFINITY) return;
       const b = this.busy.get(line) as { orderId: string; finish: number };
       const done = this.scheduler.complete(b.orderId, b.finish);
       this.busy.delete(line);

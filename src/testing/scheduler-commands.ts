@@ -1,6 +1,6 @@
 /**
  * `schedulerCommands(config)`: fast-check commands for the `Scheduler` API (submit, next,
- * complete, setCapacity, setClient, cancel, hold, release, amend) run against a deliberately simple reference model: a sorted array per
+ * complete, setCapacity, setClient, cancel, hold, release, amend; capacity 0, a line down, included) run against a deliberately simple reference model: a sorted array per
  * line, an O(n) walk for every feasibility question and a brute-force search for promises.
  * After every command the system and the model must agree on the decision (outcome, promise,
  * deciding rule, orders put at risk, counter-offer), on what a line starts, and on the plan.
@@ -442,7 +442,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     fc.tuple(lineId, gap).map(([l, g]) => new Next(l, g)),
     fc.tuple(lineId, gap).map(([l, g]) => new Complete(l, g)),
     fc
-      .tuple(lineId, fc.constantFrom(0.05, 0.2, 0.5, 1, 1.5), gap)
+      .tuple(lineId, fc.constantFrom(0, 0.05, 0.2, 0.5, 1, 1.5), gap)
       .map(([l, f, g]) => new SetCapacity(l, rateOf(l, f), g)),
     fc
       .tuple(

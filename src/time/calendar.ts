@@ -1,5 +1,6 @@
 /**
- * The lab's working calendar: zone, opening hours and working weekdays.
+ * The lab's working calendar: zone, opening hours, working weekdays and the lab's exceptions to
+ * them (closed days, half days, overtime).
  *
  * Calendar math (which local day is it, when does that day open and close) is done from the
  * zone's offsets, once per day of the table, and the days are shared between the calendars of
@@ -27,7 +28,22 @@ export interface CalendarSpec {
   close: string;
   /** Working weekdays as ISO numbers, 1 (Monday) to 7 (Sunday). */
   days: readonly number[];
+  /**
+   * Dates whose hours differ from the usual ones: a holiday (`closed: true`), a half day or
+   * overtime (`open`/`close`, which may be earlier or later than the usual hours, also on a
+   * day that is not a working weekday). An exception replaces that date's hours; dates are
+   * unique. @default []
+   */
+  exceptions?: readonly CalendarException[];
 }
+
+/** One date whose hours differ from the usual ones (`CalendarSpec.exceptions`). */
+export type CalendarException =
+  | { date: string; closed: true }
+  | { date: string; open: string; close: string };
+
+/** The hours of an exception in minutes since local midnight, or null for a closed day. */
+type ExceptionHours = { open: number; close: number } | null;
 
 /** One local day of the calendar. */
 export interface CalendarDay {
@@ -186,11 +202,9 @@ class DayChunks {
         close.push(Number.NaN);
         continue;
       }
-      const op = Math.max(s, at(midnight + this.openMin * MS_PER_MINUTE));
-      const cl =
-        this.closeMin >= 1440 ? e : Math.min(e, at(midnight + this.closeMin * MS_PER_MINUTE));
+      const [op, cl] = this.hours(midnight, s, e, this.openMin, this.closeMin, at);
       open.push(op);
-      close.push(Math.max(op, cl));
+      close.push(cl);
     }
     return Object.freeze({
       dates: Object.freeze(dates),
@@ -198,6 +212,43 @@ class DayChunks {
       open: Object.freeze(open),
       close: Object.freeze(close),
     });
+  }
+
+  /**
+   * The opening and closing instants of the local date starting at `midnight` (ms of the date
+   * counted as if UTC), which covers the instants [s, e), for hours `openMin` to `closeMin`;
+   * `at` turns a local time into an instant.
+   */
+  private hours(
+    midnight: number,
+    s: number,
+    e: number,
+    openMin: number,
+    closeMin: number,
+    at: (local: number) => number,
+  ): [number, number] {
+    const op = Math.max(s, at(midnight + openMin * MS_PER_MINUTE));
+    const cl = closeMin >= 1440 ? e : Math.min(e, at(midnight + closeMin * MS_PER_MINUTE));
+    return [op, Math.max(op, cl)];
+  }
+
+  /**
+   * The opening and closing instants of entry `j` of chunk `k` under an exception's hours (NaN
+   * for a closed day). Computed on demand, never stored: the chunks are shared by every calendar
+   * of the spec, and an exception belongs to one calendar alone.
+   */
+  exceptionHours(k: number, j: number, h: ExceptionHours): [number, number] {
+    if (h === null) return [Number.NaN, Number.NaN];
+    const ch = this.get(k);
+    const midnight = (k * DAY_CHUNK + j) * MS_PER_DAY;
+    return this.hours(
+      midnight,
+      ch.start[j] as number,
+      ch.start[j + 1] as number,
+      h.open,
+      h.close,
+      (local) => this.instantOf(local),
+    );
   }
 
   /**
@@ -250,11 +301,32 @@ export class WorkingCalendar {
   private firstChunk = 0;
   private lastChunk = -1;
   private hint = 0;
+  /**
+   * This calendar's own exceptions by local date. They are laid over the shared chunks as the
+   * table copies them, so no other calendar of the process sees them.
+   */
+  private readonly exceptions = new Map<string, ExceptionHours>();
 
   constructor(spec: CalendarSpec) {
     if (!IANAZone.isValidZone(spec.zone)) throw new Error(`calendar: unknown zone '${spec.zone}'`);
     if (spec.days.length === 0) throw new Error('calendar: no working weekday');
     this.spec = { zone: spec.zone, open: spec.open, close: spec.close, days: [...spec.days] };
+    if (spec.exceptions !== undefined && spec.exceptions.length > 0) {
+      this.spec.exceptions = spec.exceptions.map((x) => ({ ...x }));
+      for (const x of spec.exceptions) {
+        if (this.exceptions.has(x.date))
+          throw new Error(`calendar: exception date ${x.date} is given twice`);
+        if ('closed' in x) {
+          this.exceptions.set(x.date, null);
+          continue;
+        }
+        const open = parseHHmm(x.open);
+        const close = parseHHmm(x.close);
+        if (close <= open)
+          throw new Error(`calendar: exception ${x.date} must close later than it opens`);
+        this.exceptions.set(x.date, { open, close });
+      }
+    }
     const openMin = parseHHmm(spec.open);
     const closeMin = parseHHmm(spec.close);
     if (closeMin <= openMin) throw new Error('calendar: close must be later than open');
@@ -311,6 +383,14 @@ export class WorkingCalendar {
       if (c - (this.base[n] as number) > t - end) return false;
       this.extendForward();
     }
+  }
+
+  /**
+   * The exception's hours of a local date, in minutes since midnight: `null` when the lab is
+   * closed that date, `undefined` when the date keeps its usual hours.
+   */
+  exceptionOn(date: string): { open: number; close: number } | null | undefined {
+    return this.exceptions.get(date);
   }
 
   /** The local day of `t`. */
@@ -410,11 +490,11 @@ export class WorkingCalendar {
   private extendForward(): void {
     if (this.lastChunk >= this.days.last)
       throw this.outside(this.start[this.start.length - 1] as number);
-    const ch = this.days.get(++this.lastChunk);
+    const k = ++this.lastChunk;
+    const ch = this.days.get(k);
     let b = this.base[this.base.length - 1] as number;
     for (let j = 0; j < DAY_CHUNK; j++) {
-      const o = ch.open[j] as number;
-      const c = ch.close[j] as number;
+      const [o, c] = this.hoursOf(k, j, ch);
       this.dates.push(ch.dates[j] as string);
       this.open.push(o);
       this.close.push(c);
@@ -422,6 +502,15 @@ export class WorkingCalendar {
       b += Number.isNaN(o) ? 0 : c - o;
       this.base.push(b);
     }
+  }
+
+  /** The opening and closing of entry `j` of chunk `k` in this calendar: the shared day's, or this calendar's exception. */
+  private hoursOf(k: number, j: number, ch: Chunk): [number, number] {
+    if (this.exceptions.size > 0) {
+      const h = this.exceptions.get(ch.dates[j] as string);
+      if (h !== undefined) return this.days.exceptionHours(k, j, h);
+    }
+    return [ch.open[j] as number, ch.close[j] as number];
   }
 
   /** Prepends as many chunks as the table holds (at least one), so that growing back far costs linear time. */
@@ -439,9 +528,10 @@ export class WorkingCalendar {
       const ch = this.days.get(k);
       for (let j = 0; j < DAY_CHUNK; j++) {
         dates.push(ch.dates[j] as string);
+        const [o, c] = this.hoursOf(k, j, ch);
         start.push(ch.start[j] as number);
-        open.push(ch.open[j] as number);
-        close.push(ch.close[j] as number);
+        open.push(o);
+        close.push(c);
       }
     }
     const base: number[] = new Array(dates.length);

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  type CalendarException,
   createScheduler,
   type Order,
   restoreScheduler,
@@ -25,6 +26,12 @@ import {
 } from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
 import { busyLab } from '../support/labs.js';
+
+/** The default lab calendar, for labs that leave theirs out. */
+const defaultLabCalendar = arbitraries.labCalendar;
+
+/** A scheduler restored from a snapshot. */
+const createSchedulerFrom = (snap: unknown) => restoreScheduler(JSON.parse(JSON.stringify(snap)));
 
 const MINUTE = 60_000;
 
@@ -129,7 +136,7 @@ describe('§7 guarantees on random streams', () => {
 
   test('the streams with changes of mind exercise every new call: cancelled in queue and in production, held, released, amended both ways', () => {
     const seen = new Set<string>();
-    for (const stream of fc.sample(mixedStreams, { numRuns: 60, seed: 7 })) {
+    for (const stream of fc.sample(mixedStreams, { numRuns: 200, seed: 7 })) {
       for (const e of runTrace(busyLab, stream).events) {
         if (e.kind === 'cancel') seen.add(`cancel ${e.was}`);
         if (e.kind === 'hold' || e.kind === 'release') seen.add(e.kind);
@@ -169,6 +176,69 @@ describe('§7 guarantees on random streams', () => {
       ),
       fcParams(100),
     );
+  });
+});
+
+describe('§7 guarantees with lines down and calendar exceptions', () => {
+  /** The lab with exceptions drawn over the ten days from the stream's start. */
+  const withExceptions = (
+    lab: { config: SchedulerConfig; start: number },
+    exceptions: CalendarException[],
+  ): SchedulerConfig => ({
+    ...lab.config,
+    calendar: { ...(lab.config.calendar ?? defaultLabCalendar), exceptions },
+  });
+
+  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days through closed days, half days and overtime', () => {
+    const cases = labs.chain((lab) =>
+      fc.record({
+        lab: fc.constant(lab),
+        exceptions: arbitraries.calendarExceptions(lab.start),
+        s: arbitraries.orderStreams(lab.config, {
+          companyShare: 0,
+          maxGapMinutes: 20,
+          start: lab.start,
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ lab, exceptions, s }) => {
+        expect(violations(withExceptions(lab, exceptions), s)).toEqual([]);
+      }),
+      fcParams(100),
+    );
+  });
+
+  test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: lines going down and coming back, with exceptions', () => {
+    let down = 0;
+    const cases = labs.chain((lab) =>
+      fc.record({
+        lab: fc.constant(lab),
+        exceptions: arbitraries.calendarExceptions(lab.start),
+        s: arbitraries.orderStreams(lab.config, {
+          companyShare: 0.15,
+          capacityChanges: true,
+          linesDown: true,
+          maxGapMinutes: 15,
+          start: lab.start,
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ lab, exceptions, s }) => {
+        if (s.some((i) => 'capacity' in i && i.capacity.unitsPerHour === 0)) down++;
+        const config = withExceptions(lab, exceptions);
+        const trace = runTrace(config, s);
+        expect(checkGuarantees(trace)).toEqual([]);
+        // Every line came back, so every order was made.
+        expect(trace.unfinished).toEqual([]);
+        // A restored clone of the end state is the same state.
+        expect(clone(createSchedulerFrom(trace.final)).snapshot()).toEqual(trace.final);
+      }),
+      fcParams(120),
+    );
+    // The property saw lines go down, not only rate changes.
+    expect(down).toBeGreaterThan(10);
   });
 });
 

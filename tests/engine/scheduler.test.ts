@@ -693,7 +693,8 @@ describe('limits (issue 16): every call that validates is decided whole, or refu
     expect(issuesOf(() => s.setCapacity('print', 5e-324, T('09:10')))).toEqual([
       {
         path: 'unitsPerHour',
-        message: 'must be from 0.01 to 10000000 units per working hour, received 5e-324',
+        message:
+          'must be 0 (a line down) or from 0.01 to 10000000 units per working hour, received 5e-324',
       },
     ]);
     expect(() => s.setCapacity('print', 1e8, T('09:10'))).toThrow(/unitsPerHour/);

@@ -302,6 +302,8 @@ function callsFor(config: SchedulerConfig): fc.Arbitrary<HostileCall>[] {
     rate: fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(0.25, 0.5, 1, 2).map((factor) => ({ factor })) },
       { weight: 2, arbitrary: arbitraries.extremeRates().map((value) => ({ value })) },
+      // A line down (issue 18, item 5).
+      { weight: 1, arbitrary: fc.constant({ value: 0 }) },
     ),
   });
   const optional = <T>(a: fc.Arbitrary<T>) => sometimes(50, a);
@@ -611,7 +613,8 @@ function bind(
     }
     case 'setCapacity': {
       const l = line(c.line);
-      const current = lineIds.includes(l) ? s.lineStatus(l).unitsPerHour : 10;
+      // A line that is down (capacity 0) comes back at 10 units an hour times the factor.
+      const current = (lineIds.includes(l) ? s.lineStatus(l).unitsPerHour : 10) || 10;
       const rate = 'factor' in c.rate ? current * c.rate.factor : c.rate.value;
       return (on) => on.setCapacity(l, rate, T);
     }

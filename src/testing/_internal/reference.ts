@@ -45,6 +45,8 @@ interface RefLine {
   queue: Entry[];
   busy?: { entry: Entry; finish: number };
   rushUnits: Map<string, number>;
+  /** The coordinate at which the line went down (capacity 0), while it is down; `rate` is the rate it had. */
+  downAt?: number;
 }
 
 export interface RefDecision {
@@ -109,9 +111,16 @@ export class ReferenceScheduler {
     return out;
   }
 
+  /** Working ms the order in production has left at coordinate c; on a line down, as it went down. */
+  private left(line: RefLine, c: number): number {
+    if (!line.busy) return 0;
+    return Math.max(0, line.busy.finish - (line.downAt ?? c));
+  }
+
+  /** Where the queue starts: after the order in production (on a line down, as if it came back now). */
   private c0(line: RefLine, now: number): number {
     const c = this.cal.coord(now);
-    return line.busy && line.busy.finish > c ? line.busy.finish : c;
+    return c + this.left(line, c);
   }
 
   /** Walks a queue: the ids of on-time orders that would finish after their promise. */
@@ -174,9 +183,21 @@ export class ReferenceScheduler {
     }
   }
 
+  /**
+   * On a line that is down: the order is decided as if the line came back now, a client rush is
+   * declined as unreachable without a counter-offer, and the order is at risk from the start.
+   */
   submit(o: Order & { uploadedAt: number }, now: number): RefDecision {
-    this.advance(now);
     const line = this.lines.find((l) => l.products.includes(o.product)) as RefLine;
+    const d = this.decide(o, now, line);
+    if (line.downAt === undefined) return d;
+    const e = line.queue.find((q) => q.id === o.id) as Entry;
+    e.atRisk = true;
+    return { ...d, atRisk: [...d.atRisk, o.id] };
+  }
+
+  private decide(o: Order & { uploadedAt: number }, now: number, line: RefLine): RefDecision {
+    this.advance(now);
     const e: Entry = {
       id: o.id,
       clientId: o.clientId,
@@ -221,8 +242,13 @@ export class ReferenceScheduler {
         minute: '2-digit',
         hourCycle: 'h23',
       }).format(now);
-      const afterCutoff =
-        today.working && now < (today.close as number) && local > this.policy.rush.sameDayCutoff;
+      // On an exception day the cutoff keeps its distance from the close.
+      const hours = this.cal.exceptionOn(today.date);
+      const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+      const cutoff = hours
+        ? hours.close - (minutes(this.cal.spec.close) - minutes(this.policy.rush.sameDayCutoff))
+        : minutes(this.policy.rush.sameDayCutoff);
+      const afterCutoff = today.working && now < (today.close as number) && minutes(local) > cutoff;
       let deadline: number | undefined;
       if (urgency === 'immediate') {
         // After the cutoff nothing is promised for today: made from the next opening.
@@ -242,17 +268,20 @@ export class ReferenceScheduler {
         deadline = today.close;
       const pd = this.cal.productionDay(now);
       const remaining = this.cal.coord(pd.close) - this.cal.coord(now);
-      let promisedToday = line.busy ? Math.max(0, line.busy.finish - this.cal.coord(now)) : 0;
+      let promisedToday = this.left(line, this.cal.coord(now));
       for (const q of line.queue)
         if (q.company || q.promise <= pd.close) promisedToday += this.work(line, q);
       const tight = promisedToday >= this.policy.rush.tightLoad * remaining;
+      const down = line.downAt !== undefined;
       const dayCap =
-        (line.rate * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) / MS_PER_HOUR;
+        ((down ? 0 : line.rate) * (this.cal.coord(pd.close) - this.cal.coord(pd.open))) /
+        MS_PER_HOUR;
       const used = line.rushUnits.get(pd.date) ?? 0;
       const since = now - this.policy.rush.frequencyWindowDays * MS_PER_DAY;
       const recent = (this.rushTimes.get(o.clientId) ?? []).filter((t) => t > since).length;
       let rule = 'accepted';
-      if (deadline === undefined || first > this.cal.coord(deadline)) rule = 'deadline-unreachable';
+      if (down || deadline === undefined || first > this.cal.coord(deadline))
+        rule = 'deadline-unreachable';
       else if (
         exceedsQuota(
           used,
@@ -318,7 +347,7 @@ export class ReferenceScheduler {
         return { outcome: 'rush-accepted', promisedBy: e.promise, rule, atRisk: [] };
       }
       const earliest =
-        rule === 'deadline-unreachable' || rule === 'would-break-promises'
+        !down && (rule === 'deadline-unreachable' || rule === 'would-break-promises')
           ? this.atp(line, e, deadline ?? now, now)
           : undefined;
       const d = this.queueNormal(line, e, o, now);
@@ -368,6 +397,7 @@ export class ReferenceScheduler {
   next(lineId: string, now: number): string | undefined {
     this.advance(now);
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    if (line.downAt !== undefined) return undefined;
     const e = line.queue.shift();
     if (!e) return undefined;
     this.setStatus(e.id, 'in-production');
@@ -504,6 +534,22 @@ export class ReferenceScheduler {
     this.advance(now);
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
     const out: string[] = [];
+    if (rate === 0) {
+      // Down: when it returns is not known, so every promise on it is at risk.
+      if (line.downAt !== undefined) return [];
+      line.downAt = this.cal.coord(now);
+      for (const e of [...(line.busy ? [line.busy.entry] : []), ...line.queue]) {
+        if (e.atRisk) continue;
+        e.atRisk = true;
+        out.push(e.id);
+      }
+      return out;
+    }
+    if (line.downAt !== undefined) {
+      // Back: the order in production has the work it had left when the line went down.
+      if (line.busy) line.busy.finish = this.cal.coord(now) + this.left(line, 0);
+      line.downAt = undefined;
+    }
     if (line.busy) {
       const c = this.cal.coord(now);
       const remaining = Math.max(0, line.busy.finish - c);
