@@ -16,6 +16,8 @@ export const JOURNALED = {
   complete: ['orderId'],
   setCapacity: ['lineId', 'unitsPerHour'],
   setClient: ['clientId', 'change'],
+  deliver: ['orderId', 'handover'],
+  advance: [],
 } as const satisfies Partial<Record<keyof Scheduler, readonly string[]>>;
 
 /** The name of a state-changing call. */

@@ -50,9 +50,9 @@ export interface Stored {
   decision: Decision;
 }
 
-type Status = 'queued' | 'in-production' | 'finished';
+type Status = 'queued' | 'in-production' | 'finished' | 'delivered';
 const CLASSES: readonly OrderClass[] = ['normal', 'rush', 'company'];
-const STATUSES: readonly Status[] = ['queued', 'in-production', 'finished'];
+const STATUSES: readonly Status[] = ['queued', 'in-production', 'finished', 'delivered'];
 const OUTCOMES: readonly Decision['outcome'][] = ['queued', 'rush-accepted', 'rush-declined'];
 
 /** The times of a record: their places in its row of `TimeColumns`. */

@@ -18,6 +18,7 @@ import type {
   AtRiskReport,
   CalendarSpec,
   Decision,
+  DeliveryRecord,
   LineSpec,
   NormalizedOrder,
   OrderClass,
@@ -42,7 +43,7 @@ export interface SnapshotOrder {
   requestedBy: number;
   promisedBy: number;
   plain: boolean;
-  status: 'queued' | 'in-production' | 'finished';
+  status: 'queued' | 'in-production' | 'finished' | 'delivered';
   decision: Decision;
   atRisk: AtRiskReport[];
   startedAt?: number;
@@ -76,6 +77,11 @@ export interface Snapshot {
    * snapshot from before clients could be registered has none, and restores as it did.
    */
   clients?: Record<string, Tier>;
+  /**
+   * The delivery register, in hand-over order; absent when nothing was delivered (and in a
+   * snapshot from before hand-overs were recorded).
+   */
+  deliveryRegister?: DeliveryRecord[];
 }
 
 /**
@@ -122,6 +128,7 @@ const order = z.strictObject({
       cause: causeSchema,
       reason: z.string().optional(),
       responsible: z.string().optional(),
+      forOrder: z.string().optional(),
     })
     .optional(),
   line: z.string().optional(),
@@ -150,7 +157,7 @@ export const snapshotSchema = z.strictObject({
       requestedBy: ms,
       promisedBy: ms,
       plain: z.boolean(),
-      status: z.enum(['queued', 'in-production', 'finished']),
+      status: z.enum(['queued', 'in-production', 'finished', 'delivered']),
       decision,
       atRisk: z.array(atRiskReport),
       startedAt: ms.optional(),
@@ -175,4 +182,19 @@ export const snapshotSchema = z.strictObject({
   clientRushes: dictSchema(z.string(), z.array(ms)),
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),
   clients: dictSchema(z.string().min(1), tierSchema).optional(),
+  deliveryRegister: z
+    .array(
+      z.strictObject({
+        orderId: z.string(),
+        clientId: z.string(),
+        via: z.enum(['ship', 'pickup']),
+        reference: z.string().optional(),
+        shortItems: z.number().int().min(0),
+        deliveredAt: ms,
+        dueBy: ms,
+        onTime: z.boolean(),
+        reissuedBy: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
 });

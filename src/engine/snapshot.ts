@@ -58,6 +58,7 @@ export function toSnapshot(st: EngineState): Snapshot {
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
     ),
     ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
+    ...(st.deliveries.length > 0 ? { deliveryRegister: structuredClone(st.deliveries) } : {}),
   };
 }
 
@@ -114,6 +115,11 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
   if (s.clients !== undefined) {
     st.clients.clear();
     for (const [client, tier] of Object.entries(s.clients)) st.clients.set(client, tier);
+  }
+  for (const d of s.deliveryRegister ?? []) {
+    const entry = structuredClone(d);
+    st.deliveries.push(entry);
+    st.deliveryByOrder.set(entry.orderId, entry);
   }
   for (const [lineId, days] of Object.entries(s.rushUnits)) {
     const line = st.lines.get(lineId);
