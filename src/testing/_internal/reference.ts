@@ -26,6 +26,20 @@ interface Entry {
   seq: number;
   promise: number;
   atRisk: boolean;
+  shipBy?: number;
+  pickupAt?: number;
+}
+
+/** A hand-over as the delivery register lists it. */
+export interface RefDelivery {
+  orderId: string;
+  clientId: string;
+  via: 'ship' | 'pickup';
+  reference?: string;
+  shortItems: number;
+  deliveredAt: number;
+  dueBy: number;
+  onTime: boolean;
 }
 
 interface RefLine {
@@ -53,6 +67,11 @@ export class ReferenceScheduler {
   private readonly perItem: Record<string, number>;
   private seq = 0;
   private rushTimes = new Map<string, number[]>();
+  /** Every order whose promise time passed while it was queued or in production, as told. */
+  readonly late: string[] = [];
+  private readonly told = new Set<string>();
+  /** Finished orders not yet handed over, in finishing order. */
+  readonly finished: Entry[] = [];
 
   /** One line per product: which of several lines takes an order is not modelled. */
   constructor(config: ResolvedConfig) {
@@ -156,6 +175,7 @@ export class ReferenceScheduler {
   }
 
   advance(now: number): void {
+    this.tellLate(now);
     for (const line of this.lines) {
       if (line.busy && now > line.busy.entry.promise) line.busy.entry.atRisk = true;
       this.flag(line, now);
@@ -177,6 +197,8 @@ export class ReferenceScheduler {
       seq: ++this.seq,
       promise: 0,
       atRisk: false,
+      ...(typeof o.shipBy === 'number' ? { shipBy: o.shipBy } : {}),
+      ...(typeof o.pickupAt === 'number' ? { pickupAt: o.pickupAt } : {}),
     };
     const rush = o.rush;
     const c0 = this.c0(line, now);
@@ -350,9 +372,48 @@ export class ReferenceScheduler {
   }
 
   complete(lineId: string, now: number): void {
+    // Time passes with the order still in production: finished late, it was late first.
+    this.tellLate(now);
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
+    if (line.busy) this.finished.push(line.busy.entry);
     line.busy = undefined;
     this.advance(now);
+  }
+
+  /**
+   * Hands over the `index`-th finished order: due by the ship or pickup time its hand-over
+   * answers to (the other one when it has only that), else by its promise.
+   */
+  deliver(index: number, via: 'ship' | 'pickup', shortItems: number, now: number): RefDelivery {
+    this.advance(now);
+    const [e] = this.finished.splice(index, 1) as [Entry];
+    const dueBy =
+      (via === 'ship' ? (e.shipBy ?? e.pickupAt) : (e.pickupAt ?? e.shipBy)) ?? e.promise;
+    return {
+      orderId: e.id,
+      clientId: e.clientId,
+      via,
+      shortItems,
+      deliveredAt: now,
+      dueBy,
+      onTime: now <= dueBy,
+    };
+  }
+
+  /** Tells, in promise order, every unfinished order whose promise time has passed by `now`. */
+  private tellLate(now: number): void {
+    const open: Entry[] = [];
+    for (const line of this.lines) {
+      if (line.busy) open.push(line.busy.entry);
+      open.push(...line.queue);
+    }
+    const passed = open
+      .filter((e) => e.promise < now && !this.told.has(e.id))
+      .sort((a, b) => a.promise - b.promise || a.seq - b.seq);
+    for (const e of passed) {
+      this.told.add(e.id);
+      this.late.push(e.id);
+    }
   }
 
   busyOf(lineId: string): string | undefined {
