@@ -13,7 +13,15 @@ import {
   MIN_UNITS_PER_ITEM,
 } from '../domain/limits.js';
 import type { PolicyInput } from '../domain/policy.js';
-import type { CalendarSpec, LineSpec, Order, RushRequest, Tier, Urgency } from '../domain/types.js';
+import type {
+  CalendarSpec,
+  HandoverVia,
+  LineSpec,
+  Order,
+  RushRequest,
+  Tier,
+  Urgency,
+} from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import type { Scenario } from '../simulation/scenario.js';
 import { MAX_MS, MIN_MS, MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
@@ -43,6 +51,12 @@ export interface StreamOptions {
   maxGapMinutes?: number;
   /** Allow capacity changes in the stream. @default false */
   capacityChanges?: boolean;
+  /**
+   * Add the rest of an order's life to the stream: dispatch runs that hand over what is
+   * finished (`{ at, handover }`, some short of items) and moments when only time moves
+   * (`{ at, advance: true }`, up to a working day later). @default false
+   */
+  lifecycle?: boolean;
   /** When the stream starts (epoch ms). @default STREAM_START */
   start?: number;
 }
@@ -90,7 +104,7 @@ interface OrderDraft {
 
 function drafts(
   config: SchedulerConfig,
-  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges'>>,
+  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifecycle'>>,
 ): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
@@ -180,12 +194,26 @@ export function orderStreams(
         { maxLength: 3 },
       )
     : fc.constant([] as { after: number; line: LineSpec; factor: number }[]);
+  type Life = { after: number; advance: boolean; minutes: number; via: HandoverVia; short: number };
+  const life: fc.Arbitrary<Life[]> = options.lifecycle
+    ? fc.array(
+        fc.record({
+          after: fc.integer({ min: 0, max: o.maxOrders }),
+          advance: fc.boolean(),
+          minutes: fc.integer({ min: 0, max: 600 }),
+          via: fc.constantFrom<HandoverVia>('ship', 'pickup'),
+          short: fc.constantFrom(0, 0, 1, 2),
+        }),
+        { maxLength: 6 },
+      )
+    : fc.constant([]);
   return fc
     .tuple(
       fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }),
       capacity,
+      life,
     )
-    .map(([ds, caps]) => {
+    .map(([ds, caps, lives]) => {
       const items: StreamItem[] = [];
       let at = start;
       ds.forEach((d, i) => {
@@ -197,9 +225,15 @@ export function orderStreams(
               capacity: { line: c.line.id, unitsPerHour: c.line.unitsPerHour * c.factor },
             });
         }
+        for (const l of lives) {
+          if (l.after !== i) continue;
+          // Later calls come after in time: runTrace sorts the stream, and keeps equal times in order.
+          if (l.advance) items.push({ at: at + l.minutes * MS_PER_MINUTE, advance: true });
+          else items.push({ at, handover: { via: l.via, shortItems: l.short } });
+        }
         items.push({ at, order: toOrder(d, i, at, 'o') });
       });
-      return items;
+      return items.sort((a, b) => a.at - b.at);
     });
 }
 

@@ -5,7 +5,14 @@
  * what a lab following the plan to the minute would see.
  */
 
-import type { AtRiskReport, Decision, Order, RushRecord } from '../domain/types.js';
+import type {
+  AtRiskReport,
+  Decision,
+  DeliveryRecord,
+  HandoverVia,
+  Order,
+  RushRecord,
+} from '../domain/types.js';
 import type { SchedulerConfig } from '../engine/config.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
@@ -14,7 +21,14 @@ import type { Snapshot } from '../engine/snapshot-format.js';
 export type StreamItem =
   | { at: number; order: Order }
   | { at: number; batch: Order[] }
-  | { at: number; capacity: { line: string; unitsPerHour: number } };
+  | { at: number; capacity: { line: string; unitsPerHour: number } }
+  /** Time moves on, and nothing else happens (`advance`). */
+  | { at: number; advance: true }
+  /**
+   * A dispatch run (发车): every order finished and not yet handed over goes, in finishing
+   * order; the first of them `shortItems` short (at most its quantity).
+   */
+  | { at: number; handover: { via: HandoverVia; shortItems?: number } };
 
 /** What happened, in order. `index` numbers the events of a trace. */
 export type TraceEvent =
@@ -44,7 +58,11 @@ export type TraceEvent =
       unitsPerHour: number;
       atRisk: string[];
     }
-  | { index: number; kind: 'at-risk'; at: number; report: AtRiskReport; cause: number };
+  | { index: number; kind: 'at-risk'; at: number; report: AtRiskReport; cause: number }
+  | { index: number; kind: 'advance'; at: number }
+  | { index: number; kind: 'deliver'; at: number; orderId: string; delivery: DeliveryRecord }
+  /** The engine's `'late'` event, recorded after the call that fired it and its at-risk reports. */
+  | { index: number; kind: 'late'; at: number; orderId: string; promisedBy: number };
 
 /** A run: the configuration, every event in order, and the engine's state at the end. */
 export interface Trace {
@@ -81,12 +99,15 @@ export function runTrace(
     driver.startIdle(item.at);
   }
   if (options.drain ?? true) driver.until(Number.POSITIVE_INFINITY);
+  driver.stop();
   const final = s.snapshot();
   return {
     config,
     events: driver.events,
     rushRegister: s.rushRegister(),
-    unfinished: final.orders.filter((o) => o.status !== 'finished').map((o) => o.order.id),
+    unfinished: final.orders
+      .filter((o) => o.status === 'queued' || o.status === 'in-production')
+      .map((o) => o.order.id),
     final,
   };
 }
@@ -96,8 +117,17 @@ export class LineDriver {
   readonly events: TraceEvent[] = [];
   private readonly busy = new Map<string, { orderId: string; finish: number }>();
   private riskSeen = 0;
+  /** Orders finished and not yet handed over, in finishing order. */
+  private readonly done: string[] = [];
+  /** The `'late'` events of the call in progress, recorded once the call's own event is. */
+  private readonly late: { at: number; orderId: string; promisedBy: number }[] = [];
+  /** Ends the driver's subscription to the scheduler's `'late'` events. */
+  readonly stop: () => void;
 
   constructor(readonly scheduler: Scheduler) {
+    this.stop = scheduler.on('late', (e) => {
+      this.late.push({ at: e.at, orderId: e.orderId, promisedBy: e.promisedBy });
+    });
     // A restored scheduler may have orders in production: the driver finishes them on time.
     for (const entry of scheduler.plan()) {
       if (entry.status === 'in-production')
@@ -116,6 +146,22 @@ export class LineDriver {
       item.batch.forEach((order, i) => {
         this.push({ kind: 'submit', at: item.at, order, decision: decisions[i] as Decision });
       });
+    } else if ('advance' in item) {
+      this.scheduler.advance(item.at);
+      this.push({ kind: 'advance', at: item.at });
+    } else if ('handover' in item) {
+      let short = item.handover.shortItems ?? 0;
+      for (const orderId of this.done.splice(0)) {
+        const quantity = this.scheduler.explain(orderId).order.quantity;
+        const shortItems = Math.min(short, quantity);
+        short = 0;
+        const delivery = this.scheduler.deliver(
+          orderId,
+          { via: item.handover.via, shortItems },
+          item.at,
+        );
+        this.push({ kind: 'deliver', at: item.at, orderId, delivery });
+      }
     } else {
       const atRisk = this.scheduler.setCapacity(
         item.capacity.line,
@@ -150,6 +196,7 @@ export class LineDriver {
       const b = this.busy.get(line) as { orderId: string; finish: number };
       const done = this.scheduler.complete(b.orderId, b.finish);
       this.busy.delete(line);
+      this.done.push(b.orderId);
       this.push({
         kind: 'finish',
         at: b.finish,
@@ -193,6 +240,8 @@ export class LineDriver {
       });
       this.riskSeen++;
     }
+    for (const late of this.late.splice(0))
+      this.events.push({ index: this.events.length, kind: 'late', ...late });
   }
 }
 
