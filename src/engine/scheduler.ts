@@ -900,11 +900,11 @@ export class Scheduler {
   private decided(decision: Decision): void {
     const rec = this.st.orders.get(decision.orderId) as OrderRecord;
     this.alarms.arm('late', decision.orderId, rec.seq, rec.promisedBy);
+    // Linked once, at the order's first decision: a later one (an amendment) links nothing more.
     const original = rec.order.rush?.forOrder;
-    if (original !== undefined) {
-      const delivery = this.st.deliveryByOrder.get(original) as DeliveryRecord;
+    const delivery = original === undefined ? undefined : this.st.deliveryByOrder.get(original);
+    if (delivery !== undefined && !delivery.reissuedBy?.includes(decision.orderId))
       delivery.reissuedBy = [...(delivery.reissuedBy ?? []), decision.orderId];
-    }
     if (this.hub.wants('decision'))
       this.hub.emit({
         type: 'decision',
