@@ -27,7 +27,11 @@ export type {
   Completion,
   Decision,
   DefaultProduct,
+  DeliveryRecord,
+  DeliveryRegisterOptions,
   Explanation,
+  Handover,
+  HandoverVia,
   LineSpec,
   NormalizedOrder,
   Order,
@@ -48,6 +52,24 @@ export type {
 } from './domain/types.js';
 export * from './durable/index.js';
 export type { SchedulerConfig } from './engine/config.js';
+export {
+  type AtRiskEvent,
+  type CancelledEvent,
+  type DecisionEvent,
+  type DeliveredEvent,
+  EVENT_TYPES,
+  type FinishedEvent,
+  type HeldEvent,
+  type LateEvent,
+  type ListenerErrorEvent,
+  type ReleasedEvent,
+  type ReworkOverdueEvent,
+  type SchedulerEvent,
+  type SchedulerEventMap,
+  type SchedulerEventType,
+  type SchedulerListener,
+  type StartedEvent,
+} from './engine/events.js';
 export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler, SchedulerPoisonedError } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';

@@ -231,8 +231,16 @@ export const rushRequestSchema = z
     cause: causeSchema.default('client'),
     reason: z.string().optional(),
     responsible: z.string().optional(),
+    forOrder: nonEmpty.optional(),
   })
   .superRefine((rush, ctx) => {
+    if (rush.forOrder !== undefined && rush.cause !== 'missing') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forOrder'],
+        message: `names the delivered order whose missing items a 'missing' rush reissues; this rush's cause is '${rush.cause}'`,
+      });
+    }
     if (rush.cause === 'client' && rush.urgency === undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -30,6 +30,11 @@ export interface RushRequest {
   reason?: string;
   /** For rework: the person responsible, written into the rework register. */
   responsible?: string;
+  /**
+   * For a `missing` rush: the delivered order whose short items (`deliver`'s `shortItems`) it
+   * reissues. The delivery must have been short; the delivery register links the two.
+   */
+  forOrder?: string;
 }
 
 /**
@@ -96,7 +101,13 @@ export interface NormalizedOrder {
   uploadedAt: number;
   shipBy?: number;
   pickupAt?: number;
-  rush?: { urgency?: Urgency; cause: Cause; reason?: string; responsible?: string };
+  rush?: {
+    urgency?: Urgency;
+    cause: Cause;
+    reason?: string;
+    responsible?: string;
+    forOrder?: string;
+  };
   line?: string;
 }
 
@@ -285,6 +296,54 @@ export interface Explanation {
   heldAt?: number;
   /** For a cancelled order: when. */
   cancelledAt?: number;
+  /** For a delivered order: its entry of the delivery register. */
+  delivery?: DeliveryRecord;
   /** The decision and the order's state in plain words. */
   summary: string;
+}
+
+/** How a finished order reaches its client: shipped, or picked up at the counter. */
+export type HandoverVia = 'ship' | 'pickup';
+
+/** What `deliver` is told about a hand-over (发车登记). */
+export interface Handover {
+  via: HandoverVia;
+  /** The carrier's tracking number, the counter slip, …: free text kept in the register. */
+  reference?: string;
+  /**
+   * Items of the order that were not in the hand-over (漏件): a whole number from 0 to the
+   * order's quantity. More than 0 leaves the delivery open for a company-caused `missing` rush
+   * that reissues them (`rush: { cause: 'missing', forOrder }`). @default 0
+   */
+  shortItems?: number;
+}
+
+/** One entry of the delivery register: an order handed over to its client. */
+export interface DeliveryRecord {
+  orderId: string;
+  clientId: string;
+  via: HandoverVia;
+  reference?: string;
+  shortItems: number;
+  /** When it was handed over (epoch ms). */
+  deliveredAt: number;
+  /**
+   * When the client was to have it: the order's `shipBy` for a shipment, its `pickupAt` for a
+   * pickup (the other one when it has only that), else its promise.
+   */
+  dueBy: number;
+  /** `deliveredAt <= dueBy`: the client received it in time (考核: 到客人按时收到产品止). */
+  onTime: boolean;
+  /** The `missing` rush orders submitted for its short items, in submission order. */
+  reissuedBy?: string[];
+}
+
+/** Which entries `deliveryRegister` lists. Every option narrows the list; none lists them all. */
+export interface DeliveryRegisterOptions {
+  /** Only hand-overs at or after this time. */
+  since?: TimeInput;
+  /** Only hand-overs before this time. */
+  until?: TimeInput;
+  /** Only this client's hand-overs. */
+  clientId?: string;
 }

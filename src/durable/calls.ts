@@ -20,6 +20,8 @@ export const JOURNALED = {
   hold: ['orderId'],
   release: ['orderId'],
   amend: ['orderId', 'changes'],
+  deliver: ['orderId', 'handover'],
+  advance: [],
 } as const satisfies Partial<Record<keyof Scheduler, readonly string[]>>;
 
 /** The name of a state-changing call. */

@@ -19,6 +19,7 @@ import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
 import type { TimeInput } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
+import type { SchedulerEventType, SchedulerListener } from '../engine/events.js';
 import { restoreScheduler } from '../engine/restore.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
 import { resultText } from '../store/journal.js';
@@ -205,7 +206,7 @@ type ReadName = Exclude<
   {
     [K in keyof Scheduler]: Scheduler[K] extends (...args: never[]) => unknown ? K : never;
   }[keyof Scheduler],
-  JournaledName | 'load'
+  JournaledName | 'load' | 'on'
 >;
 
 const READS = [
@@ -220,6 +221,7 @@ const READS = [
   'lineIds',
   'lineStatus',
   'clients',
+  'deliveryRegister',
   'snapshot',
 ] as const satisfies readonly ReadName[];
 
@@ -294,6 +296,17 @@ export class DurableScheduler {
     engine.rushRegister().forEach((r, i) => {
       this.rushAt.set(r.orderId, i);
     });
+  }
+
+  /**
+   * Subscribes to the scheduler's events (`Scheduler.on`). They are the events of committed
+   * calls only: they fire once the call is on disk, as the reads come to see it, and before its
+   * promise resolves. Opening a store fires nothing (the journal replayed on opening, or
+   * followed by a standby, is history its listeners were told when it happened), so a reopened
+   * store never fires an event twice. Returns the function that unsubscribes.
+   */
+  on<T extends SchedulerEventType>(type: T, listener: SchedulerListener<T>): () => void {
+    return this.read().on(type, listener);
   }
 
   /** The number of the last journal entry: every call answered so far is on disk up to here. */

@@ -105,8 +105,11 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
           message: 'an order in production needs startedAt and expectedFinish',
         });
     }
-    if (o.status === 'finished' && o.finishedAt === undefined)
-      issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
+    if ((o.status === 'finished' || o.status === 'delivered') && o.finishedAt === undefined)
+      issues.push({
+        path: `orders.${i}.finishedAt`,
+        message: `is required for a ${o.status} order`,
+      });
     // A held or cancelled order says since when, and only such an order does.
     if ((o.status === 'held') !== (o.heldAt !== undefined))
       issues.push({
@@ -123,6 +126,24 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
           o.status === 'cancelled'
             ? 'is required for a cancelled order'
             : `is only for a cancelled order; this one is ${o.status}`,
+      });
+  });
+  // The delivery register and the orders agree: one entry for each delivered order, none else.
+  const statusOf = new Map(s.orders.map((o) => [o.order.id, o.status]));
+  const delivered = new Set<string>();
+  (s.deliveryRegister ?? []).forEach((d, i) => {
+    if (statusOf.get(d.orderId) !== 'delivered' || delivered.has(d.orderId))
+      issues.push({
+        path: `deliveryRegister.${i}.orderId`,
+        message: `must be a delivered order of the snapshot, listed once; received '${d.orderId}'`,
+      });
+    delivered.add(d.orderId);
+  });
+  s.orders.forEach((o, i) => {
+    if (o.status === 'delivered' && !delivered.has(o.order.id))
+      issues.push({
+        path: `orders.${i}.status`,
+        message: `order '${o.order.id}' is delivered but not in the delivery register`,
       });
   });
   // A line down is a line of the snapshot, gone down no later than the snapshot's last call.

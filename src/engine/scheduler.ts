@@ -30,7 +30,10 @@ import type {
   ClientSpec,
   Completion,
   Decision,
+  DeliveryRecord,
+  DeliveryRegisterOptions,
   Explanation,
+  Handover,
   NormalizedOrder,
   Order,
   OrderChange,
@@ -48,8 +51,15 @@ import type {
 import { exceedsQuota } from '../policy/gates.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR } from '../time/units.js';
+import { Alarms } from './alarms.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Decider } from './decide.js';
+import {
+  EVENT_TYPES,
+  EventHub,
+  type SchedulerEventType,
+  type SchedulerListener,
+} from './events.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
@@ -85,6 +95,17 @@ export class Scheduler {
   private readonly clock: (() => TimeInput) | undefined;
   /** Set when an unexpected error escaped a state-changing call: every later call is refused. */
   private failure: SchedulerPoisonedError | undefined;
+  /** The listeners, and the events of the call in progress waiting for its change to complete. */
+  private readonly hub = new EventHub();
+  /**
+   * The pending alarms: a `late` one at the promise of every queued or in-production order, a
+   * `rework` one at the deadline of every open rework entry, each not yet passed by time.
+   */
+  private readonly alarms = new Alarms();
+  /** At-risk reports before this index of the risk log have been told (`'at-risk'` events). */
+  private riskTold = 0;
+  /** Rework entries before this index of the rework register have their alarm armed. */
+  private reworkArmed = 0;
 
   /** @internal Use `createScheduler`. */
   constructor(config: ResolvedConfig) {
@@ -120,12 +141,15 @@ export class Scheduler {
     const line = this.decider.lineFor(parsed, cnow);
     if (!this.decider.fitsWindow(parsed, line, cnow))
       throw new ValidationError([this.pastWindow(parsed, line, NO_PATH)], 'submit');
+    let decision: Decision;
     try {
       this.commitTime(now);
-      return this.decider.decide(parsed, now, line);
+      decision = this.decider.decide(parsed, now, line);
+      this.decided(decision);
     } catch (e) {
       throw this.poison('submit', e);
     }
+    return this.settle(decision);
   }
 
   /**
@@ -187,15 +211,18 @@ export class Scheduler {
       );
       throw new ValidationError(issues, 'submitBatch');
     }
+    const out: Decision[] = new Array(parsed.length);
     try {
       this.commitTime(now);
-      const out: Decision[] = new Array(parsed.length);
-      for (const { order, index } of sequence)
-        out[index] = this.decider.decide(order, now, lines[index] as Line);
-      return out;
+      for (const { order, index } of sequence) {
+        const decision = this.decider.decide(order, now, lines[index] as Line);
+        this.decided(decision);
+        out[index] = decision;
+      }
     } catch (e) {
       throw this.poison('submitBatch', e);
     }
+    return this.settle(out);
   }
 
   /**
@@ -221,9 +248,9 @@ export class Scheduler {
     try {
       this.commitTime(now);
       // A line that is down starts nothing: its queue waits for its capacity to return.
-      if (line.down) return undefined;
+      if (line.down) return this.settle(undefined);
       rec = line.dequeue();
-      if (!rec) return undefined;
+      if (!rec) return this.settle(undefined);
       // Within the calendar: the line's work never ends after MAX_DECIDED_MS as decided, and
       // started later it ends within the calendar's window (see CALENDAR_END_MS).
       const finish = line.start(rec, this.st.calendar.coord(now));
@@ -233,7 +260,7 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('next', e);
     }
-    return {
+    const started: StartedOrder = {
       orderId: rec.order.id,
       line: line.id,
       startedAt: now,
@@ -242,6 +269,14 @@ export class Scheduler {
       // The caller's own copy: changing it must not change the engine's order.
       order: rec.order.rush ? { ...rec.order, rush: { ...rec.order.rush } } : { ...rec.order },
     };
+    if (this.hub.wants('started'))
+      this.hub.emit({
+        type: 'started',
+        at: now,
+        orderId: started.orderId,
+        started: structuredClone(started),
+      });
+    return this.settle(started);
   }
 
   /** Marks the order in production as finished, and closes its rework entry if it has one. */
@@ -268,14 +303,18 @@ export class Scheduler {
       (this.st.lines.get(rec.line) as Line).finish();
       rec.status = 'finished';
       rec.finishedAt = now;
+      this.alarms.disarm('late', orderId);
       if (rec.order.rush?.cause === 'rework') {
         const rework = this.st.reworkByOrder.get(orderId);
-        if (rework && rework.closedAt === undefined) rework.closedAt = now;
+        if (rework && rework.closedAt === undefined) {
+          rework.closedAt = now;
+          this.alarms.disarm('rework', orderId);
+        }
       }
     } catch (e) {
       throw this.poison('complete', e);
     }
-    return {
+    const completion: Completion = {
       orderId,
       line: rec.line,
       startedAt: rec.startedAt as number,
@@ -283,6 +322,9 @@ export class Scheduler {
       promisedBy: rec.promisedBy,
       late: now > rec.promisedBy,
     };
+    if (this.hub.wants('finished'))
+      this.hub.emit({ type: 'finished', at: now, orderId, completion: { ...completion } });
+    return this.settle(completion);
   }
 
   /**
@@ -312,7 +354,7 @@ export class Scheduler {
         'setCapacity',
       );
     const cnow = this.st.calendar.coord(now);
-    if (unitsPerHour === 0) return this.lineDown(line, now, cnow);
+    if (unitsPerHour === 0) return this.settle(this.lineDown(line, now, cnow));
     // Slower, the line's work ends later; it must still end by MAX_DECIDED_MS, as when decided.
     // (A line down counts its work at the rate it had, so its return is checked at its new rate.)
     if (
@@ -344,7 +386,7 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('setCapacity', e);
     }
-    return atRisk;
+    return this.settle(atRisk);
   }
 
   /**
@@ -402,7 +444,168 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('setClient', e);
     }
-    return { clientId, tier, ...(previous !== undefined ? { previous } : {}) };
+    return this.settle({ clientId, tier, ...(previous !== undefined ? { previous } : {}) });
+  }
+
+  /**
+   * Hands a finished order over to its client (发车登记): shipped or picked up. The order is
+   * `'delivered'` from now on, and its entry is added to the delivery register. A hand-over short
+   * of items (`shortItems > 0`) stays open for a company-caused `missing` rush that reissues
+   * them: submit it with `rush: { cause: 'missing', forOrder: orderId }`.
+   */
+  deliver(orderId: string, handover: Handover, at?: TimeInput): DeliveryRecord {
+    this.usable();
+    const now = this.timeOf(at);
+    const issues: ValidationIssue[] = [];
+    const rec = typeof orderId === 'string' ? this.st.orders.get(orderId) : undefined;
+    if (rec === undefined)
+      issues.push({
+        path: 'orderId',
+        message: `must be a submitted order, received ${JSON.stringify(orderId) ?? String(orderId)}`,
+      });
+    else if (rec.status === 'delivered')
+      issues.push({
+        path: 'orderId',
+        message: `must be an order not yet delivered; '${orderId}' was delivered ${this.st.t((this.st.deliveryByOrder.get(orderId) as DeliveryRecord).deliveredAt)}`,
+      });
+    else if (rec.status !== 'finished')
+      issues.push({
+        path: 'orderId',
+        message: `must be a finished order; '${orderId}' is ${rec.status}`,
+      });
+    let given: { via: Handover['via']; reference?: string; shortItems?: number } | undefined;
+    if (handover === null || typeof handover !== 'object' || Array.isArray(handover)) {
+      issues.push({
+        path: 'handover',
+        message: `expected { via: 'ship' | 'pickup', reference?, shortItems? }, received ${handover === null ? 'null' : Array.isArray(handover) ? 'an array' : typeof handover}`,
+      });
+    } else {
+      const r = check(HANDOVER, handover, ['handover']);
+      if (r.ok) given = r.value;
+      else issues.push(...r.issues);
+    }
+    const shortItems = given?.shortItems ?? 0;
+    if (rec !== undefined && given !== undefined && shortItems > rec.order.quantity)
+      issues.push({
+        path: 'handover.shortItems',
+        message: `must be at most the order's quantity ${rec.order.quantity}, received ${shortItems}`,
+      });
+    if (issues.length > 0 || rec === undefined || given === undefined)
+      throw new ValidationError(issues, 'deliver');
+    const o = rec.order;
+    const dueBy =
+      (given.via === 'ship' ? (o.shipBy ?? o.pickupAt) : (o.pickupAt ?? o.shipBy)) ??
+      rec.promisedBy;
+    const entry: DeliveryRecord = {
+      orderId,
+      clientId: o.clientId,
+      via: given.via,
+      ...(given.reference !== undefined ? { reference: given.reference } : {}),
+      shortItems,
+      deliveredAt: now,
+      dueBy,
+      onTime: now <= dueBy,
+    };
+    try {
+      this.commitTime(now);
+      rec.status = 'delivered';
+      this.st.deliveries.push(entry);
+      this.st.deliveryByOrder.set(orderId, entry);
+    } catch (e) {
+      throw this.poison('deliver', e);
+    }
+    if (this.hub.wants('delivered'))
+      this.hub.emit({ type: 'delivered', at: now, orderId, delivery: structuredClone(entry) });
+    return this.settle(structuredClone(entry));
+  }
+
+  /**
+   * The delivery register: every hand-over, in the order they were made, narrowed by `options`
+   * (a time range, a client).
+   */
+  deliveryRegister(options?: DeliveryRegisterOptions): DeliveryRecord[] {
+    this.usable();
+    const issues: ValidationIssue[] = [];
+    let since = Number.NEGATIVE_INFINITY;
+    let until = Number.POSITIVE_INFINITY;
+    let clientId: string | undefined;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        issues.push({
+          path: 'options',
+          message: `expected { since?, until?, clientId? }, received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+        });
+      } else {
+        for (const k of Object.keys(options))
+          if (!REGISTER_OPTIONS.includes(k))
+            issues.push({
+              path: `options.${k}`,
+              message: `is not an option of deliveryRegister (${REGISTER_OPTIONS.join(', ')})`,
+            });
+        for (const k of ['since', 'until'] as const) {
+          if (options[k] === undefined) continue;
+          const ms = readTime(options[k]);
+          if (typeof ms === 'string') issues.push({ path: `options.${k}`, message: ms });
+          else if (k === 'since') since = ms;
+          else until = ms;
+        }
+        if (options.clientId !== undefined) {
+          if (typeof options.clientId !== 'string')
+            issues.push({
+              path: 'options.clientId',
+              message: `must be a client id, received ${typeof options.clientId}`,
+            });
+          else clientId = options.clientId;
+        }
+      }
+    }
+    if (issues.length > 0) throw new ValidationError(issues, 'deliveryRegister');
+    const out: DeliveryRecord[] = [];
+    for (const d of this.st.deliveries)
+      if (
+        d.deliveredAt >= since &&
+        d.deliveredAt < until &&
+        (clientId === undefined || d.clientId === clientId)
+      )
+        out.push(structuredClone(d));
+    return out;
+  }
+
+  /**
+   * Moves the engine's time to `at`, and does nothing else: the alarms that fall due fire
+   * (`'late'`, `'rework-overdue'`), and orders time has made late are reported at risk. Time
+   * never goes back: an `at` before the last call's time is a `ValidationError`.
+   */
+  advance(at?: TimeInput): void {
+    this.usable();
+    const now = this.timeOf(at);
+    try {
+      this.commitTime(now);
+    } catch (e) {
+      throw this.poison('advance', e);
+    }
+    this.settle(undefined);
+  }
+
+  /**
+   * Subscribes `listener` to the events of `type` (see `SchedulerEventMap`); returns the function
+   * that unsubscribes it. Events are delivered after the call that caused them completed its
+   * change, in the order they happened. A listener that throws changes nothing in the engine
+   * and does not stop the others: its error goes to the `'listener-error'` listeners, or, with
+   * none, to `process.emitWarning`.
+   */
+  on<T extends SchedulerEventType>(type: T, listener: SchedulerListener<T>): () => void {
+    this.usable();
+    const issues: ValidationIssue[] = [];
+    if (!EVENT_TYPES.includes(type))
+      issues.push({
+        path: 'type',
+        message: `must be one of ${EVENT_TYPES.map((t) => `'${t}'`).join(', ')}, received ${JSON.stringify(type) ?? String(type)}`,
+      });
+    if (typeof listener !== 'function')
+      issues.push({ path: 'listener', message: `must be a function, received ${typeof listener}` });
+    if (issues.length > 0) throw new ValidationError(issues, 'on');
+    return this.hub.on(type, listener);
   }
 
   /**
@@ -441,14 +644,18 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('cancel', e);
     }
-    return {
+    this.alarms.disarm('late', rec.order.id);
+    this.alarms.disarm('rework', rec.order.id);
+    if (this.hub.wants('cancelled'))
+      this.hub.emit({ type: 'cancelled', at: now, orderId: rec.order.id, line: rec.line });
+    return this.settle({
       orderId: rec.order.id,
       line: rec.line,
-      status: 'cancelled',
+      status: 'cancelled' as const,
       was,
       at: now,
       promisedBy: rec.promisedBy,
-    };
+    });
   }
 
   /**
@@ -473,14 +680,17 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('hold', e);
     }
-    return {
+    this.alarms.disarm('late', rec.order.id);
+    if (this.hub.wants('held'))
+      this.hub.emit({ type: 'held', at: now, orderId: rec.order.id, line: rec.line });
+    return this.settle({
       orderId: rec.order.id,
       line: rec.line,
-      status: 'held',
-      was: 'queued',
+      status: 'held' as const,
+      was: 'queued' as const,
       at: now,
       promisedBy: rec.promisedBy,
-    };
+    });
   }
 
   /**
@@ -500,6 +710,7 @@ export class Scheduler {
         [{ ...this.pastWindow(rec.order, line, NO_PATH), path: 'orderId' }],
         'release',
       );
+    let released: Decision;
     try {
       this.commitTime(now);
       const heldAt = rec.statusAt as number;
@@ -514,10 +725,19 @@ export class Scheduler {
         message: `released at ${this.st.t(now)}, held since ${this.st.t(heldAt)}: decided as a submission at that moment, keeping its upload time ${this.st.t(rec.order.uploadedAt)}.`,
       });
       rec.why = { kind: 'stored', decision: d };
-      return structuredClone(d);
+      released = d;
     } catch (e) {
       throw this.poison('release', e);
     }
+    this.decided(released);
+    if (this.hub.wants('released'))
+      this.hub.emit({
+        type: 'released',
+        at: now,
+        orderId: rec.order.id,
+        decision: structuredClone(released),
+      });
+    return this.settle(structuredClone(released));
   }
 
   /**
@@ -569,6 +789,7 @@ export class Scheduler {
           'amend',
         );
     }
+    let amended: Decision;
     try {
       this.commitTime(now);
       const prior = decisionOf(this.st, rec);
@@ -612,10 +833,12 @@ export class Scheduler {
         requestedBy: rec.requestedBy,
       };
       rec.why = { kind: 'stored', decision: d };
-      return structuredClone(d);
+      amended = d;
     } catch (e) {
       throw this.poison('amend', e);
     }
+    this.decided(amended);
+    return this.settle(structuredClone(amended));
   }
 
   /** The registered clients and their tiers, in registration order. */
@@ -694,18 +917,21 @@ export class Scheduler {
         ? this.st.calendar.timeAt(line.startCoord(this.st.calendar.coord(this.st.lastTime)))
         : rec.expectedFinish;
     const d = decisionOf(this.st, rec);
+    const delivery = this.st.deliveryByOrder.get(orderId);
     const state =
-      rec.status === 'finished'
-        ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
-        : rec.status === 'in-production'
-          ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(expected as number)}${line.down ? ` if line ${line.id}, down since ${this.st.t(line.downSince as number)}, came back now` : ''}`
-          : rec.status === 'held'
-            ? `held since ${this.st.t(rec.statusAt as number)}, not produced until released`
-            : rec.status === 'cancelled'
-              ? `cancelled ${this.st.t(rec.statusAt as number)}`
-              : rec.status === 'queued'
-                ? `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`
-                : rec.status;
+      delivery !== undefined
+        ? `finished ${this.st.t(rec.finishedAt as number)}, ${delivery.via === 'ship' ? 'shipped' : 'picked up'} ${this.st.t(delivery.deliveredAt)}${delivery.onTime ? '' : ` after ${this.st.t(delivery.dueBy)}`}${delivery.shortItems > 0 ? ` short of ${delivery.shortItems} item${delivery.shortItems === 1 ? '' : 's'}` : ''}`
+        : rec.status === 'finished'
+          ? `finished ${this.st.t(rec.finishedAt as number)}${late ? ', late' : ', on time'}`
+          : rec.status === 'in-production'
+            ? `in production since ${this.st.t(rec.startedAt as number)}, expected ${this.st.t(expected as number)}${line.down ? ` if line ${line.id}, down since ${this.st.t(line.downSince as number)}, came back now` : ''}`
+            : rec.status === 'held'
+              ? `held since ${this.st.t(rec.statusAt as number)}, not produced until released`
+              : rec.status === 'cancelled'
+                ? `cancelled ${this.st.t(rec.statusAt as number)}`
+                : rec.status === 'queued'
+                  ? `queued on ${rec.line}, ${position} order${position === 1 ? '' : 's'} ahead`
+                  : rec.status;
     const risk = rec.reportedAtRisk
       ? ` Reported at risk ${this.st.t(this.st.riskLog.firstAt(rec))}.`
       : '';
@@ -724,6 +950,7 @@ export class Scheduler {
       ...(rec.finishedAt !== undefined ? { finishedAt: rec.finishedAt, late } : {}),
       ...(rec.status === 'held' ? { heldAt: rec.statusAt as number } : {}),
       ...(rec.status === 'cancelled' ? { cancelledAt: rec.statusAt as number } : {}),
+      ...(delivery !== undefined ? { delivery: structuredClone(delivery) } : {}),
       summary: `${d.outcome} (${(d.reasons[0] as Reason).rule}): ${(d.reasons[0] as Reason).message} Promised by ${this.st.t(rec.promisedBy)}; ${state}.${risk}`,
     };
   }
@@ -823,6 +1050,17 @@ export class Scheduler {
   /** @internal Rebuilds the state from a validated snapshot (used by `restoreScheduler`). */
   load(s: Snapshot): void {
     loadSnapshot(this.st, s);
+    // The alarms are derived, not stored: every one the snapshot's state still has pending.
+    this.riskTold = this.st.riskLog.length;
+    this.reworkArmed = this.st.reworkLog.length;
+    for (const rec of this.st.orders.values())
+      if (
+        (rec.status === 'queued' || rec.status === 'in-production') &&
+        rec.promisedBy >= this.st.lastTime
+      )
+        this.alarms.arm('late', rec.order.id, rec.seq, rec.promisedBy);
+    for (const r of this.st.reworkLog)
+      if (r.closedAt === undefined && r.deadline >= this.st.lastTime) this.armRework(r);
   }
 
   // ------------------------------------------------------------------ validation
@@ -966,9 +1204,102 @@ export class Scheduler {
     return ms;
   }
 
+  /**
+   * Moves time to `now`: reports the orders time has made late at risk, then fires the alarms
+   * time passed, in time order. The reports come first, so that every `'late'` event follows
+   * the `'at-risk'` event of its order (rules.md §7.4, no silent delay).
+   */
   private commitTime(now: number): void {
     this.st.lastTime = now;
     this.st.detectDelays(now);
+    this.tellRisks();
+    for (const alarm of this.alarms.due(now)) {
+      if (alarm.kind === 'late') {
+        const rec = this.st.orders.get(alarm.orderId);
+        // A stale alarm: the order finished or left the plan, or its promise moved.
+        if (
+          rec === undefined ||
+          (rec.status !== 'queued' && rec.status !== 'in-production') ||
+          rec.promisedBy !== alarm.at
+        )
+          continue;
+        if (this.hub.wants('late'))
+          this.hub.emit({
+            type: 'late',
+            at: now,
+            orderId: rec.order.id,
+            line: rec.line,
+            promisedBy: rec.promisedBy,
+            status: rec.status,
+          });
+      } else {
+        const r = this.st.reworkByOrder.get(alarm.orderId);
+        if (r === undefined || r.closedAt !== undefined || r.deadline !== alarm.at) continue;
+        if (this.hub.wants('rework-overdue'))
+          this.hub.emit({
+            type: 'rework-overdue',
+            at: now,
+            orderId: r.orderId,
+            rework: structuredClone(r),
+          });
+      }
+    }
+  }
+
+  /**
+   * What every state-changing call does last, once its change is complete: tells the at-risk
+   * reports it made, arms the alarms of the rework entries it registered, and delivers the
+   * events to the listeners. Returns the call's answer.
+   */
+  private settle<T>(answer: T): T {
+    this.tellRisks();
+    const log = this.st.reworkLog;
+    for (; this.reworkArmed < log.length; this.reworkArmed++) {
+      const r = log[this.reworkArmed] as ReworkRecord;
+      if (r.closedAt === undefined) this.armRework(r);
+    }
+    this.hub.deliver();
+    return answer;
+  }
+
+  /** Queues an `'at-risk'` event for each report not yet told. */
+  private tellRisks(): void {
+    const log = this.st.riskLog;
+    if (this.hub.wants('at-risk'))
+      for (let i = this.riskTold; i < log.length; i++) {
+        const report = log.report(i);
+        this.hub.emit({ type: 'at-risk', at: report.at, orderId: report.orderId, report });
+      }
+    this.riskTold = log.length;
+  }
+
+  /**
+   * What follows a decision on an order (a submission; a release or an amendment): its `late`
+   * alarm is armed at its promise, the delivery it reissues missing items for is linked, and
+   * the `'decision'` event queued.
+   */
+  private decided(decision: Decision): void {
+    const rec = this.st.orders.get(decision.orderId) as OrderRecord;
+    // A promise kept by an amendment may have passed already: it was told late when it did.
+    if (rec.promisedBy >= this.st.lastTime)
+      this.alarms.arm('late', decision.orderId, rec.seq, rec.promisedBy);
+    // Linked once, at the order's first decision: a later one (an amendment) links nothing more.
+    const original = rec.order.rush?.forOrder;
+    const delivery = original === undefined ? undefined : this.st.deliveryByOrder.get(original);
+    if (delivery !== undefined && !delivery.reissuedBy?.includes(decision.orderId))
+      delivery.reissuedBy = [...(delivery.reissuedBy ?? []), decision.orderId];
+    if (this.hub.wants('decision'))
+      this.hub.emit({
+        type: 'decision',
+        at: decision.decidedAt,
+        orderId: decision.orderId,
+        decision: structuredClone(decision),
+      });
+  }
+
+  private armRework(r: ReworkRecord): void {
+    const seq = this.st.orders.get(r.orderId)?.seq ?? 0;
+    this.alarms.arm('rework', r.orderId, seq, r.deadline);
   }
 
   private lineOf(lineId: string, context: string): Line {
@@ -1064,6 +1395,15 @@ export class Scheduler {
         path: pathOf(path, 'tier'),
         message: `client '${o.clientId}' is registered as ${registered}; the order says ${o.tier}`,
       });
+    const original = o.rush?.forOrder;
+    if (original !== undefined) {
+      const delivery = this.st.deliveryByOrder.get(original);
+      if (delivery === undefined || delivery.shortItems === 0)
+        issues.push({
+          path: pathOf(path, 'rush.forOrder'),
+          message: `must be a delivered order that was short of items, received '${original}' (${delivery === undefined ? (this.st.orders.has(original) ? `it is ${this.st.orders.get(original)?.status}` : 'no such order') : 'delivered complete'})`,
+        });
+    }
     if (o.uploadedAt > now)
       issues.push({
         path: pathOf(path, 'uploadedAt'),
@@ -1097,6 +1437,19 @@ function changed(st: EngineState, before: NormalizedOrder, after: NormalizedOrde
     parts.push(`pickup time ${time(before.pickupAt)} → ${time(after.pickupAt)}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing changed';
 }
+/** What `deliver` is told about a hand-over. */
+const HANDOVER = z.strictObject({
+  via: z.enum(['ship', 'pickup']),
+  reference: z.string().optional(),
+  shortItems: z
+    .number()
+    .int('must be a whole number of items')
+    .min(0, 'must be 0 or more items')
+    .optional(),
+});
+
+/** The options `deliveryRegister` knows. */
+const REGISTER_OPTIONS: readonly string[] = ['since', 'until', 'clientId'];
 
 /** What `setClient` may change: the tier, and nothing else. */
 const CLIENT_CHANGE = z.strictObject({ tier: tierSchema });

@@ -18,6 +18,7 @@ import type {
   AtRiskReport,
   CalendarSpec,
   Decision,
+  DeliveryRecord,
   LineSpec,
   NormalizedOrder,
   OrderClass,
@@ -87,6 +88,11 @@ export interface Snapshot {
    * is counted.
    */
   linesDown?: Record<string, number>;
+  /**
+   * The delivery register, in hand-over order; absent when nothing was delivered (and in a
+   * snapshot from before hand-overs were recorded).
+   */
+  deliveryRegister?: DeliveryRecord[];
 }
 
 /**
@@ -133,6 +139,7 @@ const order = z.strictObject({
       cause: causeSchema,
       reason: z.string().optional(),
       responsible: z.string().optional(),
+      forOrder: z.string().optional(),
     })
     .optional(),
   line: z.string().optional(),
@@ -189,4 +196,19 @@ export const snapshotSchema = z.strictObject({
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),
   clients: dictSchema(z.string().min(1), tierSchema).optional(),
   linesDown: dictSchema(z.string(), ms).optional(),
+  deliveryRegister: z
+    .array(
+      z.strictObject({
+        orderId: z.string(),
+        clientId: z.string(),
+        via: z.enum(['ship', 'pickup']),
+        reference: z.string().optional(),
+        shortItems: z.number().int().min(0),
+        deliveredAt: ms,
+        dueBy: ms,
+        onTime: z.boolean(),
+        reissuedBy: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
 });

@@ -61,6 +61,7 @@ export function toSnapshot(st: EngineState): Snapshot {
     ),
     ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
     ...linesDown(st),
+    ...(st.deliveries.length > 0 ? { deliveryRegister: structuredClone(st.deliveries) } : {}),
   };
 }
 
@@ -137,6 +138,11 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
   for (const [lineId, since] of Object.entries(s.linesDown ?? {})) {
     const line = st.lines.get(lineId) as Line;
     line.stop(st.calendar.coord(since), since);
+  }
+  for (const d of s.deliveryRegister ?? []) {
+    const entry = structuredClone(d);
+    st.deliveries.push(entry);
+    st.deliveryByOrder.set(entry.orderId, entry);
   }
   for (const [lineId, days] of Object.entries(s.rushUnits)) {
     const line = st.lines.get(lineId);

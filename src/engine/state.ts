@@ -3,7 +3,7 @@
  * reading of it that several parts need (today's load on a line, a client's recent rushes,
  * which orders time has made late).
  */
-import type { AtRiskReport, ReworkRecord, Tier } from '../domain/types.js';
+import type { AtRiskReport, DeliveryRecord, ReworkRecord, Tier } from '../domain/types.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../time/units.js';
 import { TextTable } from './_internal/text-table.js';
@@ -27,6 +27,9 @@ export class EngineState {
   readonly reworkLog: ReworkRecord[] = [];
   readonly reworkByOrder = new Map<string, ReworkRecord>();
   readonly riskLog = new RiskLog();
+  /** The delivery register (发车登记), in hand-over order, and each delivered order's entry. */
+  readonly deliveries: DeliveryRecord[] = [];
+  readonly deliveryByOrder = new Map<string, DeliveryRecord>();
   /** Accepted client-rush times per client, oldest first. */
   readonly clientRushes = new Map<string, number[]>();
   /**

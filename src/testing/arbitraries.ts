@@ -16,6 +16,7 @@ import type { PolicyInput } from '../domain/policy.js';
 import type {
   CalendarException,
   CalendarSpec,
+  HandoverVia,
   LineSpec,
   Order,
   OrderChanges,
@@ -64,6 +65,12 @@ export interface StreamOptions {
    * latest. @default false
    */
   linesDown?: boolean;
+  /**
+   * Add the rest of an order's life to the stream: dispatch runs that hand over what is
+   * finished (`{ at, handover }`, some short of items) and moments when only time moves
+   * (`{ at, advance: true }`, up to a working day later). @default false
+   */
+  lifecycle?: boolean;
   /** When the stream starts (epoch ms). @default STREAM_START */
   start?: number;
 }
@@ -111,7 +118,9 @@ interface OrderDraft {
 
 function drafts(
   config: SchedulerConfig,
-  o: Required<Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifeChanges' | 'linesDown'>>,
+  o: Required<
+    Omit<StreamOptions, 'start' | 'capacityChanges' | 'lifeChanges' | 'linesDown' | 'lifecycle'>
+  >,
 ): fc.Arbitrary<OrderDraft> {
   const products = lineProducts(config);
   const rush = Math.round(o.rushShare * 100);
@@ -223,13 +232,27 @@ export function orderStreams(
         { maxLength: Math.max(2, o.maxOrders >> 2) },
       )
     : fc.constant([] as LifeDraft[]);
+  type Life = { after: number; advance: boolean; minutes: number; via: HandoverVia; short: number };
+  const handovers: fc.Arbitrary<Life[]> = options.lifecycle
+    ? fc.array(
+        fc.record({
+          after: fc.integer({ min: 0, max: o.maxOrders }),
+          advance: fc.boolean(),
+          minutes: fc.integer({ min: 0, max: 600 }),
+          via: fc.constantFrom<HandoverVia>('ship', 'pickup'),
+          short: fc.constantFrom(0, 0, 1, 2),
+        }),
+        { maxLength: 6 },
+      )
+    : fc.constant([]);
   return fc
     .tuple(
       fc.array(drafts(config, o), { minLength: 1, maxLength: o.maxOrders, size: 'max' }),
       capacity,
       life,
+      handovers,
     )
-    .map(([ds, caps, changes]) => {
+    .map(([ds, caps, changes, lives]) => {
       const items: StreamItem[] = [];
       // The ends of holds due after the order of each index: a release, or the client's cancel.
       const ends = new Map<number, StreamItem[]>();
@@ -247,6 +270,12 @@ export function orderStreams(
               at,
               capacity: { line: c.line.id, unitsPerHour: c.line.unitsPerHour * c.factor },
             });
+        }
+        for (const l of lives) {
+          if (l.after !== i) continue;
+          // Later calls come after in time: runTrace sorts the stream, and keeps equal times in order.
+          if (l.advance) items.push({ at: at + l.minutes * MS_PER_MINUTE, advance: true });
+          else items.push({ at, handover: { via: l.via, shortItems: l.short } });
         }
         items.push({ at, order: toOrder(d, i, at, 'o') });
         for (const end of ends.get(i) ?? []) items.push({ ...end, at });
@@ -274,7 +303,7 @@ export function orderStreams(
           if (r.after === i)
             items.push({ at, capacity: { line: r.line.id, unitsPerHour: r.line.unitsPerHour } });
       });
-      return items;
+      return items.sort((a, b) => a.at - b.at);
     });
 }
 

@@ -21,7 +21,8 @@ export type GuaranteeId =
   | 'promises-kept'
   | 'no-silent-delay'
   | 'quota'
-  | 'accounted-for';
+  | 'accounted-for'
+  | 'late-told-once';
 
 /** One broken guarantee: which, the orders involved, and a sentence for a lab manager. */
 export interface Violation {
@@ -53,6 +54,7 @@ interface Life {
   heldSince?: number;
   /** A start while it was held or after it was cancelled. */
   startedAnyway: boolean;
+  late: Extract<TraceEvent, { kind: 'late' }>[];
 }
 
 /** Every violated guarantee of the trace; empty when all hold. */
@@ -64,6 +66,7 @@ export function checkGuarantees(trace: Trace): Violation[] {
   const lives = new Map<string, Life>();
   let capacityDropped = false;
   let companyRush = false;
+  let lastTime = Number.NEGATIVE_INFINITY;
   const quotaUsed = new Map<string, number>();
   const fmt = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -119,6 +122,7 @@ export function checkGuarantees(trace: Trace): Violation[] {
           quantity: e.order.quantity,
           changed: false,
           startedAnyway: false,
+          late: [],
         };
         lives.set(e.order.id, life);
         const cause = e.order.rush?.cause ?? (e.order.rush ? 'client' : undefined);
@@ -181,7 +185,14 @@ export function checkGuarantees(trace: Trace): Violation[] {
         if (life) life.reports.push(e);
         break;
       }
+      case 'late': {
+        const life = lives.get(e.orderId);
+        if (life) life.late.push(e);
+        break;
+      }
     }
+    // The engine's time: the latest call (a 'late' or 'at-risk' event is not a call).
+    if (e.kind !== 'late' && e.kind !== 'at-risk') lastTime = Math.max(lastTime, e.at);
   }
 
   const all = [...lives.values()];
@@ -260,6 +271,30 @@ export function checkGuarantees(trace: Trace): Violation[] {
         message: `${id} finished late (${fmt(f.at)}, promised ${fmt(l.promisedBy)}) without having been reported at risk first.`,
       });
     }
+  }
+
+  // Guarantee 4 as the events tell it (issue 18): a promise passing unfinished is told
+  // 'late' exactly once, when time passes it, and never before the order was reported at risk.
+  // An order held, cancelled or promised anew is counted by the second half only: whether its
+  // promise passed depends on when it was held, cancelled or amended.
+  for (const l of all) {
+    const id = l.submit.order.id;
+    const promise = l.submit.decision.promisedBy;
+    const passed = l.finish ? l.finish.at > promise : lastTime > promise;
+    const unchanged = !l.changed && l.promisedBy === promise;
+    if (unchanged && l.late.length !== (passed ? 1 : 0))
+      out.push({
+        guarantee: 'late-told-once',
+        orders: [id],
+        message: `${id} (promised ${fmt(promise)}, ${l.finish ? `finished ${fmt(l.finish.at)}` : 'unfinished'}) was told late ${l.late.length} times; expected ${passed ? 'once' : 'never'}.`,
+      });
+    for (const late of l.late)
+      if (!l.reports.some((r) => r.index < late.index))
+        out.push({
+          guarantee: 'no-silent-delay',
+          orders: [id],
+          message: `${id} was told late ${fmt(late.at)} without having been reported at risk before.`,
+        });
   }
 
   // Guarantee 4, second half (rules.md §3): on lines driven as planned, only a company-caused

@@ -9,6 +9,8 @@ import { ValidationError } from '../domain/errors.js';
 import type {
   AtRiskReport,
   Decision,
+  DeliveryRecord,
+  HandoverVia,
   Order,
   OrderChange,
   OrderChanges,
@@ -26,7 +28,14 @@ export type StreamItem =
   | { at: number; cancel: string }
   | { at: number; hold: string }
   | { at: number; release: string }
-  | { at: number; amend: { orderId: string; changes: OrderChanges } };
+  | { at: number; amend: { orderId: string; changes: OrderChanges } }
+  /** Time moves on, and nothing else happens (`advance`). */
+  | { at: number; advance: true }
+  /**
+   * A dispatch run (发车): every order finished and not yet handed over goes, in finishing
+   * order; the first of them `shortItems` short (at most its quantity).
+   */
+  | { at: number; handover: { via: HandoverVia; shortItems?: number } };
 
 /** What happened, in order. `index` numbers the events of a trace. */
 export type TraceEvent =
@@ -67,7 +76,11 @@ export type TraceEvent =
       orderId: string;
       changes: OrderChanges;
       decision: Decision;
-    };
+    }
+  | { index: number; kind: 'advance'; at: number }
+  | { index: number; kind: 'deliver'; at: number; orderId: string; delivery: DeliveryRecord }
+  /** The engine's `'late'` event, recorded after the call that fired it and its at-risk reports. */
+  | { index: number; kind: 'late'; at: number; orderId: string; promisedBy: number };
 
 /** A run: the configuration, every event in order, and the engine's state at the end. */
 export interface Trace {
@@ -104,6 +117,7 @@ export function runTrace(
     driver.startIdle(item.at);
   }
   if (options.drain ?? true) driver.until(Number.POSITIVE_INFINITY);
+  driver.stop();
   const final = s.snapshot();
   return {
     config,
@@ -121,8 +135,17 @@ export class LineDriver {
   readonly events: TraceEvent[] = [];
   private readonly busy = new Map<string, { orderId: string; finish: number }>();
   private riskSeen = 0;
+  /** Orders finished and not yet handed over, in finishing order. */
+  private readonly done: string[] = [];
+  /** The `'late'` events of the call in progress, recorded once the call's own event is. */
+  private readonly late: { at: number; orderId: string; promisedBy: number }[] = [];
+  /** Ends the driver's subscription to the scheduler's `'late'` events. */
+  readonly stop: () => void;
 
   constructor(readonly scheduler: Scheduler) {
+    this.stop = scheduler.on('late', (e) => {
+      this.late.push({ at: e.at, orderId: e.orderId, promisedBy: e.promisedBy });
+    });
     // A restored scheduler may have orders in production: the driver finishes them on time.
     for (const entry of scheduler.plan()) {
       if (entry.status === 'in-production')
@@ -141,6 +164,22 @@ export class LineDriver {
       item.batch.forEach((order, i) => {
         this.push({ kind: 'submit', at: item.at, order, decision: decisions[i] as Decision });
       });
+    } else if ('advance' in item) {
+      this.scheduler.advance(item.at);
+      this.push({ kind: 'advance', at: item.at });
+    } else if ('handover' in item) {
+      let short = item.handover.shortItems ?? 0;
+      for (const orderId of this.done.splice(0)) {
+        const quantity = this.scheduler.explain(orderId).order.quantity;
+        const shortItems = Math.min(short, quantity);
+        short = 0;
+        const delivery = this.scheduler.deliver(
+          orderId,
+          { via: item.handover.via, shortItems },
+          item.at,
+        );
+        this.push({ kind: 'deliver', at: item.at, orderId, delivery });
+      }
     } else if ('capacity' in item) {
       const atRisk = this.scheduler.setCapacity(
         item.capacity.line,
@@ -173,7 +212,14 @@ export class LineDriver {
    * changed nothing, and is skipped.
    */
   private applyLife(
-    item: Exclude<StreamItem, { order: Order } | { batch: Order[] } | { capacity: unknown }>,
+    item: Exclude<
+      StreamItem,
+      | { order: Order }
+      | { batch: Order[] }
+      | { capacity: unknown }
+      | { advance: true }
+      | { handover: unknown }
+    >,
   ): void {
     const s = this.scheduler;
     try {
@@ -214,6 +260,7 @@ export class LineDriver {
       const b = this.busy.get(line) as { orderId: string; finish: number };
       const done = this.scheduler.complete(b.orderId, b.finish);
       this.busy.delete(line);
+      this.done.push(b.orderId);
       this.push({
         kind: 'finish',
         at: b.finish,
@@ -257,6 +304,8 @@ export class LineDriver {
       });
       this.riskSeen++;
     }
+    for (const late of this.late.splice(0))
+      this.events.push({ index: this.events.length, kind: 'late', ...late });
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `schedulerCommands(config)`: fast-check commands for the `Scheduler` API (submit, next,
- * complete, setCapacity, setClient, cancel, hold, release, amend; capacity 0, a line down, included) run against a deliberately simple reference model: a sorted array per
+ * complete, setCapacity, setClient, cancel, hold, release, amend, deliver, advance; capacity 0, a line down, included) run against a deliberately simple reference model: a sorted array per
  * line, an O(n) walk for every feasibility question and a brute-force search for promises.
  * After every command the system and the model must agree on the decision (outcome, promise,
  * deciding rule, orders put at risk, counter-offer), on what a line starts, and on the plan.
@@ -9,7 +9,13 @@
  * registered client that gives another tier must be refused (a `ValidationError` on `tier`)
  * with nothing changed, and the model then changes nothing either.
  *
- * The system under test is any object with the calls and `plan` (`setClient` optional): the engine itself, or an
+ * Hand-overs are modelled as the delivery register lists them, and time as the `'late'` events
+ * it makes: when the system has `on`, the orders it tells late must be the model's, in the
+ * same order, after every command (each late exactly once, as its promise passes unfinished).
+ * A short hand-over is followed, sometimes, by the `missing` rush that reissues its items.
+ *
+ * The system under test is any object with the calls and `plan` (`setClient`, `deliver`,
+ * `advance` and `on` optional): the engine itself, or an
  * embedding service's wrapper around it (a persisting one, say), so the integration is tested
  * against the same model.
  */
@@ -31,7 +37,12 @@ export type SchedulerSystem = Pick<
   Scheduler,
   'submit' | 'next' | 'complete' | 'setCapacity' | 'plan'
 > &
-  Partial<Pick<Scheduler, 'setClient' | 'cancel' | 'hold' | 'release' | 'amend'>>;
+  Partial<
+    Pick<
+      Scheduler,
+      'setClient' | 'cancel' | 'hold' | 'release' | 'amend' | 'deliver' | 'advance' | 'on'
+    >
+  >;
 
 /** The model's state: the reference scheduler, the clock and the registered clients' tiers. */
 export interface SchedulerModel {
@@ -39,11 +50,19 @@ export interface SchedulerModel {
   now: number;
   ids: number;
   clients: Map<string, Tier>;
+  /** Short hand-overs whose missing items no rush has reissued yet. */
+  short: string[];
+}
+
+/** The system, and the orders it told late (when it has `on`). */
+interface Real {
+  s: SchedulerSystem;
+  late?: string[];
 }
 
 /** A generated program of commands; `run` plays it against a fresh system and the model. */
 export interface SchedulerProgram {
-  commands: Iterable<fc.Command<SchedulerModel, { s: SchedulerSystem }>>;
+  commands: Iterable<fc.Command<SchedulerModel, Real>>;
   /** Plays the commands. @param system the system under test. @default createScheduler(config) */
   run(system?: SchedulerSystem): void;
 }
@@ -81,7 +100,7 @@ type OrderShape = {
   registeredTier: boolean;
 };
 
-function comparePlans(cfg: ResolvedConfig, m: SchedulerModel, r: { s: SchedulerSystem }) {
+function comparePlans(cfg: ResolvedConfig, m: SchedulerModel, r: Real) {
   for (const line of cfg.lines) {
     const real = r.s
       .plan(line.id, m.now)
@@ -93,9 +112,11 @@ function comparePlans(cfg: ResolvedConfig, m: SchedulerModel, r: { s: SchedulerS
       m.ref.plan(line.id, m.now),
     );
   }
+  if (r.late !== undefined)
+    same(`late orders by ${new Date(m.now).toISOString()}`, r.late, m.ref.late);
 }
 
-type Cmd = fc.Command<SchedulerModel, { s: SchedulerSystem }>;
+type Cmd = fc.Command<SchedulerModel, Real>;
 
 function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
   const products = cfg.lines.flatMap((l) => l.products);
@@ -106,7 +127,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check() {
       return true;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.o.gap * MS_PER_MINUTE;
       const clientId = `c${this.o.client}`;
       const registered = m.clients.get(clientId);
@@ -120,6 +141,12 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       };
       if (this.o.kind === 'client') order.rush = { urgency: this.o.urgency, cause: 'client' };
       if (this.o.kind === 'company') order.rush = { cause: this.o.due % 2 ? 'missing' : 'damaged' };
+      // A short hand-over's missing items come back through the rush process (漏件).
+      const original = m.short[0];
+      if (order.rush?.cause === 'missing' && original !== undefined) {
+        order.rush.forOrder = original;
+        m.short.shift();
+      }
       if (this.o.kind === 'ship') order.shipBy = m.now + this.o.due * 10 * MS_PER_MINUTE;
       if (this.o.kind === 'pickup') order.pickupAt = m.now + this.o.due * 10 * MS_PER_MINUTE;
       if (registered !== undefined && registered !== order.tier) {
@@ -166,7 +193,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ref.busyOf(this.line) === undefined;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       same(
         `next(${this.line})`,
@@ -188,7 +215,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ref.busyOf(this.line) !== undefined;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       const id = m.ref.busyOf(this.line) as string;
       m.ref.complete(this.line, m.now);
@@ -209,7 +236,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check() {
       return true;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       same(
         `setCapacity(${this.line}, ${this.rate})`,
@@ -232,7 +259,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check() {
       return true;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       if (r.s.setClient === undefined) return;
       const clientId = `c${this.client}`;
@@ -258,7 +285,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
   function refusedAlike(
     what: string,
     m: SchedulerModel,
-    r: { s: SchedulerSystem },
+    r: Real,
     call: () => unknown,
     paths: string[],
   ): void {
@@ -287,7 +314,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ids > 0;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       const cancel = r.s.cancel?.bind(r.s);
       if (cancel === undefined) return;
@@ -312,7 +339,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ids > 0;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       const hold = r.s.hold?.bind(r.s);
       if (hold === undefined) return;
@@ -335,7 +362,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ids > 0;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       const release = r.s.release?.bind(r.s);
       if (release === undefined) return;
@@ -373,7 +400,7 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     check(m: Readonly<SchedulerModel>) {
       return m.ids > 0;
     }
-    run(m: SchedulerModel, r: { s: SchedulerSystem }) {
+    run(m: SchedulerModel, r: Real) {
       m.now += this.gap * MS_PER_MINUTE;
       const amend = r.s.amend?.bind(r.s);
       if (amend === undefined) return;
@@ -408,6 +435,53 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     }
     toString() {
       return `amend(#${this.pick}, ${this.quantity}${this.shipIn !== undefined ? `, ship in ${this.shipIn}m` : ''}, +${this.gap}m)`;
+    }
+  }
+
+  class Deliver implements Cmd {
+    constructor(
+      readonly pick: number,
+      readonly via: 'ship' | 'pickup',
+      readonly short: number,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ref.finished.length > 0;
+    }
+    run(m: SchedulerModel, r: Real) {
+      m.now += this.gap * MS_PER_MINUTE;
+      if (r.s.deliver === undefined) return;
+      const index = this.pick % m.ref.finished.length;
+      const e = m.ref.finished[index] as { id: string; quantity: number };
+      const shortItems = Math.min(this.short, e.quantity);
+      const expected = m.ref.deliver(index, this.via, shortItems, m.now);
+      if (shortItems > 0) m.short.push(e.id);
+      same(
+        `deliver(${e.id}, ${this.via}, short ${shortItems})`,
+        r.s.deliver(e.id, { via: this.via, shortItems }, m.now),
+        expected,
+      );
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `deliver(#${this.pick}, ${this.via}, short ${this.short}, +${this.gap}m)`;
+    }
+  }
+
+  class Advance implements Cmd {
+    constructor(readonly gap: number) {}
+    check() {
+      return true;
+    }
+    run(m: SchedulerModel, r: Real) {
+      m.now += this.gap * MS_PER_MINUTE;
+      if (r.s.advance === undefined) return;
+      m.ref.advance(m.now);
+      r.s.advance(m.now);
+      comparePlans(cfg, m, r);
+    }
+    toString() {
+      return `advance(+${this.gap}m)`;
     }
   }
 
@@ -462,6 +536,15 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
         gap,
       )
       .map(([p, q, ship, g]) => new Amend(p, q, ship, g)),
+    fc
+      .tuple(
+        fc.nat(),
+        fc.constantFrom<'ship' | 'pickup'>('ship', 'pickup'),
+        fc.constantFrom(0, 0, 0, 1, 2),
+        gap,
+      )
+      .map(([p, v, k, g]) => new Deliver(p, v, k, g)),
+    fc.integer({ min: 0, max: 600 }).map((g) => new Advance(g)),
   ];
 }
 
@@ -501,8 +584,16 @@ export function schedulerCommands(
           now: start,
           ids: 0,
           clients: new Map(cfg.clients.map((c) => [c.id, c.tier])),
+          short: [],
         };
-        const real = { s: system ?? createScheduler(config) };
+        const real: Real = { s: system ?? createScheduler(config) };
+        if (real.s.on !== undefined) {
+          const late: string[] = [];
+          real.s.on('late', (e) => {
+            late.push(e.orderId);
+          });
+          real.late = late;
+        }
         fc.modelRun(() => ({ model, real }), commands);
       },
       [fc.toStringMethod]() {

@@ -64,11 +64,12 @@ function guaranteesHold(options: StreamOptions) {
   );
 }
 
-/** Busy-lab streams with company-caused rushes, capacity changes, cancellations, holds and amendments. */
+/** Busy-lab streams with company-caused rushes, capacity changes, cancellations, holds, amendments, hand-overs and time moving on. */
 const mixedStreams = arbitraries.orderStreams(busyLab, {
   companyShare: 0.1,
   capacityChanges: true,
   lifeChanges: true,
+  lifecycle: true,
   maxGapMinutes: 15,
 });
 
@@ -158,6 +159,30 @@ describe('§7 guarantees on random streams', () => {
         'rush released',
       ].sort(),
     );
+  });
+
+  test("4 no silent delay, as the events tell it: every 'late' follows its order's at-risk report, and each promise passed unfinished is told late exactly once", () => {
+    // Days with hand-overs and time moving on between calls; the lines are stopped before the
+    // queues drain on half of them, so that promises pass with orders queued and in production.
+    fc.assert(
+      fc.property(mixedStreams, fc.boolean(), (stream, drain) => {
+        const trace = runTrace(busyLab, stream, { drain });
+        expect(checkGuarantees(trace)).toEqual([]);
+      }),
+      fcParams(150),
+    );
+    // The streams do tell orders late, hand orders over (some short), and move time alone.
+    const kinds = new Map<string, number>();
+    let short = 0;
+    for (const stream of fc.sample(mixedStreams, { numRuns: 60, seed: 7 }))
+      for (const e of runTrace(busyLab, stream, { drain: false }).events) {
+        kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+        if (e.kind === 'deliver' && e.delivery.shortItems > 0) short++;
+      }
+    expect(kinds.get('late')).toBeGreaterThan(10);
+    expect(kinds.get('deliver')).toBeGreaterThan(10);
+    expect(kinds.get('advance')).toBeGreaterThan(10);
+    expect(short).toBeGreaterThan(0);
   });
 
   test('5 quota holds under a rush storm', () => {
@@ -365,6 +390,14 @@ describe('§7.9 bad input is harmless', () => {
         ),
     ],
     ['setClient with an unknown tier', (s, at) => s.setClient('c', { tier: 'gold' as Tier }, at)],
+    ['deliver of an unknown order', (s, at) => s.deliver('nope', { via: 'ship' }, at)],
+    ['deliver by boat', (s, at, id) => s.deliver(id, { via: 'boat' as 'ship' }, at)],
+    [
+      'deliver short of -1 items',
+      (s, at, id) => s.deliver(id, { via: 'ship', shortItems: -1 }, at),
+    ],
+    ['advance earlier than the last time', (s, at) => s.advance(at - 86_400_000)],
+    ['advance to no time at all', (s) => s.advance('soon')],
     ['setClient of an empty client id', (s, at) => s.setClient('', { tier: 'key' }, at)],
     [
       'setClient earlier than the last time',

@@ -58,7 +58,28 @@ describe('checkGuarantees names what is broken', () => {
       { kind: 'finish' }
     >;
     finish.at = sh('12:30');
-    expect(ids(t).sort()).toEqual(['no-silent-delay', 'promises-kept']);
+    // Nor was it told late: the engine's events would have said so when 12:00 passed.
+    expect(ids(t).sort()).toEqual(['late-told-once', 'no-silent-delay', 'promises-kept']);
+  });
+
+  test("late told once, after the at-risk report: a 'late' event before the report, or told twice", () => {
+    // The line is slowed to a crawl: a is reported at risk at once, and told late at 12:00.
+    const t = clean([
+      { at: sh('09:00'), order: order('a', { shipBy: sh('12:00') }) },
+      { at: sh('09:10'), capacity: { line: 'print', unitsPerHour: 10 } },
+      { at: sh('12:30'), advance: true },
+    ]);
+    const late = t.events.findIndex((e) => e.kind === 'late');
+    const report = t.events.findIndex((e) => e.kind === 'at-risk');
+    expect(report).toBeGreaterThanOrEqual(0);
+    expect(late).toBeGreaterThan(report);
+    const twice = structuredClone(t);
+    twice.events.push({ ...(twice.events[late] as TraceEvent), index: twice.events.length });
+    expect(ids(twice)).toEqual(['late-told-once']);
+    // The report moved after the late event: told late before it was reported at risk.
+    const early = structuredClone(t);
+    (early.events[report] as { index: number }).index = early.events.length;
+    expect(ids(early)).toContain('no-silent-delay');
   });
 
   test('company first: a client order started before a company-caused one that was waiting', () => {

@@ -36,7 +36,19 @@ interface Entry {
   counted?: { day: string; units: number; limit: number; time: number };
 }
 
-type Status = 'queued' | 'held' | 'in-production' | 'finished' | 'cancelled';
+/** A hand-over as the delivery register lists it. */
+export interface RefDelivery {
+  orderId: string;
+  clientId: string;
+  via: 'ship' | 'pickup';
+  reference?: string;
+  shortItems: number;
+  deliveredAt: number;
+  dueBy: number;
+  onTime: boolean;
+}
+
+type Status = 'queued' | 'held' | 'in-production' | 'finished' | 'delivered' | 'cancelled';
 
 interface RefLine {
   id: string;
@@ -67,6 +79,11 @@ export class ReferenceScheduler {
   private rushTimes = new Map<string, number[]>();
   /** Every order decided, with its line and status. */
   private readonly known = new Map<string, { e: Entry; line: RefLine; status: Status }>();
+  /** Every order whose promise time passed while it was queued or in production, as told. */
+  readonly late: string[] = [];
+  private readonly told = new Set<string>();
+  /** Finished orders not yet handed over, in finishing order. */
+  readonly finished: Entry[] = [];
 
   /** One line per product: which of several lines takes an order is not modelled. */
   constructor(config: ResolvedConfig) {
@@ -177,6 +194,7 @@ export class ReferenceScheduler {
   }
 
   advance(now: number): void {
+    this.tellLate(now);
     for (const line of this.lines) {
       if (line.busy && now > line.busy.entry.promise) line.busy.entry.atRisk = true;
       this.flag(line, now);
@@ -406,8 +424,13 @@ export class ReferenceScheduler {
   }
 
   complete(lineId: string, now: number): void {
+    // Time passes with the order still in production: finished late, it was late first.
+    this.tellLate(now);
     const line = this.lines.find((l) => l.id === lineId) as RefLine;
-    if (line.busy) this.setStatus(line.busy.entry.id, 'finished');
+    if (line.busy) {
+      this.setStatus(line.busy.entry.id, 'finished');
+      this.finished.push(line.busy.entry);
+    }
     line.busy = undefined;
     this.advance(now);
   }
@@ -524,6 +547,44 @@ export class ReferenceScheduler {
     e.requestedBy = requested;
     line.queue = this.insertSorted(line.queue, e);
     return { rule: keep ? 'amended-promise-kept' : 'amended-promise-moved', promisedBy: e.promise };
+  }
+
+  /**
+   * Hands over the `index`-th finished order: due by the ship or pickup time its hand-over
+   * answers to (the other one when it has only that), else by its promise.
+   */
+  deliver(index: number, via: 'ship' | 'pickup', shortItems: number, now: number): RefDelivery {
+    this.advance(now);
+    const [e] = this.finished.splice(index, 1) as [Entry];
+    this.setStatus(e.id, 'delivered');
+    const shipBy = e.order.shipBy as number | undefined;
+    const pickupAt = e.order.pickupAt as number | undefined;
+    const dueBy = (via === 'ship' ? (shipBy ?? pickupAt) : (pickupAt ?? shipBy)) ?? e.promise;
+    return {
+      orderId: e.id,
+      clientId: e.clientId,
+      via,
+      shortItems,
+      deliveredAt: now,
+      dueBy,
+      onTime: now <= dueBy,
+    };
+  }
+
+  /** Tells, in promise order, every unfinished order whose promise time has passed by `now`. */
+  private tellLate(now: number): void {
+    const open: Entry[] = [];
+    for (const line of this.lines) {
+      if (line.busy) open.push(line.busy.entry);
+      open.push(...line.queue);
+    }
+    const passed = open
+      .filter((e) => e.promise < now && !this.told.has(`${e.id} ${e.promise}`))
+      .sort((a, b) => a.promise - b.promise || a.seq - b.seq);
+    for (const e of passed) {
+      this.told.add(`${e.id} ${e.promise}`);
+      this.late.push(e.id);
+    }
   }
 
   busyOf(lineId: string): string | undefined {
