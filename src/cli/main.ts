@@ -41,7 +41,7 @@ const HELP = {
   Replays a durable store's journal and checks that it gives the recorded decisions.`,
 } as const;
 
-const NOTES = `NAME is a built-in scenario: ${NAMES} (default peakDay).
+const NOTES = `NAME is a built-in scenario: ${NAMES} (default season).
 FILE is YAML or JSON. A policy file is laid over the default policy and replaces the
 scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is yyyy-MM-dd (the
 lab's midnight) or an ISO 8601 time with its offset.`;
@@ -95,7 +95,7 @@ function read(file: string): string {
 }
 
 function loadScenario(arg: string | undefined): ResolvedScenario {
-  const name = arg ?? 'peakDay';
+  const name = arg ?? 'season';
   if (Object.hasOwn(scenarios, name))
     return parseScenario(scenarios[name as keyof typeof scenarios]);
   let text: string;

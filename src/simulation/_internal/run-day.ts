@@ -6,7 +6,7 @@
  * and the tallies for the timeline.
  */
 import { dict, own } from '../../domain/keyed.js';
-import type { Decision, OrderClass } from '../../domain/types.js';
+import type { Decision, OrderClass, Tier } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
 import { MS_PER_HOUR } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
@@ -69,11 +69,16 @@ export function runDay(
   bucketMinutes: number,
   onOrder?: () => void,
 ): DayRun {
+  // Every client who orders is registered with its tier, in order of first arrival, so the
+  // engine sees one tier per client and each client's own rush history.
+  const clients = new Map<string, Tier>();
+  for (const a of arrivals) if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
+    clients: [...clients].map(([id, tier]) => ({ id, tier })),
   });
   const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
