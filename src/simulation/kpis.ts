@@ -5,10 +5,12 @@
  * Only orders submitted after the warm-up count.
  */
 
+import { dict } from '../domain/keyed.js';
+import type { Policy } from '../domain/policy.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { DayRun } from './_internal/run-day.js';
 import { quantile } from './stats.js';
-import type { Kpi } from './types.js';
+import type { Kpi, RushDecisions } from './types.js';
 
 type KpiDef = Omit<Kpi, 'mean' | 'ci95' | 'values'>;
 
@@ -238,4 +240,60 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     (lastFinish - run.start) / MS_PER_HOUR,
   );
   return out;
+}
+
+/** An empty tally of rush decisions, for `addRushDecisions` to fill. */
+export function emptyRushDecisions(): RushDecisions {
+  return { total: dict(), days: [], quota: [] };
+}
+
+/**
+ * Adds one replication's rush decisions to a tally, read from the engine's rush register:
+ * counted requests (after the warm-up) by deciding rule, per production day, and each line's
+ * use of its daily quota. Days and lines are kept sorted, so the tally does not depend on the
+ * order the replications come in.
+ */
+export function addRushDecisions(into: RushDecisions, run: DayRun, policy: Policy): void {
+  const counted = new Set<string>();
+  for (const o of run.orders) if (o.counted && o.class !== 'normal') counted.add(o.id);
+  const days = new Map(into.days.map((d) => [d.day, d.rules]));
+  const quota = new Map(into.quota.map((q) => [`${q.day} ${q.line}`, q]));
+  // This replication's quota per line and day: units accepted and the limit of a non-key client.
+  const mine = new Map<string, { day: string; line: string; used: number; limit: number }>();
+  const { quotaShare, keyReserveShare } = policy.rush;
+  for (const r of run.rushRecords) {
+    if (!counted.has(r.orderId)) continue;
+    const rule = r.reasons[0]?.rule ?? 'unknown';
+    into.total[rule] = (into.total[rule] ?? 0) + 1;
+    let rules = days.get(r.day);
+    if (!rules) {
+      rules = dict<number>();
+      days.set(r.day, rules);
+    }
+    rules[rule] = (rules[rule] ?? 0) + 1;
+    if (r.cause !== 'client') continue;
+    const k = `${r.day} ${r.line}`;
+    let q = mine.get(k);
+    // The key-client limit carries the key reserve on top of the others' quota.
+    const limit =
+      r.tier === 'key'
+        ? (r.quota.limit * quotaShare) / (quotaShare + keyReserveShare)
+        : r.quota.limit;
+    if (!q) {
+      q = { day: r.day, line: r.line, used: 0, limit };
+      mine.set(k, q);
+    }
+    q.limit = limit;
+    if (r.outcome === 'rush-accepted') q.used += r.units;
+  }
+  for (const [k, q] of mine) {
+    const prev = quota.get(k);
+    if (prev) {
+      prev.used += q.used;
+      prev.limit += q.limit;
+    } else quota.set(k, { ...q });
+  }
+  const byKey = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  into.days = byKey(days).map(([day, rules]) => ({ day, rules }));
+  into.quota = byKey(quota).map(([, q]) => q);
 }

@@ -309,7 +309,11 @@ export const scenarioSchema = z.strictObject({
       habitualShare: share,
       habitualWeight: positive('orders of a habitual client per order of another').optional(),
       habitualRushShare: share.optional(),
-      propensitySpread: z.number().min(0, 'must be 0 or more').max(10, 'must be at most 10').optional(),
+      propensitySpread: z
+        .number()
+        .min(0, 'must be 0 or more')
+        .max(10, 'must be at most 10')
+        .optional(),
     }),
   }),
   capacityEvents: z

@@ -5,10 +5,11 @@
  */
 
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { parsePolicy } from '../domain/policy.js';
 import { countArrivals, expectedArrivals, makeArrivals } from './_internal/arrivals.js';
 import { Rng } from './_internal/random.js';
 import { MAX_TIMELINE_BUCKETS, runDay } from './_internal/run-day.js';
-import { dayKpis } from './kpis.js';
+import { addRushDecisions, dayKpis, emptyRushDecisions } from './kpis.js';
 import {
   isResolvedScenario,
   parseScenario,
@@ -118,6 +119,8 @@ export function simulate(
     }
   >();
   let first: ReturnType<typeof runDay> | undefined;
+  const policy = parsePolicy(s.policy);
+  const rushDecisions = emptyRushDecisions();
   streams.forEach((rng, r) => {
     const run = runDay(
       s,
@@ -144,6 +147,7 @@ export function simulate(
       entry.values.push(value);
       entry.trials.push(trials);
     }
+    addRushDecisions(rushDecisions, run, policy);
     if (r === 0) first = run;
     else {
       // Only the first day's records are kept; the rest would only cost memory.
@@ -160,7 +164,7 @@ export function simulate(
   return {
     scenario: s,
     seed,
-    summary: { scenario: s.name, seed, replications, kpis },
+    summary: { scenario: s.name, seed, replications, kpis, rushDecisions },
     orders: day.orders,
     timeline: day.timeline,
   };

@@ -177,7 +177,7 @@ describe('the front door', () => {
     const r = await run(['simulate', '--scenario', 'peakday']);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      "--scenario: 'peakday' is not a built-in scenario (peakDay, averageDay, breakdown; did you mean peakDay?) nor a file",
+      "--scenario: 'peakday' is not a built-in scenario (season, peakDay, averageDay, breakdown; did you mean peakDay?) nor a file",
     );
     expect(r.err).not.toContain('ENOENT');
     // Names of Object.prototype are not scenarios either.

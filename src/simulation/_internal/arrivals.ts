@@ -154,7 +154,10 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
         )
       : 0;
   for (const c of clients)
-    c.rushPropensity = Math.min(1, c.rushPropensity * (c.habitual ? habitualRushShare : occasionalRush));
+    c.rushPropensity = Math.min(
+      1,
+      c.rushPropensity * (c.habitual ? habitualRushShare : occasionalRush),
+    );
 
   // Last-minute rushes: toward the holiday each client asks more often, up to `rushPeak` times.
   const rushPeak = s.load.holiday?.rushPeak ?? 1;

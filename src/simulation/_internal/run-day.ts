@@ -72,7 +72,8 @@ export function runDay(
   // Every client who orders is registered with its tier, in order of first arrival, so the
   // engine sees one tier per client and each client's own rush history.
   const clients = new Map<string, Tier>();
-  for (const a of arrivals) if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
+  for (const a of arrivals)
+    if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
