@@ -283,7 +283,8 @@ export function addRushDecisions(into: RushDecisions, run: DayRun, policy: Polic
       q = { day: r.day, line: r.line, used: 0, limit };
       mine.set(k, q);
     }
-    q.limit = limit;
+    // A capacity change during the day changes the limit: the largest that applied is kept.
+    if (limit > q.limit) q.limit = limit;
     if (r.outcome === 'rush-accepted') q.used += r.units;
   }
   for (const [k, q] of mine) {

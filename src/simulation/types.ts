@@ -104,7 +104,8 @@ export interface RushDecisions {
   days: { day: string; rules: Record<string, number> }[];
   /**
    * Each line's daily rush quota: client-rush units accepted (`used`) and the quota that applied
-   * to regular and special clients (`limit`, `quotaShare` × the day's capacity), both summed
+   * to regular and special clients (`limit`, `quotaShare` × the day's capacity; after a capacity
+   * change that day, the largest that applied), both summed
    * over the replications with a client-rush decision on that line that day; `used / limit`
    * is the share of the quota used. In date order, then line order.
    */
