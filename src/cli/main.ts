@@ -52,7 +52,7 @@ const HELP = {
   Replays a durable store's journal and checks that it gives the recorded decisions.`,
 } as const;
 
-const NOTES = `NAME is a built-in scenario: ${NAMES} (default peakDay).
+const NOTES = `NAME is a built-in scenario: ${NAMES} (default season).
 --workers N runs the replications on N threads (default: the machine's cores); the result
 is the same whatever N. FILE is YAML or JSON. A policy file is laid over the default policy
 and replaces the scenario's own policy. STORE is a SQLite file or a postgres:// URL; DATE is
@@ -107,7 +107,7 @@ function read(file: string): string {
 }
 
 function loadScenario(arg: string | undefined): ResolvedScenario {
-  const name = arg ?? 'peakDay';
+  const name = arg ?? 'season';
   if (Object.hasOwn(scenarios, name))
     return parseScenario(scenarios[name as keyof typeof scenarios]);
   let text: string;

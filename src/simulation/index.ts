@@ -17,7 +17,7 @@ export {
   type Scenario,
   safeParseScenario,
 } from './scenario.js';
-export { averageDay, breakdown, peakDay, scenarios } from './scenarios.js';
+export { averageDay, breakdown, peakDay, scenarios, season } from './scenarios.js';
 export { simulate } from './simulate.js';
 export { study, studyPolicies } from './study.js';
 export {

@@ -5,10 +5,12 @@
  * Only orders submitted after the warm-up count.
  */
 
+import { dict } from '../domain/keyed.js';
+import type { Policy } from '../domain/policy.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import type { DayRun } from './_internal/run-day.js';
 import { quantile } from './stats.js';
-import type { Kpi } from './types.js';
+import type { Kpi, RushDecisions } from './types.js';
 
 type KpiDef = Omit<Kpi, 'mean' | 'ci95' | 'values'>;
 
@@ -251,3 +253,84 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
   );
   return out;
 }
+
+/** An empty tally of rush decisions, for `mergeRushDecisions` to fill. */
+export function emptyRushDecisions(): RushDecisions {
+  return { total: dict(), days: [], quota: [] };
+}
+
+/**
+ * One replication's rush decisions, read from the engine's rush register: counted requests
+ * (after the warm-up) by deciding rule, per production day, and each line's use of its daily
+ * quota.
+ */
+export function rushDecisionsOf(run: DayRun, policy: Policy): RushDecisions {
+  const counted = new Set<string>();
+  for (const o of run.orders) if (o.counted && o.class !== 'normal') counted.add(o.id);
+  const out = emptyRushDecisions();
+  const days = new Map<string, Record<string, number>>();
+  // The quota per line and day: units accepted and the limit of a non-key client.
+  const quota = new Map<string, { day: string; line: string; used: number; limit: number }>();
+  const { quotaShare, keyReserveShare } = policy.rush;
+  for (const r of run.rushRecords) {
+    if (!counted.has(r.orderId)) continue;
+    const rule = r.reasons[0]?.rule ?? 'unknown';
+    out.total[rule] = (out.total[rule] ?? 0) + 1;
+    let rules = days.get(r.day);
+    if (!rules) {
+      rules = dict<number>();
+      days.set(r.day, rules);
+    }
+    rules[rule] = (rules[rule] ?? 0) + 1;
+    if (r.cause !== 'client') continue;
+    const k = `${r.day} ${r.line}`;
+    let q = quota.get(k);
+    // The key-client limit carries the key reserve on top of the others' quota.
+    const limit =
+      r.tier === 'key'
+        ? (r.quota.limit * quotaShare) / (quotaShare + keyReserveShare)
+        : r.quota.limit;
+    if (!q) {
+      q = { day: r.day, line: r.line, used: 0, limit };
+      quota.set(k, q);
+    }
+    // A capacity change during the day changes the limit: the largest that applied is kept.
+    if (limit > q.limit) q.limit = limit;
+    if (r.outcome === 'rush-accepted') q.used += r.units;
+  }
+  out.days = sortedByKey(days).map(([day, rules]) => ({ day, rules }));
+  out.quota = sortedByKey(quota).map(([, q]) => q);
+  return out;
+}
+
+/**
+ * Adds one replication's tally to the run's. Days and lines are kept sorted; merged in
+ * replication order, the sums are the same bytes however the replications were run.
+ */
+export function mergeRushDecisions(into: RushDecisions, from: RushDecisions): void {
+  for (const [rule, n] of Object.entries(from.total))
+    into.total[rule] = (into.total[rule] ?? 0) + n;
+  const days = new Map(into.days.map((d) => [d.day, d.rules]));
+  for (const d of from.days) {
+    let rules = days.get(d.day);
+    if (!rules) {
+      rules = dict<number>();
+      days.set(d.day, rules);
+    }
+    for (const [rule, n] of Object.entries(d.rules)) rules[rule] = (rules[rule] ?? 0) + n;
+  }
+  const quota = new Map(into.quota.map((q) => [`${q.day} ${q.line}`, q]));
+  for (const q of from.quota) {
+    const k = `${q.day} ${q.line}`;
+    const prev = quota.get(k);
+    if (prev) {
+      prev.used += q.used;
+      prev.limit += q.limit;
+    } else quota.set(k, { ...q });
+  }
+  into.days = sortedByKey(days).map(([day, rules]) => ({ day, rules }));
+  into.quota = sortedByKey(quota).map(([, q]) => q);
+}
+
+const sortedByKey = <T>(m: Map<string, T>) =>
+  [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -20,6 +20,15 @@ const RULE_COLORS: Record<string, string> = {
   'would-break-promises': '#d4a017',
 };
 
+/** Rules in the order rules.md §4 runs them; others (a lab's own gates) after. */
+const RULE_ORDER = Object.keys(RULE_COLORS);
+const ruleOrder = (rule: string) => {
+  const i = RULE_ORDER.indexOf(rule);
+  return i < 0 ? RULE_ORDER.length : i;
+};
+const percentLabel = (p: { value: number | null }) =>
+  p.value === null ? '' : `${Math.round(p.value * 100)}%`;
+
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Formats a KPI value for people. */
@@ -296,6 +305,79 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     })),
   });
 
+  // The season's rush decisions: over every replication, per production day.
+  const rd = result.summary.rushDecisions;
+  const declineRules = Object.keys(rd.total)
+    .filter((r) => r !== 'accepted' && r !== 'company-fault')
+    .sort((a, b) => ruleOrder(a) - ruleOrder(b));
+  const dayLabels = rd.days.map((d) => d.day.slice(5));
+  const perRep = result.summary.replications > 1 ? ' per replication' : '';
+  const reps = result.summary.replications;
+  const declinesChart = svg({
+    grid,
+    xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 45 } },
+    yAxis: { type: 'value', name: `declined${perRep}`, minInterval: reps > 1 ? 0 : 1 },
+    series: declineRules.map((rule) => ({
+      name: rule,
+      type: 'bar',
+      stack: 'declines',
+      itemStyle: { color: RULE_COLORS[rule] ?? '#777' },
+      data: rd.days.map((d) => Number(((d.rules[rule] ?? 0) / reps).toFixed(2))),
+    })),
+  });
+  const groups = [
+    ['key clients', 'rushAcceptance.tier.key'],
+    ['special clients', 'rushAcceptance.tier.special'],
+    ['regular clients', 'rushAcceptance.tier.regular'],
+    ['habitual rushers', 'rushAcceptance.habit.habitual'],
+    ['other clients', 'rushAcceptance.habit.occasional'],
+  ] as const;
+  const acceptanceOf = (id: string) => result.summary.kpis.find((k) => k.id === id)?.mean ?? null;
+  const acceptanceChart = svg({
+    grid,
+    xAxis: { type: 'category', data: groups.map(([name]) => name) },
+    yAxis: { type: 'value', max: 1, name: 'accepted', axisLabel: percent },
+    series: [
+      {
+        type: 'bar',
+        label: { show: true, position: 'top', formatter: percentLabel },
+        data: groups.map(([, id], i) => {
+          const v = acceptanceOf(id);
+          return {
+            value: v === null ? null : Number(v.toFixed(3)),
+            itemStyle: { color: i < 3 ? PALETTE[0] : PALETTE[1] },
+          };
+        }),
+      },
+    ],
+  });
+  const quotaLines = s.lines.map((l) => l.id).filter((id) => rd.quota.some((q) => q.line === id));
+  const quotaChart = svg({
+    grid,
+    xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 45 } },
+    yAxis: { type: 'value', name: 'quota used', axisLabel: percent },
+    series: quotaLines.map((line, i) => ({
+      name: line,
+      type: 'line',
+      itemStyle: { color: colorOf(i) },
+      data: rd.days.map((d) => {
+        const q = rd.quota.find((x) => x.day === d.day && x.line === line);
+        return q && q.limit > 0 ? Number((q.used / q.limit).toFixed(3)) : null;
+      }),
+      ...(i === 0
+        ? {
+            markLine: {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: '#b8435a', type: 'dashed' },
+              data: [{ yAxis: 1 }],
+              label: { formatter: 'quota' },
+            },
+          }
+        : {}),
+    })),
+  });
+
   // Finish minus promise, in hours: below zero the order was early by that much.
   const counted = result.orders.filter((o) => o.counted);
   const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / MS_PER_HOUR);
@@ -368,6 +450,14 @@ export async function renderReport(result: SimulationResult): Promise<string> {
   const stationKey = legend(
     hours.load.map(({ station }, i) => ({ name: station.name, color: colorOf(i) })),
   );
+  const declineKey = legend(
+    declineRules.map((rule) => ({ name: rule, color: RULE_COLORS[rule] ?? '#777' })),
+  );
+  const quotaKey = legend(quotaLines.map((name, i) => ({ name, color: colorOf(i) })));
+  const groupKey = legend([
+    { name: 'by tier', color: PALETTE[0] as string },
+    { name: 'by rush habit', color: PALETTE[1] as string },
+  ]);
   const ruleKey = legend(
     rules.map((rule) => ({
       name: rule === 'accepted' ? 'accepted' : `declined: ${rule}`,
@@ -399,6 +489,9 @@ ${figure('Queue per line over the day', queueChart, `Mean number of orders waiti
 ${figure('Demand against capacity', loadChart, 'Work arriving in each open hour over what the lines making it can produce in that hour. Above the dashed line the queue grows.', stationKey)}
 ${figure('Capacity use', useChart, 'Share of each open hour the line was producing.', lineKey)}
 ${figure('Rush requests over the day', rushChart, 'Client and company rush requests by the rule that decided them.', ruleKey)}
+${figure('Rush declines by rule, day by day', declinesChart, `Client rush requests declined on each production day, by the gate that declined them (rules.md §4)${reps > 1 ? `, mean per replication over ${reps}` : ''}; requests in the warm-up are left out.`, declineKey)}
+${figure('Rush acceptance by tier and by habit', acceptanceChart, `Share of client rush requests accepted, by the client's tier and by whether the client is a habitual rusher${reps > 1 ? ' (mean over the replications)' : ''}.`, groupKey)}
+${figure('Rush quota used per line and day', quotaChart, 'Client-rush units accepted on each line and day over its daily quota for regular and special clients (quotaShare × the day’s capacity); key clients may go past it into their reserve. Days without a client rush on a line are blank.', quotaKey)}
 ${figure('Finished against promise', lateChart, 'Hours between each order’s finish and its promise: green on time, red late.')}
 <h2>KPIs</h2>
 <table>

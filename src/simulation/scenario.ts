@@ -28,7 +28,7 @@ import type {
   Urgency,
 } from '../domain/types.js';
 import { resolveConfig } from '../engine/config.js';
-import { MAX_MS, MS_PER_HOUR } from '../time/units.js';
+import { MAX_MS, MS_PER_DAY, MS_PER_HOUR } from '../time/units.js';
 
 /**
  * How many items an order has. Every draw is rounded to a whole number from 1 to the engine's
@@ -55,8 +55,13 @@ export interface Scenario {
   description?: string;
   /** When the simulated day starts: ISO 8601 with an offset, or epoch ms. */
   start: TimeInput;
-  /** Orders arrive during this many hours after `start`; the lines then run until every queue is empty. */
-  durationHours: number;
+  /**
+   * Orders arrive during this many hours after `start`; the lines then run until every queue is
+   * empty. Give this or `days`, not both.
+   */
+  durationHours?: number;
+  /** Orders arrive during this many days (of 24 hours) after `start`: a season. Instead of `durationHours`. */
+  days?: number;
   /** @default the engine's default calendar (Asia/Shanghai, 09:00–18:00, Monday to Saturday) */
   calendar?: CalendarSpec;
   /** @default the engine's default lines */
@@ -66,6 +71,25 @@ export interface Scenario {
   arrivals: {
     /** Orders per clock hour: one rate, or 24 rates by the lab's local hour (0 = midnight). Orders arrive as a Poisson process. */
     perHour: number | number[];
+  };
+  /**
+   * How the load changes from day to day: the hourly rates are multiplied by the weekday's
+   * factor and by the holiday ramp's, both read on the lab's local date.
+   */
+  load?: {
+    /** Seven factors, Monday first. @default all 1 */
+    weekday?: number[];
+    /**
+     * A holiday the load ramps toward: from 1 at `rampDays` days before `date`, linearly, to
+     * `peak` on its eve; the holiday itself and the days after it have factor 1.
+     */
+    holiday?: {
+      date: string;
+      peak: number;
+      rampDays: number;
+      /** The factor on each client's rush propensity on the eve, ramped like the load (last-minute rushes). @default 1 */
+      rushPeak?: number;
+    };
   };
   mix: {
     /** Weight of each product among orders. */
@@ -96,12 +120,26 @@ export interface Scenario {
       habitualWeight?: number;
       /** Probability that a habitual client's order is a client rush. @default 0.6 */
       habitualRushShare?: number;
+      /**
+       * Each client's rush propensity is its group's (habitual or occasional) times a lognormal
+       * factor of mean 1 and this coefficient of variation, at most 1: some occasional clients
+       * almost never rush, a few rush often. 0 gives every client of a group the same. @default 0
+       */
+      propensitySpread?: number;
     };
   };
   /** Capacity changes: `at` is ISO 8601 with an offset, or `HH:mm` in the lab's zone on the start's date. */
   capacityEvents?: { at: TimeInput; line: string; unitsPerHour: number }[];
   /** Orders submitted in the first hours are simulated but left out of the KPIs. @default 0 */
   warmupHours?: number;
+  /** The same in days (of 24 hours), for a season: instead of `warmupHours`. */
+  warmUpDays?: number;
+}
+
+/** The day-to-day load of a resolved scenario; `holiday.day` counts local days from 1970-01-01. */
+export interface ResolvedLoad {
+  weekday: number[];
+  holiday: { day: number; peak: number; rampDays: number; rushPeak: number } | null;
 }
 
 /** A validated scenario: defaults filled in, times in epoch ms, weights normalized. */
@@ -116,6 +154,7 @@ export interface ResolvedScenario {
   policy: PolicyInput;
   /** 24 rates, by local hour. */
   perHour: number[];
+  load: ResolvedLoad;
   mix: {
     products: [string, number][];
     tiers: [Tier, number][];
@@ -133,6 +172,7 @@ export interface ResolvedScenario {
       habitualShare: number;
       habitualWeight: number;
       habitualRushShare: number;
+      propensitySpread: number;
     };
   };
   capacityEvents: { at: number; line: string; unitsPerHour: number }[];
@@ -194,14 +234,24 @@ const quantitySchema = z.discriminatedUnion('dist', [
 ]);
 
 const LOCAL_HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1, 'must be a non-empty string'),
   description: z.string().optional(),
   start: timeSchema,
-  durationHours: z.number().refine((n) => Number.isFinite(n) && n > 0 && n <= YEAR_HOURS, {
-    message: 'must be a positive number of hours, at most a year',
-  }),
+  durationHours: z
+    .number()
+    .refine((n) => Number.isFinite(n) && n > 0 && n <= YEAR_HOURS, {
+      message: 'must be a positive number of hours, at most a year',
+    })
+    .optional(),
+  days: z
+    .number()
+    .refine((n) => Number.isFinite(n) && n > 0 && n * 24 <= YEAR_HOURS, {
+      message: 'must be a positive number of days, at most a year',
+    })
+    .optional(),
   calendar: calendarSchema.optional(),
   lines: z.array(lineSchema).min(1, 'must list at least one line').optional(),
   products: dictSchema(z.string().min(1), productSchema).optional(),
@@ -214,6 +264,24 @@ export const scenarioSchema = z.strictObject({
         .length(24, 'must list 24 hourly rates (00:00 to 23:00 lab time)'),
     ]),
   }),
+  load: z
+    .strictObject({
+      weekday: z
+        .array(z.number().min(0, 'must be a factor of 0 or more'))
+        .length(7, 'must list 7 factors, Monday first')
+        .optional(),
+      holiday: z
+        .strictObject({
+          date: z.string().regex(ISO_DATE, 'must be a date, yyyy-MM-dd'),
+          peak: z.number().min(0, 'must be a factor of 0 or more'),
+          rushPeak: z.number().min(0, 'must be a factor of 0 or more').optional(),
+          rampDays: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 366, {
+            message: 'must be a whole number of days from 1 to 366',
+          }),
+        })
+        .optional(),
+    })
+    .optional(),
   mix: z.strictObject({
     products: dictSchema(z.string().min(1), weight).refine(
       (w) => Object.values(w).some((v) => v > 0),
@@ -241,6 +309,11 @@ export const scenarioSchema = z.strictObject({
       habitualShare: share,
       habitualWeight: positive('orders of a habitual client per order of another').optional(),
       habitualRushShare: share.optional(),
+      propensitySpread: z
+        .number()
+        .min(0, 'must be 0 or more')
+        .max(10, 'must be at most 10')
+        .optional(),
     }),
   }),
   capacityEvents: z
@@ -253,6 +326,7 @@ export const scenarioSchema = z.strictObject({
     )
     .optional(),
   warmupHours: z.number().min(0, 'must be 0 or more hours').optional(),
+  warmUpDays: z.number().min(0, 'must be 0 or more days').optional(),
 });
 
 const entries = <K extends string>(w: Partial<Record<K, number | undefined>>): [K, number][] => {
@@ -285,7 +359,32 @@ export function parseScenario(input: unknown): ResolvedScenario {
     issues.push(...error.issues);
   }
   const calendar = s.calendar ?? (defaultCalendar as CalendarSpec);
-  if (s.start + s.durationHours * MS_PER_HOUR > MAX_MS) {
+  if ((s.durationHours === undefined) === (s.days === undefined))
+    issues.push({
+      path: 'durationHours',
+      message: `give durationHours or days, one of them; received ${s.days === undefined ? 'neither' : 'both'}`,
+    });
+  if (s.warmupHours !== undefined && s.warmUpDays !== undefined)
+    issues.push({ path: 'warmUpDays', message: 'give warmupHours or warmUpDays, not both' });
+  const durationHours = s.durationHours ?? (s.days ?? 1) * 24;
+  const warmupHours = s.warmupHours ?? (s.warmUpDays ?? 0) * 24;
+  let holiday: ResolvedLoad['holiday'] = null;
+  if (s.load?.holiday) {
+    const [y, m, d] = s.load.holiday.date.split('-').map(Number) as [number, number, number];
+    const utc = Date.UTC(y, m - 1, d);
+    if (new Date(utc).getUTCDate() !== d)
+      issues.push({
+        path: 'load.holiday.date',
+        message: `must be a real date, received '${s.load.holiday.date}'`,
+      });
+    holiday = {
+      day: utc / MS_PER_DAY,
+      peak: s.load.holiday.peak,
+      rampDays: s.load.holiday.rampDays,
+      rushPeak: s.load.holiday.rushPeak ?? 1,
+    };
+  }
+  if (s.start + durationHours * MS_PER_HOUR > MAX_MS) {
     const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     issues.push({
       path: 'durationHours',
@@ -340,12 +439,13 @@ export function parseScenario(input: unknown): ResolvedScenario {
     name: s.name,
     description: s.description ?? '',
     start: s.start,
-    durationHours: s.durationHours,
+    durationHours,
     calendar: structuredClone(calendar),
     lines,
     ...(s.products ? { products: s.products } : {}),
     policy: (s.policy ?? {}) as PolicyInput,
     perHour,
+    load: { weekday: s.load?.weekday ? [...s.load.weekday] : [1, 1, 1, 1, 1, 1, 1], holiday },
     mix: {
       products: entries(s.mix.products),
       tiers: entries(s.mix.tiers),
@@ -363,10 +463,11 @@ export function parseScenario(input: unknown): ResolvedScenario {
         habitualShare: s.mix.clients.habitualShare,
         habitualWeight: s.mix.clients.habitualWeight ?? 5,
         habitualRushShare: s.mix.clients.habitualRushShare ?? 0.6,
+        propensitySpread: s.mix.clients.propensitySpread ?? 0,
       },
     },
     capacityEvents,
-    warmupHours: s.warmupHours ?? 0,
+    warmupHours,
     source: structuredClone(input) as Scenario,
   };
 }

@@ -107,5 +107,67 @@ export const breakdown: Scenario = {
   capacityEvents: [{ at: '11:00', line: 'minilab', unitsPerHour: 600 }],
 };
 
-/** The built-in scenarios by name; `peakDay` is the default. */
-export const scenarios = { peakDay, averageDay, breakdown } as const;
+/**
+ * The four weeks before Christmas, after a week of warm-up that gives the clients a rush
+ * history (the frequent-rusher window is 30 days) and the lines their backlog. The lab is the
+ * same; the season is what loads it:
+ * - hours: extended, 08:00–22:00 every day, as labs do from Thanksgiving to Christmas
+ *   (getprintbox.com, millerslab.com, advancedphoto.com);
+ * - load: 400 orders on an ordinary day of the season (assumption: the average day's 290
+ *   plus the season's online gift orders), by weekday (assumption: Saturday busiest, Sunday and
+ *   Monday quietest, as in retail), ramped over three weeks to 2.5 times on the eve (the
+ *   peak day's ratio, an assumption too): the last ten days load the print lines past their
+ *   capacity, which is when a lab needs its rush rules;
+ * - rushes: one order in seven (assumption), and toward the holiday every client asks up to
+ *   four times as often (assumption: last-minute gifts; rush fees of +25% to +50% keep it a
+ *   minority on ordinary days, goldstarphotosolutions.com);
+ * - what is ordered: gifts take a larger share than on an ordinary day, and print orders are
+ *   larger, with a long tail (assumption: holiday cards and calendars come in batches of 100
+ *   to several hundred prints);
+ * - clients: 4,000 (assumption: a mid-size lab's season), one in twenty a habitual rusher who
+ *   orders three times as often and rushes one order in two; the others rush at the balance
+ *   of the share, each with its own propensity (coefficient of variation 1.5, assumption):
+ *   many almost never, a few often;
+ * - breakdowns: the minilab at half speed for a day and a half (a printer fault, as in
+ *   `breakdown`), the crystal engraver nearly stopped for a day (laser service, assumption),
+ *   and the drylab at half speed on a Saturday (a head clean, assumption).
+ */
+export const season: Scenario = {
+  name: 'Season (the four weeks before Christmas)',
+  description:
+    'A mid-size lab from 27 November to Christmas Eve, after a week of warm-up: extended hours 08:00–22:00, load by weekday ramping to 2.5 times an ordinary day on the eve, last-minute rushes, 4,000 clients with their own rush habits, three breakdowns.',
+  start: '2026-11-20T00:00:00+08:00',
+  days: 35,
+  warmUpDays: 7,
+  calendar: { zone: 'Asia/Shanghai', open: '08:00', close: '22:00', days: [1, 2, 3, 4, 5, 6, 7] },
+  lines: LINES,
+  arrivals: { perHour: shape(400) },
+  load: {
+    weekday: [0.85, 0.9, 0.95, 1, 1.1, 1.35, 0.85],
+    holiday: { date: '2026-12-25', peak: 2.5, rampDays: 21, rushPeak: 4 },
+  },
+  mix: {
+    ...MIX,
+    products: { print: 0.6, album: 0.15, crystal: 0.1, frame: 0.15 },
+    quantity: { ...MIX.quantity, print: { dist: 'lognormal', mean: 60, sd: 160 } },
+    rush: { ...MIX.rush, share: 0.14 },
+    clients: {
+      count: 4000,
+      habitualShare: 0.05,
+      habitualWeight: 3,
+      habitualRushShare: 0.5,
+      propensitySpread: 1.5,
+    },
+  },
+  capacityEvents: [
+    { at: '2026-12-03T11:00:00+08:00', line: 'minilab', unitsPerHour: 600 },
+    { at: '2026-12-04T22:00:00+08:00', line: 'minilab', unitsPerHour: 1200 },
+    { at: '2026-12-10T08:00:00+08:00', line: 'crystal', unitsPerHour: 0.1 },
+    { at: '2026-12-11T08:00:00+08:00', line: 'crystal', unitsPerHour: 8 },
+    { at: '2026-12-19T08:00:00+08:00', line: 'drylab', unitsPerHour: 155 },
+    { at: '2026-12-19T22:00:00+08:00', line: 'drylab', unitsPerHour: 310 },
+  ],
+};
+
+/** The built-in scenarios by name; `season` is the default of the command line. */
+export const scenarios = { season, peakDay, averageDay, breakdown } as const;

@@ -11,10 +11,17 @@
 
 import { availableParallelism } from 'node:os';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { parsePolicy } from '../domain/policy.js';
 import { countArrivals, expectedArrivals, makeArrivals } from './_internal/arrivals.js';
 import { Rng } from './_internal/random.js';
 import { MAX_TIMELINE_BUCKETS, runDay } from './_internal/run-day.js';
-import { type DayKpi, dayKpis } from './kpis.js';
+import {
+  type DayKpi,
+  dayKpis,
+  emptyRushDecisions,
+  mergeRushDecisions,
+  rushDecisionsOf,
+} from './kpis.js';
 import {
   isResolvedScenario,
   parseScenario,
@@ -24,6 +31,7 @@ import {
 import { meanCi, shareCi } from './stats.js';
 import type {
   Kpi,
+  RushDecisions,
   SimulatedOrder,
   SimulateOptions,
   SimulationResult,
@@ -120,6 +128,7 @@ export function planRun(
  */
 export interface Replication {
   kpis: DayKpi[];
+  rushDecisions: RushDecisions;
   arrivals: number;
   day?: { orders: SimulatedOrder[]; timeline: Timeline };
 }
@@ -153,9 +162,10 @@ export function runReplication(
     run,
     s.lines.map((l) => l.id),
   );
+  const rushDecisions = rushDecisionsOf(run, parsePolicy(s.policy));
   return r === 0
-    ? { kpis, arrivals: drawn, day: { orders: run.orders, timeline: run.timeline } }
-    : { kpis, arrivals: drawn };
+    ? { kpis, rushDecisions, arrivals: drawn, day: { orders: run.orders, timeline: run.timeline } }
+    : { kpis, rushDecisions, arrivals: drawn };
 }
 
 /**
@@ -194,13 +204,16 @@ export function combine(
     ...(def.unit === 'share' ? shareCi(v, trials) : meanCi(v)),
     values: v,
   }));
+  const rushDecisions = emptyRushDecisions();
+  for (const replication of replications)
+    mergeRushDecisions(rushDecisions, replication.rushDecisions);
   const day = replications[0]?.day;
   if (!day) throw new Error('combine: replication 0 carries no day');
   const { seed, replications: n } = plan;
   return {
     scenario: s,
     seed,
-    summary: { scenario: s.name, seed, replications: n, kpis },
+    summary: { scenario: s.name, seed, replications: n, kpis, rushDecisions },
     orders: day.orders,
     timeline: day.timeline,
   };

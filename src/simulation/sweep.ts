@@ -66,6 +66,8 @@ export interface SweepSummary {
     id: string;
     values: number[];
     kpis: Kpi[];
+    /** Rush requests by deciding rule, over the cell's replications (`summary.rushDecisions.total`). */
+    rushDecisions: Record<string, number>;
     /** No other cell is at least as good on every KPI of `TRADE_OFF` and better on one. */
     pareto: boolean;
   }[];
@@ -336,6 +338,7 @@ export function combineSweep(plan: SweepPlan, results: Iterable<SweepCellResult>
     id: c.id,
     values: c.values,
     kpis: (byId.get(c.id) as SimulationSummary).kpis,
+    rushDecisions: (byId.get(c.id) as SimulationSummary).rushDecisions.total,
   }));
   // A cell without one of the trade-off's KPIs (no rush requested, say) cannot be placed on it.
   const points = cells.map((c) =>

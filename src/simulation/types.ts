@@ -91,11 +91,33 @@ export interface Kpi {
   values: (number | null)[];
 }
 
+/**
+ * What the rush policy decided, by the rule that decided (rules.md §4: `company-fault`,
+ * `accepted`, and each declining gate), over every replication: the counts are totals over the
+ * replications (divide by `replications` for a mean per replication). Only requests submitted
+ * after the warm-up count. Days are the lab's production days, `yyyy-MM-dd`.
+ */
+export interface RushDecisions {
+  /** Rush requests (client and company) by deciding rule. */
+  total: Record<string, number>;
+  /** The same, per production day, in date order. */
+  days: { day: string; rules: Record<string, number> }[];
+  /**
+   * Each line's daily rush quota: client-rush units accepted (`used`) and the quota that applied
+   * to regular and special clients (`limit`, `quotaShare` × the day's capacity; after a capacity
+   * change that day, the largest that applied), both summed
+   * over the replications with a client-rush decision on that line that day; `used / limit`
+   * is the share of the quota used. In date order, then line order.
+   */
+  quota: { day: string; line: string; used: number; limit: number }[];
+}
+
 export interface SimulationSummary {
   scenario: string;
   seed: number;
   replications: number;
   kpis: Kpi[];
+  rushDecisions: RushDecisions;
 }
 
 /** What `simulate` answers. `orders` and `timeline` are those of the first replication. */

@@ -38,7 +38,7 @@ describe('rushline simulate', () => {
     expect(r.out).toContain('Key clients finished on time');
     expect(r.out).toContain(`Report written to ${report}`);
     const html = readFileSync(report, 'utf8');
-    expect(html.match(/<svg/g)?.length).toBe(5);
+    expect(html.match(/<svg/g)?.length).toBe(8);
     // Nothing to fetch: no script, no external reference.
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
   });
@@ -195,7 +195,7 @@ describe('the front door', () => {
     const r = await run(['simulate', '--scenario', 'peakday']);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      "--scenario: 'peakday' is not a built-in scenario (peakDay, averageDay, breakdown; did you mean peakDay?) nor a file",
+      "--scenario: 'peakday' is not a built-in scenario (season, peakDay, averageDay, breakdown; did you mean peakDay?) nor a file",
     );
     expect(r.err).not.toContain('ENOENT');
     // Names of Object.prototype are not scenarios either.

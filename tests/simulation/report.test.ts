@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { averageDay, peakDay, renderReport, simulate } from '../../src/index.js';
+import {
+  averageDay,
+  peakDay,
+  renderReport,
+  type Scenario,
+  season,
+  simulate,
+} from '../../src/index.js';
 import { formatKpi } from '../../src/simulation/report.js';
 
 /** The sentences under "What this day says". */
@@ -50,7 +57,7 @@ describe('report.html, as text', () => {
       orders: Array.from({ length: 200_000 }, (_, i) => r.orders[i % r.orders.length]),
     };
     const html = await renderReport(many as typeof r);
-    expect(html.match(/<svg/g)).toHaveLength(5);
+    expect(html.match(/<svg/g)).toHaveLength(8);
   });
 });
 
@@ -59,9 +66,19 @@ const available = existsSync(CHROMIUM);
 if (!available && process.env.CI)
   throw new Error(`${CHROMIUM} is missing: .ci/run should have installed it`);
 
+/** The last two weeks before Christmas of the built-in season: every chart has days to show. */
+const SHORT_SEASON: Scenario = {
+  ...season,
+  name: 'Season, the last two weeks',
+  start: '2026-12-10T00:00:00+08:00',
+  days: 15,
+  warmUpDays: 3,
+  capacityEvents: (season.capacityEvents ?? []).filter((e) => String(e.at) >= '2026-12-10'),
+};
+
 describe.skipIf(!available)('report.html in headless Chromium', () => {
   test('every chart renders, the KPI table is complete, no request leaves the page, no console error', async () => {
-    const result = simulate(peakDay, { seed: 1, replications: 3 });
+    const result = simulate(SHORT_SEASON, { seed: 1, replications: 3 });
     const html = await renderReport(result);
     const file = join(mkdtempSync(join(tmpdir(), 'rushline-report-')), 'report.html');
     writeFileSync(file, html);
@@ -108,13 +125,17 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
         'Demand against capacity',
         'Capacity use',
         'Rush requests over the day',
+        'Rush declines by rule, day by day',
+        'Rush acceptance by tier and by habit',
+        'Rush quota used per line and day',
         'Finished against promise',
       ]);
       for (const c of charts) {
         expect(c.width, c.title).toBeGreaterThan(900);
         expect(c.height, c.title).toBeGreaterThan(250);
-        // Axes, grid and data: a chart that failed to draw has a bare frame.
-        expect(c.marks, c.title).toBeGreaterThan(20);
+        // Axes, grid and data: a chart that failed to draw has a bare frame. The acceptance
+        // chart has five bars, the others a bar or point per interval or day.
+        expect(c.marks, c.title).toBeGreaterThan(c.title.includes('acceptance') ? 10 : 20);
         expect(c.texts, c.title).toBeGreaterThan(5);
       }
       const rows = await page.$$eval('table tbody tr', (trs) => trs.length);
@@ -122,7 +143,18 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
       const meta = await page.textContent('dl.meta');
       expect(meta).toContain('Seed');
       expect(meta).toContain('3 replications');
-      expect(await page.textContent('h1')).toBe(peakDay.name);
+      expect(await page.textContent('h1')).toBe(SHORT_SEASON.name);
+      // The season's charts: every gate of rules.md §4 in the key of the declines by day.
+      const declineKey = await page.$$eval('figure:nth-of-type(5) ul.legend li', (lis) =>
+        lis.map((li) => li.textContent),
+      );
+      expect(declineKey).toEqual([
+        'deadline-unreachable',
+        'daily-rush-quota',
+        'frequent-rusher',
+        'large-rush-under-load',
+        'would-break-promises',
+      ]);
       expect(problems).toEqual([]);
       expect(requests).toEqual([`file://${file}`]);
     } finally {
@@ -158,6 +190,9 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
         ['print (minilab + drylab)', 'album', 'crystal', 'frame'],
         lines,
         ['accepted', 'declined: deadline-unreachable'],
+        ['deadline-unreachable'],
+        ['by tier', 'by rush habit'],
+        lines.filter((l) => result.summary.rushDecisions.quota.some((q) => q.line === l)),
         [],
       ]);
       // The four charts over time: no two of their texts overlap.

@@ -107,7 +107,7 @@ describe('replications stream', () => {
     const first = runReplication(s, plan, 0, replicationStream(1, 0));
     const second = runReplication(s, plan, 1, replicationStream(1, 1));
     expect(first.day?.orders).toHaveLength(first.arrivals);
-    expect(Object.keys(second).sort()).toEqual(['arrivals', 'kpis']);
+    expect(Object.keys(second).sort()).toEqual(['arrivals', 'kpis', 'rushDecisions']);
     expect(second.kpis.find((k) => k.def.id === 'orders')?.value).toBeGreaterThan(200);
   });
 });

@@ -195,7 +195,13 @@ describe('sweep', () => {
     const plan = planSweep(SMALL, {}, ['rush.quotaShare=0.05,0.25'], options);
     const results = result.summary.cells.map((c) => ({
       id: c.id,
-      summary: { scenario: SMALL.name, seed: 3, replications: 2, kpis: c.kpis },
+      summary: {
+        scenario: SMALL.name,
+        seed: 3,
+        replications: 2,
+        kpis: c.kpis,
+        rushDecisions: { total: c.rushDecisions, days: [], quota: [] },
+      },
     }));
     expect(JSON.stringify(combineSweep(plan, [...results].reverse().concat(results)))).toBe(
       JSON.stringify(result.summary),

@@ -2,7 +2,7 @@
  * The orders of one simulated day, drawn from a scenario before the day is run: the day
  * depends on the seed only, so two policies compared on one seed see the same orders.
  */
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { Order, Tier } from '../../domain/types.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
@@ -12,12 +12,39 @@ export interface Client {
   id: string;
   tier: Tier;
   habitual: boolean;
+  /** The probability that an order of this client (not company-caused) comes with a rush request. */
+  rushPropensity: number;
 }
 
 export interface Arrival {
   at: number;
   order: Order;
   client: Client;
+}
+
+/** Days since 1970-01-01 on the lab's clock, at an instant. */
+function localDay(zone: Zone, t: number): number {
+  return Math.floor((t + zone.offset(t) * MS_PER_MINUTE) / MS_PER_DAY);
+}
+
+/**
+ * The holiday ramp's factor on a local day (days since 1970-01-01 on the lab's clock): 1 until
+ * `rampDays` before the holiday, then linearly up to `peak` on its eve, and 1 again from the
+ * holiday on.
+ */
+function ramp(s: ResolvedScenario, day: number, peak: number): number {
+  const h = s.load.holiday;
+  if (!h) return 1;
+  const before = h.day - day;
+  if (before < 1 || before > h.rampDays) return 1;
+  return 1 + ((peak - 1) * (h.rampDays - before + 1)) / h.rampDays;
+}
+
+/** The factor of the arrival rates on a local day: the weekday's, times the holiday ramp's. */
+export function loadFactor(s: ResolvedScenario, day: number): number {
+  // 1970-01-01 was a Thursday, ISO weekday 4; `weekday` lists Monday first.
+  const weekday = s.load.weekday[(((day + 3) % 7) + 7) % 7] ?? 1;
+  return weekday * ramp(s, day, s.load.holiday?.peak ?? 1);
 }
 
 /**
@@ -40,7 +67,7 @@ function eachHour(
     const intoHour = ((local % MS_PER_HOUR) + MS_PER_HOUR) % MS_PER_HOUR;
     const hour = Math.floor((((local % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / MS_PER_HOUR);
     const next = Math.min(end, t - intoHour + MS_PER_HOUR);
-    each(t, next, s.perHour[hour] ?? 0);
+    each(t, next, (s.perHour[hour] ?? 0) * loadFactor(s, localDay(zone, t)));
     t = next;
   }
 }
@@ -70,15 +97,23 @@ export function arrivalTimes(s: ResolvedScenario, rng: Rng): number[] {
   return times;
 }
 
-/** The clients of the day: tiers drawn from the mix, a share of them habitual rushers. */
+/**
+ * The clients of the run: tiers drawn from the mix, a share of them habitual rushers, and each
+ * with its own factor on its group's rush propensity (1 unless `propensitySpread` is set; the
+ * propensity itself is set by `makeArrivals`, which knows the groups' rates).
+ */
 export function makeClients(s: ResolvedScenario, rng: Rng): Client[] {
   const clients: Client[] = [];
   const width = String(s.mix.clients.count).length;
+  const spread = s.mix.clients.propensitySpread;
+  // A lognormal factor of mean 1 and coefficient of variation `spread`.
+  const sigma = Math.sqrt(Math.log(1 + spread * spread));
   for (let i = 0; i < s.mix.clients.count; i++) {
     clients.push({
       id: `C${String(i + 1).padStart(width, '0')}`,
       tier: rng.pick(s.mix.tiers),
       habitual: rng.uniform() < s.mix.clients.habitualShare,
+      rushPropensity: spread > 0 ? Math.exp(-(sigma * sigma) / 2 + sigma * rng.normal()) : 1,
     });
   }
   return clients;
@@ -93,7 +128,7 @@ export function countArrivals(s: ResolvedScenario, rng: Rng): number {
   return arrivalTimes(s, rng).length;
 }
 
-/** Draws every order of a day. */
+/** Draws every order of a run (a day, or a season of days). */
 export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
   const clients = makeClients(s, rng);
   const { habitualWeight, habitualRushShare } = s.mix.clients;
@@ -118,6 +153,15 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
           Math.max(0, (clientShare - fromHabitual * habitualRushShare) / (1 - fromHabitual)),
         )
       : 0;
+  for (const c of clients)
+    c.rushPropensity = Math.min(
+      1,
+      c.rushPropensity * (c.habitual ? habitualRushShare : occasionalRush),
+    );
+
+  // Last-minute rushes: toward the holiday each client asks more often, up to `rushPeak` times.
+  const rushPeak = s.load.holiday?.rushPeak ?? 1;
+  const zone = DateTime.fromMillis(s.start, { zone: s.calendar.zone }).zone;
 
   const times = arrivalTimes(s, rng);
   const width = Math.max(6, String(times.length).length);
@@ -147,7 +191,12 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
     if (rng.uniform() < company) {
       const cause = rng.pick(s.mix.rush.causes);
       order.rush = cause === 'rework' ? { cause, reason: 'rework (simulated)' } : { cause };
-    } else if (rng.uniform() < (client.habitual ? habitualRushShare : occasionalRush)) {
+    } else if (
+      rng.uniform() <
+      (rushPeak === 1
+        ? client.rushPropensity
+        : client.rushPropensity * ramp(s, localDay(zone, at), rushPeak))
+    ) {
       order.rush = { urgency: rng.pick(s.mix.rush.urgency), cause: 'client' };
     }
     if (rng.uniform() < s.mix.pickupShare) {

@@ -1,17 +1,20 @@
 /**
- * One simulated day: a discrete-event loop around the real `Scheduler`. The events are order
- * arrivals, capacity changes and line finishes; at equal times finishes come first, then
- * capacity changes, then arrivals, and then every free line starts its next order, as a lab
- * working to the plan would. The engine decides everything; this loop only keeps the clock
- * and the tallies for the timeline.
+ * One simulated run (a day or a season): a discrete-event loop around the real `Scheduler`.
+ * The events are order arrivals, capacity changes and line finishes, on one event calendar
+ * (`events.ts`); at equal times finishes come first, then capacity changes, then arrivals, and
+ * then every free line that an event touched starts its next order, as a lab working to the
+ * plan would. The engine decides everything; this loop only keeps the clock and the tallies
+ * for the timeline. The work per event does not grow with the number of lines: each line's
+ * tallies are brought up to date only when its own state changes, and at bucket boundaries.
  */
 import { dict, own } from '../../domain/keyed.js';
-import type { Decision, OrderClass } from '../../domain/types.js';
+import type { Decision, OrderClass, Tier } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
 import { MS_PER_HOUR } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
 import type { Arrival } from './arrivals.js';
+import { EventCalendar, EventKind } from './events.js';
 
 /**
  * The most buckets a timeline holds. The arrival window must fit in it (`simulate` checks that
@@ -46,10 +49,19 @@ export interface DayRun {
 
 interface LineState {
   id: string;
+  /** Position in the scenario's lines: the order of finishes at one instant. */
+  index: number;
   unitsPerHour: number;
   queued: number;
   busy: SimulatedOrder | undefined;
   finish: number;
+  /** Moves on when a planned finish is replaced (see `SimEvent.version`). */
+  version: number;
+  /** Touched by an event at the current instant: may start an order when the instant is done. */
+  dirty: boolean;
+  /** The instant and calendar coordinate the line's tallies run to. */
+  lastT: number;
+  lastC: number;
   // Tallies of the open bucket.
   area: number;
   max: number;
@@ -69,21 +81,33 @@ export function runDay(
   bucketMinutes: number,
   onOrder?: () => void,
 ): DayRun {
+  // Every client who orders is registered with its tier, in order of first arrival, so the
+  // engine sees one tier per client and each client's own rush history.
+  const clients = new Map<string, Tier>();
+  for (const a of arrivals)
+    if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
+    clients: [...clients].map(([id, tier]) => ({ id, tier })),
   });
   const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
     (s.products && own(s.products, product)?.unitsPerItem) ?? 1;
-  const lines: LineState[] = s.lines.map((l) => ({
+  const startC = cal.coord(s.start);
+  const lines: LineState[] = s.lines.map((l, index) => ({
     id: l.id,
+    index,
     unitsPerHour: l.unitsPerHour,
     queued: 0,
     busy: undefined,
     finish: Number.POSITIVE_INFINITY,
+    version: 0,
+    dirty: false,
+    lastT: s.start,
+    lastC: startC,
     area: 0,
     max: 0,
     busyWork: 0,
@@ -98,30 +122,42 @@ export function runDay(
   const buckets: TimelineBucket[] = [];
   const measuredFrom = s.start + s.warmupHours * MS_PER_HOUR;
   let bucketStart = s.start;
-  let bucketOpenFrom = cal.coord(s.start);
+  let bucketOpenFrom = startC;
   let arrivalsInBucket = 0;
   let accepted = 0;
   let declined = dict<number>();
+  // The clock: the instant and calendar coordinate every tally before it has been carried to.
   let lastT = s.start;
-  let lastC = cal.coord(s.start);
+  let lastC = startC;
   let measuring = measuredFrom <= s.start;
   let stopped = false;
+  /** Working ms the lab was open in the measured window: the same for every line. */
+  let openMeasured = 0;
 
-  /** Moves the tallies forward to `t`; nothing happens in between. */
+  /**
+   * Brings one line's tallies up to the clock. Its queue and whether it is busy have not
+   * changed since its last touch, so the interval adds up in one step; every change to them
+   * is preceded by a touch, and so is every bucket boundary and the start of the measurement.
+   */
+  const touch = (l: LineState) => {
+    const dt = lastT - l.lastT;
+    if (dt <= 0) return;
+    const dc = lastC - l.lastC;
+    l.area += l.queued * dt;
+    if (l.busy) l.busyWork += dc;
+    if (measuring && !stopped) {
+      l.total.queueArea += l.queued * dt;
+      if (l.busy) l.total.busy += dc;
+    }
+    l.lastT = lastT;
+    l.lastC = lastC;
+  };
+
+  /** Moves the clock forward to `t`; nothing happens in between. */
   const accrue = (t: number) => {
     if (t <= lastT) return;
     const c = cal.coord(t);
-    const dt = t - lastT;
-    const dc = c - lastC;
-    for (const l of lines) {
-      l.area += l.queued * dt;
-      if (l.busy) l.busyWork += dc;
-      if (measuring && !stopped) {
-        l.total.queueArea += l.queued * dt;
-        if (l.busy) l.total.busy += dc;
-        l.total.open += dc;
-      }
-    }
+    if (measuring && !stopped) openMeasured += c - lastC;
     lastT = t;
     lastC = c;
   };
@@ -137,6 +173,7 @@ export function runDay(
       rushes: { accepted, declined },
     };
     for (const l of lines) {
+      touch(l);
       bucket.lines[l.id] = {
         queued: l.queued,
         meanQueued: l.area / bucketMs,
@@ -170,6 +207,7 @@ export function runDay(
       if (boundary > t) break;
       accrue(boundary);
       if (!measuring && boundary === measuredFrom) {
+        for (const l of lines) touch(l);
         measuring = true;
         for (const l of lines) l.total.maxQueued = l.queued;
       }
@@ -184,6 +222,8 @@ export function runDay(
   const submit = (a: Arrival) => {
     const d: Decision = scheduler.submit(a.order, a.at);
     const line = byId.get(d.line) as LineState;
+    touch(line);
+    mark(line);
     line.queued++;
     if (line.queued > line.max) line.max = line.queued;
     if (measuring && line.queued > line.total.maxQueued) line.total.maxQueued = line.queued;
@@ -199,57 +239,99 @@ export function runDay(
     byOrder.set(rec.id, rec);
   };
 
-  const startIdle = (t: number) => {
-    for (const l of lines) {
+  /** Starts the next order on each line an event touched at `t`, in the lines' order. */
+  const startTouched = (t: number) => {
+    if (touched.length > 1) touched.sort((a, b) => a.index - b.index);
+    for (const l of touched) {
+      l.dirty = false;
       if (l.busy || l.queued === 0) continue;
       const started = scheduler.next(l.id, t);
       if (!started) continue;
+      touch(l);
       l.queued--;
       const rec = byOrder.get(started.orderId) as SimulatedOrder;
       rec.startedAt = t;
       l.busy = rec;
       l.finish = started.expectedFinish;
+      events.schedule(l.finish, EventKind.finish, l.index, l.version);
     }
+    touched.length = 0;
+  };
+  const touched: LineState[] = [];
+  /** When the instant `t` is over (nothing else happens at it), free lines start their next orders. */
+  const endOfInstant = (t: number) => {
+    if (touched.length === 0) return;
+    const after = events.peek();
+    if (!after || after.at !== t) startTouched(t);
+  };
+  const mark = (l: LineState) => {
+    if (l.dirty) return;
+    l.dirty = true;
+    touched.push(l);
   };
 
+  // The calendar holds at most one pending arrival and one pending capacity change, each
+  // scheduled when the one before it happens, and one finish per busy line (plus stale ones).
+  const events = new EventCalendar();
   let nextArrival = 0;
   let nextCapacity = 0;
   const capacity = s.capacityEvents;
-  for (;;) {
-    let t = Number.POSITIVE_INFINITY;
-    for (const l of lines) if (l.finish < t) t = l.finish;
+  const scheduleArrival = () => {
     const a = arrivals[nextArrival];
-    if (a && a.at < t) t = a.at;
+    if (a) events.schedule(a.at, EventKind.arrival, nextArrival);
+  };
+  const scheduleCapacity = () => {
     const c = capacity[nextCapacity];
-    if (c && c.at < t) t = c.at;
-    if (t === Number.POSITIVE_INFINITY) break;
-    advance(t);
-    for (const l of lines) {
-      if (l.finish !== t || !l.busy) continue;
+    if (c) events.schedule(c.at, EventKind.capacity, nextCapacity);
+  };
+  scheduleArrival();
+  scheduleCapacity();
+  for (let e = events.next(); e; e = events.next()) {
+    const t = e.at;
+    if (e.kind === EventKind.finish) {
+      const l = lines[e.rank] as LineState;
+      // A stale finish: the order's finish was moved by a capacity change.
+      if (e.version !== l.version || !l.busy) {
+        endOfInstant(lastT);
+        continue;
+      }
+      advance(t);
+      touch(l);
       const done = scheduler.complete(l.busy.id, t);
       l.busy.finishedAt = t;
       l.busy.late = done.late;
       l.busy = undefined;
       l.finish = Number.POSITIVE_INFINITY;
+      mark(l);
       onOrder?.();
-    }
-    while (capacity[nextCapacity] && (capacity[nextCapacity] as { at: number }).at === t) {
-      const e = capacity[nextCapacity++] as (typeof capacity)[number];
-      scheduler.setCapacity(e.line, e.unitsPerHour, t);
-      const l = byId.get(e.line) as LineState;
-      l.unitsPerHour = e.unitsPerHour;
-      // The order in production now finishes at the new rate.
-      if (l.busy) l.finish = scheduler.explain(l.busy.id).expectedFinish as number;
-    }
-    while (arrivals[nextArrival] && (arrivals[nextArrival] as Arrival).at === t) {
+    } else if (e.kind === EventKind.capacity) {
+      advance(t);
+      const c = capacity[nextCapacity++] as (typeof capacity)[number];
+      scheduleCapacity();
+      scheduler.setCapacity(c.line, c.unitsPerHour, t);
+      const l = byId.get(c.line) as LineState;
+      l.unitsPerHour = c.unitsPerHour;
+      // The order in production now finishes at the new rate: its planned finish is stale.
+      if (l.busy) {
+        l.finish = scheduler.explain(l.busy.id).expectedFinish as number;
+        l.version++;
+        events.schedule(l.finish, EventKind.finish, l.index, l.version);
+      }
+    } else {
+      advance(t);
       submit(arrivals[nextArrival] as Arrival);
       arrivals[nextArrival++] = undefined;
+      scheduleArrival();
     }
-    startIdle(t);
+    endOfInstant(t);
   }
 
   const measuredTo = Math.max(lastT, s.start + s.durationHours * MS_PER_HOUR);
   advance(measuredTo);
+  for (const l of lines) {
+    touch(l);
+    l.total.open = openMeasured;
+  }
   stopped = true;
   // The last bucket is closed too, so every bucket of the timeline has the same width.
   if (buckets.length < MAX_TIMELINE_BUCKETS && (bucketStart < measuredTo || buckets.length === 0))
