@@ -214,6 +214,7 @@ const READS = [
   'rushRegister',
   'reworkRegister',
   'registerSizes',
+  'memorySizes',
   'overdueRework',
   'atRiskLog',
   'atRisk',

@@ -70,6 +70,20 @@ const [CLASS, STATUS, OUTCOME, PLAIN] = bitFields(
   2,
 ) as [BitField, BitField, BitField, BitField];
 
+/**
+ * Whether an order is settled: nothing more will happen to it, so that once the retention
+ * horizon has passed since `settledAt` it may leave the engine's memory. The one place that says
+ * which statuses settle an order.
+ */
+export function isSettled(rec: OrderRecord): boolean {
+  return rec.status === 'finished';
+}
+
+/** When a settled order was settled (its retention horizon runs from then). */
+export function settledAt(rec: OrderRecord): number {
+  return rec.finishedAt as number;
+}
+
 /** The value of `riskLatest` for an order never reported at risk. */
 export const NOT_REPORTED = -1;
 

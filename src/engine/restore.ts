@@ -3,6 +3,7 @@ import { check } from '../domain/schemas.js';
 import type { AtRiskReport } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Scheduler } from './scheduler.js';
+import { ownReports } from './snapshot.js';
 import { type Snapshot, snapshotSchema } from './snapshot-format.js';
 
 /**
@@ -14,6 +15,8 @@ import { type Snapshot, snapshotSchema } from './snapshot-format.js';
  * `unitsPerHour` is not compared: capacity is state (`setCapacity`), and the snapshot's is kept.
  * Nor are `clients`: registration is state (`setClient`), and a snapshot that holds any keeps its
  * own; one that holds none (none was registered, or it predates registration) takes the given.
+ * Nor is `retention`: how long settled orders stay in memory changes no decision, so a restore
+ * may be given another (else it keeps the snapshot's).
  */
 export type RestoreConfig = SchedulerConfig;
 
@@ -108,18 +111,16 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     if (o.status === 'finished' && o.finishedAt === undefined)
       issues.push({ path: `orders.${i}.finishedAt`, message: 'is required for a finished order' });
   });
-  // The at-risk log and the orders' own lists hold the same reports: each entry names an order
-  // of the snapshot on its line, and each order lists exactly its entries, in log order.
+  // The at-risk log and the orders' own lists hold the same reports: each order lists exactly
+  // the last of the log's entries with its id, in log order, on its line. Earlier entries with
+  // the id, and entries naming no order of the snapshot, are of orders that left memory.
   const lineOf = new Map(s.orders.map((o) => [o.order.id, o.line]));
+  const own = ownReports(s);
   const logged = new Map<string, AtRiskReport[]>();
   s.atRiskLog.forEach((r, i) => {
+    if (!own[i]) return;
     const line = lineOf.get(r.orderId);
-    if (line === undefined)
-      issues.push({
-        path: `atRiskLog.${i}.orderId`,
-        message: `must be an order of the snapshot, received '${r.orderId}'`,
-      });
-    else if (line !== r.line)
+    if (line !== r.line)
       issues.push({
         path: `atRiskLog.${i}.line`,
         message: `must be the line of order '${r.orderId}' ('${line}'), received '${r.line}'`,
@@ -158,6 +159,7 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     clock: resolved.clock,
     gates: resolved.gates,
     clients: resolved.clients,
+    retention: resolved.retention,
   });
   scheduler.load(s);
   return scheduler;

@@ -61,14 +61,24 @@ export interface Snapshot {
     policy: Policy;
     /** The ids of the custom gates the scheduler ran; `restoreScheduler` must be given them again. */
     gates?: string[];
+    /** The retention in days; absent in a snapshot made before retention, which restores with the default. */
+    retention?: number;
   };
   /** The time of the last state-changing call, or null if there was none. */
   lastTime: number | null;
   seq: number;
   orders: SnapshotOrder[];
+  /** The rush register's entries held (within the retention horizon). */
   rushRegister: RushRecord[];
+  /** The rework register's entries held. */
   reworkRegister: ReworkRecord[];
+  /** The at-risk reports held: those of the orders held, from the oldest of them on. */
   atRiskLog: AtRiskReport[];
+  /**
+   * The number of the first entry held of each register (entries are numbered from the
+   * engine's first); absent when each is 0, as in a snapshot made before retention.
+   */
+  registerStart?: { rush: number; rework: number; atRisk: number };
   clientRushes: Record<string, number[]>;
   rushUnits: Record<string, Record<string, number>>;
   /**
@@ -136,6 +146,7 @@ export const snapshotSchema = z.strictObject({
     products: dictSchema(z.string(), productSchema),
     policy: z.unknown(),
     gates: z.array(z.string().min(1)).optional(),
+    retention: z.number().min(0).optional(),
   }),
   lastTime: ms.nullable(),
   seq: z.number().int().min(0),
@@ -171,6 +182,13 @@ export const snapshotSchema = z.strictObject({
     z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
   ),
   atRiskLog: z.array(atRiskReport),
+  registerStart: z
+    .strictObject({
+      rush: z.number().int().min(0),
+      rework: z.number().int().min(0),
+      atRisk: z.number().int().min(0),
+    })
+    .optional(),
   // Keyed by the caller's client and line ids: every string is a key (`domain/keyed.ts`).
   clientRushes: dictSchema(z.string(), z.array(ms)),
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),

@@ -3,6 +3,7 @@
  * snapshot-format.ts). Coordinates are recomputed from times on the way in.
  */
 import { TIER_RANK } from '../domain/defaults.js';
+import type { AtRiskReport } from '../domain/types.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import { OrderRecord } from './records.js';
@@ -10,7 +11,8 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-for
 import type { EngineState } from './state.js';
 
 /**
- * The whole state as plain JSON. Every part is a fresh copy the caller may change: the parts
+ * The whole state as plain JSON: the orders held (the work in hand and the retention window) and
+ * the registers' held entries with the number of the first of each. Every part is a fresh copy the caller may change: the parts
  * built here (records, rendered decisions and registers) are new already, and only what the
  * engine holds itself is cloned, so that a large snapshot is built once rather than built and
  * then copied whole.
@@ -30,6 +32,7 @@ export function toSnapshot(st: EngineState): Snapshot {
       products: copy(st.config.products),
       policy: copy(st.config.policy),
       ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
+      retention: st.config.retention,
     },
     lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
     seq: st.seq,
@@ -50,9 +53,18 @@ export function toSnapshot(st: EngineState): Snapshot {
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
     })),
-    rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
-    reworkRegister: st.reworkLog.map((r) => ({ ...r })),
+    rushRegister: [...st.rushLog].map((e) => rushRecordOf(st, e)),
+    reworkRegister: [...st.reworkLog].map((r) => ({ ...r })),
     atRiskLog: st.riskLog.slice(0),
+    ...(st.rushLog.start + st.reworkLog.start + st.riskLog.start > 0
+      ? {
+          registerStart: {
+            rush: st.rushLog.start,
+            rework: st.reworkLog.start,
+            atRisk: st.riskLog.start,
+          },
+        }
+      : {}),
     clientRushes: Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]])),
     rushUnits: Object.fromEntries(
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
@@ -98,15 +110,23 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
       line.resume(rec, st.calendar.coord(rec.expectedFinish as number));
     }
   }
+  st.rushLog.reset(s.registerStart?.rush ?? 0);
+  st.reworkLog.reset(s.registerStart?.rework ?? 0);
+  st.riskLog.reset(s.registerStart?.atRisk ?? 0);
   // Loops, not push(...xs): spreading a register of 10⁵ entries overflows the call stack.
   for (const r of s.rushRegister) st.rushLog.push(r);
   for (const r of s.reworkRegister) {
     st.reworkLog.push(r);
-    st.reworkByOrder.set(r.orderId, r);
+    if (r.closedAt === undefined) st.reworkByOrder.set(r.orderId, r);
   }
-  // Each order's own list is its reports in the log, in order: `restoreScheduler` checked that.
-  for (const r of s.atRiskLog)
-    st.riskLog.add(st.orders.get(r.orderId) as OrderRecord, r.at, r.cause, r.by);
+  // Each held order's own list is the last of the log's reports with its id, in order
+  // (`restoreScheduler` checked that); the earlier ones with its id, if any, are of an order
+  // that left memory before the id was used again.
+  const own = ownReports(s);
+  s.atRiskLog.forEach((r, i) => {
+    const rec = own[i] ? st.orders.get(r.orderId) : undefined;
+    st.riskLog.add(rec, r.orderId, r.line, r.at, r.cause, r.by);
+  });
   for (const [client, times] of Object.entries(s.clientRushes))
     st.clientRushes.set(client, [...times]);
   // Registration is state: the snapshot's replaces the configuration's. A snapshot without any
@@ -119,4 +139,26 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     const line = st.lines.get(lineId);
     if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);
   }
+  st.afterRestore();
+}
+
+/**
+ * Which reports of a snapshot's at-risk log belong to an order the snapshot holds: for each
+ * order, the last `atRisk.length` reports with its id. Those before them with the same id are
+ * of an earlier order of that id that left memory: all its reports came before it settled, and
+ * so before the id could be used again.
+ */
+export function ownReports(s: Pick<Snapshot, 'orders' | 'atRiskLog'>): boolean[] {
+  const left = new Map<string, number>();
+  for (const o of s.orders) if (o.atRisk.length > 0) left.set(o.order.id, o.atRisk.length);
+  const own: boolean[] = new Array(s.atRiskLog.length).fill(false);
+  for (let i = s.atRiskLog.length - 1; i >= 0; i--) {
+    const id = (s.atRiskLog[i] as AtRiskReport).orderId;
+    const n = left.get(id);
+    if (n !== undefined && n > 0) {
+      own[i] = true;
+      left.set(id, n - 1);
+    }
+  }
+  return own;
 }

@@ -50,7 +50,7 @@ export type TraceEvent =
 export interface Trace {
   config: SchedulerConfig;
   events: TraceEvent[];
-  /** The rush register at the end. */
+  /** The rush register: every entry the run added, read as each call made it. */
   rushRegister: RushRecord[];
   /** Orders still queued or in production at the end (empty when `drain` ran). */
   unfinished: string[];
@@ -85,7 +85,7 @@ export function runTrace(
   return {
     config,
     events: driver.events,
-    rushRegister: s.rushRegister(),
+    rushRegister: driver.rushRegister,
     unfinished: final.orders.filter((o) => o.status !== 'finished').map((o) => o.order.id),
     final,
   };
@@ -94,8 +94,15 @@ export function runTrace(
 /** The simulated lines around a scheduler. */
 export class LineDriver {
   readonly events: TraceEvent[] = [];
+  /**
+   * The rush register's entries, read after each call: the engine holds only those of its
+   * retention horizon, and a run may outlast it.
+   */
+  readonly rushRegister: RushRecord[];
   private readonly busy = new Map<string, { orderId: string; finish: number }>();
+  /** The numbers of the next at-risk report and rush entry to read. */
   private riskSeen = 0;
+  private rushSeen = 0;
 
   constructor(readonly scheduler: Scheduler) {
     // A restored scheduler may have orders in production: the driver finishes them on time.
@@ -103,7 +110,10 @@ export class LineDriver {
       if (entry.status === 'in-production')
         this.busy.set(entry.line, { orderId: entry.orderId, finish: entry.finish });
     }
-    this.riskSeen = scheduler.atRiskLog().length;
+    const sizes = scheduler.registerSizes();
+    this.riskSeen = sizes.atRisk;
+    this.rushRegister = scheduler.rushRegister();
+    this.rushSeen = sizes.rush;
   }
 
   /** Applies one call of a stream. */
@@ -192,6 +202,10 @@ export class LineDriver {
         cause: index,
       });
       this.riskSeen++;
+    }
+    for (const entry of this.scheduler.rushRegister(this.rushSeen)) {
+      this.rushRegister.push(entry);
+      this.rushSeen++;
     }
   }
 }
