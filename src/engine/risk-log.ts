@@ -111,7 +111,8 @@ export class RiskLog {
   /** When the order was first reported at risk; the record must have been reported. */
   firstAt(rec: OrderRecord): number {
     let k = rec.riskLatest;
-    while ((this.prev[k - this.base] as number) !== NOT_REPORTED) k = this.prev[k - this.base] as number;
+    while ((this.prev[k - this.base] as number) !== NOT_REPORTED)
+      k = this.prev[k - this.base] as number;
     return this.at[k - this.base] as number;
   }
 

@@ -15,11 +15,11 @@
 import type { AtRiskReport, ReworkRecord, Tier } from '../domain/types.js';
 import { WorkingCalendar } from '../time/calendar.js';
 import { MS_PER_DAY, MS_PER_HOUR } from '../time/units.js';
+import { HeldWindow } from './_internal/held-window.js';
 import { TextTable } from './_internal/text-table.js';
 import { TimeColumns } from './_internal/time-columns.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
-import { HeldWindow } from './_internal/held-window.js';
 import { isSettled, type OrderRecord, type RushEntry, settledAt } from './records.js';
 import { RiskLog } from './risk-log.js';
 
@@ -193,7 +193,8 @@ export class EngineState {
     settled.sort((a, b) => settledAt(a) - settledAt(b) || a.seq - b.seq);
     for (const r of settled) this.settled.push(r);
     const rushes: [number, string][] = [];
-    for (const [client, times] of this.clientRushes) for (const t of times) rushes.push([t, client]);
+    for (const [client, times] of this.clientRushes)
+      for (const t of times) rushes.push([t, client]);
     rushes.sort((a, b) => a[0] - b[0]);
     for (const [t, client] of rushes) {
       this.rushTimes.push(t);
