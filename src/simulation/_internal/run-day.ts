@@ -69,11 +69,15 @@ export function runDay(
   bucketMinutes: number,
   onOrder?: () => void,
 ): DayRun {
+  // Retention 0: a finished order leaves the engine at the next call, since the day keeps its
+  // own record of it; the registers are read as they grow (`readRegisters`), before their
+  // entries leave with their orders.
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
+    retention: 0,
   });
   const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
@@ -93,6 +97,25 @@ export function runDay(
   const byId = new Map(lines.map((l) => [l.id, l]));
   const orders: SimulatedOrder[] = [];
   const byOrder = new Map<string, SimulatedOrder>();
+  const rushRecords: DayRun['rushRecords'] = [];
+  /** Rework entries by their number in the register, read when closed (or at the end, if open). */
+  const rework: DayRun['rework'] = [];
+  const reworkAt = new Map<string, number>();
+  let riskSeen = 0;
+  /** Reads what the last call added to the rush register and the at-risk log. */
+  const readRegisters = () => {
+    const sizes = scheduler.registerSizes();
+    if (sizes.rush > rushRecords.length)
+      for (const r of scheduler.rushRegister(rushRecords.length)) rushRecords.push(r);
+    if (sizes.atRisk > riskSeen) {
+      for (const r of scheduler.atRiskLog(riskSeen)) {
+        const rec = byOrder.get(r.orderId);
+        if (rec) rec.atRisk = true;
+      }
+      riskSeen = sizes.atRisk;
+    }
+    return sizes;
+  };
 
   const bucketMs = bucketMinutes * 60_000;
   const buckets: TimelineBucket[] = [];
@@ -182,7 +205,9 @@ export function runDay(
     d.rush === undefined ? 'normal' : (d.rush.cause ?? 'client') === 'client' ? 'rush' : 'company';
 
   const submit = (a: Arrival) => {
+    const reworkNext = a.order.rush?.cause === 'rework' ? scheduler.registerSizes().rework : -1;
     const d: Decision = scheduler.submit(a.order, a.at);
+    if (reworkNext >= 0) reworkAt.set(a.order.id, reworkNext);
     const line = byId.get(d.line) as LineState;
     line.queued++;
     if (line.queued > line.max) line.max = line.queued;
@@ -197,12 +222,14 @@ export function runDay(
     const rec = simulatedOrder(a, d, classOf(a.order), a.at >= measuredFrom);
     orders.push(rec);
     byOrder.set(rec.id, rec);
+    readRegisters();
   };
 
   const startIdle = (t: number) => {
     for (const l of lines) {
       if (l.busy || l.queued === 0) continue;
       const started = scheduler.next(l.id, t);
+      readRegisters();
       if (!started) continue;
       l.queued--;
       const rec = byOrder.get(started.orderId) as SimulatedOrder;
@@ -227,6 +254,12 @@ export function runDay(
     for (const l of lines) {
       if (l.finish !== t || !l.busy) continue;
       const done = scheduler.complete(l.busy.id, t);
+      readRegisters();
+      const r = reworkAt.get(l.busy.id);
+      if (r !== undefined) {
+        rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
+        reworkAt.delete(l.busy.id);
+      }
       l.busy.finishedAt = t;
       l.busy.late = done.late;
       l.busy = undefined;
@@ -236,6 +269,7 @@ export function runDay(
     while (capacity[nextCapacity] && (capacity[nextCapacity] as { at: number }).at === t) {
       const e = capacity[nextCapacity++] as (typeof capacity)[number];
       scheduler.setCapacity(e.line, e.unitsPerHour, t);
+      readRegisters();
       const l = byId.get(e.line) as LineState;
       l.unitsPerHour = e.unitsPerHour;
       // The order in production now finishes at the new rate.
@@ -255,10 +289,9 @@ export function runDay(
   if (buckets.length < MAX_TIMELINE_BUCKETS && (bucketStart < measuredTo || buckets.length === 0))
     advance(bucketStart + bucketMs);
 
-  for (const r of scheduler.atRiskLog()) {
-    const rec = byOrder.get(r.orderId);
-    if (rec) rec.atRisk = true;
-  }
+  // Rework still open (none, once every line has drained) is read as it stands.
+  for (const [, r] of reworkAt)
+    rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
   const totals = dict(lines.map((l) => [l.id, l.total]));
   return {
     orders,
@@ -267,8 +300,8 @@ export function runDay(
     measuredFrom,
     measuredTo,
     lines: totals,
-    rushRecords: scheduler.rushRegister(),
-    rework: scheduler.reworkRegister(),
+    rushRecords,
+    rework: rework.filter((r) => r !== undefined),
   };
 }
 
