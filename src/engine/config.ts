@@ -45,7 +45,8 @@ export interface SchedulerConfig {
    * decision, closed rework entries as long after they were closed. Past it, `explain` no
    * longer knows the order, and its id may be used again. The work in hand always stays, and a
    * client's accepted rushes are kept for `policy.rush.frequencyWindowDays` whatever this is
-   * (the frequent-rusher gate counts them), so retention never changes a decision. 0 forgets
+   * (the frequent-rusher gate counts them), so retention changes no decision (only whether a
+   * forgotten order's id may be used again). 0 forgets
    * an order at the first call whose time reaches its finish. At most 366.
    * @default 7 (a week: the daily and weekly reports, and a client asking about last week's order)
    */
