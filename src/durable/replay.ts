@@ -128,19 +128,36 @@ export async function verifyReplay(
   const mismatches: ReplayMismatch[] = [];
   const sequenceProblems: string[] = [];
   let expected = 1;
+  // The registers as the replay adds to them, read after each entry: the engine holds only its
+  // retention horizon's entries, and a journal may outlast it. Entries by their number; a
+  // rework entry is read again while held, since closing it changes it.
+  const rush: RegisterRows['rush'] = engine.rushRegister();
+  const rework: RegisterRows['rework'] = [];
+  const readRework = () => {
+    const held = engine.reworkRegister();
+    const first = engine.registerSizes().rework - held.length;
+    held.forEach((r, i) => {
+      rework[first + i] = r;
+    });
+  };
+  let rushSeen = engine.registerSizes().rush;
+  readRework();
   for (const entry of journal) {
     if (entry.seq !== expected)
       sequenceProblems.push(`expected journal entry ${expected}, found ${entry.seq}`);
     expected = entry.seq + 1;
     const mismatch = replayEntry([engine], entry);
     if (mismatch) mismatches.push(mismatch);
+    for (const r of engine.rushRegister(rushSeen)) rush.push(r);
+    rushSeen = engine.registerSizes().rush;
+    readRework();
     if (entry.seq === latest?.seq) replayedAtLatest = stateText(engine.snapshot());
   }
   const reopenProblems =
     options.opened && latest ? reopenCheck(options.opened, replayedAtLatest, restoreConfig) : [];
   const registerProblems = compareRegisters(await store.readRegisters(), {
-    rush: engine.rushRegister(),
-    rework: engine.reworkRegister(),
+    rush,
+    rework: rework.filter((r) => r !== undefined),
   });
   return {
     calls: journal.length,
