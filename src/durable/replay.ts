@@ -128,19 +128,37 @@ export async function verifyReplay(
   const mismatches: ReplayMismatch[] = [];
   const sequenceProblems: string[] = [];
   let expected = 1;
+  // The registers as the replay adds to them, read after each entry: the engine holds only its
+  // retention horizon's entries, and a journal may outlast it. Entries by their number, each
+  // read again while held: closing a rework entry, or cancelling or holding a rush, marks it.
+  const rush: RegisterRows['rush'] = [];
+  const rework: RegisterRows['rework'] = [];
+  const readRegisters = () => {
+    const sizes = engine.registerSizes();
+    const rushHeld = engine.rushRegister();
+    rushHeld.forEach((r, i) => {
+      rush[sizes.rush - rushHeld.length + i] = r;
+    });
+    const reworkHeld = engine.reworkRegister();
+    reworkHeld.forEach((r, i) => {
+      rework[sizes.rework - reworkHeld.length + i] = r;
+    });
+  };
+  readRegisters();
   for (const entry of journal) {
     if (entry.seq !== expected)
       sequenceProblems.push(`expected journal entry ${expected}, found ${entry.seq}`);
     expected = entry.seq + 1;
     const mismatch = replayEntry([engine], entry);
     if (mismatch) mismatches.push(mismatch);
+    readRegisters();
     if (entry.seq === latest?.seq) replayedAtLatest = stateText(engine.snapshot());
   }
   const reopenProblems =
     options.opened && latest ? reopenCheck(options.opened, replayedAtLatest, restoreConfig) : [];
   const registerProblems = compareRegisters(await store.readRegisters(), {
-    rush: engine.rushRegister(),
-    rework: engine.reworkRegister(),
+    rush: rush.filter((r) => r !== undefined),
+    rework: rework.filter((r) => r !== undefined),
   });
   return {
     calls: journal.length,

@@ -215,6 +215,7 @@ const READS = [
   'rushRegister',
   'reworkRegister',
   'registerSizes',
+  'memorySizes',
   'overdueRework',
   'atRiskLog',
   'atRisk',

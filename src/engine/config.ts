@@ -39,6 +39,18 @@ export interface SchedulerConfig {
    * snapshot keeps it). @default [] (every client unregistered: an order's tier is taken as given)
    */
   clients?: ClientSpec[];
+  /**
+   * How long, in days (of 24 hours), a settled (finished) order stays in the engine's memory
+   * after it settled, with its at-risk reports; rush register entries stay as long after their
+   * decision, closed rework entries as long after they were closed. Past it, `explain` no
+   * longer knows the order, and its id may be used again. The work in hand always stays, and a
+   * client's accepted rushes are kept for `policy.rush.frequencyWindowDays` whatever this is
+   * (the frequent-rusher gate counts them), so retention changes no decision (only whether a
+   * forgotten order's id may be used again). 0 forgets
+   * an order at the first call whose time reaches its finish. At most 366.
+   * @default 7 (a week: the daily and weekly reports, and a client asking about last week's order)
+   */
+  retention?: number;
 }
 
 /**
@@ -54,7 +66,14 @@ export interface ResolvedConfig {
   clock: (() => TimeInput) | undefined;
   gates: CustomGate[];
   clients: ClientSpec[];
+  /** Days a settled order stays in memory (`SchedulerConfig.retention`). */
+  retention: number;
 }
+
+/** The default `retention`, in days. */
+export const DEFAULT_RETENTION_DAYS = 7;
+/** The longest `retention`, in days. */
+export const MAX_RETENTION_DAYS = 366;
 
 const configSchema = z.strictObject({
   calendar: calendarSchema.optional(),
@@ -88,6 +107,11 @@ const configSchema = z.strictObject({
     .array(
       z.strictObject({ id: z.string().min(1, 'must be a non-empty client id'), tier: tierSchema }),
     )
+    .optional(),
+  retention: z
+    .number({ message: 'must be a number of days' })
+    .min(0, 'must be at least 0 days')
+    .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`)
     .optional(),
 });
 
@@ -192,5 +216,6 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     clock: cfg.clock,
     gates: (cfg.gates ?? []).map((g) => ({ id: g.id, decline: g.decline })),
     clients: (cfg.clients ?? []).map((c) => ({ id: c.id, tier: c.tier })),
+    retention: cfg.retention ?? DEFAULT_RETENTION_DAYS,
   };
 }

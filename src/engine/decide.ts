@@ -407,10 +407,8 @@ export class Decider {
         TIER_RANK[rec.order.tier],
         !rec.reportedAtRisk,
       );
-      line.rushUnits.set(pd.date, used + rec.units);
-      const times = this.st.clientRushes.get(rec.order.clientId);
-      if (times) times.push(now);
-      else this.st.clientRushes.set(rec.order.clientId, [now]);
+      this.st.addRushUnits(line, pd.date, rec.units, now);
+      this.st.noteClientRush(rec.order.clientId, now);
     } else {
       rec.outcome = 'rush-declined';
       if (earliest !== undefined) why.earliest = earliest;

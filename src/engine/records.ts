@@ -87,6 +87,24 @@ const [CLASS, STATUS, OUTCOME, PLAIN, DOWN] = bitFields(
   2,
 ) as [BitField, BitField, BitField, BitField, BitField];
 
+/**
+ * Whether an order is settled: nothing more will happen to it, so that once the retention
+ * horizon has passed since `settledAt` it may leave the engine's memory. The one place that says
+ * which statuses settle an order.
+ */
+export function isSettled(rec: OrderRecord): boolean {
+  return rec.status === 'finished' || rec.status === 'delivered' || rec.status === 'cancelled';
+}
+
+/**
+ * When a settled order was settled (its retention horizon runs from then): a cancelled order
+ * when it was cancelled, a finished or delivered one when it finished (a hand-over keeps its
+ * own entry in the delivery register for the horizon after it).
+ */
+export function settledAt(rec: OrderRecord): number {
+  return rec.status === 'cancelled' ? (rec.statusAt as number) : (rec.finishedAt as number);
+}
+
 /** The value of `riskLatest` for an order never reported at risk. */
 export const NOT_REPORTED = -1;
 

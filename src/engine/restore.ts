@@ -3,6 +3,7 @@ import { check } from '../domain/schemas.js';
 import type { AtRiskReport } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Scheduler } from './scheduler.js';
+import { ownReports } from './snapshot.js';
 import { type Snapshot, snapshotSchema } from './snapshot-format.js';
 
 /**
@@ -14,6 +15,8 @@ import { type Snapshot, snapshotSchema } from './snapshot-format.js';
  * `unitsPerHour` is not compared: capacity is state (`setCapacity`), and the snapshot's is kept.
  * Nor are `clients`: registration is state (`setClient`), and a snapshot that holds any keeps its
  * own; one that holds none (none was registered, or it predates registration) takes the given.
+ * Nor is `retention`: how long settled orders stay in memory changes no decision, so a restore
+ * may be given another (else it keeps the snapshot's).
  */
 export type RestoreConfig = SchedulerConfig;
 
@@ -128,14 +131,17 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
             : `is only for a cancelled order; this one is ${o.status}`,
       });
   });
-  // The delivery register and the orders agree: one entry for each delivered order, none else.
+  // The delivery register and the orders agree: one entry for each delivered order, none for
+  // an order of another status. An entry may outlive its order (retention runs from the
+  // finish, the entry's from the hand-over).
   const statusOf = new Map(s.orders.map((o) => [o.order.id, o.status]));
   const delivered = new Set<string>();
   (s.deliveryRegister ?? []).forEach((d, i) => {
-    if (statusOf.get(d.orderId) !== 'delivered' || delivered.has(d.orderId))
+    const status = statusOf.get(d.orderId);
+    if ((status !== undefined && status !== 'delivered') || delivered.has(d.orderId))
       issues.push({
         path: `deliveryRegister.${i}.orderId`,
-        message: `must be a delivered order of the snapshot, listed once; received '${d.orderId}'`,
+        message: `must be a delivered order of the snapshot or one that left memory, listed once; received '${d.orderId}'`,
       });
     delivered.add(d.orderId);
   });
@@ -159,18 +165,16 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
         message: `must be no later than the snapshot's lastTime ${s.lastTime}, received ${since}`,
       });
   }
-  // The at-risk log and the orders' own lists hold the same reports: each entry names an order
-  // of the snapshot on its line, and each order lists exactly its entries, in log order.
+  // The at-risk log and the orders' own lists hold the same reports: each order lists exactly
+  // the last of the log's entries with its id, in log order, on its line. Earlier entries with
+  // the id, and entries naming no order of the snapshot, are of orders that left memory.
   const lineOf = new Map(s.orders.map((o) => [o.order.id, o.line]));
+  const own = ownReports(s);
   const logged = new Map<string, AtRiskReport[]>();
   s.atRiskLog.forEach((r, i) => {
+    if (!own[i]) return;
     const line = lineOf.get(r.orderId);
-    if (line === undefined)
-      issues.push({
-        path: `atRiskLog.${i}.orderId`,
-        message: `must be an order of the snapshot, received '${r.orderId}'`,
-      });
-    else if (line !== r.line)
+    if (line !== r.line)
       issues.push({
         path: `atRiskLog.${i}.line`,
         message: `must be the line of order '${r.orderId}' ('${line}'), received '${r.line}'`,
@@ -209,6 +213,7 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
     clock: resolved.clock,
     gates: resolved.gates,
     clients: resolved.clients,
+    retention: resolved.retention,
   });
   scheduler.load(s);
   return scheduler;

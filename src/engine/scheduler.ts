@@ -303,6 +303,7 @@ export class Scheduler {
       (this.st.lines.get(rec.line) as Line).finish();
       rec.status = 'finished';
       rec.finishedAt = now;
+      this.st.settle(rec);
       this.alarms.disarm('late', orderId);
       if (rec.order.rush?.cause === 'rework') {
         const rework = this.st.reworkByOrder.get(orderId);
@@ -310,6 +311,7 @@ export class Scheduler {
           rework.closedAt = now;
           this.alarms.disarm('rework', orderId);
         }
+        this.st.reworkByOrder.delete(orderId);
       }
     } catch (e) {
       throw this.poison('complete', e);
@@ -378,7 +380,7 @@ export class Scheduler {
       if (line.busy) {
         line.busy.expectedFinish = this.st.calendar.timeAt(line.busyFinish);
         if (line.busy.expectedFinish > line.busy.promisedBy && !line.busy.reportedAtRisk) {
-          this.st.riskLog.add(line.busy, now, 'capacity-drop');
+          this.st.riskLog.report(line.busy, now, 'capacity-drop');
           atRisk.push(line.busy.order.id);
         }
       }
@@ -401,7 +403,7 @@ export class Scheduler {
       line.stop(cnow, now);
       const b = line.busy;
       if (b && !b.reportedAtRisk) {
-        this.st.riskLog.add(b, now, 'capacity-drop');
+        this.st.riskLog.report(b, now, 'capacity-drop');
         atRisk.push(b.order.id);
       }
       for (const id of this.st.flagDown(line, now)) atRisk.push(id);
@@ -639,8 +641,10 @@ export class Scheduler {
         rework.closedAt = now;
         rework.cancelled = true;
       }
+      this.st.reworkByOrder.delete(rec.order.id);
       rec.status = 'cancelled';
       rec.statusAt = now;
+      this.st.settle(rec);
     } catch (e) {
       throw this.poison('cancel', e);
     }
@@ -895,13 +899,22 @@ export class Scheduler {
     return out;
   }
 
-  /** Everything the engine knows about an order, with its decision and a plain-words summary. */
+  /**
+   * Everything the engine knows about an order, with its decision and a plain-words summary.
+   * An order settled longer ago than `retention` has left memory: asking for it is a
+   * `ValidationError`, as for an id never submitted (the engine keeps no trace of it).
+   */
   explain(orderId: string): Explanation {
     this.usable();
     const rec = typeof orderId === 'string' ? this.st.orders.get(orderId) : undefined;
     if (!rec)
       throw new ValidationError(
-        [{ path: 'orderId', message: `must be a submitted order, received '${String(orderId)}'` }],
+        [
+          {
+            path: 'orderId',
+            message: `must be an order the engine holds (submitted, and not settled longer ago than the retention of ${this.st.config.retention} days), received '${String(orderId)}'`,
+          },
+        ],
         'explain',
       );
     const line = this.st.lines.get(rec.line) as Line;
@@ -956,9 +969,12 @@ export class Scheduler {
   }
 
   /**
-   * The rush register: every rush decision, accepted or declined, in decision order. `from`
-   * and `to` take a slice (as `Array.prototype.slice` does), so that a caller keeping its own
-   * copy can read only the entries added since it last looked.
+   * The rush register: the rush decisions, accepted or declined, in decision order, of the
+   * retention horizon (decided no longer than `retention` ago; older ones have left memory).
+   * Entries are numbered from the engine's first decision on: `from` and `to` take a slice of
+   * those numbers (as `Array.prototype.slice` reads its bounds), so that a caller keeping its
+   * own copy can read only the entries added since it last looked (`registerSizes().rush`);
+   * entries that have left are not in it.
    */
   rushRegister(from?: number, to?: number): RushRecord[] {
     this.usable();
@@ -966,21 +982,57 @@ export class Scheduler {
   }
 
   /**
-   * The rework register: every company-caused rework, with its deadline and when it was closed.
-   * `from` and `to` take a slice, as for `rushRegister`.
+   * The rework register: the company-caused reworks, with their deadline and when they were
+   * closed, of the retention horizon: every open one, and those closed no longer than
+   * `retention` ago (from the oldest open one on, all are held). Numbered and sliced as
+   * `rushRegister` is.
    */
   reworkRegister(from?: number, to?: number): ReworkRecord[] {
     this.usable();
     return structuredClone(this.st.reworkLog.slice(from, to));
   }
 
-  /** How many entries the rush and rework registers hold. */
-  registerSizes(): { rush: number; rework: number } {
+  /**
+   * How many entries were ever added to the rush and rework registers and the at-risk log: the
+   * number the next entry of each will get (those held are counted by `memorySizes`).
+   */
+  registerSizes(): { rush: number; rework: number; atRisk: number } {
     this.usable();
-    return { rush: this.st.rushLog.length, rework: this.st.reworkLog.length };
+    return {
+      rush: this.st.rushLog.length,
+      rework: this.st.reworkLog.length,
+      atRisk: this.st.riskLog.length,
+    };
   }
 
-  /** Open rework entries past their deadline at `at` (default: the time of the last call). */
+  /**
+   * How much the engine holds in memory, as counts: the orders (the work in hand and the
+   * settled ones within the retention horizon), of which settled; the rush, rework and at-risk
+   * entries held; the accepted client-rush times kept for the frequency window; the days of
+   * rush units per line; the pages of order times. Retention keeps each bounded by the work in
+   * hand and the horizon.
+   */
+  memorySizes(): {
+    orders: number;
+    settled: number;
+    rush: number;
+    rework: number;
+    deliveries: number;
+    atRisk: number;
+    clientRushes: number;
+    rushDays: number;
+    timePages: number;
+    /** Pending alarms: a late promise or a rework deadline not yet passed (the heap also holds stale ones, at most as many again plus 1,024). */
+    alarms: number;
+  } {
+    this.usable();
+    return { ...this.st.sizes(), alarms: this.alarms.sizes.live };
+  }
+
+  /**
+   * Open rework entries past their deadline at `at` (default: the time of the last call). An
+   * open entry never leaves memory.
+   */
   overdueRework(at?: TimeInput): ReworkRecord[] {
     this.usable();
     const now =
@@ -990,11 +1042,14 @@ export class Scheduler {
           : this.st.lastTime
         : this.readAt(at, 'overdueRework');
     return structuredClone(
-      this.st.reworkLog.filter((r) => r.closedAt === undefined && r.deadline < now),
+      [...this.st.reworkLog].filter((r) => r.closedAt === undefined && r.deadline < now),
     );
   }
 
-  /** Every at-risk report, in the order they were made; from the `since`-th on when given. */
+  /**
+   * The at-risk reports, in the order they were made, from the `since`-th on (numbered from the
+   * engine's first report) when given. Reports leave with their order (`retention`).
+   */
   atRiskLog(since = 0): AtRiskReport[] {
     this.usable();
     return this.st.riskLog.slice(since);
@@ -1212,6 +1267,7 @@ export class Scheduler {
   private commitTime(now: number): void {
     this.st.lastTime = now;
     this.st.detectDelays(now);
+    this.st.forget(now);
     this.tellRisks();
     for (const alarm of this.alarms.due(now)) {
       if (alarm.kind === 'late') {
@@ -1254,10 +1310,8 @@ export class Scheduler {
   private settle<T>(answer: T): T {
     this.tellRisks();
     const log = this.st.reworkLog;
-    for (; this.reworkArmed < log.length; this.reworkArmed++) {
-      const r = log[this.reworkArmed] as ReworkRecord;
-      if (r.closedAt === undefined) this.armRework(r);
-    }
+    for (const r of log.slice(this.reworkArmed)) if (r.closedAt === undefined) this.armRework(r);
+    this.reworkArmed = log.length;
     this.hub.deliver();
     return answer;
   }
@@ -1266,10 +1320,8 @@ export class Scheduler {
   private tellRisks(): void {
     const log = this.st.riskLog;
     if (this.hub.wants('at-risk'))
-      for (let i = this.riskTold; i < log.length; i++) {
-        const report = log.report(i);
+      for (const report of log.slice(this.riskTold))
         this.hub.emit({ type: 'at-risk', at: report.at, orderId: report.orderId, report });
-      }
     this.riskTold = log.length;
   }
 

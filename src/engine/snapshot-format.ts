@@ -54,6 +54,11 @@ export interface SnapshotOrder {
   heldAt?: number;
   /** For a cancelled order: when. */
   cancelledAt?: number;
+  /**
+   * For an order in hand whose rush entry has left the register (older than the retention):
+   * that entry, which a cancel, a hold or an amendment still reads.
+   */
+  rushEntry?: RushRecord;
 }
 
 /** What `Scheduler.snapshot()` returns: plain JSON, safe to `JSON.stringify` and store. */
@@ -67,14 +72,24 @@ export interface Snapshot {
     policy: Policy;
     /** The ids of the custom gates the scheduler ran; `restoreScheduler` must be given them again. */
     gates?: string[];
+    /** The retention in days; absent in a snapshot made before retention, which restores with the default. */
+    retention?: number;
   };
   /** The time of the last state-changing call, or null if there was none. */
   lastTime: number | null;
   seq: number;
   orders: SnapshotOrder[];
+  /** The rush register's entries held (within the retention horizon). */
   rushRegister: RushRecord[];
+  /** The rework register's entries held. */
   reworkRegister: ReworkRecord[];
+  /** The at-risk reports held: those of the orders held, from the oldest of them on. */
   atRiskLog: AtRiskReport[];
+  /**
+   * The number of the first entry held of each register (entries are numbered from the
+   * engine's first); absent when each is 0, as in a snapshot made before retention.
+   */
+  registerStart?: { rush: number; rework: number; atRisk: number };
   clientRushes: Record<string, number[]>;
   rushUnits: Record<string, Record<string, number>>;
   /**
@@ -106,6 +121,13 @@ const ms = z
   .min(MIN_MS, `must be an instant from ${new Date(MIN_MS).toISOString()} on`)
   .max(MAX_DECIDED_MS, `must be an instant up to ${new Date(MAX_DECIDED_MS).toISOString()}`);
 const reason = z.strictObject({ rule: z.string().min(1), message: z.string() });
+const rushEntry = z.looseObject({
+  orderId: z.string(),
+  line: z.string(),
+  day: z.string(),
+  outcome: z.enum(['rush-accepted', 'rush-declined']),
+  reasons: z.array(reason).min(1),
+});
 const atRiskReport = z.strictObject({
   orderId: z.string(),
   line: z.string(),
@@ -154,6 +176,7 @@ export const snapshotSchema = z.strictObject({
     products: dictSchema(z.string(), productSchema),
     policy: z.unknown(),
     gates: z.array(z.string().min(1)).optional(),
+    retention: z.number().min(0).optional(),
   }),
   lastTime: ms.nullable(),
   seq: z.number().int().min(0),
@@ -176,21 +199,21 @@ export const snapshotSchema = z.strictObject({
       finishedAt: ms.optional(),
       heldAt: ms.optional(),
       cancelledAt: ms.optional(),
+      rushEntry: rushEntry.optional(),
     }),
   ),
-  rushRegister: z.array(
-    z.looseObject({
-      orderId: z.string(),
-      line: z.string(),
-      day: z.string(),
-      outcome: z.enum(['rush-accepted', 'rush-declined']),
-      reasons: z.array(reason).min(1),
-    }),
-  ),
+  rushRegister: z.array(rushEntry),
   reworkRegister: z.array(
     z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
   ),
   atRiskLog: z.array(atRiskReport),
+  registerStart: z
+    .strictObject({
+      rush: z.number().int().min(0),
+      rework: z.number().int().min(0),
+      atRisk: z.number().int().min(0),
+    })
+    .optional(),
   // Keyed by the caller's client and line ids: every string is a key (`domain/keyed.ts`).
   clientRushes: dictSchema(z.string(), z.array(ms)),
   rushUnits: dictSchema(z.string(), dictSchema(z.string(), z.number().min(0))),

@@ -3,20 +3,24 @@
  * snapshot-format.ts). Coordinates are recomputed from times on the way in.
  */
 import { TIER_RANK } from '../domain/defaults.js';
+import type { AtRiskReport } from '../domain/types.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
-import { OrderRecord } from './records.js';
+import { isSettled, OrderRecord, type RushEntry } from './records.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
 import type { EngineState } from './state.js';
 
 /**
- * The whole state as plain JSON. Every part is a fresh copy the caller may change: the parts
+ * The whole state as plain JSON: the orders held (the work in hand and the retention window) and
+ * the registers' held entries with the number of the first of each. Every part is a fresh copy the caller may change: the parts
  * built here (records, rendered decisions and registers) are new already, and only what the
  * engine holds itself is cloned, so that a large snapshot is built once rather than built and
  * then copied whole.
  */
 export function toSnapshot(st: EngineState): Snapshot {
   const orders = [...st.orders.values()].sort((a, b) => a.seq - b.seq);
+  // The rush entries the register still holds; an order's own entry past it goes with the order.
+  const held = new Set(st.rushLog);
   const copy = structuredClone;
   return {
     format: SNAPSHOT_FORMAT,
@@ -30,6 +34,7 @@ export function toSnapshot(st: EngineState): Snapshot {
       products: copy(st.config.products),
       policy: copy(st.config.policy),
       ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
+      retention: st.config.retention,
     },
     lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
     seq: st.seq,
@@ -51,17 +56,29 @@ export function toSnapshot(st: EngineState): Snapshot {
       ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
       ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
       ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
+      ...(r.rushEntry !== undefined && !held.has(r.rushEntry) && !isSettled(r)
+        ? { rushEntry: rushRecordOf(st, r.rushEntry) }
+        : {}),
     })),
-    rushRegister: st.rushLog.map((e) => rushRecordOf(st, e)),
-    reworkRegister: st.reworkLog.map((r) => ({ ...r })),
+    rushRegister: [...st.rushLog].map((e) => rushRecordOf(st, e)),
+    reworkRegister: [...st.reworkLog].map((r) => ({ ...r })),
     atRiskLog: st.riskLog.slice(0),
+    ...(st.rushLog.start + st.reworkLog.start + st.riskLog.start > 0
+      ? {
+          registerStart: {
+            rush: st.rushLog.start,
+            rework: st.reworkLog.start,
+            atRisk: st.riskLog.start,
+          },
+        }
+      : {}),
     clientRushes: Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]])),
     rushUnits: Object.fromEntries(
       [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
     ),
     ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
     ...linesDown(st),
-    ...(st.deliveries.length > 0 ? { deliveryRegister: structuredClone(st.deliveries) } : {}),
+    ...(st.deliveries.held > 0 ? { deliveryRegister: structuredClone([...st.deliveries]) } : {}),
   };
 }
 
@@ -111,6 +128,9 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
       line.resume(rec, st.calendar.coord(rec.expectedFinish as number));
     }
   }
+  st.rushLog.reset(s.registerStart?.rush ?? 0);
+  st.reworkLog.reset(s.registerStart?.rework ?? 0);
+  st.riskLog.reset(s.registerStart?.atRisk ?? 0);
   // Loops, not push(...xs): spreading a register of 10⁵ entries overflows the call stack.
   // Each order's latest entry is the one a hold, a cancellation or an amendment marks.
   for (const r of s.rushRegister) {
@@ -118,13 +138,21 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     const rec = st.orders.get(r.orderId);
     if (rec) rec.rushEntry = r;
   }
+  for (const o of s.orders)
+    if (o.rushEntry !== undefined)
+      (st.orders.get(o.order.id) as OrderRecord).rushEntry = o.rushEntry as RushEntry;
   for (const r of s.reworkRegister) {
     st.reworkLog.push(r);
-    st.reworkByOrder.set(r.orderId, r);
+    if (r.closedAt === undefined) st.reworkByOrder.set(r.orderId, r);
   }
-  // Each order's own list is its reports in the log, in order: `restoreScheduler` checked that.
-  for (const r of s.atRiskLog)
-    st.riskLog.add(st.orders.get(r.orderId) as OrderRecord, r.at, r.cause, r.by);
+  // Each held order's own list is the last of the log's reports with its id, in order
+  // (`restoreScheduler` checked that); the earlier ones with its id, if any, are of an order
+  // that left memory before the id was used again.
+  const own = ownReports(s);
+  s.atRiskLog.forEach((r, i) => {
+    const rec = own[i] ? st.orders.get(r.orderId) : undefined;
+    st.riskLog.add(rec, r.orderId, r.line, r.at, r.cause, r.by);
+  });
   for (const [client, times] of Object.entries(s.clientRushes))
     st.clientRushes.set(client, [...times]);
   // Registration is state: the snapshot's replaces the configuration's. A snapshot without any
@@ -148,4 +176,26 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     const line = st.lines.get(lineId);
     if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);
   }
+  st.afterRestore();
+}
+
+/**
+ * Which reports of a snapshot's at-risk log belong to an order the snapshot holds: for each
+ * order, the last `atRisk.length` reports with its id. Those before them with the same id are
+ * of an earlier order of that id that left memory: all its reports came before it settled, and
+ * so before the id could be used again.
+ */
+export function ownReports(s: Pick<Snapshot, 'orders' | 'atRiskLog'>): boolean[] {
+  const left = new Map<string, number>();
+  for (const o of s.orders) if (o.atRisk.length > 0) left.set(o.order.id, o.atRisk.length);
+  const own: boolean[] = new Array(s.atRiskLog.length).fill(false);
+  for (let i = s.atRiskLog.length - 1; i >= 0; i--) {
+    const id = (s.atRiskLog[i] as AtRiskReport).orderId;
+    const n = left.get(id);
+    if (n !== undefined && n > 0) {
+      own[i] = true;
+      left.set(id, n - 1);
+    }
+  }
+  return own;
 }

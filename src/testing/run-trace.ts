@@ -86,7 +86,7 @@ export type TraceEvent =
 export interface Trace {
   config: SchedulerConfig;
   events: TraceEvent[];
-  /** The rush register at the end. */
+  /** The rush register: every entry the run added, read as each call made it. */
   rushRegister: RushRecord[];
   /** Orders still queued, held or in production at the end (only held ones when `drain` ran). */
   unfinished: string[];
@@ -122,7 +122,7 @@ export function runTrace(
   return {
     config,
     events: driver.events,
-    rushRegister: s.rushRegister(),
+    rushRegister: driver.rushRegister,
     unfinished: final.orders
       .filter((o) => o.status === 'queued' || o.status === 'held' || o.status === 'in-production')
       .map((o) => o.order.id),
@@ -133,7 +133,13 @@ export function runTrace(
 /** The simulated lines around a scheduler. */
 export class LineDriver {
   readonly events: TraceEvent[] = [];
+  /**
+   * The rush register's entries, read after each call: the engine holds only those of its
+   * retention horizon, and a run may outlast it.
+   */
+  readonly rushRegister: RushRecord[];
   private readonly busy = new Map<string, { orderId: string; finish: number }>();
+  /** The numbers of the next at-risk report and rush entry to read. */
   private riskSeen = 0;
   /** Orders finished and not yet handed over, in finishing order. */
   private readonly done: string[] = [];
@@ -141,6 +147,7 @@ export class LineDriver {
   private readonly late: { at: number; orderId: string; promisedBy: number }[] = [];
   /** Ends the driver's subscription to the scheduler's `'late'` events. */
   readonly stop: () => void;
+  private rushSeen = 0;
 
   constructor(readonly scheduler: Scheduler) {
     this.stop = scheduler.on('late', (e) => {
@@ -151,7 +158,10 @@ export class LineDriver {
       if (entry.status === 'in-production')
         this.busy.set(entry.line, { orderId: entry.orderId, finish: entry.finish });
     }
-    this.riskSeen = scheduler.atRiskLog().length;
+    const sizes = scheduler.registerSizes();
+    this.riskSeen = sizes.atRisk;
+    this.rushRegister = scheduler.rushRegister();
+    this.rushSeen = sizes.rush;
   }
 
   /** Applies one call of a stream. */
@@ -170,7 +180,14 @@ export class LineDriver {
     } else if ('handover' in item) {
       let short = item.handover.shortItems ?? 0;
       for (const orderId of this.done.splice(0)) {
-        const quantity = this.scheduler.explain(orderId).order.quantity;
+        let quantity: number;
+        try {
+          quantity = this.scheduler.explain(orderId).order.quantity;
+        } catch (e) {
+          // Finished longer ago than the retention horizon, it has left memory: no hand-over.
+          if (e instanceof ValidationError) continue;
+          throw e;
+        }
         const shortItems = Math.min(short, quantity);
         short = 0;
         const delivery = this.scheduler.deliver(
@@ -306,6 +323,10 @@ export class LineDriver {
     }
     for (const late of this.late.splice(0))
       this.events.push({ index: this.events.length, kind: 'late', ...late });
+    for (const entry of this.scheduler.rushRegister(this.rushSeen)) {
+      this.rushRegister.push(entry);
+      this.rushSeen++;
+    }
   }
 }
 

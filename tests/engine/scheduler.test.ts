@@ -527,15 +527,13 @@ describe('batches and snapshots', () => {
         message: "must be the order's entries of atRiskLog, in order (0 there, 1 here)",
       },
     ]);
+    // A report naming no order of the snapshot is of an order that left memory (retention):
+    // allowed, but then the order it was taken from misses it.
     expect(
       issues((s) => {
         (s.atRiskLog[0] as AtRiskReport).orderId = 'ghost';
       }),
     ).toEqual([
-      {
-        path: 'atRiskLog.0.orderId',
-        message: "must be an order of the snapshot, received 'ghost'",
-      },
       {
         path: `orders.${q1}.atRisk`,
         message: "must be the order's entries of atRiskLog, in order (0 there, 1 here)",

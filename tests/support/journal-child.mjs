@@ -42,7 +42,8 @@ const calls = streamCalls(seed, stream);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
-  const before = s.rushRegister().length;
+  // The register's count of entries ever added: it holds only the retention horizon's.
+  const before = s.registerSizes().rush;
   const { kind, result } = await runCall(s, calls[i], state);
   print({ i, seq: s.journalSeq, kind, result, rush: s.rushRegister(before) });
 }

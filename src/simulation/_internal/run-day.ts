@@ -86,12 +86,16 @@ export function runDay(
   const clients = new Map<string, Tier>();
   for (const a of arrivals)
     if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
+  // Retention 0: a finished order leaves the engine at the next call, since the day keeps its
+  // own record of it; the registers are read as they grow (`readRegisters`), before their
+  // entries leave with their orders.
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
     clients: [...clients].map(([id, tier]) => ({ id, tier })),
+    retention: 0,
   });
   const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
@@ -117,6 +121,25 @@ export function runDay(
   const byId = new Map(lines.map((l) => [l.id, l]));
   const orders: SimulatedOrder[] = [];
   const byOrder = new Map<string, SimulatedOrder>();
+  const rushRecords: DayRun['rushRecords'] = [];
+  /** Rework entries by their number in the register, read when closed (or at the end, if open). */
+  const rework: DayRun['rework'] = [];
+  const reworkAt = new Map<string, number>();
+  let riskSeen = 0;
+  /** Reads what the last call added to the rush register and the at-risk log. */
+  const readRegisters = () => {
+    const sizes = scheduler.registerSizes();
+    if (sizes.rush > rushRecords.length)
+      for (const r of scheduler.rushRegister(rushRecords.length)) rushRecords.push(r);
+    if (sizes.atRisk > riskSeen) {
+      for (const r of scheduler.atRiskLog(riskSeen)) {
+        const rec = byOrder.get(r.orderId);
+        if (rec) rec.atRisk = true;
+      }
+      riskSeen = sizes.atRisk;
+    }
+    return sizes;
+  };
 
   const bucketMs = bucketMinutes * 60_000;
   const buckets: TimelineBucket[] = [];
@@ -220,7 +243,9 @@ export function runDay(
     d.rush === undefined ? 'normal' : (d.rush.cause ?? 'client') === 'client' ? 'rush' : 'company';
 
   const submit = (a: Arrival) => {
+    const reworkNext = a.order.rush?.cause === 'rework' ? scheduler.registerSizes().rework : -1;
     const d: Decision = scheduler.submit(a.order, a.at);
+    if (reworkNext >= 0) reworkAt.set(a.order.id, reworkNext);
     const line = byId.get(d.line) as LineState;
     touch(line);
     mark(line);
@@ -237,6 +262,7 @@ export function runDay(
     const rec = simulatedOrder(a, d, classOf(a.order), a.at >= measuredFrom);
     orders.push(rec);
     byOrder.set(rec.id, rec);
+    readRegisters();
   };
 
   /** Starts the next order on each line an event touched at `t`, in the lines' order. */
@@ -246,6 +272,7 @@ export function runDay(
       l.dirty = false;
       if (l.busy || l.queued === 0) continue;
       const started = scheduler.next(l.id, t);
+      readRegisters();
       if (!started) continue;
       touch(l);
       l.queued--;
@@ -298,6 +325,12 @@ export function runDay(
       advance(t);
       touch(l);
       const done = scheduler.complete(l.busy.id, t);
+      readRegisters();
+      const r = reworkAt.get(l.busy.id);
+      if (r !== undefined) {
+        rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
+        reworkAt.delete(l.busy.id);
+      }
       l.busy.finishedAt = t;
       l.busy.late = done.late;
       l.busy = undefined;
@@ -309,6 +342,7 @@ export function runDay(
       const c = capacity[nextCapacity++] as (typeof capacity)[number];
       scheduleCapacity();
       scheduler.setCapacity(c.line, c.unitsPerHour, t);
+      readRegisters();
       const l = byId.get(c.line) as LineState;
       l.unitsPerHour = c.unitsPerHour;
       // The order in production now finishes at the new rate: its planned finish is stale.
@@ -337,10 +371,9 @@ export function runDay(
   if (buckets.length < MAX_TIMELINE_BUCKETS && (bucketStart < measuredTo || buckets.length === 0))
     advance(bucketStart + bucketMs);
 
-  for (const r of scheduler.atRiskLog()) {
-    const rec = byOrder.get(r.orderId);
-    if (rec) rec.atRisk = true;
-  }
+  // Rework still open (none, once every line has drained) is read as it stands.
+  for (const [, r] of reworkAt)
+    rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
   const totals = dict(lines.map((l) => [l.id, l.total]));
   return {
     orders,
@@ -349,8 +382,8 @@ export function runDay(
     measuredFrom,
     measuredTo,
     lines: totals,
-    rushRecords: scheduler.rushRegister(),
-    rework: scheduler.reworkRegister(),
+    rushRecords,
+    rework: rework.filter((r) => r !== undefined),
   };
 }
 

@@ -1,0 +1,137 @@
+/**
+ * Retention (issue 19): a lab running for a season holds the work in hand and a bounded window
+ * behind it, not its whole history. Driven through 60 days of a few hundred orders a day with
+ * the queue kept short, the counts the engine holds stay bounded; an order settled longer ago
+ * than the horizon is no longer known.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  createScheduler,
+  type Order,
+  restoreScheduler,
+  type Scheduler,
+  ValidationError,
+} from '../../src/index.js';
+import { LineDriver } from '../../src/testing/run-trace.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Monday 2 March 2026, 09:00 in Shanghai (the default calendar opens 09:00–18:00, Monday to Saturday). */
+const MONDAY = Date.UTC(2026, 2, 2, 1);
+
+/** A small seeded generator (no wall clock, the same days every run). */
+function lcg(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/**
+ * Drives `s` through `days` working days of `perDay` orders between 09:00 and 17:00, the lines
+ * making them as they come; calls `after(day)` at the end of each day.
+ */
+function season(s: Scheduler, days: number, perDay: number, after: (day: number) => void) {
+  const rnd = lcg(19);
+  const driver = new LineDriver(s);
+  let n = 0;
+  let day = 0;
+  for (let d = 0; day < days; d++) {
+    const open = MONDAY + d * DAY;
+    // Sundays are closed.
+    if (new Date(open + 8 * HOUR).getUTCDay() === 0) continue;
+    for (let i = 0; i < perDay; i++) {
+      const at = open + Math.floor(((i + rnd()) / perDay) * 8 * HOUR);
+      const r = rnd();
+      const order: Order = {
+        id: `o${n++}`,
+        clientId: `c${Math.floor(rnd() * 200)}`,
+        tier: r < 0.1 ? 'key' : r < 0.3 ? 'special' : 'regular',
+        product: r < 0.85 ? 'print' : r < 0.95 ? 'album' : 'frame',
+        quantity: r < 0.85 ? 1 + Math.floor(rnd() * 40) : 1,
+        uploadedAt: at,
+        ...(r > 0.97
+          ? { rush: { cause: 'rework' as const, reason: 'reprint', responsible: 'QA' } }
+          : rnd() < 0.1
+            ? { rush: { cause: 'client' as const, urgency: 'next-day' as const } }
+            : {}),
+      };
+      driver.until(at);
+      driver.apply({ at, order });
+      driver.startIdle(at);
+    }
+    driver.until(open + 9 * HOUR);
+    after(++day);
+  }
+  return n;
+}
+
+describe('retention', () => {
+  test('over 60 days the orders, register entries, rush times and time pages held stay bounded', () => {
+    const s = createScheduler();
+    const perDay = 300;
+    const held: ReturnType<Scheduler['memorySizes']>[] = [];
+    const submitted = season(s, 60, perDay, () => {
+      held.push(s.memorySizes());
+      // The queue was kept short: the day's work is done by its close.
+      for (const line of s.lineIds()) expect(s.lineStatus(line).queued).toBeLessThan(perDay / 4);
+    });
+    expect(submitted).toBe(60 * perDay);
+    // Seven days of retention (the default) are at most eight working days' orders, with a
+    // Sunday among them; rush times are kept for the 30-day frequency window.
+    const bound = 8 * perDay;
+    for (const [i, m] of held.entries()) {
+      expect(m.orders, `orders held after day ${i + 1}`).toBeLessThanOrEqual(bound);
+      expect(m.rush).toBeLessThanOrEqual(bound);
+      expect(m.rework).toBeLessThanOrEqual(bound);
+      expect(m.clientRushes).toBeLessThanOrEqual(27 * perDay * 0.1 * 1.5);
+      expect(m.rushDays).toBeLessThanOrEqual(4 * 8);
+      expect(m.timePages).toBeLessThanOrEqual(Math.ceil(bound / 4096) + 1);
+    }
+    // The counts level off after the horizon: day 60 holds no more than day 15.
+    const d15 = held[14] as (typeof held)[number];
+    const d60 = held[59] as (typeof held)[number];
+    expect(d60.orders).toBeLessThanOrEqual(d15.orders * 1.1);
+    expect(d60.rush).toBeLessThanOrEqual(d15.rush * 1.3);
+    expect(d60.orders).toBeGreaterThan(perDay);
+  });
+
+  test('an order settled longer ago than the horizon is unknown to explain; a recent one is explained', () => {
+    const s = createScheduler({ retention: 2 });
+    const n = season(s, 5, 50, () => undefined);
+    expect(() => s.explain('o0')).toThrow(ValidationError);
+    try {
+      s.explain('o0');
+    } catch (e) {
+      expect((e as ValidationError).issues[0]?.message).toContain('retention of 2 days');
+    }
+    expect(s.explain(`o${n - 1}`).orderId).toBe(`o${n - 1}`);
+    // The registers keep their entry numbers: reading from the first gives what is held.
+    const sizes = s.registerSizes();
+    expect(s.memorySizes().rush).toBeLessThan(sizes.rush);
+    expect(s.rushRegister(0)).toEqual(s.rushRegister());
+    expect(s.rushRegister(sizes.rush - 1)).toHaveLength(1);
+    // A snapshot holds the window, and restores it exactly.
+    const snap = JSON.parse(JSON.stringify(s.snapshot()));
+    expect(snap.orders.length).toBe(s.memorySizes().orders);
+    const back = restoreScheduler(snap);
+    expect(back.memorySizes()).toEqual(s.memorySizes());
+    expect(back.registerSizes()).toEqual(sizes);
+    expect(back.snapshot()).toEqual(s.snapshot());
+  });
+
+  test('retention is validated: a number of days from 0 to 366', () => {
+    for (const bad of [-1, 400, '7', Number.NaN]) {
+      try {
+        createScheduler({ retention: bad as number });
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ValidationError);
+        expect((e as ValidationError).issues[0]?.path).toBe('retention');
+      }
+    }
+    expect(createScheduler({ retention: 0 }).config.retention).toBe(0);
+    expect(createScheduler().config.retention).toBe(7);
+  });
+});
