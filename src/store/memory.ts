@@ -46,6 +46,10 @@ interface Data {
   journal: Map<number, { seq: number; call: string; result: string }>;
   /** Snapshots by the journal sequence number they include, as JSON text. */
   snapshots: Map<number, string>;
+  /** Committed checkpoints: the number of parts of each, by journal sequence number. */
+  checkpoints: Map<number, number>;
+  /** Checkpoint parts by `seq:part`, committed or not. */
+  parts: Map<string, string>;
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
   rows: number;
@@ -76,6 +80,8 @@ class MemoryStore implements Store {
         ],
         journal: new Map(),
         snapshots: new Map([[0, JSON.stringify(options.create.snapshot)]]),
+        checkpoints: new Map(),
+        parts: new Map(),
         rush: new Map(),
         rework: new Map(),
         rows: 0,
@@ -83,13 +89,23 @@ class MemoryStore implements Store {
     }
     const data = this.data;
     const header = checkedHeader(data.meta, options.lab, this.description);
-    const seq = Math.max(...data.snapshots.keys());
+    const latest = this.stateOf(data, 'latest');
     this.state = options.readOnly ? 'read-only' : 'writable';
-    return {
-      header,
-      snapshot: { seq, snapshot: JSON.parse(data.snapshots.get(seq) as string) as Snapshot },
-      tail: this.journal(data, seq),
-    };
+    return { header, snapshot: latest, tail: this.journal(data, latest.seq) };
+  }
+
+  /** The latest or oldest state held: a whole snapshot or a committed checkpoint, as SQLite's `state`. */
+  private stateOf(data: Data, which: 'latest' | 'oldest'): { seq: number; snapshot: Snapshot } {
+    const pick = which === 'latest' ? Math.max : Math.min;
+    const seq = pick(...data.snapshots.keys(), ...data.checkpoints.keys());
+    const parts = data.checkpoints.get(seq);
+    const text =
+      parts === undefined
+        ? data.snapshots.get(seq)
+        : Array.from({ length: parts }, (_, i) => data.parts.get(`${seq}:${i}`)).join('');
+    if (text === undefined)
+      throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
+    return { seq, snapshot: JSON.parse(text) as Snapshot };
   }
 
   async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
@@ -118,12 +134,30 @@ class MemoryStore implements Store {
     data.snapshots.set(seq, text);
   }
 
-  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+  async saveCheckpointPart(seq: number, part: number, text: string): Promise<void> {
+    const data = this.writable();
+    data.parts.set(`${seq}:${part}`, text);
+  }
+
+  async commitCheckpoint(seq: number, parts: number): Promise<void> {
+    const data = this.writable();
+    const written = [...data.parts.keys()].filter((k) => k.startsWith(`${seq}:`)).length;
+    if (written !== parts)
+      throw new StoreError(
+        'write-failed',
+        `${this.description}: the checkpoint at journal entry ${seq} has ${written} of its ${parts} parts written`,
+      );
+    // Compaction, as on SQLite: the checkpoint holds everything before it.
+    data.checkpoints = new Map([[seq, parts]]);
+    for (const k of data.parts.keys()) if (!k.startsWith(`${seq}:`)) data.parts.delete(k);
+    data.snapshots.clear();
+    for (const s of data.journal.keys()) if (s <= seq) data.journal.delete(s);
+  }
+
+  async readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }> {
     const data = this.opened();
-    const first = data.snapshots.get(0);
-    if (first === undefined)
-      throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
-    return { snapshot: JSON.parse(first) as Snapshot, journal: this.journal(data, 0) };
+    const oldest = this.stateOf(data, 'oldest');
+    return { ...oldest, journal: this.journal(data, oldest.seq) };
   }
 
   async readRegisters(since?: number): Promise<RegisterRows> {

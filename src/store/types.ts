@@ -81,16 +81,35 @@ export interface Store {
   append(entry: JournalEntry, rows: RegisterRows): Promise<void>;
   /** Saves a snapshot that includes the journal up to `seq`; older ones, except the first, may go. */
   saveSnapshot(seq: number, snapshot: Snapshot): Promise<void>;
-  /** The first snapshot (seq 0) and every journal entry: what a replay check starts from. */
-  readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }>;
+  /**
+   * Writes one part of the checkpoint that includes the journal up to `seq`: the snapshot as
+   * JSON text, cut into parts numbered from 0. A part alone changes nothing that opening reads;
+   * parts of a checkpoint never committed are dropped by the next commit. A store without it
+   * takes whole snapshots (`saveSnapshot`) and keeps its whole journal.
+   */
+  saveCheckpointPart?(seq: number, part: number, text: string): Promise<void>;
+  /**
+   * Commits the checkpoint at `seq` whose `parts` parts are written, and compacts behind it, in
+   * one transaction: the journal entries up to `seq`, older snapshots and checkpoints (the
+   * first snapshot included) and stray parts are deleted. From then on opening starts from it.
+   */
+  commitCheckpoint?(seq: number, parts: number): Promise<void>;
+  /**
+   * The oldest state the store still holds and every journal entry after it: what a replay
+   * check starts from. `seq` is the journal entry that state includes: 0 (the first snapshot)
+   * until a checkpoint compacted the journal behind it.
+   */
+  readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }>;
   /**
    * For stores several nodes share: resolves once this node is the lab's only writer. Until
    * then the node is a standby, and every journal entry committed after `after` is handed to
-   * `follow` in order, the last ones included. A store without it has one writer by design.
+   * `follow` in order, the last ones included. When the writer has compacted entries the
+   * standby still needed, `follow` is handed the latest checkpoint as `from`, and the entries
+   * after it. A store without it has one writer by design.
    */
   becomeWriter?(
     after: number,
-    follow: (entries: JournalEntry[]) => void,
+    follow: (entries: JournalEntry[], from?: { seq: number; snapshot: Snapshot }) => void,
     onStandby?: () => void,
   ): Promise<void>;
   /** The registers as stored, rush entries requested at or after `since` (epoch ms). */

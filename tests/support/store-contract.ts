@@ -211,7 +211,7 @@ export function storeContract(kind: StoreKind): void {
       expect(re.header).toEqual(o.header);
       expect(re.snapshot).toEqual({ seq: 0, snapshot: first });
       expect(re.tail).toEqual(entries);
-      expect(await again.readHistory()).toEqual({ snapshot: first, journal: entries });
+      expect(await again.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries });
     });
 
     test('the latest snapshot bounds the tail; the first one stays for the replay check', async () => {
@@ -227,7 +227,44 @@ export function storeContract(kind: StoreKind): void {
       const re = await open(again, { lab: 'lab-a' });
       expect(re.snapshot).toEqual({ seq: 3, snapshot: s2 });
       expect(re.tail).toEqual(entries.slice(3));
-      expect(await again.readHistory()).toEqual({ snapshot: first, journal: entries });
+      expect(await again.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries });
+    });
+
+    test('a checkpoint in parts: uncommitted parts change nothing; its commit compacts the journal behind it', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      const [, , s2, s3] = snapshots() as [Snapshot, Snapshot, Snapshot, Snapshot];
+      // Text with a surrogate pair, cut anywhere a part may end.
+      const text = JSON.stringify({ ...s2, note: 'labo \u{1F4F7} photo' });
+      for (const e of entries.slice(0, 3)) await store.append(e, none);
+      const third = Math.ceil(text.length / 3);
+      await store.saveCheckpointPart(2, 0, text.slice(0, third));
+      await store.saveCheckpointPart(2, 1, text.slice(third, 2 * third));
+      // Not all parts: refused, and nothing changes.
+      await expect(store.commitCheckpoint(2, 3)).rejects.toMatchObject({ code: 'write-failed' });
+      expect((await store.readHistory()).journal).toEqual(entries.slice(0, 3));
+      await store.saveCheckpointPart(2, 2, text.slice(2 * third));
+      // A stray part of a checkpoint that will never be committed.
+      await store.saveCheckpointPart(9, 0, '{');
+      for (const e of entries.slice(3)) await store.append(e, none);
+      await store.commitCheckpoint(2, 3);
+      const history = await store.readHistory();
+      expect(history).toEqual({ seq: 2, snapshot: JSON.parse(text), journal: entries.slice(2) });
+      await store.close();
+
+      const again = place.again();
+      const re = await open(again, { lab: 'lab-a' });
+      expect(re.snapshot).toEqual({ seq: 2, snapshot: JSON.parse(text) });
+      expect(re.tail).toEqual(entries.slice(2));
+      // A later checkpoint replaces it, and compacts further.
+      const later = again as Required<Store>;
+      await later.saveCheckpointPart(4, 0, JSON.stringify(s3));
+      await later.commitCheckpoint(4, 1);
+      expect(await later.readHistory()).toEqual({
+        seq: 4,
+        snapshot: s3,
+        journal: entries.slice(4),
+      });
     });
 
     test('register rows are written with their entry; a later row of the same order replaces it; since filters', async () => {
@@ -286,7 +323,7 @@ export function storeContract(kind: StoreKind): void {
         );
       expect(error, 'a second entry 1 must be refused').toBeInstanceOf(StoreError);
       expect(error).toMatchObject({ code: 'write-failed' });
-      expect(await store.readHistory()).toEqual({ snapshot: first, journal: [e1] });
+      expect(await store.readHistory()).toEqual({ seq: 0, snapshot: first, journal: [e1] });
       expect((await store.readRegisters()).rush.map((r) => r.orderId)).toEqual(['r1']);
       expect((await store.readRegisters()).rework).toEqual([]);
       // And the store goes on.
@@ -349,7 +386,7 @@ export function storeContract(kind: StoreKind): void {
       expect(re.tail).toEqual(entries.slice(0, 1));
       await rejection(reader.append(entries[1] as JournalEntry, none));
       await rejection(reader.saveSnapshot(1, snapshots()[1] as Snapshot));
-      expect(await reader.readHistory()).toEqual({ snapshot: first, journal: entries.slice(0, 1) });
+      expect(await reader.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries.slice(0, 1) });
       await reader.close();
 
       const again = place.again();
