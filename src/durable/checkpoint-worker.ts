@@ -9,17 +9,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { restoreScheduler } from '../engine/restore.js';
-import type { Snapshot } from '../engine/snapshot-format.js';
 import { resultText } from '../store/journal.js';
 import type { JournalEntry } from '../store/types.js';
-import { cutsOf, type ToCheckpointer, type ToWorker } from './checkpoints.js';
+import { cutsOf, type ToCheckpointer, type ToWorker, type WorkerStart } from './checkpoints.js';
 import { replayText } from './replay.js';
 
 const port = parentPort;
 if (port === null) throw new Error('checkpoint-worker runs as a worker thread');
-const post = (m: ToCheckpointer) => port.postMessage(m);
+const data = workerData as WorkerStart;
+const post = (m: ToCheckpointer) => data.answers.postMessage(m);
 
-const data = workerData as { seq: number; snapshot: Snapshot; entries: JournalEntry[] };
 const engine = restoreScheduler(data.snapshot);
 let seq = data.seq;
 /** Why this copy no longer follows the journal; it then builds no checkpoint. */

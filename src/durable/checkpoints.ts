@@ -14,7 +14,12 @@
  * data), nor can one whose thread failed: its checkpoints' text is built inline, once per
  * checkpoint, and still written in parts.
  */
-import { Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import type { JournalEntry, Store } from '../store/types.js';
@@ -32,7 +37,8 @@ export type ToCheckpointer =
   | { type: 'failed'; seq: number; message: string };
 
 /** A store that takes checkpoints in parts. */
-export type CheckpointStore = Store & Required<Pick<Store, 'saveCheckpointPart' | 'commitCheckpoint'>>;
+export type CheckpointStore = Store &
+  Required<Pick<Store, 'saveCheckpointPart' | 'commitCheckpoint'>>;
 
 export function takesCheckpoints(store: Store): store is CheckpointStore {
   return (
@@ -55,18 +61,27 @@ export function cutsOf(text: string, partChars: number): number[] {
   return cuts;
 }
 
+/** What the checkpoint thread starts from: a state, the entries after it, and where to answer. */
+export interface WorkerStart {
+  seq: number;
+  snapshot: Snapshot;
+  entries: JournalEntry[];
+  answers: MessagePort;
+}
+
 /** Starts the checkpoint thread: from the built package, or from the source under the tests. */
-function startWorker(data: { seq: number; snapshot: Snapshot; entries: JournalEntry[] }): Worker {
+function startWorker(data: WorkerStart): Worker {
   const here = import.meta.url;
+  const options = { workerData: data, transferList: [data.answers] };
   if (here.endsWith('.ts')) {
     // Running from the TypeScript source (the test suite): the thread loads it the same way.
     const url = new URL('./checkpoint-worker.ts', here).href;
     return new Worker(
       `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`,
-      { eval: true, workerData: data },
+      { ...options, eval: true },
     );
   }
-  return new Worker(new URL('./checkpoint-worker.js', here), { workerData: data });
+  return new Worker(new URL('./checkpoint-worker.js', here), options);
 }
 
 /** The checkpoint in progress: its entry, its parts once known, and the next part in hand. */
@@ -82,8 +97,13 @@ interface Pending {
 /** Builds checkpoints and writes them in parts, for one open durable scheduler. */
 export class Checkpointer {
   private worker: Worker | undefined;
+  /**
+   * Where the thread answers. It is read synchronously (`receiveMessageOnPort`) when a part is
+   * due, not by an event: a caller whose calls never yield to the event loop (SQLite commits
+   * synchronously) must see the parts all the same.
+   */
+  private answers: MessagePort | undefined;
   private pending: Pending | undefined;
-  private waiting: (() => void)[] = [];
   /** Why the last checkpoint was given up, if one was (the journal is then kept until the next). */
   lastFailure: string | undefined;
 
@@ -96,10 +116,11 @@ export class Checkpointer {
     from: { seq: number; snapshot: Snapshot; entries: JournalEntry[] } | undefined,
   ) {
     if (from === undefined) return;
-    const worker = startWorker(from);
+    const { port1, port2 } = new MessageChannel();
+    const worker = startWorker({ ...from, answers: port2 });
+    this.answers = port1;
     // The thread must not keep a process alive that forgot to close its scheduler.
     worker.unref();
-    worker.on('message', (m: ToCheckpointer) => this.hear(m));
     worker.on('error', (e) => this.lose(`the checkpoint thread failed: ${e.message}`));
     worker.on('exit', (code) => this.lose(`the checkpoint thread exited (${code})`));
     this.worker = worker;
@@ -133,6 +154,7 @@ export class Checkpointer {
    * Never waits for the thread. Answers the journal entry of a checkpoint it committed.
    */
   async step(): Promise<number | undefined> {
+    this.poll();
     const p = this.pending;
     if (p?.next === undefined || p.parts === undefined) return undefined;
     const { part, text } = p.next;
@@ -145,7 +167,6 @@ export class Checkpointer {
     }
     await this.store.commitCheckpoint(p.seq, p.parts);
     this.pending = undefined;
-    this.wake();
     return p.seq;
   }
 
@@ -153,16 +174,27 @@ export class Checkpointer {
    * Resolves once the checkpoint in progress has its next part in hand (or none is in
    * progress): for tests that must know a part will be written after the next call.
    */
-  ready(): Promise<void> {
-    if (this.pending === undefined || this.pending.next !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.waiting.push(resolve));
+  async ready(): Promise<void> {
+    for (;;) {
+      this.poll();
+      if (this.pending === undefined || this.pending.next !== undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  /** Hears every answer the thread has sent so far. */
+  private poll(): void {
+    if (this.answers === undefined) return;
+    for (let m = receiveMessageOnPort(this.answers); m; m = receiveMessageOnPort(this.answers))
+      this.hear(m.message as ToCheckpointer);
   }
 
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.pending = undefined;
-    this.wake();
+    this.answers?.close();
+    this.answers = undefined;
     if (worker) {
       worker.removeAllListeners('exit');
       await worker.terminate();
@@ -182,7 +214,6 @@ export class Checkpointer {
       return;
     }
     p.next = { part: m.part, text: m.text };
-    this.wake();
   }
 
   /** Asks for a part: of the thread, or of the text built inline (at once). */
@@ -205,12 +236,5 @@ export class Checkpointer {
   private giveUp(message: string): void {
     this.lastFailure = message;
     this.pending = undefined;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiting;
-    this.waiting = [];
-    for (const resolve of w) resolve();
   }
 }

@@ -108,7 +108,8 @@ export interface ReplayReport {
 }
 
 /**
- * Rebuilds the engine from the store's first snapshot by replaying every journal entry, and
+ * Rebuilds the engine from the oldest state the store keeps (its first snapshot, or the
+ * checkpoint the journal was compacted behind) by replaying every journal entry after it, and
  * checks each answer against the recorded one, the sequence numbers for gaps, and the register
  * tables against the replayed engine's registers. Given `opened`, what the store's `open`
  * answered, it also checks what opening a durable scheduler does: the latest snapshot restores
@@ -119,15 +120,15 @@ export async function verifyReplay(
   store: Store,
   options: { gates?: CustomGate[]; opened?: OpenedStore } = {},
 ): Promise<ReplayReport> {
-  const { snapshot, journal } = await store.readHistory();
+  const { seq: from, snapshot, journal } = await store.readHistory();
   const restoreConfig = options.gates ? { gates: options.gates } : {};
   const engine = restoreScheduler(snapshot, restoreConfig);
   const latest = options.opened?.snapshot;
   // The state the journal replays to at the latest snapshot's entry, as snapshot text.
-  let replayedAtLatest = latest?.seq === 0 ? stateText(engine.snapshot()) : undefined;
+  let replayedAtLatest = latest?.seq === from ? stateText(engine.snapshot()) : undefined;
   const mismatches: ReplayMismatch[] = [];
   const sequenceProblems: string[] = [];
-  let expected = 1;
+  let expected = from + 1;
   for (const entry of journal) {
     if (entry.seq !== expected)
       sequenceProblems.push(`expected journal entry ${expected}, found ${entry.seq}`);

@@ -18,10 +18,10 @@
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
 import type { TimeInput } from '../domain/types.js';
-import type { Snapshot } from '../engine/snapshot-format.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { restoreScheduler } from '../engine/restore.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
 import { resultText } from '../store/journal.js';
 import { sqliteStore } from '../store/sqlite.js';
 import {

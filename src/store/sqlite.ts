@@ -292,8 +292,9 @@ class SqliteStore implements Store {
   /** Whether the store has the checkpoint tables: one made before them, opened read-only, has not. */
   private hasCheckpoints(db: Db): boolean {
     return (
-      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !==
-      undefined
+      db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'")
+        .get() !== undefined
     );
   }
 

@@ -26,6 +26,7 @@ import {
 import { expectPrototypeUntouched } from '../support/hostile.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
+import { wholeSnapshotsOnly } from '../support/whole-snapshots.js';
 
 const open: DurableScheduler[] = [];
 afterEach(async () => {
@@ -392,19 +393,6 @@ describe("stores that are not this lab's are refused, and left as they were", ()
     await refused(file, 'corrupt');
   });
 });
-
-/** A store as an older rushline wrote it: whole snapshots, and the whole journal kept. */
-function wholeSnapshotsOnly(inner: Store): Store {
-  return {
-    description: inner.description,
-    open: (o) => inner.open(o),
-    append: (e, r) => inner.append(e, r),
-    saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
-    readHistory: () => inner.readHistory(),
-    readRegisters: (since) => inner.readRegisters(since),
-    close: () => inner.close(),
-  };
-}
 
 describe('a store written by an older version, before a policy option existed', () => {
   /** Removes `policy.rush.frequencyWindowDays` from the header and every snapshot, as an older rushline would have written them. */

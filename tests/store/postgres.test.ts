@@ -190,7 +190,7 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     await a.close();
   });
 
-  test('a writer whose session was cut cannot save a snapshot, and a node that is not the writer never can', async () => {
+  test('a writer whose session was cut cannot save a snapshot or a checkpoint, and a node that is not the writer never can', async () => {
     const url = await freshDatabase();
     const store = postgresStore(url);
     const a = await openScheduler({ store, config: busyLab, lab: 'fence-snap' });
@@ -207,23 +207,39 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     expect((refused as Error).message).toMatch(/no longer holds the lab's writer lock/);
     expect(await snapshots()).toEqual([0]);
 
-    // Another node is the writer now and saves its snapshot; the deposed one cannot replace it.
-    const b = await openScheduler({ store: postgresStore(url), lab: 'fence-snap' });
+    // Another node is the writer now and commits its checkpoint, compacting the journal
+    // behind it; the deposed one can write neither a snapshot nor a checkpoint.
+    const checkpoints = async () =>
+      (await sql`SELECT seq::int AS seq FROM checkpoints ORDER BY seq`).map((r) => r.seq);
+    const b = await openScheduler({
+      store: postgresStore(url),
+      lab: 'fence-snap',
+      snapshotEvery: 1,
+    });
     await b.submit(order({ id: 'y2' }), T('09:05'));
+    await b.checkpointReady();
+    await b.submit(order({ id: 'y3' }), T('09:06'));
     await b.close();
-    expect(await snapshots()).toEqual([0, 2]);
-    // Closing the deposed node would snapshot its journal entry 1 (and drop every other one).
-    await expect(a.close()).rejects.toMatchObject({ code: 'write-failed' });
-    expect(await snapshots()).toEqual([0, 2]);
+    expect(await checkpoints()).toEqual([2]);
+    expect(await snapshots()).toEqual([]);
+    for (const write of [
+      () => store.saveSnapshot(1, a.snapshot()),
+      () => store.saveCheckpointPart?.(1, 0, '{}'),
+      () => store.commitCheckpoint?.(1, 1),
+    ])
+      await expect(write()).rejects.toMatchObject({ code: 'write-failed' });
+    expect(await checkpoints()).toEqual([2]);
+    await a.close();
 
     // A store that was opened but never became the writer (a read-only open) writes nothing.
     const reader = postgresStore(url);
     const { snapshot } = await reader.open({ lab: 'fence-snap', readOnly: true });
+    expect(snapshot.seq).toBe(2);
     await expect(reader.saveSnapshot(5, snapshot.snapshot)).rejects.toMatchObject({
       code: 'write-failed',
     });
     await reader.close();
-    expect(await snapshots()).toEqual([0, 2]);
+    expect(await checkpoints()).toEqual([2]);
     await sql.end();
   });
 

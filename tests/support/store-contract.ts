@@ -386,7 +386,11 @@ export function storeContract(kind: StoreKind): void {
       expect(re.tail).toEqual(entries.slice(0, 1));
       await rejection(reader.append(entries[1] as JournalEntry, none));
       await rejection(reader.saveSnapshot(1, snapshots()[1] as Snapshot));
-      expect(await reader.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries.slice(0, 1) });
+      expect(await reader.readHistory()).toEqual({
+        seq: 0,
+        snapshot: first,
+        journal: entries.slice(0, 1),
+      });
       await reader.close();
 
       const again = place.again();
