@@ -314,4 +314,60 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     await taken.submit(order({ id: 's3' }), T('09:10'));
     await taken.close();
   });
+
+  test("a standby whose tail the writer compacted starts again from the writer's checkpoint", async () => {
+    const url = await freshDatabase();
+    const a = await openScheduler({
+      store: postgresStore(url),
+      config: busyLab,
+      snapshotEvery: 2,
+    });
+    await a.submit(order({ id: 'k1' }), T('09:00'));
+    let waiting = false;
+    let restartedAt: number | undefined;
+    const inner = postgresStore(url, { pollMs: 2000 });
+    // The standby's store as it is, telling the test when it hands over a checkpoint.
+    const watched: Store = {
+      description: inner.description,
+      open: (o) => inner.open(o),
+      append: (e, r) => inner.append(e, r),
+      saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+      saveCheckpointPart: (seq, part, text) =>
+        inner.saveCheckpointPart?.(seq, part, text) as Promise<void>,
+      commitCheckpoint: (seq, parts) => inner.commitCheckpoint?.(seq, parts) as Promise<void>,
+      readHistory: () => inner.readHistory(),
+      readRegisters: (since) => inner.readRegisters(since),
+      becomeWriter: (after, follow, onStandby) =>
+        inner.becomeWriter?.(
+          after,
+          (entries, from) => {
+            if (from) restartedAt = from.seq;
+            follow(entries, from);
+          },
+          onStandby,
+        ) as Promise<void>,
+      close: () => inner.close(),
+    };
+    const b = openScheduler({
+      store: watched,
+      config: busyLab,
+      onStandby: () => {
+        waiting = true;
+      },
+    });
+    await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+    // Between two reads of the standby (2 s apart): a checkpoint at entry 2 is committed, and
+    // the entries up to it are deleted, the one the standby needs next among them.
+    await a.submit(order({ id: 'k2' }), T('09:05'));
+    await a.checkpointReady();
+    await a.submit(order({ id: 'k3', rush: { urgency: 'same-day' } }), T('09:10'));
+    const state = a.snapshot();
+    await a.close();
+    const taken = await b;
+    expect(restartedAt).toBe(2);
+    expect(taken.journalSeq).toBe(3);
+    expect(taken.snapshot()).toEqual(state);
+    await taken.submit(order({ id: 'k4' }), T('09:15'));
+    await taken.close();
+  });
 });
