@@ -17,7 +17,7 @@
  */
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
-import type { TimeInput } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord, TimeInput } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import { restoreScheduler } from '../engine/restore.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
@@ -27,6 +27,7 @@ import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterPage,
   type RegisterRows,
   type Store,
   StoreError,
@@ -34,6 +35,7 @@ import {
 } from '../store/types.js';
 import { applyCall, JOURNALED, type JournaledName, journalCall } from './calls.js';
 import { Checkpointer, takesCheckpoints } from './checkpoints.js';
+import { pageMark, type RegisterQueryOptions, registerQuery } from './registers.js';
 import { replayTail, replayText } from './replay.js';
 
 /** How to open a durable scheduler. */
@@ -374,6 +376,56 @@ export class DurableScheduler {
   }
 
   /**
+   * A page of the rush or rework register as the store holds it (every entry, whatever the
+   * engine still holds in memory), filtered: `since` (inclusive) and `until` (exclusive) on the
+   * entry's time (a rush entry's `requestedAt`, a rework entry's `registeredAt`), `clientId`,
+   * `line`, and `outcome` (rush: `'rush-accepted'` | `'rush-declined'`; rework: `'open'` |
+   * `'closed'`). Entries come by time, then order id; at most `limit` (default 100, at most
+   * 10,000); pass the page's `next` as `after` for the next page. Sees every call answered
+   * before it is called. The delivery register joins as `'delivery'` once deliveries are
+   * journaled.
+   */
+  queryRegister(kind: 'rush', options?: RegisterQueryOptions): Promise<RegisterPage<RushRecord>>;
+  queryRegister(
+    kind: 'rework',
+    options?: RegisterQueryOptions,
+  ): Promise<RegisterPage<ReworkRecord>>;
+  async queryRegister(
+    kind: 'rush' | 'rework',
+    options?: RegisterQueryOptions,
+  ): Promise<RegisterPage<RushRecord | ReworkRecord>> {
+    this.usable();
+    const q = registerQuery(kind, options, 'queryRegister');
+    if (!this.store.queryRegister)
+      throw new StoreError(
+        'read-failed',
+        `${this.store.description}: this store answers no register queries (it has no queryRegister)`,
+      );
+    const { entries, more } = await this.store.queryRegister(q.kind, q.query);
+    const last = entries.at(-1);
+    if (!more || last === undefined) return { entries };
+    const at = 'requestedAt' in last ? last.requestedAt : last.registeredAt;
+    return { entries, next: pageMark(at, last.orderId) };
+  }
+
+  /**
+   * `explain(orderId)` wherever the order is: from the engine while it holds the order, and
+   * otherwise as the store recorded it when the order settled (finished), for an order the
+   * engine no longer holds. Throws `ValidationError` for an order neither knows.
+   */
+  async explainFromStore(orderId: string): Promise<Explanation> {
+    const engine = this.read();
+    try {
+      return engine.explain(orderId);
+    } catch (e) {
+      if (!(e instanceof ValidationError) || typeof orderId !== 'string') throw e;
+      const stored = await this.store.readExplanation?.(orderId);
+      if (stored === undefined) throw e;
+      return stored;
+    }
+  }
+
+  /**
    * Waits for the calls in flight and closes the store. A checkpoint in progress is given up
    * (the journal it would have compacted stays); a store without checkpoints takes a snapshot
    * if the journal grew since the last one.
@@ -494,7 +546,11 @@ export class DurableScheduler {
     return callTime(at, this.clock, 'a durable scheduler journals every call with its time');
   }
 
-  /** The register entries a call added, and the rework entry a completion closed. */
+  /**
+   * The register entries a call added, the rework entry a completion closed, and the
+   * explanation of the order it settled. A call that settles an order another way (a delivery,
+   * a cancellation) adds its explanation here too.
+   */
   private rowsSince(
     before: { rush: number; rework: number },
     call: { kind: string; orderId?: unknown },
@@ -507,6 +563,7 @@ export class DurableScheduler {
     if (call.kind === 'complete') {
       const i = this.reworkAt.get(call.orderId as string);
       if (i !== undefined && i < before.rework) rework.push(...this.ahead.reworkRegister(i, i + 1));
+      return { rush, rework, settled: [this.ahead.explain(call.orderId as string)] };
     }
     return { rush, rework };
   }

@@ -8,13 +8,16 @@
  * database keeps it, so what a caller does to an object after handing it over (or after reading
  * it) cannot change the store. A write either happens whole or throws before changing anything.
  */
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -53,6 +56,8 @@ interface Data {
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
   rows: number;
+  /** The explanations of settled orders, as JSON text. */
+  explanations: Map<string, string>;
 }
 
 /** A `Store` held in memory, for one lab. Open it again after `close()` to reopen the same data. */
@@ -85,6 +90,7 @@ class MemoryStore implements Store {
         rush: new Map(),
         rework: new Map(),
         rows: 0,
+        explanations: new Map(),
       };
     }
     const data = this.data;
@@ -119,6 +125,8 @@ class MemoryStore implements Store {
     const text = entryText(entry);
     const rush = rows.rush.map((r) => [r, JSON.stringify(r)] as const);
     const rework = rows.rework.map((r) => [r, JSON.stringify(r)] as const);
+    const settled = (rows.settled ?? []).map((x) => [x.orderId, JSON.stringify(x)] as const);
+    for (const [id, text] of settled) data.explanations.set(id, text);
     data.journal.set(entry.seq, { seq: entry.seq, ...text });
     for (const [r, record] of rush)
       upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, record);
@@ -178,6 +186,42 @@ class MemoryStore implements Store {
     };
   }
 
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const data = this.opened();
+    const table = kind === 'rush' ? data.rush : data.rework;
+    const { since, until, clientId, line, outcome, after } = query;
+    const matching = [...table.values()]
+      .map((r) => ({ at: r.at, record: JSON.parse(r.record) as RushRecord & ReworkRecord }))
+      .filter(
+        ({ at, record: r }) =>
+          (since === undefined || at >= since) &&
+          (until === undefined || at < until) &&
+          (clientId === undefined || r.clientId === clientId) &&
+          (line === undefined || r.line === line) &&
+          (outcome === undefined ||
+            (kind === 'rush'
+              ? r.outcome === outcome
+              : (r.closedAt === undefined) === (outcome === 'open'))) &&
+          (after === undefined ||
+            at > after.at ||
+            (at === after.at && byteOrder(r.orderId, after.orderId) > 0)),
+      )
+      // As the SQL stores order them: by time, then order id as UTF-8 bytes.
+      .sort((a, b) => a.at - b.at || byteOrder(a.record.orderId, b.record.orderId));
+    return {
+      entries: matching.slice(0, query.limit).map((m) => m.record as RegisterEntry<K>),
+      more: matching.length > query.limit,
+    };
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const text = this.opened().explanations.get(orderId);
+    return text === undefined ? undefined : (JSON.parse(text) as Explanation);
+  }
+
   async close(): Promise<void> {
     this.state = 'closed';
   }
@@ -201,6 +245,11 @@ class MemoryStore implements Store {
       throw new StoreError('closed', `${this.description}: the store was opened read-only`);
     return data;
   }
+}
+
+/** How two ids compare as UTF-8 bytes, as SQLite's BINARY and PostgreSQL's "C" collation. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** Adds a register row, or replaces the record of one that is there (keeping its journal entry and place). */

@@ -16,14 +16,17 @@
  * The `postgres` package is optional, loaded when a store is first opened.
  */
 import type postgres from 'postgres';
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
+import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -46,9 +49,10 @@ export interface PostgresStoreOptions {
 type Sql = postgres.Sql<Record<string, never>>;
 
 /**
- * The checkpoints (issue 19), as on SQLite: a snapshot's text in parts, and the commits that
- * make one the state opening starts from. Created when missing on a writable open, so that a
- * store made before them gains them.
+ * What issue 19 added, as on SQLite: the checkpoints (a snapshot's text in parts, and the
+ * commits that make one the state opening starts from), the explanations of settled orders,
+ * and an index for rework queries by time. Created when missing on a writable open, so that a
+ * store made before gains them.
  */
 const CHECKPOINT_TABLES = `
 CREATE TABLE IF NOT EXISTS checkpoints (seq BIGINT PRIMARY KEY, parts INTEGER NOT NULL);
@@ -58,6 +62,15 @@ CREATE TABLE IF NOT EXISTS checkpoint_parts (
   text TEXT NOT NULL,
   PRIMARY KEY (seq, part)
 );
+CREATE TABLE IF NOT EXISTS explanations (
+  order_id TEXT PRIMARY KEY,
+  journal_seq BIGINT NOT NULL,
+  client_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  status TEXT NOT NULL,
+  explanation TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
 `;
 
 const SCHEMA = `
@@ -328,6 +341,37 @@ class PostgresStore implements Store {
         VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
       for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
       for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+      for (const x of rows.settled ?? [])
+        await tx`
+          INSERT INTO explanations (order_id, journal_seq, client_id, line, status, explanation)
+          VALUES (${x.orderId}, ${entry.seq}, ${x.order.clientId}, ${x.line}, ${x.status}, ${JSON.stringify(x)})
+          ON CONFLICT (order_id) DO UPDATE SET journal_seq = excluded.journal_seq,
+            status = excluded.status, explanation = excluded.explanation`;
+    });
+  }
+
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const sql = this.open_();
+    const { sql: text, params } = registerSql(kind, query, 'postgres');
+    return this.guard('reading', async () => {
+      const rows = (await sql.unsafe(text, params as never[])) as unknown as { record: string }[];
+      return {
+        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        more: rows.length > query.limit,
+      };
+    });
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const sql = this.open_();
+    if (!this.checkpoints) return undefined;
+    return this.guard('reading', async () => {
+      const [row] = await sql<{ explanation: string }[]>`
+        SELECT explanation FROM explanations WHERE order_id = ${orderId}`;
+      return row === undefined ? undefined : (JSON.parse(row.explanation) as Explanation);
     });
   }
 

@@ -9,14 +9,17 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
+import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -32,9 +35,10 @@ type Driver = typeof Database;
 type Db = Database.Database;
 
 /**
- * The checkpoints (issue 19): a snapshot's JSON text in parts, written over several calls, and
- * the commit that makes the parts of one journal entry the state opening starts from. Created
- * when missing, so that a store made before checkpoints gains them on its first writable open.
+ * What issue 19 added, created when missing, so that a store made before gains it on its first
+ * writable open: the checkpoints (a snapshot's JSON text in parts, written over several calls,
+ * and the commit that makes the parts of one journal entry the state opening starts from), the
+ * explanations of settled orders, and an index for rework queries by time.
  */
 const CHECKPOINT_TABLES = `
 CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, parts INTEGER NOT NULL);
@@ -44,6 +48,15 @@ CREATE TABLE IF NOT EXISTS checkpoint_parts (
   text TEXT NOT NULL,
   PRIMARY KEY (seq, part)
 );
+CREATE TABLE IF NOT EXISTS explanations (
+  order_id TEXT PRIMARY KEY,
+  journal_seq INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  status TEXT NOT NULL,
+  explanation TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
 `;
 
 /** Every table rushline writes, in the order they are created. */
@@ -58,7 +71,6 @@ CREATE TABLE journal (
   result TEXT NOT NULL
 );
 CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, snapshot TEXT NOT NULL);
-${CHECKPOINT_TABLES}
 CREATE TABLE rush_register (
   order_id TEXT PRIMARY KEY,
   journal_seq INTEGER NOT NULL,
@@ -104,7 +116,7 @@ CREATE TABLE rework_register (
   closed_at TEXT,
   record TEXT NOT NULL
 );
-`;
+${CHECKPOINT_TABLES}`;
 
 /** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
 function sqliteRushRow(r: RushRecord, seq: number) {
@@ -199,6 +211,7 @@ class SqliteStore implements Store {
         dropParts: Database.Statement;
         dropSnapshots: Database.Statement;
         dropJournal: Database.Statement;
+        explanation: Database.Statement;
       }
     | undefined;
 
@@ -312,6 +325,41 @@ class SqliteStore implements Store {
       );
       for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
+      for (const x of rows.settled ?? [])
+        s.explanation.run(
+          x.orderId,
+          entry.seq,
+          x.order.clientId,
+          x.line,
+          x.status,
+          JSON.stringify(x),
+        );
+    });
+  }
+
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const db = this.opened();
+    const { sql, params } = registerSql(kind, query, 'sqlite');
+    return this.guard(() => {
+      const rows = db.prepare(sql).all(...params) as { record: string }[];
+      return {
+        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        more: rows.length > query.limit,
+      };
+    });
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const db = this.opened();
+    return this.guard(() => {
+      if (!this.hasCheckpoints(db)) return undefined;
+      const row = db
+        .prepare('SELECT explanation FROM explanations WHERE order_id = ?')
+        .get(orderId) as { explanation: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.explanation) as Explanation);
     });
   }
 
@@ -548,6 +596,12 @@ class SqliteStore implements Store {
         dropParts: db.prepare('DELETE FROM checkpoint_parts WHERE seq <> ?'),
         dropSnapshots: db.prepare('DELETE FROM snapshots'),
         dropJournal: db.prepare('DELETE FROM journal WHERE seq <= ?'),
+        explanation: db.prepare(
+          `INSERT INTO explanations (order_id, journal_seq, client_id, line, status, explanation)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (order_id) DO UPDATE SET journal_seq = excluded.journal_seq,
+             status = excluded.status, explanation = excluded.explanation`,
+        ),
       };
     });
   }

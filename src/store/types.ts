@@ -7,7 +7,7 @@
  * A `Store` is asynchronous so that a server database can implement it; the SQLite store does
  * its work synchronously inside the promises.
  */
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 
 /** The version of the tables a store writes. A store refuses to open a newer one. */
@@ -36,6 +36,45 @@ export interface JournalEntry {
 export interface RegisterRows {
   rush: RushRecord[];
   rework: ReworkRecord[];
+  /**
+   * The explanation of each order the call settled (finished), as `explain` gave it then: what
+   * the store answers for an order the engine no longer holds.
+   */
+  settled?: Explanation[];
+}
+
+/**
+ * The registers a store keeps as tables and answers queries on. The delivery register joins
+ * them as `'delivery'` once deliveries are journaled (`deliver`), with its own table.
+ */
+export type RegisterKind = 'rush' | 'rework';
+
+/** An entry of a register. */
+export type RegisterEntry<K extends RegisterKind> = K extends 'rush' ? RushRecord : ReworkRecord;
+
+/**
+ * A query of a register table, checked (`registerQuery` in src/durable/registers.ts). Times
+ * are epoch ms: a rush entry's `requestedAt`, a rework entry's `registeredAt`; `since` is
+ * inclusive, `until` exclusive. Entries come in the order of that time, then of order id.
+ */
+export interface RegisterQuery {
+  since?: number;
+  until?: number;
+  clientId?: string;
+  line?: string;
+  /** Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`. */
+  outcome?: string;
+  /** At most this many entries. */
+  limit: number;
+  /** Only entries after this place: a page's `next`. */
+  after?: { at: number; orderId: string };
+}
+
+/** One page of a register query: its entries, and where the next page starts if there is one. */
+export interface RegisterPage<R> {
+  entries: R[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
 }
 
 /** What identifies a store: checked on every open. */
@@ -114,6 +153,16 @@ export interface Store {
   ): Promise<void>;
   /** The registers as stored, rush entries requested at or after `since` (epoch ms). */
   readRegisters(since?: number): Promise<RegisterRows>;
+  /**
+   * The entries of a register table that match `query`, at most `limit` of them, and whether
+   * more match after them. A store without it answers no register queries.
+   */
+  queryRegister?<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }>;
+  /** The explanation stored when the order settled, or undefined. */
+  readExplanation?(orderId: string): Promise<Explanation | undefined>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import {
   createScheduler,
   type JournalEntry,
   type OpenedStore,
+  type RegisterQuery,
   type ReworkRecord,
   type RushRecord,
   type Snapshot,
@@ -306,6 +307,74 @@ export function storeContract(kind: StoreKind): void {
       const again = place.again();
       await open(again, { lab: 'lab-a', readOnly: true });
       expect(await again.readRegisters()).toEqual(all);
+    });
+
+    test('register queries: filters on time, client, line and outcome, pages in time then id order; explanations of settled orders', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      // Ties in time, and ids whose UTF-16 and UTF-8 orders differ ('\uFF5E' and an emoji).
+      const rushes = [
+        rush('b', T('09:00'), { clientId: 'ann', line: 'print' }),
+        rush('a', T('09:00'), { clientId: 'bob', line: 'gifts', outcome: 'rush-declined' }),
+        rush('\u{1F4F7}', T('09:30'), { clientId: 'ann', line: 'print' }),
+        rush('\uFF5E', T('09:30'), { clientId: 'ann', line: 'print', outcome: 'rush-declined' }),
+        rush('c', T('10:00'), { clientId: 'bob', line: 'print' }),
+      ];
+      const works = [
+        rework('w1', T('09:00'), { clientId: 'ann' }),
+        rework('w2', T('09:10'), { clientId: 'ann', closedAt: T('12:00') }),
+        rework('w3', T('09:20'), { clientId: 'bob', line: 'print' }),
+      ];
+      const settled = createScheduler(busyLab);
+      settled.submit(order({ id: 'done' }), T('08:00'));
+      settled.next('print', T('08:10'));
+      settled.complete('done', T('08:20'));
+      const explanation = settled.explain('done');
+      for (const [i, e] of entries.slice(0, 3).entries())
+        await store.append(e, {
+          rush: rushes.filter((_, k) => k % 3 === i),
+          rework: works.filter((_, k) => k === i),
+          ...(i === 2 ? { settled: [explanation] } : {}),
+        });
+      const ids = async (kind: 'rush' | 'rework', q: Partial<RegisterQuery>) =>
+        (await store.queryRegister(kind, { limit: 100, ...q })).entries.map((r) => r.orderId);
+      expect(await ids('rush', {})).toEqual(['a', 'b', '\uFF5E', '\u{1F4F7}', 'c']);
+      expect(await ids('rush', { since: T('09:00'), until: T('10:00') })).toEqual([
+        'a',
+        'b',
+        '\uFF5E',
+        '\u{1F4F7}',
+      ]);
+      expect(await ids('rush', { since: T('09:01') })).toEqual(['\uFF5E', '\u{1F4F7}', 'c']);
+      expect(await ids('rush', { clientId: 'ann', outcome: 'rush-accepted' })).toEqual([
+        'b',
+        '\u{1F4F7}',
+      ]);
+      expect(await ids('rush', { line: 'gifts' })).toEqual(['a']);
+      expect(await ids('rework', { outcome: 'open' })).toEqual(['w1', 'w3']);
+      expect(await ids('rework', { outcome: 'closed', clientId: 'ann' })).toEqual(['w2']);
+      expect((await store.queryRegister('rework', { limit: 5, line: 'print' })).entries).toEqual([
+        works[2],
+      ]);
+      // Pages of two, each after the last entry of the one before, in the same order.
+      const paged: string[] = [];
+      let after: RegisterQuery['after'];
+      for (;;) {
+        const page = await store.queryRegister('rush', { limit: 2, ...(after ? { after } : {}) });
+        paged.push(...page.entries.map((r) => r.orderId));
+        const last = page.entries.at(-1) as RushRecord;
+        if (!page.more) break;
+        after = { at: last.requestedAt, orderId: last.orderId };
+      }
+      expect(paged).toEqual(await ids('rush', {}));
+
+      expect(await store.readExplanation('done')).toEqual(explanation);
+      expect(await store.readExplanation('nobody')).toBeUndefined();
+      await store.close();
+      const again = place.again() as Required<Store>;
+      await open(again, { lab: 'lab-a', readOnly: true });
+      expect(await again.readExplanation('done')).toEqual(explanation);
+      expect((await again.queryRegister('rush', { limit: 100 })).entries).toHaveLength(5);
     });
 
     test('a rejected write leaves the store as it was', async () => {
