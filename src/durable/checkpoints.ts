@@ -182,6 +182,16 @@ export class Checkpointer {
     }
   }
 
+  /** Writes every part left of the checkpoint in progress, waiting for the thread, and commits it. */
+  async finish(): Promise<number | undefined> {
+    for (;;) {
+      await this.ready();
+      if (this.pending === undefined) return undefined;
+      const committed = await this.step();
+      if (committed !== undefined) return committed;
+    }
+  }
+
   /** Hears every answer the thread has sent so far. */
   private poll(): void {
     if (this.answers === undefined) return;

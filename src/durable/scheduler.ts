@@ -427,8 +427,9 @@ export class DurableScheduler {
 
   /**
    * Waits for the calls in flight and closes the store. A checkpoint in progress is given up
-   * (the journal it would have compacted stays); a store without checkpoints takes a snapshot
-   * if the journal grew since the last one.
+   * (the journal it would have compacted stays), unless more than twice `snapshotEvery` calls
+   * were journaled since the last one: then it is finished first. A store without checkpoints
+   * takes a snapshot if the journal grew since the last one.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -437,6 +438,15 @@ export class DurableScheduler {
       .then(async () => {
         this.closed = true;
         try {
+          // A checkpoint in progress is given up, unless checkpoints keep being cut off (a
+          // process restarted more often than one takes to build): past twice `snapshotEvery`
+          // calls since the last, closing finishes it, so that the journal stays bounded.
+          if (
+            this.checkpointer?.busy &&
+            this.failure === undefined &&
+            this.seq - this.snapshotSeq >= 2 * this.snapshotEvery
+          )
+            this.snapshotSeq = (await this.checkpointer.finish()) ?? this.snapshotSeq;
           await this.checkpointer?.close();
           if (!this.checkpointer && this.failure === undefined && this.seq > this.snapshotSeq)
             await this.store.saveSnapshot(this.seq, this.engine.snapshot());

@@ -138,30 +138,40 @@ describe('a checkpoint written while calls keep being answered', () => {
     });
   }
 
-  test('a checkpoint is not begun while one is in progress, and closing gives one up', async () => {
-    const inner = memoryStore();
-    const log: string[] = [];
-    const s = await openScheduler({
-      store: logged(inner, log),
-      config: busyLab,
-      snapshotEvery: 2,
-      checkpointPartSize: 200,
-    });
-    open.push(s);
-    for (let i = 0; i < 2; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
-    await s.checkpointReady();
-    for (let i = 2; i < 5; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
-    // Due again after call 4, but the checkpoint of entry 2 has parts still to write.
-    expect(log.filter((w) => w.startsWith('part')).every((w) => w.startsWith('part 2:'))).toBe(
-      true,
-    );
-    expect(s.checkpointSeq).toBe(0);
-    await s.close();
-    expect(log.some((w) => w.startsWith('commit') || w.startsWith('snapshot'))).toBe(false);
-    // The journal is whole: reopening replays it from the first snapshot.
-    await inner.open({ readOnly: true });
-    const history = await inner.readHistory();
-    expect(history.seq).toBe(0);
-    expect(history.journal).toHaveLength(5);
+  test('a checkpoint is not begun while one is in progress; closing gives one up, or finishes it when checkpoints keep being cut off', async () => {
+    for (const every of [3, 2]) {
+      const inner = memoryStore();
+      const log: string[] = [];
+      const s = await openScheduler({
+        store: logged(inner, log),
+        config: busyLab,
+        snapshotEvery: every,
+        checkpointPartSize: 200,
+      });
+      open.push(s);
+      for (let i = 0; i < every; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+      await s.checkpointReady();
+      for (let i = every; i < 5; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+      // Due again after call 2 × every, but the first checkpoint has parts still to write.
+      const parts = log.filter((w) => w.startsWith('part'));
+      expect(parts.length).toBeGreaterThan(0);
+      expect(parts.every((w) => w.startsWith(`part ${every}:`))).toBe(true);
+      expect(s.checkpointSeq).toBe(0);
+      await s.close();
+      await inner.open({ readOnly: true });
+      const history = await inner.readHistory();
+      if (every === 3) {
+        // 5 calls since the last checkpoint, under 2 × 3: given up, the journal whole.
+        expect(log.some((w) => w.startsWith('commit') || w.startsWith('snapshot'))).toBe(false);
+        expect(history.seq).toBe(0);
+        expect(history.journal).toHaveLength(5);
+      } else {
+        // 5 calls, over 2 × 2: closing finished it.
+        expect(log.at(-1)).toBe('commit 2');
+        expect(history.seq).toBe(2);
+        expect(history.journal.map((e) => e.seq)).toEqual([3, 4, 5]);
+      }
+      await inner.close();
+    }
   });
 });

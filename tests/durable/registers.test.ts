@@ -142,9 +142,9 @@ describe.each([
       expect(e, JSON.stringify(q)).toBeInstanceOf(ValidationError);
       expect((e as ValidationError).issues.map((i) => i.path)).toEqual([path]);
     }
-    await expect(
-      s.queryRegister('rework', { outcome: 'rush-accepted' }),
-    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(s.queryRegister('rework', { outcome: 'rush-accepted' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });
 
