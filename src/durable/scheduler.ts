@@ -196,10 +196,13 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     // The latest state read whole, and the entries after it: what the checkpoint thread starts from.
     let base = opened.snapshot;
     let since: JournalEntry[] = [];
+    // The journal entry of the latest state the store holds: opening replays the journal after it.
+    let latestSeq = opened.snapshot.seq;
     const restart = (from: { seq: number; snapshot: Snapshot }) => {
       engine = restoreScheduler(from.snapshot, restoreConfig);
       ahead = restoreScheduler(structuredClone(from.snapshot), restoreConfig);
       seq = from.seq;
+      latestSeq = from.seq;
       base = from;
       since = [];
     };
@@ -240,7 +243,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       engine,
       ahead,
       seq,
-      base.seq,
+      latestSeq,
       config?.clock,
       snapshotEvery,
       checkpointer,

@@ -174,4 +174,23 @@ describe('a checkpoint written while calls keep being answered', () => {
       await inner.close();
     }
   });
+
+  test('reopened on a long tail, the next checkpoint is due from the latest one the store holds', async () => {
+    const inner = memoryStore();
+    const s = await openScheduler({ store: inner, config: busyLab, snapshotEvery: 1000 });
+    for (let i = 0; i < 10; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+    await s.close();
+    // Ten entries after the first snapshot: more than `snapshotEvery`, so a checkpoint is due.
+    const log: string[] = [];
+    const again = await openScheduler({ store: logged(inner, log), snapshotEvery: 4 });
+    open.push(again);
+    expect(again.checkpointSeq).toBe(0);
+    await again.submit(nth(10), T('12:00'));
+    await again.checkpointReady();
+    await again.submit(nth(11), T('12:01'));
+    // The part is written after call 12 is answered, before call 13.
+    await again.submit(nth(12), T('12:02'));
+    expect(log).toEqual(['append 11', 'append 12', 'part 11:0', 'commit 11', 'append 13']);
+    expect(again.checkpointSeq).toBe(11);
+  });
 });
