@@ -46,6 +46,9 @@ const calls = streamCalls(seed, stream);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
+  // Each call follows the checkpoint thread's next part, so that checkpoints are committed
+  // (and the journal compacted) at the same calls however busy the machine is.
+  await s.checkpointReady();
   const before = s.rushRegister().length;
   const { kind, result } = await runCall(s, calls[i], state);
   print({
