@@ -38,7 +38,7 @@ const pct = (xs: number[], p: number) => {
 async function measure(name: string, makeStore: () => string | Store) {
   const cfg = config(N + BATCH);
   // Single submits: each is one transaction, committed before the call returns.
-  const s = await openScheduler({ store: makeStore(), config: cfg, snapshotEvery: 1_000_000 });
+  const s = await openScheduler({ store: makeStore(), config: cfg });
   const orders = backlog(N, 5);
   const lat: number[] = [];
   for (const [i, o] of orders.entries()) {
@@ -48,7 +48,7 @@ async function measure(name: string, makeStore: () => string | Store) {
   }
   await s.close();
   // One batch: one transaction for all of it.
-  const b = await openScheduler({ store: makeStore(), config: cfg, snapshotEvery: 1_000_000 });
+  const b = await openScheduler({ store: makeStore(), config: cfg });
   const batch: Order[] = backlog(BATCH, 9).map((o) => ({ ...o, id: `b${o.id}` }));
   const t = performance.now();
   await b.submitBatch(batch, START);

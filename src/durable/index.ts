@@ -11,6 +11,10 @@ export { sqliteStore } from '../store/sqlite.js';
 export {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterPage,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -21,5 +25,6 @@ export {
   type StoreOpenOptions,
 } from '../store/types.js';
 export { applyCall, type JournalCall } from './calls.js';
+export { MAX_PAGE, type RegisterQueryOptions } from './registers.js';
 export { type ReplayMismatch, type ReplayReport, verifyReplay } from './replay.js';
 export { DurableScheduler, type OpenSchedulerOptions, openScheduler } from './scheduler.js';

@@ -17,22 +17,26 @@
  */
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
-import type { TimeInput } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord, TimeInput } from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import type { SchedulerEventType, SchedulerListener } from '../engine/events.js';
 import { restoreScheduler } from '../engine/restore.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
 import { resultText } from '../store/journal.js';
 import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterPage,
   type RegisterRows,
   type Store,
   StoreError,
   type StoreHeader,
 } from '../store/types.js';
 import { applyCall, JOURNALED, type JournaledName, journalCall } from './calls.js';
+import { Checkpointer, takesCheckpoints } from './checkpoints.js';
+import { pageMark, type RegisterQueryOptions, registerQuery } from './registers.js';
 import { replayTail, replayText } from './replay.js';
 
 /** How to open a durable scheduler. */
@@ -52,11 +56,20 @@ export interface OpenSchedulerOptions {
    */
   lab?: string;
   /**
-   * Take a snapshot after this many journaled calls, bounding what opening has to replay. A
-   * snapshot is also taken on `close()`.
+   * Begin a checkpoint after this many journaled calls since the last one, bounding what
+   * opening has to replay. A checkpoint is built on another thread and written in parts, one
+   * after each later call; once committed, the journal entries it includes are deleted. A store
+   * without checkpoints (a `Store` of your own without `saveCheckpointPart`) takes a whole
+   * snapshot instead, and on `close()`.
    * @default 5000
    */
   snapshotEvery?: number;
+  /**
+   * The size of one checkpoint part, in characters of snapshot text: what one call may wait
+   * for (one part's write) when a checkpoint is in progress.
+   * @default 524288
+   */
+  checkpointPartSize?: number;
   /**
    * Called once when another node holds the lab's writer lock (a shared store such as
    * PostgreSQL): this node then waits as a standby, following the journal, and `openScheduler`
@@ -118,7 +131,13 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       [{ path: '', message: `expected { store, config?, lab? }, received ${String(options)}` }],
       'openScheduler',
     );
-  const { store: where, config, lab = 'default', snapshotEvery = 5000 } = options;
+  const {
+    store: where,
+    config,
+    lab = 'default',
+    snapshotEvery = 5000,
+    checkpointPartSize = 1 << 19,
+  } = options;
   const issues = [];
   if (typeof where !== 'string' && (where === null || typeof where !== 'object'))
     issues.push({
@@ -141,6 +160,11 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     issues.push({
       path: 'snapshotEvery',
       message: `expected a whole number of calls of at least 1, received ${String(snapshotEvery)}`,
+    });
+  if (!Number.isInteger(checkpointPartSize) || checkpointPartSize < 1)
+    issues.push({
+      path: 'checkpointPartSize',
+      message: `expected a whole number of characters of at least 1, received ${String(checkpointPartSize)}`,
     });
   if (issues.length > 0) throw new ValidationError(issues, 'openScheduler');
   const wanted = configText(config);
@@ -167,11 +191,27 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       ...(config?.gates ? { gates: config.gates } : {}),
     };
     // The engine the reads answer from, and the one calls are decided on before their write.
-    const engine = restoreScheduler(opened.snapshot.snapshot, restoreConfig);
-    const ahead = restoreScheduler(structuredClone(opened.snapshot.snapshot), restoreConfig);
-    let seq = opened.snapshot.seq;
+    let engine!: Scheduler;
+    let ahead!: Scheduler;
+    let seq = 0;
+    // The latest state read whole, and the entries after it: what the checkpoint thread starts from.
+    let base = opened.snapshot;
+    let since: JournalEntry[] = [];
+    // The journal entry of the latest state the store holds: opening replays the journal after it.
+    let latestSeq = opened.snapshot.seq;
+    const restart = (from: { seq: number; snapshot: Snapshot }) => {
+      engine = restoreScheduler(from.snapshot, restoreConfig);
+      ahead = restoreScheduler(structuredClone(from.snapshot), restoreConfig);
+      seq = from.seq;
+      latestSeq = from.seq;
+      base = from;
+      since = [];
+    };
+    restart(opened.snapshot);
     // The check `verifyReplay` makes of a store's reopening, so that a journal it passes opens.
-    const follow = (entries: JournalEntry[]) => {
+    // A standby whose tail was compacted by the writer starts again from the writer's checkpoint.
+    const follow = (entries: JournalEntry[], from?: { seq: number; snapshot: Snapshot }) => {
+      if (from) restart(from);
       const r = replayTail([engine, ahead], seq, entries);
       seq = r.seq;
       if (r.failed)
@@ -179,18 +219,35 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
           'corrupt',
           `${store.description}: journal entry ${r.failed.seq} does not replay to the answer it recorded; run rushline replay for details`,
         );
+      since.push(...entries);
+      // A standby following for long does not keep every entry: its state is taken whole.
+      if (since.length > snapshotEvery) {
+        base = { seq, snapshot: engine.snapshot() };
+        since = [];
+      }
     };
     follow(opened.tail);
     if (store.becomeWriter) await store.becomeWriter(seq, follow, options.onStandby);
+    const reads = engine;
+    const checkpointer = takesCheckpoints(store)
+      ? new Checkpointer(
+          store,
+          () => reads,
+          checkpointPartSize,
+          // A gate is a function, which a thread cannot be given: such labs build text inline.
+          config?.gates?.length ? undefined : { ...base, entries: since },
+        )
+      : undefined;
     return new DurableScheduler(
       store,
       opened.header,
       engine,
       ahead,
       seq,
-      opened.snapshot.seq,
+      latestSeq,
       config?.clock,
       snapshotEvery,
+      checkpointer,
     );
   } catch (e) {
     await store.close();
@@ -290,6 +347,8 @@ export class DurableScheduler {
     private snapshotSeq: number,
     private readonly clock: (() => TimeInput) | undefined,
     private readonly snapshotEvery: number,
+    /** Writes checkpoints in parts; undefined for a store that only takes whole snapshots. */
+    private readonly checkpointer: Checkpointer | undefined,
   ) {
     engine.reworkRegister().forEach((r, i) => {
       this.reworkAt.set(r.orderId, i);
@@ -325,7 +384,78 @@ export class DurableScheduler {
     return this.read().calendar;
   }
 
-  /** Waits for the calls in flight, takes a snapshot if the journal grew since the last one, and closes the store. */
+  /**
+   * The journal entry of the latest committed checkpoint (or snapshot): opening replays the
+   * journal after it.
+   */
+  get checkpointSeq(): number {
+    return this.snapshotSeq;
+  }
+
+  /**
+   * @internal Resolves once the checkpoint in progress has its next part in hand, so that the
+   * next call is followed by its write (or at once when none is in progress). For tests.
+   */
+  checkpointReady(): Promise<void> {
+    return this.checkpointer?.ready() ?? Promise.resolve();
+  }
+
+  /**
+   * A page of the rush or rework register as the store holds it (every entry, whatever the
+   * engine still holds in memory), filtered: `since` (inclusive) and `until` (exclusive) on the
+   * entry's time (a rush entry's `requestedAt`, a rework entry's `registeredAt`), `clientId`,
+   * `line`, and `outcome` (rush: `'rush-accepted'` | `'rush-declined'`; rework: `'open'` |
+   * `'closed'`). Entries come by time, then order id; at most `limit` (default 100, at most
+   * 10,000); pass the page's `next` as `after` for the next page. Sees every call answered
+   * before it is called. The delivery register joins as `'delivery'` once deliveries are
+   * journaled.
+   */
+  queryRegister(kind: 'rush', options?: RegisterQueryOptions): Promise<RegisterPage<RushRecord>>;
+  queryRegister(
+    kind: 'rework',
+    options?: RegisterQueryOptions,
+  ): Promise<RegisterPage<ReworkRecord>>;
+  async queryRegister(
+    kind: 'rush' | 'rework',
+    options?: RegisterQueryOptions,
+  ): Promise<RegisterPage<RushRecord | ReworkRecord>> {
+    this.usable();
+    const q = registerQuery(kind, options, 'queryRegister');
+    if (!this.store.queryRegister)
+      throw new StoreError(
+        'read-failed',
+        `${this.store.description}: this store answers no register queries (it has no queryRegister)`,
+      );
+    const { entries, more } = await this.store.queryRegister(q.kind, q.query);
+    const last = entries.at(-1);
+    if (!more || last === undefined) return { entries };
+    const at = 'requestedAt' in last ? last.requestedAt : last.registeredAt;
+    return { entries, next: pageMark(at, last.orderId) };
+  }
+
+  /**
+   * `explain(orderId)` wherever the order is: from the engine while it holds the order, and
+   * otherwise as the store recorded it when the order settled (finished), for an order the
+   * engine no longer holds. Throws `ValidationError` for an order neither knows.
+   */
+  async explainFromStore(orderId: string): Promise<Explanation> {
+    const engine = this.read();
+    try {
+      return engine.explain(orderId);
+    } catch (e) {
+      if (!(e instanceof ValidationError) || typeof orderId !== 'string') throw e;
+      const stored = await this.store.readExplanation?.(orderId);
+      if (stored === undefined) throw e;
+      return stored;
+    }
+  }
+
+  /**
+   * Waits for the calls in flight and closes the store. A checkpoint in progress is given up
+   * (the journal it would have compacted stays), unless more than twice `snapshotEvery` calls
+   * were journaled since the last one: then it is finished first. A store without checkpoints
+   * takes a snapshot if the journal grew since the last one.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     const done = this.chain
@@ -333,7 +463,17 @@ export class DurableScheduler {
       .then(async () => {
         this.closed = true;
         try {
-          if (this.failure === undefined && this.seq > this.snapshotSeq)
+          // A checkpoint in progress is given up, unless checkpoints keep being cut off (a
+          // process restarted more often than one takes to build): past twice `snapshotEvery`
+          // calls since the last, closing finishes it, so that the journal stays bounded.
+          if (
+            this.checkpointer?.busy &&
+            this.failure === undefined &&
+            this.seq - this.snapshotSeq >= 2 * this.snapshotEvery
+          )
+            this.snapshotSeq = (await this.checkpointer.finish()) ?? this.snapshotSeq;
+          await this.checkpointer?.close();
+          if (!this.checkpointer && this.failure === undefined && this.seq > this.snapshotSeq)
             await this.store.saveSnapshot(this.seq, this.engine.snapshot());
         } finally {
           await this.store.close();
@@ -397,7 +537,11 @@ export class DurableScheduler {
         );
         return result;
       }
-      if (this.seq - this.snapshotSeq >= this.snapshotEvery) {
+      this.checkpointer?.follow(entry);
+      const due = this.seq - this.snapshotSeq >= this.snapshotEvery;
+      if (this.checkpointer) {
+        if (due && !this.checkpointer.busy) this.checkpointer.start(this.seq);
+      } else if (due) {
         // The call is on disk whatever happens here; a failed snapshot only stops later calls.
         try {
           await this.store.saveSnapshot(this.seq, this.engine.snapshot());
@@ -412,8 +556,25 @@ export class DurableScheduler {
       }
       return result;
     });
-    this.chain = step.catch(() => undefined);
+    // A checkpoint's next part is written after the call is answered, before the next call.
+    this.chain = step.catch(() => undefined).then(() => this.checkpointStep());
     return step;
+  }
+
+  /** Writes the next part of the checkpoint in progress, if one is in hand. */
+  private async checkpointStep(): Promise<void> {
+    if (!this.checkpointer || this.failure || this.closed) return;
+    try {
+      const committed = await this.checkpointer.step();
+      if (committed !== undefined) this.snapshotSeq = committed;
+    } catch (e) {
+      // Every answered call is on disk; a failed part only stops later calls, as a failed write does.
+      this.failure = new StoreError(
+        'write-failed',
+        `${this.store.description}: a part of the checkpoint could not be written: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
   }
 
   private timeOf(at: TimeInput | undefined): number {
@@ -422,7 +583,8 @@ export class DurableScheduler {
 
   /**
    * The register entries a call added, the rework entry a completion or a cancellation closed,
-   * and the rush entry a cancellation, a hold or an amendment marked.
+   * the rush entry a cancellation, a hold or an amendment marked, and the explanation of the
+   * order it settled (a completion; a delivery or a cancellation settles one too).
    */
   private rowsSince(
     before: { rush: number; rework: number },
@@ -444,9 +606,17 @@ export class DurableScheduler {
       this.reworkAt.set(r.orderId, before.rework + i);
     });
     if (call.kind === 'complete' || call.kind === 'cancel') {
-      const i = this.reworkAt.get(call.orderId as string);
+      const id = call.orderId as string;
+      const i = this.reworkAt.get(id);
       if (i !== undefined && i < before.rework) rework.push(...this.ahead.reworkRegister(i, i + 1));
+      // A settled order's entries are marked no more: their numbers are not kept past it.
+      this.reworkAt.delete(id);
+      this.rushAt.delete(id);
+      return { rush, rework, settled: [this.ahead.explain(id)] };
     }
+    // A hand-over changes the settled order's explanation: the stored one follows it.
+    if (call.kind === 'deliver')
+      return { rush, rework, settled: [this.ahead.explain(call.orderId as string)] };
     return { rush, rework };
   }
 }

@@ -8,13 +8,16 @@
  * database keeps it, so what a caller does to an object after handing it over (or after reading
  * it) cannot change the store. A write either happens whole or throws before changing anything.
  */
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -46,9 +49,15 @@ interface Data {
   journal: Map<number, { seq: number; call: string; result: string }>;
   /** Snapshots by the journal sequence number they include, as JSON text. */
   snapshots: Map<number, string>;
+  /** Committed checkpoints: the number of parts of each, by journal sequence number. */
+  checkpoints: Map<number, number>;
+  /** Checkpoint parts by `seq:part`, committed or not. */
+  parts: Map<string, string>;
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
   rows: number;
+  /** The explanations of settled orders, as JSON text. */
+  explanations: Map<string, string>;
 }
 
 /** A `Store` held in memory, for one lab. Open it again after `close()` to reopen the same data. */
@@ -76,20 +85,33 @@ class MemoryStore implements Store {
         ],
         journal: new Map(),
         snapshots: new Map([[0, JSON.stringify(options.create.snapshot)]]),
+        checkpoints: new Map(),
+        parts: new Map(),
         rush: new Map(),
         rework: new Map(),
         rows: 0,
+        explanations: new Map(),
       };
     }
     const data = this.data;
     const header = checkedHeader(data.meta, options.lab, this.description);
-    const seq = Math.max(...data.snapshots.keys());
+    const latest = this.stateOf(data, 'latest');
     this.state = options.readOnly ? 'read-only' : 'writable';
-    return {
-      header,
-      snapshot: { seq, snapshot: JSON.parse(data.snapshots.get(seq) as string) as Snapshot },
-      tail: this.journal(data, seq),
-    };
+    return { header, snapshot: latest, tail: this.journal(data, latest.seq) };
+  }
+
+  /** The latest or oldest state held: a whole snapshot or a committed checkpoint, as SQLite's `state`. */
+  private stateOf(data: Data, which: 'latest' | 'oldest'): { seq: number; snapshot: Snapshot } {
+    const pick = which === 'latest' ? Math.max : Math.min;
+    const seq = pick(...data.snapshots.keys(), ...data.checkpoints.keys());
+    const parts = data.checkpoints.get(seq);
+    const text =
+      parts === undefined
+        ? data.snapshots.get(seq)
+        : Array.from({ length: parts }, (_, i) => data.parts.get(`${seq}:${i}`)).join('');
+    if (text === undefined)
+      throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
+    return { seq, snapshot: JSON.parse(text) as Snapshot };
   }
 
   async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
@@ -103,6 +125,8 @@ class MemoryStore implements Store {
     const text = entryText(entry);
     const rush = rows.rush.map((r) => [r, JSON.stringify(r)] as const);
     const rework = rows.rework.map((r) => [r, JSON.stringify(r)] as const);
+    const settled = (rows.settled ?? []).map((x) => [x.orderId, JSON.stringify(x)] as const);
+    for (const [id, text] of settled) data.explanations.set(id, text);
     data.journal.set(entry.seq, { seq: entry.seq, ...text });
     for (const [r, record] of rush)
       upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, record);
@@ -118,12 +142,30 @@ class MemoryStore implements Store {
     data.snapshots.set(seq, text);
   }
 
-  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+  async saveCheckpointPart(seq: number, part: number, text: string): Promise<void> {
+    const data = this.writable();
+    data.parts.set(`${seq}:${part}`, text);
+  }
+
+  async commitCheckpoint(seq: number, parts: number): Promise<void> {
+    const data = this.writable();
+    const written = [...data.parts.keys()].filter((k) => k.startsWith(`${seq}:`)).length;
+    if (written !== parts)
+      throw new StoreError(
+        'write-failed',
+        `${this.description}: the checkpoint at journal entry ${seq} has ${written} of its ${parts} parts written`,
+      );
+    // Compaction, as on SQLite: the checkpoint holds everything before it.
+    data.checkpoints = new Map([[seq, parts]]);
+    for (const k of data.parts.keys()) if (!k.startsWith(`${seq}:`)) data.parts.delete(k);
+    data.snapshots.clear();
+    for (const s of data.journal.keys()) if (s <= seq) data.journal.delete(s);
+  }
+
+  async readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }> {
     const data = this.opened();
-    const first = data.snapshots.get(0);
-    if (first === undefined)
-      throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
-    return { snapshot: JSON.parse(first) as Snapshot, journal: this.journal(data, 0) };
+    const oldest = this.stateOf(data, 'oldest');
+    return { ...oldest, journal: this.journal(data, oldest.seq) };
   }
 
   async readRegisters(since?: number): Promise<RegisterRows> {
@@ -142,6 +184,42 @@ class MemoryStore implements Store {
       ) as RushRecord[],
       rework: read(data.rework.values(), (a, b) => a.at - b.at || a.row - b.row) as ReworkRecord[],
     };
+  }
+
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const data = this.opened();
+    const table = kind === 'rush' ? data.rush : data.rework;
+    const { since, until, clientId, line, outcome, after } = query;
+    const matching = [...table.values()]
+      .map((r) => ({ at: r.at, record: JSON.parse(r.record) as RushRecord & ReworkRecord }))
+      .filter(
+        ({ at, record: r }) =>
+          (since === undefined || at >= since) &&
+          (until === undefined || at < until) &&
+          (clientId === undefined || r.clientId === clientId) &&
+          (line === undefined || r.line === line) &&
+          (outcome === undefined ||
+            (kind === 'rush'
+              ? r.outcome === outcome
+              : (r.closedAt === undefined) === (outcome === 'open'))) &&
+          (after === undefined ||
+            at > after.at ||
+            (at === after.at && byteOrder(r.orderId, after.orderId) > 0)),
+      )
+      // As the SQL stores order them: by time, then order id as UTF-8 bytes.
+      .sort((a, b) => a.at - b.at || byteOrder(a.record.orderId, b.record.orderId));
+    return {
+      entries: matching.slice(0, query.limit).map((m) => m.record as RegisterEntry<K>),
+      more: matching.length > query.limit,
+    };
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const text = this.opened().explanations.get(orderId);
+    return text === undefined ? undefined : (JSON.parse(text) as Explanation);
   }
 
   async close(): Promise<void> {
@@ -167,6 +245,11 @@ class MemoryStore implements Store {
       throw new StoreError('closed', `${this.description}: the store was opened read-only`);
     return data;
   }
+}
+
+/** How two ids compare as UTF-8 bytes, as SQLite's BINARY and PostgreSQL's "C" collation. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** Adds a register row, or replaces the record of one that is there (keeping its journal entry and place). */

@@ -16,14 +16,17 @@
  * The `postgres` package is optional, loaded when a store is first opened.
  */
 import type postgres from 'postgres';
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
+import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -44,6 +47,31 @@ export interface PostgresStoreOptions {
 }
 
 type Sql = postgres.Sql<Record<string, never>>;
+
+/**
+ * What issue 19 added, as on SQLite: the checkpoints (a snapshot's text in parts, and the
+ * commits that make one the state opening starts from), the explanations of settled orders,
+ * and an index for rework queries by time. Created when missing on a writable open, so that a
+ * store made before gains them.
+ */
+const CHECKPOINT_TABLES = `
+CREATE TABLE IF NOT EXISTS checkpoints (seq BIGINT PRIMARY KEY, parts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint_parts (
+  seq BIGINT NOT NULL,
+  part INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (seq, part)
+);
+CREATE TABLE IF NOT EXISTS explanations (
+  order_id TEXT PRIMARY KEY,
+  journal_seq BIGINT NOT NULL,
+  client_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  status TEXT NOT NULL,
+  explanation TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
+`;
 
 const SCHEMA = `
 CREATE TABLE rushline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -171,6 +199,8 @@ class PostgresStore implements Store {
   private sql: Sql | undefined;
   private lab = 'default';
   private writer = false;
+  /** Whether the store has the checkpoint tables (a store made before them, opened read-only, has not). */
+  private checkpoints = false;
 
   constructor(
     private readonly url: string,
@@ -235,15 +265,19 @@ class PostgresStore implements Store {
         options.lab,
         this.description,
       );
-      const [snap] = await sql<{ seq: number; snapshot: string }[]>`
-        SELECT seq::float8 AS seq, snapshot FROM snapshots ORDER BY seq DESC LIMIT 1`;
-      if (!snap)
-        throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
-      return {
-        header,
-        snapshot: { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot },
-        tail: await this.journal(snap.seq),
-      };
+      this.checkpoints = tables.includes('checkpoints');
+      if (!this.checkpoints && !options.readOnly) {
+        await this.guard('writing', () =>
+          sql.begin(async (tx) => {
+            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+            await tx.unsafe(CHECKPOINT_TABLES);
+          }),
+        );
+        this.checkpoints = true;
+      }
+      // The state and the journal after it as of one moment: a writer may compact in between.
+      const { state, tail } = await this.consistent((tx) => this.stateAndTail(tx, 'DESC'));
+      return { header, snapshot: state, tail };
     } catch (e) {
       await this.close();
       throw this.failure(e, 'reading');
@@ -257,7 +291,7 @@ class PostgresStore implements Store {
    */
   async becomeWriter(
     after: number,
-    follow: (entries: JournalEntry[]) => void,
+    follow: (entries: JournalEntry[], from?: { seq: number; snapshot: Snapshot }) => void,
     onStandby?: () => void,
   ): Promise<void> {
     const sql = this.open_();
@@ -269,10 +303,23 @@ class PostgresStore implements Store {
         () => sql<{ got: boolean }[]>`
           SELECT pg_try_advisory_lock(${LOCK_SPACE}, ${lockKey(this.lab)}) AS got`,
       );
-      const entries = await this.journal(seq);
-      if (entries.length > 0) {
-        follow(entries);
-        seq = (entries.at(-1) as JournalEntry).seq;
+      // The entries after `seq`; or, when the writer compacted some of them, its latest
+      // checkpoint and the entries after that.
+      const next = await this.consistent(async (tx) => {
+        const entries = await this.journalIn(tx, seq);
+        if (entries[0]?.seq === seq + 1 || !this.checkpoints) return { entries };
+        const [point] = await tx<{ seq: number }[]>`
+          SELECT seq::float8 AS seq FROM checkpoints ORDER BY seq DESC LIMIT 1`;
+        if (point === undefined || point.seq <= seq) return { entries };
+        const { state, tail } = await this.stateAndTail(tx, 'DESC');
+        return { entries: tail, from: state };
+      });
+      if (next.from) {
+        follow(next.entries, next.from);
+        seq = next.entries.at(-1)?.seq ?? next.from.seq;
+      } else if (next.entries.length > 0) {
+        follow(next.entries);
+        seq = (next.entries.at(-1) as JournalEntry).seq;
       }
       if (row?.got) {
         this.writer = true;
@@ -294,6 +341,37 @@ class PostgresStore implements Store {
         VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
       for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
       for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+      for (const x of rows.settled ?? [])
+        await tx`
+          INSERT INTO explanations (order_id, journal_seq, client_id, line, status, explanation)
+          VALUES (${x.orderId}, ${entry.seq}, ${x.order.clientId}, ${x.line}, ${x.status}, ${JSON.stringify(x)})
+          ON CONFLICT (order_id) DO UPDATE SET journal_seq = excluded.journal_seq,
+            status = excluded.status, explanation = excluded.explanation`;
+    });
+  }
+
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const sql = this.open_();
+    const { sql: text, params } = registerSql(kind, query, 'postgres');
+    return this.guard('reading', async () => {
+      const rows = (await sql.unsafe(text, params as never[])) as unknown as { record: string }[];
+      return {
+        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        more: rows.length > query.limit,
+      };
+    });
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const sql = this.open_();
+    if (!this.checkpoints) return undefined;
+    return this.guard('reading', async () => {
+      const [row] = await sql<{ explanation: string }[]>`
+        SELECT explanation FROM explanations WHERE order_id = ${orderId}`;
+      return row === undefined ? undefined : (JSON.parse(row.explanation) as Explanation);
     });
   }
 
@@ -342,16 +420,80 @@ class PostgresStore implements Store {
     }
   }
 
-  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
-    const sql = this.open_();
-    return this.guard('reading', async () => {
-      const [first] = await sql<
-        { snapshot: string }[]
-      >`SELECT snapshot FROM snapshots WHERE seq = 0`;
-      if (!first)
-        throw new StoreError('corrupt', `${this.description}: the first snapshot is missing`);
-      return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: await this.journal(0) };
+  async saveCheckpointPart(seq: number, part: number, text: string): Promise<void> {
+    await this.fenced(async (tx) => {
+      await tx`INSERT INTO checkpoint_parts (seq, part, text) VALUES (${seq}, ${part}, ${text})
+               ON CONFLICT (seq, part) DO UPDATE SET text = excluded.text`;
     });
+  }
+
+  async commitCheckpoint(seq: number, parts: number): Promise<void> {
+    await this.fenced(async (tx) => {
+      const [row] = await tx<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM checkpoint_parts WHERE seq = ${seq}`;
+      if (row?.n !== parts)
+        throw new StoreError(
+          'write-failed',
+          `${this.description}: the checkpoint at journal entry ${seq} has ${row?.n} of its ${parts} parts written`,
+        );
+      await tx`INSERT INTO checkpoints (seq, parts) VALUES (${seq}, ${parts})
+               ON CONFLICT (seq) DO UPDATE SET parts = excluded.parts`;
+      // Compaction: what opening no longer reads. The checkpoint holds everything before it.
+      await tx`DELETE FROM checkpoints WHERE seq <> ${seq}`;
+      await tx`DELETE FROM checkpoint_parts WHERE seq <> ${seq}`;
+      await tx`DELETE FROM snapshots`;
+      await tx`DELETE FROM journal WHERE seq <= ${seq}`;
+    });
+  }
+
+  async readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }> {
+    const { state, tail } = await this.consistent((tx) => this.stateAndTail(tx, 'ASC'));
+    return { ...state, journal: tail };
+  }
+
+  /** Runs reads in one snapshot of the database: a writer's compaction is seen whole or not at all. */
+  private async consistent<T>(read: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+    const sql = this.open_();
+    return this.guard('reading', () =>
+      sql.begin('isolation level repeatable read read only', read),
+    ) as Promise<T>;
+  }
+
+  /**
+   * The latest (`DESC`) or oldest (`ASC`) state held, a whole snapshot or a committed
+   * checkpoint, and the journal after it.
+   */
+  private async stateAndTail(
+    tx: postgres.TransactionSql,
+    order: 'ASC' | 'DESC',
+  ): Promise<{ state: { seq: number; snapshot: Snapshot }; tail: JournalEntry[] }> {
+    const dir = tx.unsafe(order);
+    const [snap] = await tx<{ seq: number; snapshot: string }[]>`
+      SELECT seq::float8 AS seq, snapshot FROM snapshots ORDER BY seq ${dir} LIMIT 1`;
+    const [point] = this.checkpoints
+      ? await tx<{ seq: number; parts: number }[]>`
+          SELECT seq::float8 AS seq, parts FROM checkpoints ORDER BY seq ${dir} LIMIT 1`
+      : [];
+    let state: { seq: number; snapshot: Snapshot };
+    if (
+      point !== undefined &&
+      (snap === undefined || (order === 'DESC' ? point.seq > snap.seq : point.seq < snap.seq))
+    ) {
+      const parts = await tx<{ text: string }[]>`
+        SELECT text FROM checkpoint_parts WHERE seq = ${point.seq} ORDER BY part`;
+      if (parts.length !== point.parts)
+        throw new StoreError(
+          'corrupt',
+          `${this.description}: the checkpoint at journal entry ${point.seq} has ${parts.length} of its ${point.parts} parts`,
+        );
+      state = {
+        seq: point.seq,
+        snapshot: JSON.parse(parts.map((p) => p.text).join('')) as Snapshot,
+      };
+    } else if (snap) {
+      state = { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot };
+    } else throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
+    return { state, tail: await this.journalIn(tx, state.seq) };
   }
 
   async readRegisters(since?: number): Promise<RegisterRows> {
@@ -384,13 +526,10 @@ class PostgresStore implements Store {
     return this.sql;
   }
 
-  private async journal(after: number): Promise<JournalEntry[]> {
-    const sql = this.open_();
-    return this.guard('reading', async () => {
-      const rows = await sql<{ seq: number; call: string; result: string }[]>`
-        SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
-      return rows.map(entryFrom);
-    });
+  private async journalIn(tx: postgres.TransactionSql, after: number): Promise<JournalEntry[]> {
+    const rows = await tx<{ seq: number; call: string; result: string }[]>`
+      SELECT seq::float8 AS seq, call, result FROM journal WHERE seq > ${after} ORDER BY seq`;
+    return rows.map(entryFrom);
   }
 
   /** Runs a read (or a write), turning a failure into a `StoreError` naming the store. */

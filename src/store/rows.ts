@@ -4,7 +4,14 @@
  * types differently (`tight`, `reasons`, `at_risk`) into its own representation.
  */
 import type { ReworkRecord, RushRecord } from '../domain/types.js';
-import { type JournalEntry, STORE_SCHEMA_VERSION, StoreError, type StoreHeader } from './types.js';
+import {
+  type JournalEntry,
+  type RegisterKind,
+  type RegisterQuery,
+  STORE_SCHEMA_VERSION,
+  StoreError,
+  type StoreHeader,
+} from './types.js';
 
 /** A time as UTC ISO 8601 text, or null. */
 export const iso = (ms: number | undefined): string | null =>
@@ -104,5 +111,48 @@ export function checkedHeader(
     lab: storedLab,
     createdAt: meta.get('created_at') ?? '',
     config,
+  };
+}
+
+/**
+ * The query of a register table, as SQL both stores run: SQLite with `?` placeholders,
+ * PostgreSQL with `$1`, `$2`, …. It asks for one row more than `limit`, to tell whether a next
+ * page exists. Entries are ordered by their time, then order id: the place a page's `next`
+ * names.
+ */
+export function registerSql(
+  kind: RegisterKind,
+  query: RegisterQuery,
+  dialect: 'sqlite' | 'postgres',
+): { sql: string; params: unknown[] } {
+  const table = kind === 'rush' ? 'rush_register' : 'rework_register';
+  const at = kind === 'rush' ? 'requested_at_ms' : 'registered_at_ms';
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return dialect === 'sqlite' ? '?' : `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (query.since !== undefined) where.push(`${at} >= ${p(query.since)}`);
+  if (query.until !== undefined) where.push(`${at} < ${p(query.until)}`);
+  if (query.clientId !== undefined) where.push(`client_id = ${p(query.clientId)}`);
+  if (query.line !== undefined) where.push(`line = ${p(query.line)}`);
+  if (query.outcome !== undefined)
+    where.push(
+      kind === 'rush'
+        ? `outcome = ${p(query.outcome)}`
+        : query.outcome === 'open'
+          ? 'closed_at IS NULL'
+          : 'closed_at IS NOT NULL',
+    );
+  // Order ids compare as their UTF-8 bytes on every store (SQLite's BINARY, PostgreSQL's "C").
+  const id = dialect === 'postgres' ? 'order_id COLLATE "C"' : 'order_id';
+  if (query.after !== undefined)
+    where.push(
+      `(${at} > ${p(query.after.at)} OR (${at} = ${p(query.after.at)} AND ${id} > ${p(query.after.orderId)}))`,
+    );
+  return {
+    sql: `SELECT record FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${at}, ${id} LIMIT ${p(query.limit + 1)}`,
+    params,
   };
 }

@@ -9,14 +9,17 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, reworkRow, rushRow } from './rows.js';
+import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
+  type RegisterQuery,
   type RegisterRows,
   STORE_SCHEMA_VERSION,
   type Store,
@@ -30,6 +33,31 @@ import {
 
 type Driver = typeof Database;
 type Db = Database.Database;
+
+/**
+ * What issue 19 added, created when missing, so that a store made before gains it on its first
+ * writable open: the checkpoints (a snapshot's JSON text in parts, written over several calls,
+ * and the commit that makes the parts of one journal entry the state opening starts from), the
+ * explanations of settled orders, and an index for rework queries by time.
+ */
+const CHECKPOINT_TABLES = `
+CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, parts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint_parts (
+  seq INTEGER NOT NULL,
+  part INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (seq, part)
+);
+CREATE TABLE IF NOT EXISTS explanations (
+  order_id TEXT PRIMARY KEY,
+  journal_seq INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  status TEXT NOT NULL,
+  explanation TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
+`;
 
 /** Every table rushline writes, in the order they are created. */
 const SCHEMA = `
@@ -88,7 +116,7 @@ CREATE TABLE rework_register (
   closed_at TEXT,
   record TEXT NOT NULL
 );
-`;
+${CHECKPOINT_TABLES}`;
 
 /** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
 function sqliteRushRow(r: RushRecord, seq: number) {
@@ -176,6 +204,14 @@ class SqliteStore implements Store {
         rework: Database.Statement;
         snapshot: Database.Statement;
         prune: Database.Statement;
+        part: Database.Statement;
+        countParts: Database.Statement;
+        checkpoint: Database.Statement;
+        dropCheckpoints: Database.Statement;
+        dropParts: Database.Statement;
+        dropSnapshots: Database.Statement;
+        dropJournal: Database.Statement;
+        explanation: Database.Statement;
       }
     | undefined;
 
@@ -221,20 +257,58 @@ class SqliteStore implements Store {
         'writing',
       );
     }
-    if (!options.readOnly) this.prepare(db);
+    if (!options.readOnly) {
+      this.guard(() => db.exec(CHECKPOINT_TABLES), 'writing');
+      this.prepare(db);
+    }
     return this.guard(() => {
       const header = this.header(db);
-      const snap = db
-        .prepare('SELECT seq, snapshot FROM snapshots ORDER BY seq DESC LIMIT 1')
-        .get() as { seq: number; snapshot: string } | undefined;
-      if (!snap) throw new StoreError('corrupt', `${this.path}: the store holds no snapshot`);
-      const tail = this.journal(db, snap.seq);
-      return {
-        header,
-        snapshot: { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot },
-        tail,
-      };
+      const snap = this.state(db, 'DESC');
+      return { header, snapshot: snap, tail: this.journal(db, snap.seq) };
     });
+  }
+
+  /**
+   * The latest (`DESC`) or oldest (`ASC`) state the store holds: a whole snapshot or a
+   * committed checkpoint, whichever includes more (fewer) of the journal.
+   */
+  private state(db: Db, order: 'ASC' | 'DESC'): { seq: number; snapshot: Snapshot } {
+    const snap = db
+      .prepare(`SELECT seq, snapshot FROM snapshots ORDER BY seq ${order} LIMIT 1`)
+      .get() as { seq: number; snapshot: string } | undefined;
+    const point = this.hasCheckpoints(db)
+      ? (db.prepare(`SELECT seq, parts FROM checkpoints ORDER BY seq ${order} LIMIT 1`).get() as
+          | { seq: number; parts: number }
+          | undefined)
+      : undefined;
+    const usePoint =
+      point !== undefined &&
+      (snap === undefined || (order === 'DESC' ? point.seq > snap.seq : point.seq < snap.seq));
+    if (usePoint) {
+      const parts = db
+        .prepare('SELECT text FROM checkpoint_parts WHERE seq = ? ORDER BY part')
+        .all(point.seq) as { text: string }[];
+      if (parts.length !== point.parts)
+        throw new StoreError(
+          'corrupt',
+          `${this.path}: the checkpoint at journal entry ${point.seq} has ${parts.length} of its ${point.parts} parts`,
+        );
+      return {
+        seq: point.seq,
+        snapshot: JSON.parse(parts.map((p) => p.text).join('')) as Snapshot,
+      };
+    }
+    if (!snap) throw new StoreError('corrupt', `${this.path}: the store holds no snapshot`);
+    return { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot };
+  }
+
+  /** Whether the store has the checkpoint tables: one made before them, opened read-only, has not. */
+  private hasCheckpoints(db: Db): boolean {
+    return (
+      db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'")
+        .get() !== undefined
+    );
   }
 
   async append(entry: JournalEntry, rows: RegisterRows): Promise<void> {
@@ -251,6 +325,41 @@ class SqliteStore implements Store {
       );
       for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
+      for (const x of rows.settled ?? [])
+        s.explanation.run(
+          x.orderId,
+          entry.seq,
+          x.order.clientId,
+          x.line,
+          x.status,
+          JSON.stringify(x),
+        );
+    });
+  }
+
+  async queryRegister<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+    const db = this.opened();
+    const { sql, params } = registerSql(kind, query, 'sqlite');
+    return this.guard(() => {
+      const rows = db.prepare(sql).all(...params) as { record: string }[];
+      return {
+        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        more: rows.length > query.limit,
+      };
+    });
+  }
+
+  async readExplanation(orderId: string): Promise<Explanation | undefined> {
+    const db = this.opened();
+    return this.guard(() => {
+      if (!this.hasCheckpoints(db)) return undefined;
+      const row = db
+        .prepare('SELECT explanation FROM explanations WHERE order_id = ?')
+        .get(orderId) as { explanation: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.explanation) as Explanation);
     });
   }
 
@@ -264,6 +373,31 @@ class SqliteStore implements Store {
     });
   }
 
+  async saveCheckpointPart(seq: number, part: number, text: string): Promise<void> {
+    const s = this.statements as NonNullable<SqliteStore['statements']>;
+    this.write(() => {
+      s.part.run(seq, part, text);
+    });
+  }
+
+  async commitCheckpoint(seq: number, parts: number): Promise<void> {
+    const s = this.statements as NonNullable<SqliteStore['statements']>;
+    this.write(() => {
+      const { n } = s.countParts.get(seq) as { n: number };
+      if (n !== parts)
+        throw new StoreError(
+          'write-failed',
+          `${this.path}: the checkpoint at journal entry ${seq} has ${n} of its ${parts} parts written`,
+        );
+      s.checkpoint.run(seq, parts);
+      // Compaction: what opening no longer reads. The checkpoint holds everything before it.
+      s.dropCheckpoints.run(seq);
+      s.dropParts.run(seq);
+      s.dropSnapshots.run();
+      s.dropJournal.run(seq);
+    });
+  }
+
   /**
    * Runs a write in one transaction. A refused or failed write (a sequence number already
    * taken, a full disk, a read-only file) is a `StoreError` naming the file and saying which,
@@ -274,14 +408,11 @@ class SqliteStore implements Store {
     this.guard(db.transaction(fn), 'writing');
   }
 
-  async readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }> {
+  async readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }> {
     const db = this.opened();
     return this.guard(() => {
-      const first = db.prepare('SELECT snapshot FROM snapshots WHERE seq = 0').get() as
-        | { snapshot: string }
-        | undefined;
-      if (!first) throw new StoreError('corrupt', `${this.path}: the first snapshot is missing`);
-      return { snapshot: JSON.parse(first.snapshot) as Snapshot, journal: this.journal(db, 0) };
+      const oldest = this.state(db, 'ASC');
+      return { ...oldest, journal: this.journal(db, oldest.seq) };
     });
   }
 
@@ -456,6 +587,21 @@ class SqliteStore implements Store {
         rework: db.prepare(upsert('rework_register', reworkColumns)),
         snapshot: db.prepare('INSERT OR REPLACE INTO snapshots (seq, snapshot) VALUES (?, ?)'),
         prune: db.prepare('DELETE FROM snapshots WHERE seq <> 0 AND seq <> ?'),
+        part: db.prepare(
+          'INSERT OR REPLACE INTO checkpoint_parts (seq, part, text) VALUES (?, ?, ?)',
+        ),
+        countParts: db.prepare('SELECT count(*) AS n FROM checkpoint_parts WHERE seq = ?'),
+        checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (seq, parts) VALUES (?, ?)'),
+        dropCheckpoints: db.prepare('DELETE FROM checkpoints WHERE seq <> ?'),
+        dropParts: db.prepare('DELETE FROM checkpoint_parts WHERE seq <> ?'),
+        dropSnapshots: db.prepare('DELETE FROM snapshots'),
+        dropJournal: db.prepare('DELETE FROM journal WHERE seq <= ?'),
+        explanation: db.prepare(
+          `INSERT INTO explanations (order_id, journal_seq, client_id, line, status, explanation)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (order_id) DO UPDATE SET journal_seq = excluded.journal_seq,
+             status = excluded.status, explanation = excluded.explanation`,
+        ),
       };
     });
   }

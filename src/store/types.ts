@@ -7,7 +7,7 @@
  * A `Store` is asynchronous so that a server database can implement it; the SQLite store does
  * its work synchronously inside the promises.
  */
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 
 /** The version of the tables a store writes. A store refuses to open a newer one. */
@@ -36,6 +36,45 @@ export interface JournalEntry {
 export interface RegisterRows {
   rush: RushRecord[];
   rework: ReworkRecord[];
+  /**
+   * The explanation of each order the call settled (finished), as `explain` gave it then: what
+   * the store answers for an order the engine no longer holds.
+   */
+  settled?: Explanation[];
+}
+
+/**
+ * The registers a store keeps as tables and answers queries on. The delivery register joins
+ * them as `'delivery'` once deliveries are journaled (`deliver`), with its own table.
+ */
+export type RegisterKind = 'rush' | 'rework';
+
+/** An entry of a register. */
+export type RegisterEntry<K extends RegisterKind> = K extends 'rush' ? RushRecord : ReworkRecord;
+
+/**
+ * A query of a register table, checked (`registerQuery` in src/durable/registers.ts). Times
+ * are epoch ms: a rush entry's `requestedAt`, a rework entry's `registeredAt`; `since` is
+ * inclusive, `until` exclusive. Entries come in the order of that time, then of order id.
+ */
+export interface RegisterQuery {
+  since?: number;
+  until?: number;
+  clientId?: string;
+  line?: string;
+  /** Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`. */
+  outcome?: string;
+  /** At most this many entries. */
+  limit: number;
+  /** Only entries after this place: a page's `next`. */
+  after?: { at: number; orderId: string };
+}
+
+/** One page of a register query: its entries, and where the next page starts if there is one. */
+export interface RegisterPage<R> {
+  entries: R[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
 }
 
 /** What identifies a store: checked on every open. */
@@ -81,20 +120,49 @@ export interface Store {
   append(entry: JournalEntry, rows: RegisterRows): Promise<void>;
   /** Saves a snapshot that includes the journal up to `seq`; older ones, except the first, may go. */
   saveSnapshot(seq: number, snapshot: Snapshot): Promise<void>;
-  /** The first snapshot (seq 0) and every journal entry: what a replay check starts from. */
-  readHistory(): Promise<{ snapshot: Snapshot; journal: JournalEntry[] }>;
+  /**
+   * Writes one part of the checkpoint that includes the journal up to `seq`: the snapshot as
+   * JSON text, cut into parts numbered from 0. A part alone changes nothing that opening reads;
+   * parts of a checkpoint never committed are dropped by the next commit. A store without it
+   * takes whole snapshots (`saveSnapshot`) and keeps its whole journal.
+   */
+  saveCheckpointPart?(seq: number, part: number, text: string): Promise<void>;
+  /**
+   * Commits the checkpoint at `seq` whose `parts` parts are written, and compacts behind it, in
+   * one transaction: the journal entries up to `seq`, older snapshots and checkpoints (the
+   * first snapshot included) and stray parts are deleted. From then on opening starts from it.
+   */
+  commitCheckpoint?(seq: number, parts: number): Promise<void>;
+  /**
+   * The oldest state the store still holds and every journal entry after it: what a replay
+   * check starts from. `seq` is the journal entry that state includes: 0 (the first snapshot)
+   * until a checkpoint compacted the journal behind it.
+   */
+  readHistory(): Promise<{ seq: number; snapshot: Snapshot; journal: JournalEntry[] }>;
   /**
    * For stores several nodes share: resolves once this node is the lab's only writer. Until
    * then the node is a standby, and every journal entry committed after `after` is handed to
-   * `follow` in order, the last ones included. A store without it has one writer by design.
+   * `follow` in order, the last ones included. When the writer has compacted entries the
+   * standby still needed, `follow` is handed the latest checkpoint as `from`, and the entries
+   * after it. A store without it has one writer by design.
    */
   becomeWriter?(
     after: number,
-    follow: (entries: JournalEntry[]) => void,
+    follow: (entries: JournalEntry[], from?: { seq: number; snapshot: Snapshot }) => void,
     onStandby?: () => void,
   ): Promise<void>;
   /** The registers as stored, rush entries requested at or after `since` (epoch ms). */
   readRegisters(since?: number): Promise<RegisterRows>;
+  /**
+   * The entries of a register table that match `query`, at most `limit` of them, and whether
+   * more match after them. A store without it answers no register queries.
+   */
+  queryRegister?<K extends RegisterKind>(
+    kind: K,
+    query: RegisterQuery,
+  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }>;
+  /** The explanation stored when the order settled, or undefined. */
+  readExplanation?(orderId: string): Promise<Explanation | undefined>;
   close(): Promise<void>;
 }
 

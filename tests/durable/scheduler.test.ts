@@ -26,6 +26,7 @@ import {
 import { expectPrototypeUntouched } from '../support/hostile.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
+import { wholeSnapshotsOnly } from '../support/whole-snapshots.js';
 
 const open: DurableScheduler[] = [];
 afterEach(async () => {
@@ -466,7 +467,11 @@ describe('a store written by an older version, before a policy option existed', 
 
   test('opens with the configuration it was created with, and runs with the default filled in', async () => {
     const file = tempFile();
-    const s = await openScheduler({ store: file, config: busyLab, snapshotEvery: 2 });
+    const s = await openScheduler({
+      store: wholeSnapshotsOnly(sqliteStore(file)),
+      config: busyLab,
+      snapshotEvery: 2,
+    });
     const plain = createScheduler(busyLab);
     for (const { order: o, at } of day.slice(0, 3)) {
       expect(await s.submit(o, at)).toEqual(plain.submit(o, at));

@@ -8,8 +8,10 @@
  *
  * The stream is the hostile one of issue 16 (tests/support/journal-stream.mjs): a line called
  * `__proto__`, clients and orders called `__proto__`, `constructor`, `toString`, …, and values at
- * the limits, the last part in November 2199. The child snapshots every 25 calls, so reopening
- * restores a snapshot and replays the journal after it: a name or a value that a snapshot does
+ * the limits, the last part in November 2199. The child begins a checkpoint every 10 calls,
+ * written in parts over the calls after it, and each commit compacts the journal, so a kill
+ * falls before, between or after a checkpoint's writes, and reopening restores the latest
+ * committed checkpoint and replays the journal after it: a name or a value that a snapshot does
  * not carry through shows as a journal entry that does not replay, as a reopened state unlike
  * that of an engine that ran the same calls without stopping, or as a later answer unlike its.
  *
@@ -95,6 +97,8 @@ test('crash: killed with SIGKILL at random moments in a hostile stream, the stor
   let answers = 0;
   let rushRows = 0;
   let drivenOn = 0;
+  let checkpointed = 0;
+  let compacted = 0;
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 1_000_000 }),
@@ -117,6 +121,8 @@ test('crash: killed with SIGKILL at random moments in a hostile stream, the stor
         const s = await openScheduler({ store: file, lab: 'crash-lab' });
         try {
           await checkPrinted(store, printed, s);
+          if ((printed.at(-1)?.checkpoint ?? 0) > 0) checkpointed++;
+          if ((await store.readHistory()).seq > 0) compacted++;
           // The reopened engine is the one that never stopped: the same state after the calls
           // the journal holds (every call is one entry), and driven on, the same answers.
           const calls = streamCalls(seed, { hostile: true });
@@ -145,4 +151,7 @@ test('crash: killed with SIGKILL at random moments in a hostile stream, the stor
   expect(answers).toBeGreaterThan(20);
   expect(rushRows).toBeGreaterThan(0);
   expect(drivenOn).toBeGreaterThan(100);
+  // Checkpoints and compaction were in play: killed after one was committed, and reopened from it.
+  expect(checkpointed).toBeGreaterThanOrEqual(5);
+  expect(compacted).toBeGreaterThanOrEqual(5);
 }, 180_000);

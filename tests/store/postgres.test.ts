@@ -190,7 +190,7 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     await a.close();
   });
 
-  test('a writer whose session was cut cannot save a snapshot, and a node that is not the writer never can', async () => {
+  test('a writer whose session was cut cannot save a snapshot or a checkpoint, and a node that is not the writer never can', async () => {
     const url = await freshDatabase();
     const store = postgresStore(url);
     const a = await openScheduler({ store, config: busyLab, lab: 'fence-snap' });
@@ -207,23 +207,39 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     expect((refused as Error).message).toMatch(/no longer holds the lab's writer lock/);
     expect(await snapshots()).toEqual([0]);
 
-    // Another node is the writer now and saves its snapshot; the deposed one cannot replace it.
-    const b = await openScheduler({ store: postgresStore(url), lab: 'fence-snap' });
+    // Another node is the writer now and commits its checkpoint, compacting the journal
+    // behind it; the deposed one can write neither a snapshot nor a checkpoint.
+    const checkpoints = async () =>
+      (await sql`SELECT seq::int AS seq FROM checkpoints ORDER BY seq`).map((r) => r.seq);
+    const b = await openScheduler({
+      store: postgresStore(url),
+      lab: 'fence-snap',
+      snapshotEvery: 1,
+    });
     await b.submit(order({ id: 'y2' }), T('09:05'));
+    await b.checkpointReady();
+    await b.submit(order({ id: 'y3' }), T('09:06'));
     await b.close();
-    expect(await snapshots()).toEqual([0, 2]);
-    // Closing the deposed node would snapshot its journal entry 1 (and drop every other one).
-    await expect(a.close()).rejects.toMatchObject({ code: 'write-failed' });
-    expect(await snapshots()).toEqual([0, 2]);
+    expect(await checkpoints()).toEqual([2]);
+    expect(await snapshots()).toEqual([]);
+    for (const write of [
+      () => store.saveSnapshot(1, a.snapshot()),
+      () => store.saveCheckpointPart?.(1, 0, '{}'),
+      () => store.commitCheckpoint?.(1, 1),
+    ])
+      await expect(write()).rejects.toMatchObject({ code: 'write-failed' });
+    expect(await checkpoints()).toEqual([2]);
+    await a.close();
 
     // A store that was opened but never became the writer (a read-only open) writes nothing.
     const reader = postgresStore(url);
     const { snapshot } = await reader.open({ lab: 'fence-snap', readOnly: true });
+    expect(snapshot.seq).toBe(2);
     await expect(reader.saveSnapshot(5, snapshot.snapshot)).rejects.toMatchObject({
       code: 'write-failed',
     });
     await reader.close();
-    expect(await snapshots()).toEqual([0, 2]);
+    expect(await checkpoints()).toEqual([2]);
     await sql.end();
   });
 
@@ -296,6 +312,62 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     expect(taken.journalSeq).toBe(2);
     expect(taken.explain('s2').orderId).toBe('s2');
     await taken.submit(order({ id: 's3' }), T('09:10'));
+    await taken.close();
+  });
+
+  test("a standby whose tail the writer compacted starts again from the writer's checkpoint", async () => {
+    const url = await freshDatabase();
+    const a = await openScheduler({
+      store: postgresStore(url),
+      config: busyLab,
+      snapshotEvery: 2,
+    });
+    await a.submit(order({ id: 'k1' }), T('09:00'));
+    let waiting = false;
+    let restartedAt: number | undefined;
+    const inner = postgresStore(url, { pollMs: 2000 });
+    // The standby's store as it is, telling the test when it hands over a checkpoint.
+    const watched: Store = {
+      description: inner.description,
+      open: (o) => inner.open(o),
+      append: (e, r) => inner.append(e, r),
+      saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+      saveCheckpointPart: (seq, part, text) =>
+        inner.saveCheckpointPart?.(seq, part, text) as Promise<void>,
+      commitCheckpoint: (seq, parts) => inner.commitCheckpoint?.(seq, parts) as Promise<void>,
+      readHistory: () => inner.readHistory(),
+      readRegisters: (since) => inner.readRegisters(since),
+      becomeWriter: (after, follow, onStandby) =>
+        inner.becomeWriter?.(
+          after,
+          (entries, from) => {
+            if (from) restartedAt = from.seq;
+            follow(entries, from);
+          },
+          onStandby,
+        ) as Promise<void>,
+      close: () => inner.close(),
+    };
+    const b = openScheduler({
+      store: watched,
+      config: busyLab,
+      onStandby: () => {
+        waiting = true;
+      },
+    });
+    await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+    // Between two reads of the standby (2 s apart): a checkpoint at entry 2 is committed, and
+    // the entries up to it are deleted, the one the standby needs next among them.
+    await a.submit(order({ id: 'k2' }), T('09:05'));
+    await a.checkpointReady();
+    await a.submit(order({ id: 'k3', rush: { urgency: 'same-day' } }), T('09:10'));
+    const state = a.snapshot();
+    await a.close();
+    const taken = await b;
+    expect(restartedAt).toBe(2);
+    expect(taken.journalSeq).toBe(3);
+    expect(taken.snapshot()).toEqual(state);
+    await taken.submit(order({ id: 'k4' }), T('09:15'));
     await taken.close();
   });
 });

@@ -10,7 +10,8 @@
  * for the length of the journal (a node taking over resumes where the dead writer stopped:
  * every call of the stream is one journal entry). It prints `{"standby":true}` while waiting
  * as a standby, `{"ready":true}` once it is the writer, then `{"i", "seq", "kind", "result",
- * "rush"}` per call (`rush`: the rush register entries the call added). With
+ * "rush", "checkpoint"}` per call (`rush`: the rush register entries the call added;
+ * `checkpoint`: the journal entry of the latest committed checkpoint). With
  * RUSHLINE_CHILD_HOLD=1 it waits for a line on stdin before its first call; with
  * RUSHLINE_CHILD_STREAM=hostile it runs the hostile stream on its lab (journal-stream.mjs).
  */
@@ -28,7 +29,10 @@ const s = await openScheduler({
   store,
   config: labOf(stream),
   lab: 'crash-lab',
-  snapshotEvery: 25,
+  // Frequent checkpoints in several parts, so that a kill finds one in any stage: parts
+  // written, committed, the journal compacted behind it.
+  snapshotEvery: 10,
+  checkpointPartSize: 16384,
   onStandby: () => print({ standby: true }),
 });
 print({ ready: true, seq: s.journalSeq });
@@ -42,10 +46,20 @@ const calls = streamCalls(seed, stream);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
+  // Each call follows the checkpoint thread's next part, so that checkpoints are committed
+  // (and the journal compacted) at the same calls however busy the machine is.
+  await s.checkpointReady();
   // The register's count of entries ever added: it holds only the retention horizon's.
   const before = s.registerSizes().rush;
   const { kind, result } = await runCall(s, calls[i], state);
-  print({ i, seq: s.journalSeq, kind, result, rush: s.rushRegister(before) });
+  print({
+    i,
+    seq: s.journalSeq,
+    kind,
+    result,
+    rush: s.rushRegister(before),
+    checkpoint: s.checkpointSeq,
+  });
 }
 await s.close();
 print({ done: true, seq: s.journalSeq });

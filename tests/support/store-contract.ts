@@ -9,6 +9,7 @@ import {
   createScheduler,
   type JournalEntry,
   type OpenedStore,
+  type RegisterQuery,
   type ReworkRecord,
   type RushRecord,
   type Snapshot,
@@ -211,7 +212,7 @@ export function storeContract(kind: StoreKind): void {
       expect(re.header).toEqual(o.header);
       expect(re.snapshot).toEqual({ seq: 0, snapshot: first });
       expect(re.tail).toEqual(entries);
-      expect(await again.readHistory()).toEqual({ snapshot: first, journal: entries });
+      expect(await again.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries });
     });
 
     test('the latest snapshot bounds the tail; the first one stays for the replay check', async () => {
@@ -227,7 +228,44 @@ export function storeContract(kind: StoreKind): void {
       const re = await open(again, { lab: 'lab-a' });
       expect(re.snapshot).toEqual({ seq: 3, snapshot: s2 });
       expect(re.tail).toEqual(entries.slice(3));
-      expect(await again.readHistory()).toEqual({ snapshot: first, journal: entries });
+      expect(await again.readHistory()).toEqual({ seq: 0, snapshot: first, journal: entries });
+    });
+
+    test('a checkpoint in parts: uncommitted parts change nothing; its commit compacts the journal behind it', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      const [, , s2, s3] = snapshots() as [Snapshot, Snapshot, Snapshot, Snapshot];
+      // Text with a surrogate pair, cut anywhere a part may end.
+      const text = JSON.stringify({ ...s2, note: 'labo \u{1F4F7} photo' });
+      for (const e of entries.slice(0, 3)) await store.append(e, none);
+      const third = Math.ceil(text.length / 3);
+      await store.saveCheckpointPart(2, 0, text.slice(0, third));
+      await store.saveCheckpointPart(2, 1, text.slice(third, 2 * third));
+      // Not all parts: refused, and nothing changes.
+      await expect(store.commitCheckpoint(2, 3)).rejects.toMatchObject({ code: 'write-failed' });
+      expect((await store.readHistory()).journal).toEqual(entries.slice(0, 3));
+      await store.saveCheckpointPart(2, 2, text.slice(2 * third));
+      // A stray part of a checkpoint that will never be committed.
+      await store.saveCheckpointPart(9, 0, '{');
+      for (const e of entries.slice(3)) await store.append(e, none);
+      await store.commitCheckpoint(2, 3);
+      const history = await store.readHistory();
+      expect(history).toEqual({ seq: 2, snapshot: JSON.parse(text), journal: entries.slice(2) });
+      await store.close();
+
+      const again = place.again();
+      const re = await open(again, { lab: 'lab-a' });
+      expect(re.snapshot).toEqual({ seq: 2, snapshot: JSON.parse(text) });
+      expect(re.tail).toEqual(entries.slice(2));
+      // A later checkpoint replaces it, and compacts further.
+      const later = again as Required<Store>;
+      await later.saveCheckpointPart(4, 0, JSON.stringify(s3));
+      await later.commitCheckpoint(4, 1);
+      expect(await later.readHistory()).toEqual({
+        seq: 4,
+        snapshot: s3,
+        journal: entries.slice(4),
+      });
     });
 
     test('register rows are written with their entry; a later row of the same order replaces it; since filters', async () => {
@@ -271,6 +309,74 @@ export function storeContract(kind: StoreKind): void {
       expect(await again.readRegisters()).toEqual(all);
     });
 
+    test('register queries: filters on time, client, line and outcome, pages in time then id order; explanations of settled orders', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      // Ties in time, and ids whose UTF-16 and UTF-8 orders differ ('\uFF5E' and an emoji).
+      const rushes = [
+        rush('b', T('09:00'), { clientId: 'ann', line: 'print' }),
+        rush('a', T('09:00'), { clientId: 'bob', line: 'gifts', outcome: 'rush-declined' }),
+        rush('\u{1F4F7}', T('09:30'), { clientId: 'ann', line: 'print' }),
+        rush('\uFF5E', T('09:30'), { clientId: 'ann', line: 'print', outcome: 'rush-declined' }),
+        rush('c', T('10:00'), { clientId: 'bob', line: 'print' }),
+      ];
+      const works = [
+        rework('w1', T('09:00'), { clientId: 'ann' }),
+        rework('w2', T('09:10'), { clientId: 'ann', closedAt: T('12:00') }),
+        rework('w3', T('09:20'), { clientId: 'bob', line: 'print' }),
+      ];
+      const settled = createScheduler(busyLab);
+      settled.submit(order({ id: 'done' }), T('08:00'));
+      settled.next('print', T('08:10'));
+      settled.complete('done', T('08:20'));
+      const explanation = settled.explain('done');
+      for (const [i, e] of entries.slice(0, 3).entries())
+        await store.append(e, {
+          rush: rushes.filter((_, k) => k % 3 === i),
+          rework: works.filter((_, k) => k === i),
+          ...(i === 2 ? { settled: [explanation] } : {}),
+        });
+      const ids = async (kind: 'rush' | 'rework', q: Partial<RegisterQuery>) =>
+        (await store.queryRegister(kind, { limit: 100, ...q })).entries.map((r) => r.orderId);
+      expect(await ids('rush', {})).toEqual(['a', 'b', '\uFF5E', '\u{1F4F7}', 'c']);
+      expect(await ids('rush', { since: T('09:00'), until: T('10:00') })).toEqual([
+        'a',
+        'b',
+        '\uFF5E',
+        '\u{1F4F7}',
+      ]);
+      expect(await ids('rush', { since: T('09:01') })).toEqual(['\uFF5E', '\u{1F4F7}', 'c']);
+      expect(await ids('rush', { clientId: 'ann', outcome: 'rush-accepted' })).toEqual([
+        'b',
+        '\u{1F4F7}',
+      ]);
+      expect(await ids('rush', { line: 'gifts' })).toEqual(['a']);
+      expect(await ids('rework', { outcome: 'open' })).toEqual(['w1', 'w3']);
+      expect(await ids('rework', { outcome: 'closed', clientId: 'ann' })).toEqual(['w2']);
+      expect((await store.queryRegister('rework', { limit: 5, line: 'print' })).entries).toEqual([
+        works[2],
+      ]);
+      // Pages of two, each after the last entry of the one before, in the same order.
+      const paged: string[] = [];
+      let after: RegisterQuery['after'];
+      for (;;) {
+        const page = await store.queryRegister('rush', { limit: 2, ...(after ? { after } : {}) });
+        paged.push(...page.entries.map((r) => r.orderId));
+        const last = page.entries.at(-1) as RushRecord;
+        if (!page.more) break;
+        after = { at: last.requestedAt, orderId: last.orderId };
+      }
+      expect(paged).toEqual(await ids('rush', {}));
+
+      expect(await store.readExplanation('done')).toEqual(explanation);
+      expect(await store.readExplanation('nobody')).toBeUndefined();
+      await store.close();
+      const again = place.again() as Required<Store>;
+      await open(again, { lab: 'lab-a', readOnly: true });
+      expect(await again.readExplanation('done')).toEqual(explanation);
+      expect((await again.queryRegister('rush', { limit: 100 })).entries).toHaveLength(5);
+    });
+
     test('a rejected write leaves the store as it was', async () => {
       const { place, first } = await created();
       const store = place.store;
@@ -286,7 +392,7 @@ export function storeContract(kind: StoreKind): void {
         );
       expect(error, 'a second entry 1 must be refused').toBeInstanceOf(StoreError);
       expect(error).toMatchObject({ code: 'write-failed' });
-      expect(await store.readHistory()).toEqual({ snapshot: first, journal: [e1] });
+      expect(await store.readHistory()).toEqual({ seq: 0, snapshot: first, journal: [e1] });
       expect((await store.readRegisters()).rush.map((r) => r.orderId)).toEqual(['r1']);
       expect((await store.readRegisters()).rework).toEqual([]);
       // And the store goes on.
@@ -349,7 +455,11 @@ export function storeContract(kind: StoreKind): void {
       expect(re.tail).toEqual(entries.slice(0, 1));
       await rejection(reader.append(entries[1] as JournalEntry, none));
       await rejection(reader.saveSnapshot(1, snapshots()[1] as Snapshot));
-      expect(await reader.readHistory()).toEqual({ snapshot: first, journal: entries.slice(0, 1) });
+      expect(await reader.readHistory()).toEqual({
+        seq: 0,
+        snapshot: first,
+        journal: entries.slice(0, 1),
+      });
       await reader.close();
 
       const again = place.again();

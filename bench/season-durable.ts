@@ -1,0 +1,139 @@
+/**
+ * `npm run build && tsx bench/season-durable.ts [-- --days 60] [--per-day 10000] [--dir DIR]`:
+ * the SQLite half of issue 19's season benchmark. A lab runs `--days` days of `--per-day`
+ * orders through a durable scheduler at DEFAULT settings, the queue kept short (each order is
+ * submitted, started and finished in turn, so the line drains as it goes). Each day it prints
+ * the journal bytes the store holds, the bytes of the latest committed checkpoint, the p50,
+ * p99 and max latency of the day's calls, and the time to reopen the store (the scheduler is
+ * closed and reopened at the end of each day, as a service restarted nightly), then an
+ * asciichart of each against the day.
+ *
+ * Issue 19's bar: from day 10 to day 60, the slowest call and the reopen time grow by at most
+ * 1.3×. The in-memory half (heap, snapshot size) belongs with retention.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import asciichart from 'asciichart';
+import Database from 'better-sqlite3';
+import { type DurableScheduler, openScheduler } from '../dist/index.js';
+import { backlog, config, START } from './orders.js';
+
+const { values } = parseArgs({
+  options: { days: { type: 'string' }, 'per-day': { type: 'string' }, dir: { type: 'string' } },
+});
+const DAYS = Number(values.days ?? 60);
+const PER_DAY = Number(values['per-day'] ?? 10_000);
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'rushline-season-'));
+const file = join(dir, 'lab.db');
+const DAY = 86_400_000;
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+/** What the store holds: journal bytes, and the bytes of its latest committed checkpoint. */
+function bytesHeld(): { journal: number; checkpoint: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const j = db
+      .prepare('SELECT coalesce(sum(length(call) + length(result)), 0) AS n FROM journal')
+      .get() as {
+      n: number;
+    };
+    const c = db
+      .prepare(
+        'SELECT coalesce(sum(length(text)), 0) AS n FROM checkpoint_parts WHERE seq = (SELECT max(seq) FROM checkpoints)',
+      )
+      .get() as { n: number };
+    return { journal: j.n, checkpoint: c.n };
+  } finally {
+    db.close();
+  }
+}
+
+// A line sized for a day's orders in about a day: the queue stays short.
+const cfg = config(PER_DAY * 7);
+let s: DurableScheduler = await openScheduler({ store: file, config: cfg });
+const rows: {
+  day: number;
+  journal: number;
+  checkpoint: number;
+  p50: number;
+  p99: number;
+  max: number;
+  reopen: number;
+}[] = [];
+for (let day = 0; day < DAYS; day++) {
+  const orders = backlog(PER_DAY, 100 + day).map((o, i) => {
+    const at = START + day * DAY + Math.floor((i * DAY) / PER_DAY);
+    return {
+      order: { ...o, id: `d${day}-${o.id}`, uploadedAt: at, clientId: `${o.clientId}` },
+      at,
+    };
+  });
+  const lat: number[] = [];
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await call();
+    lat.push(performance.now() - t);
+    return r;
+  };
+  for (const { order, at } of orders) {
+    await timed(() => s.submit(order, at));
+    const started = await timed(() => s.next('print', at + 1));
+    if (started) await timed(() => s.complete(started.orderId, at + 2));
+  }
+  await s.close();
+  const held = bytesHeld();
+  const t = performance.now();
+  s = await openScheduler({ store: file });
+  const reopen = performance.now() - t;
+  lat.sort((a, b) => a - b);
+  const row = {
+    day: day + 1,
+    ...held,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat.at(-1) as number,
+    reopen,
+  };
+  rows.push(row);
+  console.log(
+    `day ${row.day}: journal ${(row.journal / 1024).toFixed(0)} KiB, checkpoint ${(row.checkpoint / 1024).toFixed(0)} KiB, p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, max ${row.max.toFixed(1)} ms, reopen ${row.reopen.toFixed(0)} ms`,
+  );
+}
+await s.close();
+
+const chart = (name: string, ys: number[]) => {
+  console.log(`\n${name} against the day`);
+  console.log(asciichart.plot(ys, { height: 8 }));
+};
+chart(
+  'journal KiB held',
+  rows.map((r) => r.journal / 1024),
+);
+chart(
+  'checkpoint KiB',
+  rows.map((r) => r.checkpoint / 1024),
+);
+chart(
+  'slowest call, ms',
+  rows.map((r) => r.max),
+);
+chart(
+  'p99, ms',
+  rows.map((r) => r.p99),
+);
+chart(
+  'reopen, ms',
+  rows.map((r) => r.reopen),
+);
+const at = (d: number) => rows[Math.min(rows.length, d) - 1] as (typeof rows)[number];
+if (rows.length >= 10) {
+  const last = rows.length;
+  const g = (k: 'max' | 'reopen' | 'checkpoint') => (at(last)[k] / at(10)[k]).toFixed(2);
+  console.log(
+    `\nday 10 → day ${last}: slowest call ×${g('max')}, reopen ×${g('reopen')}, checkpoint bytes ×${g('checkpoint')} (bar: ≤ 1.3×)`,
+  );
+}

@@ -1,0 +1,250 @@
+/**
+ * Checkpoints that do not stop the lab (issue 19). A checkpoint is the state at one journal
+ * entry, as snapshot text, written in parts over the calls that follow it and then committed,
+ * which compacts the journal behind it.
+ *
+ * The text is built on the checkpoint thread (`checkpoint-worker.ts`), a copy of the engine
+ * that follows the committed journal: building and serialising a snapshot of 10⁵ orders takes
+ * about a second, and there the caller does not wait for it. The thread answers with the number
+ * of parts, then hands out one part at a time when asked; the durable scheduler writes one part
+ * after each call it answers, only when a part is already in hand, so a call waits at most for
+ * one part's write and never for the thread.
+ *
+ * A lab with custom gates cannot have the copy (a gate is a function, and a thread is given
+ * data), nor can one whose thread failed: its checkpoints' text is built inline, once per
+ * checkpoint, and still written in parts.
+ */
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { Snapshot } from '../engine/snapshot-format.js';
+import type { JournalEntry, Store } from '../store/types.js';
+
+/** What the scheduler's thread tells the checkpoint thread. */
+export type ToWorker =
+  | { type: 'call'; entry: JournalEntry }
+  | { type: 'start'; seq: number; partChars: number }
+  | { type: 'part'; seq: number; part: number };
+
+/** What the checkpoint thread answers. */
+export type ToCheckpointer =
+  | { type: 'ready'; seq: number; parts: number }
+  | { type: 'part'; seq: number; part: number; text: string }
+  | { type: 'failed'; seq: number; message: string };
+
+/** A store that takes checkpoints in parts. */
+export type CheckpointStore = Store &
+  Required<Pick<Store, 'saveCheckpointPart' | 'commitCheckpoint'>>;
+
+export function takesCheckpoints(store: Store): store is CheckpointStore {
+  return (
+    typeof store.saveCheckpointPart === 'function' && typeof store.commitCheckpoint === 'function'
+  );
+}
+
+/**
+ * Where the parts of `text` start, about `partChars` apart, and its end. A cut never falls
+ * inside a surrogate pair: each part must be valid text on its own, as a database stores it.
+ */
+export function cutsOf(text: string, partChars: number): number[] {
+  const cuts = [0];
+  for (let at = partChars; at < text.length; at += partChars) {
+    const code = text.charCodeAt(at - 1);
+    const cut = code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
+    if (cut > (cuts.at(-1) as number)) cuts.push(cut);
+  }
+  cuts.push(text.length);
+  return cuts;
+}
+
+/** What the checkpoint thread starts from: a state, the entries after it, and where to answer. */
+export interface WorkerStart {
+  seq: number;
+  snapshot: Snapshot;
+  entries: JournalEntry[];
+  answers: MessagePort;
+}
+
+/** Starts the checkpoint thread: from the built package, or from the source under the tests. */
+function startWorker(data: WorkerStart): Worker {
+  const here = import.meta.url;
+  const options = { workerData: data, transferList: [data.answers] };
+  if (here.endsWith('.ts')) {
+    // Running from the TypeScript source (the test suite): the thread loads it the same way.
+    const url = new URL('./checkpoint-worker.ts', here).href;
+    return new Worker(
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); })`,
+      { ...options, eval: true },
+    );
+  }
+  return new Worker(new URL('./checkpoint-worker.js', here), options);
+}
+
+/** The checkpoint in progress: its entry, its parts once known, and the next part in hand. */
+interface Pending {
+  seq: number;
+  parts?: number;
+  written: number;
+  next?: { part: number; text: string };
+  /** The text, when built inline. */
+  inline?: { text: string; cuts: number[] };
+}
+
+/** Builds checkpoints and writes them in parts, for one open durable scheduler. */
+export class Checkpointer {
+  private worker: Worker | undefined;
+  /**
+   * Where the thread answers. It is read synchronously (`receiveMessageOnPort`) when a part is
+   * due, not by an event: a caller whose calls never yield to the event loop (SQLite commits
+   * synchronously) must see the parts all the same.
+   */
+  private answers: MessagePort | undefined;
+  private pending: Pending | undefined;
+  /** Why the last checkpoint was given up, if one was (the journal is then kept until the next). */
+  lastFailure: string | undefined;
+
+  constructor(
+    private readonly store: CheckpointStore,
+    /** The engine of committed calls: the inline text's source. */
+    private readonly engine: () => Scheduler,
+    private readonly partChars: number,
+    /** The state to start the thread from, or undefined to build every checkpoint inline. */
+    from: { seq: number; snapshot: Snapshot; entries: JournalEntry[] } | undefined,
+  ) {
+    if (from === undefined) return;
+    const { port1, port2 } = new MessageChannel();
+    const worker = startWorker({ ...from, answers: port2 });
+    this.answers = port1;
+    // The thread must not keep a process alive that forgot to close its scheduler.
+    worker.unref();
+    worker.on('error', (e) => this.lose(`the checkpoint thread failed: ${e.message}`));
+    worker.on('exit', (code) => this.lose(`the checkpoint thread exited (${code})`));
+    this.worker = worker;
+  }
+
+  /** Whether a checkpoint is in progress. */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** A call is committed: the thread's copy follows it. */
+  follow(entry: JournalEntry): void {
+    this.worker?.postMessage({ type: 'call', entry } satisfies ToWorker);
+  }
+
+  /** Begins the checkpoint of the state at journal entry `seq` (every call up to it followed). */
+  start(seq: number): void {
+    this.pending = { seq, written: 0 };
+    if (this.worker) {
+      this.worker.postMessage({ type: 'start', seq, partChars: this.partChars } satisfies ToWorker);
+      return;
+    }
+    const text = JSON.stringify(this.engine().snapshot());
+    const cuts = cutsOf(text, this.partChars);
+    this.pending.inline = { text, cuts };
+    this.hear({ type: 'ready', seq, parts: cuts.length - 1 });
+  }
+
+  /**
+   * Writes the next part if it is in hand, and commits the checkpoint after its last part.
+   * Never waits for the thread. Answers the journal entry of a checkpoint it committed.
+   */
+  async step(): Promise<number | undefined> {
+    this.poll();
+    const p = this.pending;
+    if (p?.next === undefined || p.parts === undefined) return undefined;
+    const { part, text } = p.next;
+    p.next = undefined;
+    await this.store.saveCheckpointPart(p.seq, part, text);
+    p.written++;
+    if (p.written < p.parts) {
+      this.ask(p, part + 1);
+      return undefined;
+    }
+    await this.store.commitCheckpoint(p.seq, p.parts);
+    this.pending = undefined;
+    return p.seq;
+  }
+
+  /**
+   * Resolves once the checkpoint in progress has its next part in hand (or none is in
+   * progress): for tests that must know a part will be written after the next call.
+   */
+  async ready(): Promise<void> {
+    for (;;) {
+      this.poll();
+      if (this.pending === undefined || this.pending.next !== undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  /** Writes every part left of the checkpoint in progress, waiting for the thread, and commits it. */
+  async finish(): Promise<number | undefined> {
+    for (;;) {
+      await this.ready();
+      if (this.pending === undefined) return undefined;
+      const committed = await this.step();
+      if (committed !== undefined) return committed;
+    }
+  }
+
+  /** Hears every answer the thread has sent so far. */
+  private poll(): void {
+    if (this.answers === undefined) return;
+    for (let m = receiveMessageOnPort(this.answers); m; m = receiveMessageOnPort(this.answers))
+      this.hear(m.message as ToCheckpointer);
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.pending = undefined;
+    this.answers?.close();
+    this.answers = undefined;
+    if (worker) {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    }
+  }
+
+  private hear(m: ToCheckpointer): void {
+    const p = this.pending;
+    if (p === undefined || m.seq !== p.seq) return;
+    if (m.type === 'failed') {
+      this.giveUp(`the checkpoint at journal entry ${m.seq} was given up: ${m.message}`);
+      return;
+    }
+    if (m.type === 'ready') {
+      p.parts = m.parts;
+      this.ask(p, 0);
+      return;
+    }
+    p.next = { part: m.part, text: m.text };
+  }
+
+  /** Asks for a part: of the thread, or of the text built inline (at once). */
+  private ask(p: Pending, part: number): void {
+    if (p.inline) {
+      const { text, cuts } = p.inline;
+      this.hear({ type: 'part', seq: p.seq, part, text: text.slice(cuts[part], cuts[part + 1]) });
+      return;
+    }
+    this.worker?.postMessage({ type: 'part', seq: p.seq, part } satisfies ToWorker);
+  }
+
+  /** The thread is gone: the checkpoint in progress is given up, and later ones are built inline. */
+  private lose(message: string): void {
+    if (this.worker === undefined) return;
+    this.worker = undefined;
+    this.giveUp(message);
+  }
+
+  private giveUp(message: string): void {
+    this.lastFailure = message;
+    this.pending = undefined;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Checkpoints that do not stop the lab (issue 19): a checkpoint is written in parts, one after
+ * each call answered, the calls going on between its parts; its commit compacts the journal,
+ * and reopening from it is the engine that made the calls. Counts and order of writes, never
+ * timings.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  type CustomGate,
+  createScheduler,
+  type DurableScheduler,
+  memoryStore,
+  openScheduler,
+  type SchedulerConfig,
+  type Store,
+} from '../../src/index.js';
+import { busyLab } from '../support/labs.js';
+import { order, T } from '../support/orders.js';
+
+const open: DurableScheduler[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+});
+
+/** A store that logs its writes in order: `append 3`, `part 5:0`, `commit 5`. */
+function logged(inner: Store, log: string[]): Store {
+  return {
+    description: inner.description,
+    open: (o) => inner.open(o),
+    append: (e, r) => {
+      log.push(`append ${e.seq}`);
+      return inner.append(e, r);
+    },
+    saveSnapshot: (seq, snap) => {
+      log.push(`snapshot ${seq}`);
+      return inner.saveSnapshot(seq, snap);
+    },
+    saveCheckpointPart: (seq, part, text) => {
+      log.push(`part ${seq}:${part}`);
+      return inner.saveCheckpointPart?.(seq, part, text) as Promise<void>;
+    },
+    commitCheckpoint: (seq, parts) => {
+      log.push(`commit ${seq}`);
+      return inner.commitCheckpoint?.(seq, parts) as Promise<void>;
+    },
+    readHistory: () => inner.readHistory(),
+    readRegisters: (since) => inner.readRegisters(since),
+    close: () => inner.close(),
+  };
+}
+
+/** The n-th call of a day of submits, a few of them rushes. */
+const nth = (i: number) =>
+  order({
+    id: `c${i}`,
+    clientId: `k${i % 7}`,
+    ...(i % 5 === 0 ? { rush: { urgency: 'next-day' as const } } : {}),
+  });
+
+/**
+ * Runs calls until the checkpoint begun after call `every` is committed, waiting before each
+ * call for its next part to be in hand, so that every call is followed by one part's write.
+ */
+async function untilCommitted(config: SchedulerConfig, every: number) {
+  const inner = memoryStore();
+  const log: string[] = [];
+  const s = await openScheduler({
+    store: logged(inner, log),
+    config,
+    snapshotEvery: every,
+    checkpointPartSize: 400,
+  });
+  open.push(s);
+  const plain = createScheduler(config);
+  let i = 0;
+  const call = async () => {
+    const o = nth(i);
+    const at = T('09:00') + i * 60_000;
+    i++;
+    expect(await s.submit(o, at)).toEqual(plain.submit(o, at));
+  };
+  while (i < every) await call();
+  for (let guard = 0; !log.includes(`commit ${every}`); guard++) {
+    expect(guard, 'the checkpoint is committed within 500 calls').toBeLessThan(500);
+    await s.checkpointReady();
+    await call();
+  }
+  return { s, inner, log, plain, calls: i };
+}
+
+describe('a checkpoint written while calls keep being answered', () => {
+  const kinds: [string, SchedulerConfig][] = [
+    ['built on the checkpoint thread', busyLab],
+    [
+      'built inline (a lab with custom gates)',
+      {
+        ...busyLab,
+        gates: [{ id: 'no-frames', decline: () => undefined } satisfies CustomGate],
+      },
+    ],
+  ];
+  for (const [kind, config] of kinds) {
+    test(`${kind}: one part after each call, calls between its parts, then the commit compacts`, async () => {
+      const every = 20;
+      const { s, inner, log, plain, calls } = await untilCommitted(config, every);
+      const first = log.indexOf(`part ${every}:0`);
+      const commit = log.indexOf(`commit ${every}`);
+      const during = log.slice(first, commit);
+      const parts = during.filter((w) => w.startsWith('part'));
+      const appends = during.filter((w) => w.startsWith('append'));
+      // Several parts, in order, each written after a call was answered and before the next.
+      expect(parts.length).toBeGreaterThanOrEqual(3);
+      expect(parts).toEqual(parts.map((_, k) => `part ${every}:${k}`));
+      expect(during).toEqual(parts.flatMap((p, k) => (k === 0 ? [p] : [appends[k - 1], p])));
+      expect(appends.length).toBe(parts.length - 1);
+      // No whole snapshot, and the checkpoint holds the state at its entry, not later.
+      expect(log.some((w) => w.startsWith('snapshot'))).toBe(false);
+      expect(s.checkpointSeq).toBe(every);
+      const history = await inner.readHistory();
+      expect(history.seq).toBe(every);
+      expect(history.journal.map((e) => e.seq)).toEqual(
+        Array.from({ length: calls - every }, (_, k) => every + 1 + k),
+      );
+      const replayed = createScheduler(config);
+      for (let k = 0; k < every; k++) replayed.submit(nth(k), T('09:00') + k * 60_000);
+      expect(history.snapshot).toEqual(replayed.snapshot());
+
+      // Closing gives up nothing that was answered, and writes no snapshot; reopening replays
+      // the tail after the checkpoint to the same engine.
+      await s.close();
+      expect(log.some((w) => w.startsWith('snapshot'))).toBe(false);
+      const again = await openScheduler({ store: inner, config });
+      open.push(again);
+      expect(again.journalSeq).toBe(calls);
+      expect(again.snapshot()).toEqual(plain.snapshot());
+      const o = nth(calls);
+      expect(await again.submit(o, T('12:00'))).toEqual(plain.submit(o, T('12:00')));
+    });
+  }
+
+  test('a checkpoint is not begun while one is in progress; closing gives one up, or finishes it when checkpoints keep being cut off', async () => {
+    for (const every of [3, 2]) {
+      const inner = memoryStore();
+      const log: string[] = [];
+      const s = await openScheduler({
+        store: logged(inner, log),
+        config: busyLab,
+        snapshotEvery: every,
+        checkpointPartSize: 200,
+      });
+      open.push(s);
+      for (let i = 0; i < every; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+      await s.checkpointReady();
+      for (let i = every; i < 5; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+      // Due again after call 2 × every, but the first checkpoint has parts still to write.
+      const parts = log.filter((w) => w.startsWith('part'));
+      expect(parts.length).toBeGreaterThan(0);
+      expect(parts.every((w) => w.startsWith(`part ${every}:`))).toBe(true);
+      expect(s.checkpointSeq).toBe(0);
+      await s.close();
+      await inner.open({ readOnly: true });
+      const history = await inner.readHistory();
+      if (every === 3) {
+        // 5 calls since the last checkpoint, under 2 × 3: given up, the journal whole.
+        expect(log.some((w) => w.startsWith('commit') || w.startsWith('snapshot'))).toBe(false);
+        expect(history.seq).toBe(0);
+        expect(history.journal).toHaveLength(5);
+      } else {
+        // 5 calls, over 2 × 2: closing finished it.
+        expect(log.at(-1)).toBe('commit 2');
+        expect(history.seq).toBe(2);
+        expect(history.journal.map((e) => e.seq)).toEqual([3, 4, 5]);
+      }
+      await inner.close();
+    }
+  });
+
+  test('reopened on a long tail, the next checkpoint is due from the latest one the store holds', async () => {
+    const inner = memoryStore();
+    const s = await openScheduler({ store: inner, config: busyLab, snapshotEvery: 1000 });
+    for (let i = 0; i < 10; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+    await s.close();
+    // Ten entries after the first snapshot: more than `snapshotEvery`, so a checkpoint is due.
+    const log: string[] = [];
+    const again = await openScheduler({ store: logged(inner, log), snapshotEvery: 4 });
+    open.push(again);
+    expect(again.checkpointSeq).toBe(0);
+    await again.submit(nth(10), T('12:00'));
+    await again.checkpointReady();
+    await again.submit(nth(11), T('12:01'));
+    // The part is written after call 12 is answered, before call 13.
+    await again.submit(nth(12), T('12:02'));
+    expect(log).toEqual(['append 11', 'append 12', 'part 11:0', 'commit 11', 'append 13']);
+    expect(again.checkpointSeq).toBe(11);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The registers of a durable scheduler as tables (issue 19): `queryRegister` pages through what
+ * the store holds, with filters, and agrees with the engine's own registers; a completion
+ * stores the order's explanation, which `explainFromStore` answers from.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  type DurableScheduler,
+  memoryStore,
+  openScheduler,
+  type RegisterQueryOptions,
+  type RushRecord,
+  sqliteStore,
+  ValidationError,
+} from '../../src/index.js';
+import { fcParams } from '../support/fc.js';
+import { busyLab } from '../support/labs.js';
+import { order, T } from '../support/orders.js';
+
+const open: DurableScheduler[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+});
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** A morning of rushes from four clients on two lines, some finished, some rework. */
+async function morning(s: DurableScheduler) {
+  for (let i = 0; i < 40; i++) {
+    const product = i % 3 === 0 ? 'album' : 'print';
+    await s.submit(
+      order({
+        id: `m${i}`,
+        clientId: `c${i % 4}`,
+        product,
+        ...(i % 2 === 0
+          ? { rush: { urgency: 'same-day' as const } }
+          : i % 7 === 0
+            ? { rush: { cause: 'rework' as const, reason: 'scratched', responsible: 'QA' } }
+            : {}),
+      }),
+      T('09:00') + Math.floor(i / 3) * 60_000,
+    );
+  }
+  for (let i = 0; i < 6; i++) {
+    const started = await s.next('print', T('10:00') + i * 600_000);
+    if (started) await s.complete(started.orderId, T('10:05') + i * 600_000);
+  }
+}
+
+/** Every page of a query, following `next`. */
+async function allPages(s: DurableScheduler, q: RegisterQueryOptions) {
+  const out: RushRecord[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await s.queryRegister('rush', { ...q, ...(after ? { after } : {}) });
+    out.push(...page.entries);
+    after = page.next;
+    pages++;
+  } while (after !== undefined);
+  return { entries: out, pages };
+}
+
+describe.each([
+  ['memory', () => memoryStore()],
+  ['SQLite', () => join(mkdtempSync(join(tmpdir(), 'rushline-registers-')), 'lab.db')],
+])('registers as tables (%s)', (_, where) => {
+  test('any filter and page size gives, page after page, the engine register filtered and ordered by time then id', async () => {
+    const s = await openScheduler({ store: where(), config: busyLab });
+    open.push(s);
+    await morning(s);
+    const register = s.rushRegister();
+    expect(register.length).toBeGreaterThan(10);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            since: fc.integer({ min: T('08:55'), max: T('09:20') }),
+            until: fc.integer({ min: T('09:00'), max: T('09:20') }),
+            clientId: fc.constantFrom('c0', 'c1', 'c2', 'c3'),
+            line: fc.constantFrom('print', 'gifts'),
+            outcome: fc.constantFrom('rush-accepted', 'rush-declined'),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        async (filters, limit) => {
+          const expected = register
+            .filter(
+              (r) =>
+                (filters.since === undefined || r.requestedAt >= filters.since) &&
+                (filters.until === undefined || r.requestedAt < filters.until) &&
+                (filters.clientId === undefined || r.clientId === filters.clientId) &&
+                (filters.line === undefined || r.line === filters.line) &&
+                (filters.outcome === undefined || r.outcome === filters.outcome),
+            )
+            .sort((a, b) => a.requestedAt - b.requestedAt || byteOrder(a.orderId, b.orderId));
+          const { entries, pages } = await allPages(s, { ...filters, limit });
+          expect(entries).toEqual(expected);
+          expect(pages).toBe(Math.max(1, Math.ceil(expected.length / limit)));
+        },
+      ),
+      fcParams(40),
+    );
+    const rework = await s.queryRegister('rework', { outcome: 'open' });
+    expect(rework.entries).toEqual(s.reworkRegister().filter((r) => r.closedAt === undefined));
+  });
+
+  test('a finished order is explained by the store as explain answered when it finished', async () => {
+    const s = await openScheduler({ store: where(), config: busyLab });
+    open.push(s);
+    await morning(s);
+    const done = Array.from({ length: 40 }, (_, i) => `m${i}`).filter(
+      (id) => s.explain(id).status === 'finished',
+    );
+    expect(done.length).toBeGreaterThan(0);
+    for (const id of done) expect(await s.explainFromStore(id)).toEqual(s.explain(id));
+    // An order nobody knows is refused as explain refuses it.
+    await expect(s.explainFromStore('nobody')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  test('bad queries are refused naming the option', async () => {
+    const s = await openScheduler({ store: where(), config: busyLab });
+    open.push(s);
+    for (const [q, path] of [
+      [{ limit: 0 }, 'limit'],
+      [{ limit: 10_001 }, 'limit'],
+      [{ since: Number.NaN }, 'since'],
+      [{ outcome: 'open' }, 'outcome'],
+      [{ after: 'nowhere' }, 'after'],
+      [{ clientId: 7 }, 'clientId'],
+    ] as const) {
+      const e = await s.queryRegister('rush', q as RegisterQueryOptions).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e, JSON.stringify(q)).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual([path]);
+    }
+    await expect(s.queryRegister('rework', { outcome: 'rush-accepted' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+});
+
+test('a SQLite store reopened read-only answers register queries', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'rushline-registers-')), 'lab.db');
+  const s = await openScheduler({ store: file, config: busyLab });
+  await morning(s);
+  const all = s.rushRegister();
+  await s.close();
+  const reader = sqliteStore(file);
+  await reader.open({ readOnly: true });
+  const page = await reader.queryRegister?.('rush', { limit: 1000 });
+  expect(page?.entries.map((r) => r.orderId).sort()).toEqual(all.map((r) => r.orderId).sort());
+  await reader.close();
+});
