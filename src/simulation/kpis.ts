@@ -1,8 +1,10 @@
 /**
  * The KPIs of a simulated day, named after the lab's own assessment items (rules.md §5): key
  * clients finished on time, rushes delivered as promised, every rush recorded with its
- * reasons, rework within its deadline; then rush acceptance, the lines, waiting and lateness.
- * Only orders submitted after the warm-up count.
+ * reasons, rework within its deadline; then rush acceptance, hand-over by the due time, the
+ * lines, waiting and lateness. Only orders submitted after the warm-up count. A cancelled order
+ * (`Scenario.lifecycle`) counts in the rush decisions and the volume, but in no on-time,
+ * waiting or lateness KPI: it was never made, so it can be neither on time nor late.
  */
 
 import { dict } from '../domain/keyed.js';
@@ -26,6 +28,7 @@ export interface DayKpi {
 
 const URGENCIES = ['immediate', 'half-day', 'same-day', 'next-day'] as const;
 const TIERS = ['key', 'special', 'regular'] as const;
+const CLASSES = ['company', 'rush', 'normal'] as const;
 const DECLINE_RULES = [
   'deadline-unreachable',
   'daily-rush-quota',
@@ -42,7 +45,9 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
   const share = (def: KpiDef, n: number, d: number) =>
     out.push({ def, value: d > 0 ? n / d : null, trials: d });
   const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
-  const orders = run.orders.filter((o) => o.counted);
+  const submitted = run.orders.filter((o) => o.counted);
+  // The orders made: every submitted one but those cancelled.
+  const orders = submitted.filter((o) => o.cancelledAt < 0);
   const onTime = (o: { finishedAt: number; promisedBy: number }) => o.finishedAt <= o.promisedBy;
 
   const key = orders.filter((o) => o.tier === 'key');
@@ -51,15 +56,17 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     key.filter(onTime).length,
     key.length,
   );
-  const clientRushes = orders.filter((o) => o.class === 'rush');
+  // Every client rush was decided, cancelled or not: the acceptance KPIs count them all.
+  const clientRushes = submitted.filter((o) => o.class === 'rush');
   const acceptedRushes = clientRushes.filter((o) => o.outcome === 'rush-accepted');
+  const madeRushes = acceptedRushes.filter((o) => o.cancelledAt < 0);
   share(
     { id: 'rushKept', label: 'Rushes delivered as promised', unit: 'share', group: 'assessment' },
-    acceptedRushes.filter(onTime).length,
-    acceptedRushes.length,
+    madeRushes.filter(onTime).length,
+    madeRushes.length,
   );
   // Read from the engine's register, not from the simulator's own records.
-  const counted = new Set(orders.filter((o) => o.class !== 'normal').map((o) => o.id));
+  const counted = new Set(submitted.filter((o) => o.class !== 'normal').map((o) => o.id));
   const recorded = run.rushRecords.filter(
     (r) => counted.has(r.orderId) && r.reasons.length > 0 && r.reasons.every((x) => x.message),
   );
@@ -73,8 +80,9 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     recorded.length,
     counted.size,
   );
+  // A rework entry closed because its order was cancelled had no deadline left to keep.
   const countedIds = new Set(orders.map((o) => o.id));
-  const rework = run.rework.filter((r) => countedIds.has(r.orderId));
+  const rework = run.rework.filter((r) => countedIds.has(r.orderId) && !r.cancelled);
   share(
     { id: 'reworkOnTime', label: 'Rework within its deadline', unit: 'share', group: 'assessment' },
     rework.filter((r) => r.closedAt !== undefined && r.closedAt <= r.deadline).length,
@@ -143,6 +151,33 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     );
   }
 
+  // Hand-over, read from the engine's delivery register: delivered by its `dueBy` (the pickup
+  // time, else the promise in force). Every order made is handed over.
+  const bySubmitted = new Map(orders.map((o) => [o.id, o]));
+  const delivered = run.deliveries.flatMap((d) => {
+    const o = bySubmitted.get(d.orderId);
+    return o ? [{ tier: o.tier, cls: o.class, onTime: d.onTime }] : [];
+  });
+  const handedOver = (id: string, label: string, pool: typeof delivered) =>
+    share(
+      { id, label, unit: 'share', group: 'delivery' },
+      pool.filter((d) => d.onTime).length,
+      pool.length,
+    );
+  handedOver('delivered.onTime', 'Handed over by the due time', delivered);
+  for (const t of TIERS)
+    handedOver(
+      `delivered.onTime.tier.${t}`,
+      `Handed over in time, ${t} clients`,
+      delivered.filter((d) => d.tier === t),
+    );
+  for (const c of CLASSES)
+    handedOver(
+      `delivered.onTime.class.${c}`,
+      `Handed over in time, ${c} orders`,
+      delivered.filter((d) => d.cls === c),
+    );
+
   const window = run.measuredTo - run.measuredFrom;
   for (const id of lineIds) {
     const l = run.lines[id];
@@ -179,7 +214,7 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
       { id: `wait.${name}`, label: `Wait to start, ${name}`, unit: 'minutes', group: 'waiting' },
       quantile(waits, p),
     );
-  for (const cls of ['company', 'rush', 'normal'] as const) {
+  for (const cls of CLASSES) {
     add(
       {
         id: `wait.mean.${cls}`,
@@ -232,14 +267,25 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
       quantile(lateness, p),
     );
 
-  add({ id: 'orders', label: 'Orders submitted', unit: 'orders', group: 'volume' }, orders.length);
+  add(
+    { id: 'orders', label: 'Orders submitted', unit: 'orders', group: 'volume' },
+    submitted.length,
+  );
   add(
     { id: 'orders.rush', label: 'Client rush requests', unit: 'orders', group: 'volume' },
     clientRushes.length,
   );
   add(
     { id: 'orders.company', label: 'Company-caused rushes', unit: 'orders', group: 'volume' },
-    company.length,
+    submitted.filter((o) => o.class === 'company').length,
+  );
+  add(
+    { id: 'orders.cancelled', label: 'Orders cancelled', unit: 'orders', group: 'volume' },
+    submitted.length - orders.length,
+  );
+  add(
+    { id: 'orders.held', label: 'Orders held', unit: 'orders', group: 'volume' },
+    submitted.filter((o) => o.heldAt >= 0).length,
   );
   const lastFinish = run.orders.reduce((a, o) => Math.max(a, o.finishedAt), run.start);
   add(

@@ -325,32 +325,48 @@ export async function renderReport(result: SimulationResult): Promise<string> {
       data: rd.days.map((d) => Number(((d.rules[rule] ?? 0) / reps).toFixed(2))),
     })),
   });
-  const groups = [
-    ['key clients', 'rushAcceptance.tier.key'],
-    ['special clients', 'rushAcceptance.tier.special'],
-    ['regular clients', 'rushAcceptance.tier.regular'],
-    ['habitual rushers', 'rushAcceptance.habit.habitual'],
-    ['other clients', 'rushAcceptance.habit.occasional'],
-  ] as const;
-  const acceptanceOf = (id: string) => result.summary.kpis.find((k) => k.id === id)?.mean ?? null;
-  const acceptanceChart = svg({
-    grid,
-    xAxis: { type: 'category', data: groups.map(([name]) => name) },
-    yAxis: { type: 'value', max: 1, name: 'accepted', axisLabel: percent },
-    series: [
-      {
-        type: 'bar',
-        label: { show: true, position: 'top', formatter: percentLabel },
-        data: groups.map(([, id], i) => {
-          const v = acceptanceOf(id);
-          return {
-            value: v === null ? null : Number(v.toFixed(3)),
-            itemStyle: { color: i < 3 ? PALETTE[0] : PALETTE[1] },
-          };
-        }),
-      },
+  const kpiMean = (id: string) => result.summary.kpis.find((k) => k.id === id)?.mean ?? null;
+  /** One bar per KPI share, labelled, coloured by its group's place in `PALETTE`. */
+  const shareBars = (bars: readonly (readonly [string, string, number])[], name: string) =>
+    svg({
+      grid,
+      xAxis: { type: 'category', data: bars.map(([label]) => label) },
+      yAxis: { type: 'value', max: 1, name, axisLabel: percent },
+      series: [
+        {
+          type: 'bar',
+          label: { show: true, position: 'top', formatter: percentLabel },
+          data: bars.map(([, id, group]) => {
+            const v = kpiMean(id);
+            return {
+              value: v === null ? null : Number(v.toFixed(3)),
+              itemStyle: { color: PALETTE[group] },
+            };
+          }),
+        },
+      ],
+    });
+  const acceptanceChart = shareBars(
+    [
+      ['key clients', 'rushAcceptance.tier.key', 0],
+      ['special clients', 'rushAcceptance.tier.special', 0],
+      ['regular clients', 'rushAcceptance.tier.regular', 0],
+      ['habitual rushers', 'rushAcceptance.habit.habitual', 1],
+      ['other clients', 'rushAcceptance.habit.occasional', 1],
     ],
-  });
+    'accepted',
+  );
+  const deliveryChart = shareBars(
+    [
+      ['key clients', 'delivered.onTime.tier.key', 0],
+      ['special clients', 'delivered.onTime.tier.special', 0],
+      ['regular clients', 'delivered.onTime.tier.regular', 0],
+      ['company-caused', 'delivered.onTime.class.company', 1],
+      ['client rushes', 'delivered.onTime.class.rush', 1],
+      ['plain orders', 'delivered.onTime.class.normal', 1],
+    ],
+    'handed over in time',
+  );
   const quotaLines = s.lines.map((l) => l.id).filter((id) => rd.quota.some((q) => q.line === id));
   const quotaChart = svg({
     grid,
@@ -379,7 +395,8 @@ export async function renderReport(result: SimulationResult): Promise<string> {
   });
 
   // Finish minus promise, in hours: below zero the order was early by that much.
-  const counted = result.orders.filter((o) => o.counted);
+  // A cancelled order never finished: it has no margin.
+  const counted = result.orders.filter((o) => o.counted && o.cancelledAt < 0);
   const margins = counted.map((o) => (o.finishedAt - o.promisedBy) / MS_PER_HOUR);
   // A loop, not Math.min(...margins): a spread of 10⁵ arguments overflows the stack.
   let lo = 0;
@@ -458,6 +475,16 @@ export async function renderReport(result: SimulationResult): Promise<string> {
     { name: 'by tier', color: PALETTE[0] as string },
     { name: 'by rush habit', color: PALETTE[1] as string },
   ]);
+  const classKey = legend([
+    { name: 'by tier', color: PALETTE[0] as string },
+    { name: 'by class', color: PALETTE[1] as string },
+  ]);
+  const cancelled = kpiMean('orders.cancelled') ?? 0;
+  const held = kpiMean('orders.held') ?? 0;
+  const lifecycleNote =
+    cancelled > 0 || held > 0
+      ? ` ${formatKpi({ unit: 'orders' }, cancelled)} orders cancelled (never handed over, left out) and ${formatKpi({ unit: 'orders' }, held)} held${reps > 1 ? ', means per replication' : ''}.`
+      : '';
   const ruleKey = legend(
     rules.map((rule) => ({
       name: rule === 'accepted' ? 'accepted' : `declined: ${rule}`,
@@ -491,6 +518,7 @@ ${figure('Capacity use', useChart, 'Share of each open hour the line was produci
 ${figure('Rush requests over the day', rushChart, 'Client and company rush requests by the rule that decided them.', ruleKey)}
 ${figure('Rush declines by rule, day by day', declinesChart, `Client rush requests declined on each production day, by the gate that declined them (rules.md §4)${reps > 1 ? `, mean per replication over ${reps}` : ''}; requests in the warm-up are left out.`, declineKey)}
 ${figure('Rush acceptance by tier and by habit', acceptanceChart, `Share of client rush requests accepted, by the client's tier and by whether the client is a habitual rusher${reps > 1 ? ' (mean over the replications)' : ''}.`, groupKey)}
+${figure('Handed over by the due time', deliveryChart, `Share of orders handed over (shipped, or picked up) by their due time: the pickup time when they have one, else the promise in force${reps > 1 ? ' (mean over the replications)' : ''}.${lifecycleNote}`, classKey)}
 ${figure('Rush quota used per line and day', quotaChart, 'Client-rush units accepted on each line and day over its daily quota for regular and special clients (quotaShare × the day’s capacity); key clients may go past it into their reserve. Days without a client rush on a line are blank.', quotaKey)}
 ${figure('Finished against promise', lateChart, 'Hours between each order’s finish and its promise: green on time, red late.')}
 <h2>KPIs</h2>

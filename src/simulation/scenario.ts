@@ -134,6 +134,47 @@ export interface Scenario {
   warmupHours?: number;
   /** The same in days (of 24 hours), for a season: instead of `warmupHours`. */
   warmUpDays?: number;
+  /**
+   * What happens to orders after they are submitted: a share is cancelled, a share held for a
+   * while (waiting for a file or a payment) and released, and every finished order is handed
+   * over (shipped, or picked up when it has a pickup time) after a drawn delay. Without it no
+   * order is cancelled or held and each is handed over at its finish; the draws of a scenario
+   * without `lifecycle` are those it had before the option existed.
+   */
+  lifecycle?: LifecycleSpec;
+}
+
+/** Minutes drawn uniformly from `[shortest, longest]`. */
+export type MinutesRange = [number, number];
+
+/** The order lifecycle of a simulated run (`Scenario.lifecycle`). */
+export interface LifecycleSpec {
+  /** Share of orders the client cancels, if the order is still queued, held or in production by then. @default 0 */
+  cancelShare?: number;
+  /** Minutes from submission to the cancel (wall-clock). @default [0, 240] */
+  cancelAfterMinutes?: MinutesRange;
+  /**
+   * Share of orders held (waiting for a file or a payment), if still queued by then; a
+   * company-caused order is never held (the engine refuses it: the lab makes it first).
+   * @default 0
+   */
+  holdShare?: number;
+  /** Minutes from submission to the hold (wall-clock). @default [0, 60] */
+  holdAfterMinutes?: MinutesRange;
+  /** Minutes an order stays held before it is released (wall-clock). @default [30, 240] */
+  holdMinutes?: MinutesRange;
+  /** Minutes from an order's finish to its hand-over (wall-clock). @default [0, 0] */
+  handoverDelayMinutes?: MinutesRange;
+}
+
+/** A lifecycle with its defaults filled in; null in a scenario without `lifecycle`. */
+export interface ResolvedLifecycle {
+  cancelShare: number;
+  cancelAfterMinutes: MinutesRange;
+  holdShare: number;
+  holdAfterMinutes: MinutesRange;
+  holdMinutes: MinutesRange;
+  handoverDelayMinutes: MinutesRange;
 }
 
 /** The day-to-day load of a resolved scenario; `holiday.day` counts local days from 1970-01-01. */
@@ -177,6 +218,7 @@ export interface ResolvedScenario {
   };
   capacityEvents: { at: number; line: string; unitsPerHour: number }[];
   warmupHours: number;
+  lifecycle: ResolvedLifecycle | null;
   /** The scenario as given, for the report. */
   source: Scenario;
 }
@@ -232,6 +274,25 @@ const quantitySchema = z.discriminatedUnion('dist', [
     mean: between(1, MAX_QUANTITY, 'items on average'),
   }),
 ]);
+
+/** The longest lifecycle delay: four weeks, in minutes (a hold or a hand-over past it is a lost order, not a delay). */
+const MAX_LIFECYCLE_MINUTES = 28 * 24 * 60;
+
+const minutesRange = z
+  .tuple([
+    between(0, MAX_LIFECYCLE_MINUTES, 'minutes'),
+    between(0, MAX_LIFECYCLE_MINUTES, 'minutes'),
+  ])
+  .refine(([a, b]) => a <= b, { message: 'must be [shortest, longest] minutes' });
+
+const lifecycleSchema = z.strictObject({
+  cancelShare: share.optional(),
+  cancelAfterMinutes: minutesRange.optional(),
+  holdShare: share.optional(),
+  holdAfterMinutes: minutesRange.optional(),
+  holdMinutes: minutesRange.optional(),
+  handoverDelayMinutes: minutesRange.optional(),
+});
 
 const LOCAL_HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -327,6 +388,7 @@ export const scenarioSchema = z.strictObject({
     .optional(),
   warmupHours: z.number().min(0, 'must be 0 or more hours').optional(),
   warmUpDays: z.number().min(0, 'must be 0 or more days').optional(),
+  lifecycle: lifecycleSchema.optional(),
 });
 
 const entries = <K extends string>(w: Partial<Record<K, number | undefined>>): [K, number][] => {
@@ -468,6 +530,16 @@ export function parseScenario(input: unknown): ResolvedScenario {
     },
     capacityEvents,
     warmupHours,
+    lifecycle: s.lifecycle
+      ? {
+          cancelShare: s.lifecycle.cancelShare ?? 0,
+          cancelAfterMinutes: s.lifecycle.cancelAfterMinutes ?? [0, 240],
+          holdShare: s.lifecycle.holdShare ?? 0,
+          holdAfterMinutes: s.lifecycle.holdAfterMinutes ?? [0, 60],
+          holdMinutes: s.lifecycle.holdMinutes ?? [30, 240],
+          handoverDelayMinutes: s.lifecycle.handoverDelayMinutes ?? [0, 0],
+        }
+      : null,
     source: structuredClone(input) as Scenario,
   };
 }

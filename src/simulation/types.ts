@@ -23,6 +23,7 @@ export interface SimulatedOrder {
   submittedAt: number;
   startedAt: number;
   finishedAt: number;
+  /** The promise in force: after a hold, the one its release gave (so `outcome` and `rule`). */
   promisedBy: number;
   /** What the order asked for before promise-making. */
   requestedBy: number;
@@ -34,6 +35,16 @@ export interface SimulatedOrder {
   atRisk: boolean;
   /** Submitted after the warm-up, so counted in the KPIs. */
   counted: boolean;
+  /** The time the client will pick it up; -1 when it has none (it is shipped). */
+  pickupAt: number;
+  /** When the client cancelled it (`Scenario.lifecycle`); -1 when it was not cancelled. */
+  cancelledAt: number;
+  /** When it was held, waiting for a file or a payment; -1 when it never was. */
+  heldAt: number;
+  /** When it was handed over (shipped or picked up); -1 for a cancelled order. */
+  deliveredAt: number;
+  /** What its hand-over was due by, from the engine's delivery register: its pickup time, else its promise; -1 until handed over. */
+  dueBy: number;
 }
 
 /** One line during one bucket of the timeline. */
@@ -79,7 +90,7 @@ export interface Kpi {
   /** The lab's name for it. */
   label: string;
   unit: 'share' | 'minutes' | 'hours' | 'orders';
-  group: 'assessment' | 'acceptance' | 'lines' | 'waiting' | 'lateness' | 'volume';
+  group: 'assessment' | 'acceptance' | 'delivery' | 'lines' | 'waiting' | 'lateness' | 'volume';
   /** Mean over the replications that have a value; null when none has. */
   mean: number | null;
   /**

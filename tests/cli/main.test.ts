@@ -38,7 +38,7 @@ describe('rushline simulate', () => {
     expect(r.out).toContain('Key clients finished on time');
     expect(r.out).toContain(`Report written to ${report}`);
     const html = readFileSync(report, 'utf8');
-    expect(html.match(/<svg/g)?.length).toBe(8);
+    expect(html.match(/<svg/g)?.length).toBe(9);
     // Nothing to fetch: no script, no external reference.
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
   });

@@ -57,7 +57,7 @@ describe('report.html, as text', () => {
       orders: Array.from({ length: 200_000 }, (_, i) => r.orders[i % r.orders.length]),
     };
     const html = await renderReport(many as typeof r);
-    expect(html.match(/<svg/g)).toHaveLength(8);
+    expect(html.match(/<svg/g)).toHaveLength(9);
   });
 });
 
@@ -127,6 +127,7 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
         'Rush requests over the day',
         'Rush declines by rule, day by day',
         'Rush acceptance by tier and by habit',
+        'Handed over by the due time',
         'Rush quota used per line and day',
         'Finished against promise',
       ]);
@@ -134,8 +135,10 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
         expect(c.width, c.title).toBeGreaterThan(900);
         expect(c.height, c.title).toBeGreaterThan(250);
         // Axes, grid and data: a chart that failed to draw has a bare frame. The acceptance
-        // chart has five bars, the others a bar or point per interval or day.
-        expect(c.marks, c.title).toBeGreaterThan(c.title.includes('acceptance') ? 10 : 20);
+        // chart has five bars, the hand-over chart six, the others a bar or point per interval or day.
+        expect(c.marks, c.title).toBeGreaterThan(
+          c.title.includes('acceptance') || c.title.includes('Handed over') ? 10 : 20,
+        );
         expect(c.texts, c.title).toBeGreaterThan(5);
       }
       const rows = await page.$$eval('table tbody tr', (trs) => trs.length);
@@ -192,6 +195,7 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
         ['accepted', 'declined: deadline-unreachable'],
         ['deadline-unreachable'],
         ['by tier', 'by rush habit'],
+        ['by tier', 'by class'],
         lines.filter((l) => result.summary.rushDecisions.quota.some((q) => q.line === l)),
         [],
       ]);

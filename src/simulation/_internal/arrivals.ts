@@ -5,7 +5,7 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Order, Tier } from '../../domain/types.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
-import type { ResolvedScenario } from '../scenario.js';
+import type { MinutesRange, ResolvedLifecycle, ResolvedScenario } from '../scenario.js';
 import type { Rng } from './random.js';
 
 export interface Client {
@@ -16,10 +16,26 @@ export interface Client {
   rushPropensity: number;
 }
 
+/**
+ * What happens to an order after its submission (`Scenario.lifecycle`), drawn with it; times
+ * are epoch ms, -1 for what does not happen to it.
+ */
+export interface Fate {
+  /** When the client cancels it. */
+  cancelAt: number;
+  /** When it is held, and for how many ms. */
+  holdAt: number;
+  holdMs: number;
+  /** Ms from its finish to its hand-over. */
+  handoverMs: number;
+}
+
 export interface Arrival {
   at: number;
   order: Order;
   client: Client;
+  /** Its lifecycle; absent in a scenario without `lifecycle`. */
+  fate?: Fate;
 }
 
 /** Days since 1970-01-01 on the lab's clock, at an instant. */
@@ -166,7 +182,7 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
   const times = arrivalTimes(s, rng);
   const width = Math.max(6, String(times.length).length);
   const [lo, hi] = s.mix.pickupLeadHours;
-  return times.map((at, i): Arrival => {
+  const arrivals = times.map((at, i): Arrival => {
     const u = rng.uniform() * total;
     let a = 0;
     let b = cumulative.length - 1;
@@ -205,4 +221,31 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
     }
     return { at, order, client };
   });
+  if (s.lifecycle) drawFates(s.lifecycle, arrivals, rng);
+  return arrivals;
+}
+
+/**
+ * Draws each order's lifecycle after every order is drawn, so that a scenario gets the same
+ * orders with or without `lifecycle`, and one without it draws nothing more. Each order takes
+ * the same six draws whatever they decide, so that changing one share moves no other order's
+ * fate. A company-caused order is never held: the engine refuses it.
+ */
+function drawFates(life: ResolvedLifecycle, arrivals: Arrival[], rng: Rng): void {
+  const ms = ([a, b]: MinutesRange) => Math.round((a + (b - a) * rng.uniform()) * MS_PER_MINUTE);
+  for (const a of arrivals) {
+    const cancel = rng.uniform() < life.cancelShare;
+    const cancelAfter = ms(life.cancelAfterMinutes);
+    const hold = rng.uniform() < life.holdShare;
+    const holdAfter = ms(life.holdAfterMinutes);
+    const holdMs = ms(life.holdMinutes);
+    const handoverMs = ms(life.handoverDelayMinutes);
+    const company = a.order.rush !== undefined && (a.order.rush.cause ?? 'client') !== 'client';
+    a.fate = {
+      cancelAt: cancel ? a.at + cancelAfter : -1,
+      holdAt: hold && !company ? a.at + holdAfter : -1,
+      holdMs,
+      handoverMs,
+    };
+  }
 }

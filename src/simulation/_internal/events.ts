@@ -8,10 +8,19 @@ import TinyQueue from 'tinyqueue';
 /**
  * What can happen, in the order things happen at the same instant: lines finish first, then
  * capacity changes, then orders arrive (the lab works to the plan: it clears what is done
- * before it takes in what is new). The order lifecycle's cancels and holds will take the
- * kinds after `arrival`, so that at one instant an order arrives before it can be cancelled.
+ * before it takes in what is new). The order lifecycle (`Scenario.lifecycle`) comes after
+ * the arrivals, so that at one instant an order arrives before it can be cancelled: cancels,
+ * then holds, then releases, then hand-overs after a delay.
  */
-export const EventKind = { finish: 0, capacity: 1, arrival: 2 } as const;
+export const EventKind = {
+  finish: 0,
+  capacity: 1,
+  arrival: 2,
+  cancel: 3,
+  hold: 4,
+  release: 5,
+  handover: 6,
+} as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
 export interface SimEvent {
@@ -19,7 +28,8 @@ export interface SimEvent {
   kind: EventKind;
   /**
    * Order among events of one kind at the same instant: the line's index for a finish, the
-   * index in the scenario's list for an arrival or a capacity change.
+   * index in the scenario's list for an arrival or a capacity change, the order's index among
+   * the arrivals for a lifecycle event.
    */
   rank: number;
   /**

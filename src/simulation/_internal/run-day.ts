@@ -3,17 +3,21 @@
  * The events are order arrivals, capacity changes and line finishes, on one event calendar
  * (`events.ts`); at equal times finishes come first, then capacity changes, then arrivals, and
  * then every free line that an event touched starts its next order, as a lab working to the
- * plan would. The engine decides everything; this loop only keeps the clock and the tallies
+ * plan would. With `Scenario.lifecycle` the calendar also holds each order's cancel, hold,
+ * release and delayed hand-over; every finished order is handed over (shipped, or picked up
+ * when it has a pickup time), at its finish unless a delay was drawn.
+ * The engine decides everything; this loop only keeps the clock and the tallies
  * for the timeline. The work per event does not grow with the number of lines: each line's
  * tallies are brought up to date only when its own state changes, and at bucket boundaries.
  */
+import { ValidationError } from '../../domain/errors.js';
 import { dict, own } from '../../domain/keyed.js';
 import type { Decision, OrderClass, Tier } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
-import { MS_PER_HOUR } from '../../time/units.js';
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
 import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
-import type { Arrival } from './arrivals.js';
+import type { Arrival, Fate } from './arrivals.js';
 import { EventCalendar, EventKind } from './events.js';
 
 /**
@@ -45,6 +49,8 @@ export interface DayRun {
   lines: Record<string, LineTotals>;
   rushRecords: ReturnType<ReturnType<typeof createScheduler>['rushRegister']>;
   rework: ReturnType<ReturnType<typeof createScheduler>['reworkRegister']>;
+  /** The engine's delivery register: every finished order, handed over. */
+  deliveries: ReturnType<ReturnType<typeof createScheduler>['deliveryRegister']>;
 }
 
 interface LineState {
@@ -86,16 +92,17 @@ export function runDay(
   const clients = new Map<string, Tier>();
   for (const a of arrivals)
     if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
-  // Retention 0: a finished order leaves the engine at the next call, since the day keeps its
-  // own record of it; the registers are read as they grow (`readRegisters`), before their
-  // entries leave with their orders.
+  // Retention as short as the hand-overs allow: a finished order leaves the engine once the
+  // longest hand-over delay has passed (at the next call, without one), since the day keeps its
+  // own record of it; the registers are read as they grow (`readRegisters`, and each hand-over
+  // as it is made), before their entries leave with their orders.
   const scheduler = createScheduler({
     calendar: s.calendar,
     lines: s.lines,
     ...(s.products ? { products: s.products } : {}),
     policy: s.policy,
     clients: [...clients].map(([id, tier]) => ({ id, tier })),
-    retention: 0,
+    retention: handoverDays(s),
   });
   const cal = scheduler.calendar;
   const unitsPerItem = (product: string) =>
@@ -247,11 +254,7 @@ export function runDay(
     const d: Decision = scheduler.submit(a.order, a.at);
     if (reworkNext >= 0) reworkAt.set(a.order.id, reworkNext);
     const line = byId.get(d.line) as LineState;
-    touch(line);
-    mark(line);
-    line.queued++;
-    if (line.queued > line.max) line.max = line.queued;
-    if (measuring && line.queued > line.total.maxQueued) line.total.maxQueued = line.queued;
+    enqueue(line);
     line.arrivedUnits += a.order.quantity * unitsPerItem(a.order.product);
     arrivalsInBucket++;
     if (d.outcome === 'rush-accepted') accepted++;
@@ -260,9 +263,80 @@ export function runDay(
       declined[rule] = (declined[rule] ?? 0) + 1;
     }
     const rec = simulatedOrder(a, d, classOf(a.order), a.at >= measuredFrom);
+    const index = orders.length;
     orders.push(rec);
     byOrder.set(rec.id, rec);
     readRegisters();
+    const fate = a.fate;
+    if (fate) {
+      lives.set(rec, { fate, index });
+      if (fate.cancelAt >= 0) events.schedule(fate.cancelAt, EventKind.cancel, index);
+      if (fate.holdAt >= 0) events.schedule(fate.holdAt, EventKind.hold, index);
+    }
+  };
+
+  // The lifecycle of each order, by its index among the arrivals, and the orders held now.
+  const lives = new Map<SimulatedOrder, { fate: Fate; index: number }>();
+  const deliveries: DayRun['deliveries'] = [];
+  const held = new Set<SimulatedOrder>();
+  /** Hands a finished order over: picked up when it has a pickup time, else shipped. */
+  const handOver = (rec: SimulatedOrder, t: number) => {
+    const via = rec.pickupAt >= 0 ? 'pickup' : 'ship';
+    const delivery = scheduler.deliver(rec.id, { via }, t);
+    deliveries.push(delivery);
+    rec.deliveredAt = t;
+    rec.dueBy = delivery.dueBy;
+  };
+  /**
+   * Takes a queued, held or in-production order out of the plan. A queued one leaves its
+   * line's queue; the one in production frees its line, whose planned finish goes stale.
+   */
+  const cancel = (rec: SimulatedOrder, t: number) => {
+    scheduler.cancel(rec.id, t);
+    const l = byId.get(rec.line) as LineState;
+    if (held.delete(rec)) {
+      // A held order is on no line's queue.
+    } else if (l.busy === rec) {
+      touch(l);
+      l.busy = undefined;
+      l.finish = Number.POSITIVE_INFINITY;
+      l.version++;
+      mark(l);
+    } else {
+      touch(l);
+      l.queued--;
+    }
+    rec.cancelledAt = t;
+    onOrder?.();
+  };
+  /**
+   * Releases a held order: decided again by the engine, it queues on its line with the
+   * decision now in force. One the engine can no longer place (past its planning window)
+   * is cancelled instead: the client does not get it.
+   */
+  const release = (rec: SimulatedOrder, t: number) => {
+    let d: Decision;
+    try {
+      d = scheduler.release(rec.id, t);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      cancel(rec, t);
+      return;
+    }
+    held.delete(rec);
+    enqueue(byId.get(rec.line) as LineState);
+    rec.promisedBy = d.promisedBy;
+    rec.requestedBy = d.requestedBy;
+    rec.outcome = d.outcome;
+    rec.rule = d.reasons[0]?.rule ?? '';
+  };
+  /** Puts an order on its line's queue. */
+  const enqueue = (l: LineState) => {
+    touch(l);
+    mark(l);
+    l.queued++;
+    if (l.queued > l.max) l.max = l.queued;
+    if (measuring && l.queued > l.total.maxQueued) l.total.maxQueued = l.queued;
   };
 
   /** Starts the next order on each line an event touched at `t`, in the lines' order. */
@@ -324,19 +398,49 @@ export function runDay(
       }
       advance(t);
       touch(l);
-      const done = scheduler.complete(l.busy.id, t);
+      const rec = l.busy;
+      const done = scheduler.complete(rec.id, t);
       readRegisters();
-      const r = reworkAt.get(l.busy.id);
+      const r = reworkAt.get(rec.id);
       if (r !== undefined) {
         rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
-        reworkAt.delete(l.busy.id);
+        reworkAt.delete(rec.id);
       }
-      l.busy.finishedAt = t;
-      l.busy.late = done.late;
+      rec.finishedAt = t;
+      rec.late = done.late;
       l.busy = undefined;
       l.finish = Number.POSITIVE_INFINITY;
       mark(l);
+      // Handed over within the same instant, before the next call, unless a delay was drawn.
+      const life = lives.get(rec);
+      if (life && life.fate.handoverMs > 0)
+        events.schedule(t + life.fate.handoverMs, EventKind.handover, life.index);
+      else handOver(rec, t);
       onOrder?.();
+    } else if (e.kind >= EventKind.cancel) {
+      const rec = orders[e.rank] as SimulatedOrder;
+      // A lifecycle event that finds the order past it (a cancel after the finish, a hold
+      // after the start) does nothing, and does not move the clock.
+      const queued = rec.startedAt < 0 && rec.cancelledAt < 0 && !held.has(rec);
+      const live = rec.cancelledAt < 0 && rec.finishedAt < 0;
+      if (e.kind === EventKind.handover) handOver(rec, t);
+      else if (e.kind === EventKind.cancel && live) {
+        advance(t);
+        cancel(rec, t);
+      } else if (e.kind === EventKind.hold && queued) {
+        advance(t);
+        scheduler.hold(rec.id, t);
+        const l = byId.get(rec.line) as LineState;
+        touch(l);
+        l.queued--;
+        held.add(rec);
+        rec.heldAt = t;
+        const life = lives.get(rec) as { fate: Fate };
+        events.schedule(t + life.fate.holdMs, EventKind.release, e.rank);
+      } else if (e.kind === EventKind.release && held.has(rec)) {
+        advance(t);
+        release(rec, t);
+      }
     } else if (e.kind === EventKind.capacity) {
       advance(t);
       const c = capacity[nextCapacity++] as (typeof capacity)[number];
@@ -384,6 +488,7 @@ export function runDay(
     lines: totals,
     rushRecords,
     rework: rework.filter((r) => r !== undefined),
+    deliveries,
   };
 }
 
@@ -421,5 +526,16 @@ function simulatedOrder(
     late: false,
     atRisk: false,
     counted,
+    pickupAt: o.pickupAt === undefined ? -1 : (o.pickupAt as number),
+    cancelledAt: -1,
+    heldAt: -1,
+    deliveredAt: -1,
+    dueBy: -1,
   };
+}
+
+/** Whole days that cover the longest hand-over delay, with a day to spare; 0 without one. */
+function handoverDays(s: ResolvedScenario): number {
+  const longest = s.lifecycle?.handoverDelayMinutes[1] ?? 0;
+  return longest > 0 ? Math.ceil((longest * MS_PER_MINUTE) / MS_PER_DAY) + 1 : 0;
 }
