@@ -1,5 +1,5 @@
 /**
- * `npm run build && tsx bench/season-durable.ts [-- --days 60] [--per-day 10000] [--dir DIR]`:
+ * `npm run bench:season-durable [-- --days 60] [--per-day 10000] [--dir DIR]`:
  * the SQLite half of issue 19's season benchmark. A lab runs `--days` days of `--per-day`
  * orders through a durable scheduler at DEFAULT settings, the queue kept short (each order is
  * submitted, started and finished in turn, so the line drains as it goes). Each day it prints

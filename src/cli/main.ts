@@ -37,8 +37,8 @@ const HELP = {
   Runs the same days (default 10) under each policy and prints each KPI's difference from
   the first policy with its 95% interval.`,
   sweep: `rushline sweep --vary PATH=START:END:STEP|A,B,C [--vary ...] [--policy BASE] [--scenario FILE|NAME]
-               [--seed N] [--replications N] [--max-orders N] [--report FILE.html] [--json]
-               [--queue postgres://... [--job-timeout SECONDS]]
+               [--seed N] [--replications N] [--workers N] [--max-orders N] [--report FILE.html]
+               [--json] [--queue postgres://... [--job-timeout SECONDS]]
   Runs every combination of the varied policy numbers (e.g. --vary rush.quotaShare=0.1:0.4:0.05)
   on the same days (default 5 per cell) and prints each cell's rush acceptance, plain orders
   late and key clients on time, the Pareto front marked. --queue enqueues the cells on a
@@ -268,6 +268,7 @@ export async function main(
           ...maxOrders,
           ...(args.queue === undefined ? {} : { queue: args.queue }),
           ...jobTimeout,
+          ...workers,
           json: args.json === true,
           ...(args.report === undefined ? {} : { report: args.report }),
         },

@@ -8,12 +8,12 @@ import type { PolicyInput } from '../domain/policy.js';
 import { runWorker, sweepOnQueue } from '../simulation/job-queue.js';
 import { formatKpi } from '../simulation/report.js';
 import type { ResolvedScenario } from '../simulation/scenario.js';
+import { studySweep } from '../simulation/study.js';
 import {
   parseVary,
   type SweepAxis,
   type SweepResult,
   type SweepSummary,
-  sweep,
   TRADE_OFF,
 } from '../simulation/sweep.js';
 import { renderSweepReport } from '../simulation/sweep-report.js';
@@ -27,6 +27,8 @@ export interface SweepArgs {
   maxOrders?: number;
   queue?: string;
   jobTimeoutSeconds?: number;
+  /** Worker threads for the in-process sweep. @default os.availableParallelism() */
+  workers?: number;
   json: boolean;
   report?: string;
 }
@@ -81,7 +83,11 @@ export async function sweepCommand(
   };
   try {
     axes = args.vary.map((v) => parseVary(v, `--vary ${v}`));
-    if (args.queue === undefined) result = sweep(args.scenario, args.base, axes, options);
+    if (args.queue === undefined)
+      result = await studySweep(args.scenario, args.base, axes, {
+        ...options,
+        ...(args.workers === undefined ? {} : { workers: args.workers }),
+      });
     else
       result = await sweepOnQueue(args.scenario, args.base, axes, {
         ...options,

@@ -19,7 +19,7 @@ export {
 } from './scenario.js';
 export { averageDay, breakdown, peakDay, scenarios, season } from './scenarios.js';
 export { simulate } from './simulate.js';
-export { study, studyPolicies } from './study.js';
+export { study, studyPolicies, studySweep } from './study.js';
 export {
   MAX_SWEEP_CELLS,
   paretoFront,

@@ -19,6 +19,14 @@ import {
   type RunPlan,
   resolveScenario,
 } from './simulate.js';
+import {
+  cellScenario,
+  combineSweep,
+  planSweep,
+  type SweepAxis,
+  type SweepOptions,
+  type SweepResult,
+} from './sweep.js';
 import type { SimulationResult, StudyOptions } from './types.js';
 
 /**
@@ -76,6 +84,31 @@ export async function studyPolicies(
 ): Promise<Comparison> {
   const results = await studyRuns(planComparison(scenario, policies, options), options.onProgress);
   return { results, differences: differencesFrom(results) };
+}
+
+/**
+ * `sweep` as a study: every cell on the same seeded days, all their replications on one pool
+ * of `options.workers` threads. Resolves with the same summary as `sweep` with the same
+ * options, whatever the number of workers.
+ */
+export async function studySweep(
+  scenario: Scenario | ResolvedScenario,
+  base: PolicyInput,
+  axes: readonly (SweepAxis | string)[],
+  options: SweepOptions & Pick<StudyOptions, 'workers'> = {},
+): Promise<SweepResult> {
+  const plan = planSweep(scenario, base, axes, options);
+  const workers = options.workers === undefined ? {} : { workers: options.workers };
+  const runs = plan.cells.map((cell) => {
+    const s = cellScenario(plan.scenario, cell.policy);
+    return { s, plan: planRun(s, { ...plan.options, ...workers }) };
+  });
+  const results = (await studyRuns(runs)).map((r, i) => {
+    const id = (plan.cells[i] as { id: string }).id;
+    options.onCell?.({ done: i + 1, total: plan.cells.length, id });
+    return { id, summary: r.summary };
+  });
+  return { scenario: plan.scenario, summary: combineSweep(plan, results) };
 }
 
 /**

@@ -284,8 +284,16 @@ export function runCell(
   policy: PolicyInput,
   options: SweepPlan['options'],
 ): SimulationSummary {
+  return simulate(cellScenario(scenario, policy), options).summary;
+}
+
+/** The scenario of a cell: the sweep's scenario under the cell's policy. */
+export function cellScenario(
+  scenario: Scenario | ResolvedScenario,
+  policy: PolicyInput,
+): ResolvedScenario {
   const source = isResolvedScenario(scenario) ? scenario.source : scenario;
-  return simulate(parseScenario({ ...source, policy }), options).summary;
+  return parseScenario({ ...source, policy });
 }
 
 /**

@@ -13,6 +13,8 @@ import {
   simulate,
   study,
   studyPolicies,
+  studySweep,
+  sweep,
   ValidationError,
 } from '../../src/index.js';
 import {
@@ -30,6 +32,22 @@ describe('study', () => {
     for (const workers of [1, 2, 3]) {
       const result = await study(averageDay, { ...options, workers });
       expect(JSON.stringify(result), `${workers} workers`).toBe(expected);
+    }
+  });
+
+  test('studySweep gives sweep’s summary, byte for byte, on 1 and 2 workers', async () => {
+    const axes = ['rush.quotaShare=0.1,0.3', 'rush.tightLoad=0.7,0.9'];
+    const options = { seed: 5, replications: 2 };
+    const expected = JSON.stringify(sweep(averageDay, {}, axes, options).summary);
+    for (const workers of [1, 2]) {
+      const cells: string[] = [];
+      const result = await studySweep(averageDay, {}, axes, {
+        ...options,
+        workers,
+        onCell: ({ id }) => cells.push(id),
+      });
+      expect(JSON.stringify(result.summary), `${workers} workers`).toBe(expected);
+      expect(cells).toHaveLength(4);
     }
   });
 
