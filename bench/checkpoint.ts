@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openScheduler, type Store, sqliteStore } from '../dist/index.js';
+import { wholeSnapshotsOnly } from '../tests/support/whole-snapshots.js';
 import { backlog, config, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -41,19 +42,7 @@ const peak = () => process.resourceUsage().maxRSS * 1024;
 const cfg = config(N);
 // --whole: the store without checkpoints, as before issue 19: a whole snapshot every 5,000
 // calls, taken and written by the caller, and on close().
-const store = (): string | Store => {
-  if (!values.whole) return file;
-  const inner = sqliteStore(file);
-  return {
-    description: inner.description,
-    open: (o) => inner.open(o),
-    append: (e, r) => inner.append(e, r),
-    saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
-    readHistory: () => inner.readHistory(),
-    readRegisters: (since) => inner.readRegisters(since),
-    close: () => inner.close(),
-  };
-};
+const store = (): string | Store => (values.whole ? wholeSnapshotsOnly(sqliteStore(file)) : file);
 const s = await openScheduler({ store: store(), config: cfg });
 let t = performance.now();
 await s.submitBatch(backlog(N, 1), START);

@@ -648,18 +648,7 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('cancel', e);
     }
-    this.alarms.disarm('late', rec.order.id);
-    this.alarms.disarm('rework', rec.order.id);
-    if (this.hub.wants('cancelled'))
-      this.hub.emit({ type: 'cancelled', at: now, orderId: rec.order.id, line: rec.line });
-    return this.settle({
-      orderId: rec.order.id,
-      line: rec.line,
-      status: 'cancelled' as const,
-      was,
-      at: now,
-      promisedBy: rec.promisedBy,
-    });
+    return this.stopped(rec, 'cancelled', was, now);
   }
 
   /**
@@ -684,14 +673,29 @@ export class Scheduler {
     } catch (e) {
       throw this.poison('hold', e);
     }
-    this.alarms.disarm('late', rec.order.id);
-    if (this.hub.wants('held'))
-      this.hub.emit({ type: 'held', at: now, orderId: rec.order.id, line: rec.line });
+    return this.stopped(rec, 'held', 'queued', now);
+  }
+
+  /**
+   * What follows a cancel or a hold, once the change is complete: the order's alarms are
+   * disarmed (it is neither late nor overdue while it is out of the plan), its event is told,
+   * and the change answered.
+   */
+  private stopped(
+    rec: OrderRecord,
+    status: OrderChange['status'],
+    was: OrderChange['was'],
+    now: number,
+  ): OrderChange {
+    const orderId = rec.order.id;
+    this.alarms.disarm('late', orderId);
+    this.alarms.disarm('rework', orderId);
+    if (this.hub.wants(status)) this.hub.emit({ type: status, at: now, orderId, line: rec.line });
     return this.settle({
-      orderId: rec.order.id,
+      orderId,
       line: rec.line,
-      status: 'held' as const,
-      was: 'queued' as const,
+      status,
+      was,
       at: now,
       promisedBy: rec.promisedBy,
     });

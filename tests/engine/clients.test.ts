@@ -12,21 +12,10 @@ import {
   type SchedulerConfig,
   type Snapshot,
   type Tier,
-  ValidationError,
 } from '../../src/index.js';
 import { expectPrototypeUntouched } from '../support/hostile.js';
+import { issuesOf } from '../support/issues.js';
 import { order, T } from '../support/orders.js';
-
-/** The issues of the ValidationError `f` throws (fails the test if it throws anything else). */
-function issuesOf(f: () => unknown): { path: string; message: string }[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 const studio: SchedulerConfig = { clients: [{ id: 'studio-7', tier: 'key' }] };
 

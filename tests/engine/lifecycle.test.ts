@@ -5,24 +5,9 @@
  * call refuses bad input with a `ValidationError` naming the field and changes nothing.
  */
 import { describe, expect, test } from 'vitest';
-import {
-  createScheduler,
-  restoreScheduler,
-  type Scheduler,
-  ValidationError,
-} from '../../src/index.js';
+import { createScheduler, restoreScheduler, type Scheduler } from '../../src/index.js';
+import { issuesOf } from '../support/issues.js';
 import { order, T } from '../support/orders.js';
-
-/** The issues of the ValidationError `f` throws (fails the test if it throws anything else). */
-function issuesOf(f: () => unknown): { path: string; message: string }[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 /** `f` throws a ValidationError whose issues are on `paths`, and the state is as before. */
 function refused(s: Scheduler, paths: string[], f: () => unknown): string[] {

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ValidationError } from '../../src/index.js';
 import { parseScenarioText } from '../../src/simulation/load.js';
 import { simulate } from '../../src/simulation/simulate.js';
 import {
@@ -19,22 +18,12 @@ import {
 } from '../../src/simulation/sweep.js';
 import { renderSweepReport } from '../../src/simulation/sweep-report.js';
 import { fcParams } from '../support/fc.js';
+import { issuesOf } from '../support/issues.js';
 
 const SMALL = parseScenarioText(
   readFileSync(new URL('../cli/fixtures/small.yaml', import.meta.url), 'utf8'),
   { file: 'small.yaml' },
 );
-
-/** The issues a call throws, as ValidationError. */
-function issuesOf(f: () => unknown) {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('--vary', () => {
   test('a range is inclusive and float-safe; a list keeps its order', () => {
