@@ -151,13 +151,11 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     );
   }
 
-  // Hand-over, read from the engine's delivery register: delivered by its `dueBy` (the pickup
-  // time, else the promise in force). Every order made is handed over.
-  const bySubmitted = new Map(orders.map((o) => [o.id, o]));
-  const delivered = run.deliveries.flatMap((d) => {
-    const o = bySubmitted.get(d.orderId);
-    return o ? [{ tier: o.tier, cls: o.class, onTime: d.onTime }] : [];
-  });
+  // Hand-over, as the engine's delivery register recorded it on each order (`deliveredAt`,
+  // `dueBy`: the pickup time, else the promise in force). Every order made is handed over.
+  const delivered = orders.flatMap((o) =>
+    o.deliveredAt >= 0 ? [{ tier: o.tier, cls: o.class, onTime: o.deliveredAt <= o.dueBy }] : [],
+  );
   const handedOver = (id: string, label: string, pool: typeof delivered) =>
     share(
       { id, label, unit: 'share', group: 'delivery' },

@@ -49,8 +49,6 @@ export interface DayRun {
   lines: Record<string, LineTotals>;
   rushRecords: ReturnType<ReturnType<typeof createScheduler>['rushRegister']>;
   rework: ReturnType<ReturnType<typeof createScheduler>['reworkRegister']>;
-  /** The engine's delivery register: every finished order, handed over. */
-  deliveries: ReturnType<ReturnType<typeof createScheduler>['deliveryRegister']>;
 }
 
 interface LineState {
@@ -277,13 +275,11 @@ export function runDay(
 
   // The lifecycle of each order, by its index among the arrivals, and the orders held now.
   const lives = new Map<SimulatedOrder, { fate: Fate; index: number }>();
-  const deliveries: DayRun['deliveries'] = [];
   const held = new Set<SimulatedOrder>();
   /** Hands a finished order over: picked up when it has a pickup time, else shipped. */
   const handOver = (rec: SimulatedOrder, t: number) => {
     const via = rec.pickupAt >= 0 ? 'pickup' : 'ship';
     const delivery = scheduler.deliver(rec.id, { via }, t);
-    deliveries.push(delivery);
     rec.deliveredAt = t;
     rec.dueBy = delivery.dueBy;
   };
@@ -488,7 +484,6 @@ export function runDay(
     lines: totals,
     rushRecords,
     rework: rework.filter((r) => r !== undefined),
-    deliveries,
   };
 }
 
