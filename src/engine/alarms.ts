@@ -86,6 +86,12 @@ export class Alarms {
     this.heap = new TinyQueue<Alarm>([], earlier);
   }
 
+  /** Forgets the alarms of one kind: no one listens for them any more. */
+  clearKind(kind: AlarmKind): void {
+    this.live[kind].clear();
+    this.compactIfStale();
+  }
+
   private compactIfStale(): void {
     const live = this.live.late.size + this.live.rework.size;
     if (this.heap.length - live <= Math.max(live, SLACK)) return;

@@ -51,7 +51,7 @@ import type {
 import { exceedsQuota } from '../policy/gates.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR } from '../time/units.js';
-import { Alarms } from './alarms.js';
+import { type AlarmKind, Alarms } from './alarms.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Decider } from './decide.js';
 import {
@@ -89,6 +89,12 @@ export class SchedulerPoisonedError extends Error {
 }
 
 /** The engine. Build one with `createScheduler` or `restoreScheduler`. */
+/** The events an alarm tells, and the alarm of each. */
+const ALARM_OF: Partial<Record<SchedulerEventType, AlarmKind>> = {
+  late: 'late',
+  'rework-overdue': 'rework',
+};
+
 export class Scheduler {
   private readonly st: EngineState;
   private readonly decider: Decider;
@@ -607,7 +613,16 @@ export class Scheduler {
     if (typeof listener !== 'function')
       issues.push({ path: 'listener', message: `must be a function, received ${typeof listener}` });
     if (issues.length > 0) throw new ValidationError(issues, 'on');
-    return this.hub.on(type, listener);
+    // Alarms are kept only while someone listens for what they tell: the first listener arms
+    // every pending one, as a restore does, and the last one leaving disarms them.
+    const kind = ALARM_OF[type];
+    const first = kind !== undefined && !this.hub.wants(type);
+    const off = this.hub.on(type, listener);
+    if (first) this.armPending(kind);
+    return () => {
+      off();
+      if (kind !== undefined && !this.hub.wants(type)) this.alarms.clearKind(kind);
+    };
   }
 
   /**
@@ -1112,14 +1127,23 @@ export class Scheduler {
     // The alarms are derived, not stored: every one the snapshot's state still has pending.
     this.riskTold = this.st.riskLog.length;
     this.reworkArmed = this.st.reworkLog.length;
-    for (const rec of this.st.orders.values())
-      if (
-        (rec.status === 'queued' || rec.status === 'in-production') &&
-        rec.promisedBy >= this.st.lastTime
-      )
-        this.alarms.arm('late', rec.order.id, rec.seq, rec.promisedBy);
-    for (const r of this.st.reworkLog)
-      if (r.closedAt === undefined && r.deadline >= this.st.lastTime) this.armRework(r);
+    this.alarms.clear();
+    this.armPending('late');
+    this.armPending('rework');
+  }
+
+  /** Arms every pending alarm of `kind` the state has, if someone listens for it. */
+  private armPending(kind: AlarmKind): void {
+    if (kind === 'late' && this.hub.wants('late'))
+      for (const rec of this.st.orders.values())
+        if (
+          (rec.status === 'queued' || rec.status === 'in-production') &&
+          rec.promisedBy >= this.st.lastTime
+        )
+          this.alarms.arm('late', rec.order.id, rec.seq, rec.promisedBy);
+    if (kind === 'rework')
+      for (const r of this.st.reworkLog)
+        if (r.closedAt === undefined && r.deadline >= this.st.lastTime) this.armRework(r);
   }
 
   // ------------------------------------------------------------------ validation
@@ -1337,7 +1361,7 @@ export class Scheduler {
   private decided(decision: Decision): void {
     const rec = this.st.orders.get(decision.orderId) as OrderRecord;
     // A promise kept by an amendment may have passed already: it was told late when it did.
-    if (rec.promisedBy >= this.st.lastTime)
+    if (rec.promisedBy >= this.st.lastTime && this.hub.wants('late'))
       this.alarms.arm('late', decision.orderId, rec.seq, rec.promisedBy);
     // Linked once, at the order's first decision: a later one (an amendment) links nothing more.
     const original = rec.order.rush?.forOrder;
@@ -1354,6 +1378,7 @@ export class Scheduler {
   }
 
   private armRework(r: ReworkRecord): void {
+    if (!this.hub.wants('rework-overdue')) return;
     const seq = this.st.orders.get(r.orderId)?.seq ?? 0;
     this.alarms.arm('rework', r.orderId, seq, r.deadline);
   }

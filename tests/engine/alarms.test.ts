@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { Alarms } from '../../src/engine/alarms.js';
+import { createScheduler } from '../../src/index.js';
 import { fcParams } from '../support/fc.js';
+import { order, T } from '../support/orders.js';
 
 test('due alarms come off in time order (then late before rework, then submission order); stale ones never', () => {
   const a = new Alarms();
@@ -63,4 +65,22 @@ test('property: the heap holds at most twice the live alarms plus the slack, and
     }),
     fcParams(40),
   );
+});
+
+test('a scheduler keeps alarms only while someone listens: the first listener arms the pending ones, the last one leaving drops them', () => {
+  const s = createScheduler();
+  // Two orders to pick up at 11:00; no one listens yet, so nothing is armed.
+  for (const id of ['a', 'b'])
+    s.submit(order({ id, quantity: 10, pickupAt: T('11:00') }), T('09:00'));
+  expect(s.memorySizes().alarms).toBe(0);
+  // A listener arrives after the decisions: the promises still pending are armed, and told.
+  const late: string[] = [];
+  const off = s.on('late', (e) => late.push(e.orderId));
+  expect(s.memorySizes().alarms).toBe(2);
+  s.advance(T('11:05'));
+  expect(late.sort()).toEqual(['a', 'b']);
+  // The last listener leaves: a new order arms nothing.
+  off();
+  s.submit(order({ id: 'c', quantity: 10, pickupAt: T('13:00') }), T('11:10'));
+  expect(s.memorySizes().alarms).toBe(0);
 });
