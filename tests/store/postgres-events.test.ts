@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { openScheduler, postgresStore, type SchedulerEvent } from '../../src/index.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
-import { PG_URL, pgDatabases } from '../support/pg.js';
+import { PG_URL, pgDatabases, standby } from '../support/pg.js';
 
 const freshDatabase = pgDatabases('rushline_events').fresh;
 
@@ -22,15 +22,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: events and the standby', () => {
     a.on('late', tag(told));
     a.on('decision', tag(told));
     await a.submit(order({ id: 'n1', shipBy: T('10:00') }), T('09:00'));
-    let waiting = false;
-    const b = openScheduler({
-      store: postgresStore(url, { pollMs: 20 }),
-      config: busyLab,
-      onStandby: () => {
-        waiting = true;
-      },
-    });
-    await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+    const b = (await standby(postgresStore(url, { pollMs: 20 }), busyLab)).node;
     await a.submit(order({ id: 'n2', shipBy: T('12:00') }), T('09:05'));
     await a.advance(T('10:30'));
     await a.close();

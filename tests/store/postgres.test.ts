@@ -23,7 +23,7 @@ import { checkPrinted, startChild } from '../support/journal-runs.js';
 import { runCall, streamCalls } from '../support/journal-stream.mjs';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
-import { PG_URL, pgDatabases } from '../support/pg.js';
+import { PG_URL, pgDatabases, standby } from '../support/pg.js';
 
 const ADMIN = PG_URL;
 if (!ADMIN && process.env.CI)
@@ -296,16 +296,8 @@ describe.skipIf(!ADMIN)('PostgreSQL store', () => {
     const url = await freshDatabase();
     const a = await openScheduler({ store: postgresStore(url, { pollMs: 20 }), config: busyLab });
     await a.submit(order({ id: 's1' }), T('09:00'));
-    let waiting = false;
-    const b = openScheduler({
-      store: postgresStore(url, { pollMs: 20 }),
-      config: busyLab,
-      onStandby: () => {
-        waiting = true;
-      },
-    });
     // The standby says so before the writer lets go.
-    await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+    const b = (await standby(postgresStore(url, { pollMs: 20 }), busyLab)).node;
     await a.submit(order({ id: 's2' }), T('09:05'));
     await a.close();
     const taken = await b;

@@ -4,7 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import {
+  type DurableScheduler,
+  openScheduler,
+  type SchedulerConfig,
+  type Store,
+} from '../../src/index.js';
 
 export const PG_URL = process.env.RUSHLINE_PG_URL;
 
@@ -40,4 +46,24 @@ export function pgDatabases(prefix: string): { fresh(): Promise<string> } {
       return url.toString();
     },
   };
+}
+
+/**
+ * Opens a second node on `store` and waits until it says it is a standby (the writer still
+ * holds the store). The node is the promise inside: it resolves when the node takes over.
+ */
+export async function standby(
+  store: Store,
+  config: SchedulerConfig,
+): Promise<{ node: Promise<DurableScheduler> }> {
+  let waiting = false;
+  const node = openScheduler({
+    store,
+    config,
+    onStandby: () => {
+      waiting = true;
+    },
+  });
+  await expect.poll(() => waiting, { interval: 20, timeout: 10_000 }).toBe(true);
+  return { node };
 }
