@@ -114,22 +114,18 @@ export function restoreScheduler(snapshot: unknown, config?: RestoreConfig): Sch
         message: `is required for a ${o.status} order`,
       });
     // A held or cancelled order says since when, and only such an order does.
-    if ((o.status === 'held') !== (o.heldAt !== undefined))
-      issues.push({
-        path: `orders.${i}.heldAt`,
-        message:
-          o.status === 'held'
-            ? 'is required for a held order'
-            : `is only for a held order; this one is ${o.status}`,
-      });
-    if ((o.status === 'cancelled') !== (o.cancelledAt !== undefined))
-      issues.push({
-        path: `orders.${i}.cancelledAt`,
-        message:
-          o.status === 'cancelled'
-            ? 'is required for a cancelled order'
-            : `is only for a cancelled order; this one is ${o.status}`,
-      });
+    for (const [status, field] of [
+      ['held', 'heldAt'],
+      ['cancelled', 'cancelledAt'],
+    ] as const)
+      if ((o.status === status) !== (o[field] !== undefined))
+        issues.push({
+          path: `orders.${i}.${field}`,
+          message:
+            o.status === status
+              ? `is required for a ${status} order`
+              : `is only for a ${status} order; this one is ${o.status}`,
+        });
   });
   // The delivery register and the orders agree: one entry for each delivered order, none for
   // an order of another status. An entry may outlive its order (retention runs from the

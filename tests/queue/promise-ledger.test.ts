@@ -287,22 +287,9 @@ describe('ledger', () => {
   test('five thousand orders in, a third out: growth, slot reuse, deep trees', () => {
     const ledger = newPromiseLedger();
     const ref = new Reference();
-    let x = 12345;
-    const rnd = (n: number) => {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
-      return x % n;
-    };
+    const rnd = seeded(12345);
     for (let i = 0; i < 5000; i++) {
-      const key = {
-        cls: rnd(10) === 0 ? 0 : 1,
-        seq: i,
-        promise: rnd(100_000),
-        tier: rnd(3),
-        uploadedAt: rnd(50),
-        id: `o${i}`,
-      };
-      const w = 1 + rnd(100);
-      const due = rnd(300_000);
+      const { key, w, due } = randomOrder(rnd, i);
       ref.insert({ key, w, due, onTime: true, h: ledger.admit(key, w, due, true) });
       if (i % 3 === 2) {
         const first = ref.items[0] as Item;
@@ -322,23 +309,10 @@ describe('ledger', () => {
   test('four thousand orders in, withdrawn from anywhere: the last order, handles reused, values kept', () => {
     const ledger = newPromiseLedger();
     const ref = new Reference();
-    let x = 777;
-    const rnd = (n: number) => {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
-      return x % n;
-    };
+    const rnd = seeded(777);
     for (let i = 0; i < 4000; i++) {
-      const key = {
-        cls: rnd(10) === 0 ? 0 : 1,
-        seq: i,
-        promise: rnd(100_000),
-        tier: rnd(3),
-        uploadedAt: rnd(50),
-        id: `o${i}`,
-      };
-      const w = 1 + rnd(100);
-      const due = rnd(300_000);
-      ref.insert({ key, w, due, onTime: rnd(4) > 0, h: ledger.admit(key, w, due, true) });
+      const { key, w, due } = randomOrder(rnd, i);
+      ref.insert({ key, w, due, onTime: true, h: ledger.admit(key, w, due, true) });
       if (i % 2 === 1) {
         // Every other step one leaves; every tenth time it is the last in production order.
         const j = i % 20 === 1 ? ref.items.length - 1 : rnd(ref.items.length);
@@ -347,7 +321,6 @@ describe('ledger', () => {
         ref.remove(it.h);
       }
     }
-    for (const it of ref.items) it.onTime = true;
     expect(ledger.length).toBe(ref.items.length);
     expect(ledger.inProductionOrder()).toEqual(ref.items.map((i) => i.h));
     expect(ledger.totalWork).toBe(ref.items.reduce((s, i) => s + i.w, 0));
@@ -376,3 +349,25 @@ describe('ledger', () => {
     });
   });
 });
+
+/** A seeded linear congruential stream: `rnd(n)` is a whole number below `n`. */
+function seeded(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % n;
+  };
+}
+
+/** The `i`-th order of a seeded stream: a tenth of them company-caused. */
+function randomOrder(rnd: (n: number) => number, i: number) {
+  const key = {
+    cls: rnd(10) === 0 ? 0 : 1,
+    seq: i,
+    promise: rnd(100_000),
+    tier: rnd(3),
+    uploadedAt: rnd(50),
+    id: `o${i}`,
+  };
+  return { key, w: 1 + rnd(100), due: rnd(300_000) };
+}
