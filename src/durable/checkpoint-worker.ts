@@ -1,17 +1,20 @@
 /**
  * The checkpoint thread of a durable scheduler (issue 19): a third copy of the engine that
- * follows the committed journal, message by message, so that a checkpoint's snapshot is built
- * and turned into text here, on another core, and never stops the thread that answers calls.
+ * follows the committed journal, message by message, so that a checkpoint's text is made here,
+ * on another core, and never stops the thread that answers calls.
  *
  * Messages are handled in the order they were posted, so a `start` sees exactly the calls
- * posted before it: the text it builds is the state at that journal entry, whatever calls come
- * after while its parts are handed out one by one.
+ * posted before it. From then until its last part is made the copy follows nothing: the calls
+ * that arrive meanwhile wait in a list and are followed after it, so every part is cut from the
+ * state at the checkpoint's entry. The parts are made one at a time, when asked for
+ * (`Scheduler.snapshotText`, an order at a time), so neither the snapshot nor its text is ever
+ * held whole: at 10⁵ orders that is the difference between the engine's size and three times it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { restoreScheduler } from '../engine/restore.js';
 import { resultText } from '../store/journal.js';
 import type { JournalEntry } from '../store/types.js';
-import { cutsOf, type ToCheckpointer, type ToWorker, type WorkerStart } from './checkpoints.js';
+import type { ToCheckpointer, ToWorker, WorkerStart } from './checkpoints.js';
 import { replayText } from './replay.js';
 
 const port = parentPort;
@@ -23,8 +26,12 @@ const engine = restoreScheduler(data.snapshot);
 let seq = data.seq;
 /** Why this copy no longer follows the journal; it then builds no checkpoint. */
 let broken: string | undefined;
-/** The checkpoint being handed out: its journal entry, text, and where each part starts. */
-let current: { seq: number; text: string; cuts: number[] } | undefined;
+/** The checkpoint being cut: its entry, its part size, and the pieces of text not yet taken. */
+let current:
+  | { seq: number; partChars: number; pieces: Iterator<string>; carried?: string }
+  | undefined;
+/** The calls committed since `current` began, followed once its last part is made. */
+let waiting: JournalEntry[] = [];
 
 function follow(entry: JournalEntry): void {
   if (broken !== undefined) return;
@@ -39,34 +46,67 @@ function follow(entry: JournalEntry): void {
   seq = entry.seq;
 }
 
+/** The checkpoint is cut (or given up): the copy follows the calls that waited for it. */
+function resume(): void {
+  current = undefined;
+  const calls = waiting;
+  waiting = [];
+  for (const entry of calls) follow(entry);
+}
+
+/**
+ * Makes and sends part `part` of the current checkpoint: pieces until it holds `partChars`. The
+ * piece after a full part is taken before it is sent, so that a part knows whether it is the
+ * last, and is carried into the next part.
+ */
+function send(part: number): void {
+  const c = current as NonNullable<typeof current>;
+  let text = c.carried ?? '';
+  c.carried = undefined;
+  let last = false;
+  try {
+    for (;;) {
+      const piece = c.pieces.next();
+      if (piece.done) {
+        last = true;
+        break;
+      }
+      if (text.length >= c.partChars) {
+        c.carried = piece.value;
+        break;
+      }
+      text += piece.value;
+    }
+  } catch (e) {
+    post({ type: 'failed', seq: c.seq, message: (e as Error).message });
+    resume();
+    return;
+  }
+  post({ type: 'part', seq: c.seq, part, text, last });
+  if (last) resume();
+}
+
 for (const entry of data.entries) follow(entry);
 
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'call':
-      follow(m.entry);
+      if (current) waiting.push(m.entry);
+      else follow(m.entry);
       return;
     case 'start': {
+      // A checkpoint the scheduler gave up is given up here too.
+      if (current) resume();
       if (broken !== undefined || seq !== m.seq) {
-        current = undefined;
         post({ type: 'failed', seq: m.seq, message: broken ?? `at entry ${seq}, not ${m.seq}` });
         return;
       }
-      const text = JSON.stringify(engine.snapshot());
-      current = { seq: m.seq, text, cuts: cutsOf(text, m.partChars) };
-      post({ type: 'ready', seq: m.seq, parts: current.cuts.length - 1 });
+      current = { seq: m.seq, partChars: m.partChars, pieces: engine.snapshotText() };
+      send(0);
       return;
     }
-    case 'part': {
-      if (current?.seq !== m.seq) return;
-      const { text, cuts } = current;
-      post({
-        type: 'part',
-        seq: m.seq,
-        part: m.part,
-        text: text.slice(cuts[m.part], cuts[m.part + 1]),
-      });
+    case 'part':
+      if (current?.seq === m.seq) send(m.part);
       return;
-    }
   }
 });

@@ -3,16 +3,17 @@
  * entry, as snapshot text, written in parts over the calls that follow it and then committed,
  * which compacts the journal behind it.
  *
- * The text is built on the checkpoint thread (`checkpoint-worker.ts`), a copy of the engine
- * that follows the committed journal: building and serialising a snapshot of 10⁵ orders takes
- * about a second, and there the caller does not wait for it. The thread answers with the number
- * of parts, then hands out one part at a time when asked; the durable scheduler writes one part
- * after each call it answers, only when a part is already in hand, so a call waits at most for
- * one part's write and never for the thread.
+ * The text is cut on the checkpoint thread (`checkpoint-worker.ts`), a copy of the engine that
+ * follows the committed journal and makes each part when asked, an order at a time: at 10⁵
+ * orders the whole text takes about a second to make and as much memory as the engine, and
+ * here the caller neither waits for it nor holds it. The durable scheduler writes one part
+ * after each call it answers, only when a part is already in hand, and asks for the next part
+ * as it begins writing one, so a call waits at most for one part's write and never for the
+ * thread.
  *
  * A lab with custom gates cannot have the copy (a gate is a function, and a thread is given
- * data), nor can one whose thread failed: its checkpoints' text is built inline, once per
- * checkpoint, and still written in parts.
+ * data), nor can one whose thread failed: its checkpoints' text is built inline, whole, once
+ * per checkpoint, and still written in parts.
  */
 import {
   MessageChannel,
@@ -24,16 +25,18 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import type { JournalEntry, Store } from '../store/types.js';
 
-/** What the scheduler's thread tells the checkpoint thread. */
+/**
+ * What the scheduler's thread tells the checkpoint thread: a committed call to follow, a
+ * checkpoint to begin (its first part is sent at once), and the next part wanted.
+ */
 export type ToWorker =
   | { type: 'call'; entry: JournalEntry }
   | { type: 'start'; seq: number; partChars: number }
   | { type: 'part'; seq: number; part: number };
 
-/** What the checkpoint thread answers. */
+/** What the checkpoint thread answers: a part (and whether it is the last), or why it cannot. */
 export type ToCheckpointer =
-  | { type: 'ready'; seq: number; parts: number }
-  | { type: 'part'; seq: number; part: number; text: string }
+  | { type: 'part'; seq: number; part: number; text: string; last: boolean }
   | { type: 'failed'; seq: number; message: string };
 
 /** A store that takes checkpoints in parts. */
@@ -84,12 +87,17 @@ function startWorker(data: WorkerStart): Worker {
   return new Worker(new URL('./checkpoint-worker.js', here), options);
 }
 
-/** The checkpoint in progress: its entry, its parts once known, and the next part in hand. */
+/** A part of a checkpoint's text, and whether it is the last. */
+interface Part {
+  part: number;
+  text: string;
+  last: boolean;
+}
+
+/** The checkpoint in progress: its entry, and the next part in hand. */
 interface Pending {
   seq: number;
-  parts?: number;
-  written: number;
-  next?: { part: number; text: string };
+  next?: Part;
   /** The text, when built inline. */
   inline?: { text: string; cuts: number[] };
 }
@@ -138,15 +146,14 @@ export class Checkpointer {
 
   /** Begins the checkpoint of the state at journal entry `seq` (every call up to it followed). */
   start(seq: number): void {
-    this.pending = { seq, written: 0 };
+    this.pending = { seq };
     if (this.worker) {
       this.worker.postMessage({ type: 'start', seq, partChars: this.partChars } satisfies ToWorker);
       return;
     }
     const text = JSON.stringify(this.engine().snapshot());
-    const cuts = cutsOf(text, this.partChars);
-    this.pending.inline = { text, cuts };
-    this.hear({ type: 'ready', seq, parts: cuts.length - 1 });
+    this.pending.inline = { text, cuts: cutsOf(text, this.partChars) };
+    this.ask(this.pending, 0);
   }
 
   /**
@@ -156,16 +163,14 @@ export class Checkpointer {
   async step(): Promise<number | undefined> {
     this.poll();
     const p = this.pending;
-    if (p?.next === undefined || p.parts === undefined) return undefined;
-    const { part, text } = p.next;
+    if (p?.next === undefined) return undefined;
+    const { part, text, last } = p.next;
     p.next = undefined;
+    // The thread makes the next part while this one is written.
+    if (!last) this.ask(p, part + 1);
     await this.store.saveCheckpointPart(p.seq, part, text);
-    p.written++;
-    if (p.written < p.parts) {
-      this.ask(p, part + 1);
-      return undefined;
-    }
-    await this.store.commitCheckpoint(p.seq, p.parts);
+    if (!last) return undefined;
+    await this.store.commitCheckpoint(p.seq, part + 1);
     this.pending = undefined;
     return p.seq;
   }
@@ -218,19 +223,21 @@ export class Checkpointer {
       this.giveUp(`the checkpoint at journal entry ${m.seq} was given up: ${m.message}`);
       return;
     }
-    if (m.type === 'ready') {
-      p.parts = m.parts;
-      this.ask(p, 0);
-      return;
-    }
-    p.next = { part: m.part, text: m.text };
+    p.next = { part: m.part, text: m.text, last: m.last };
   }
 
   /** Asks for a part: of the thread, or of the text built inline (at once). */
   private ask(p: Pending, part: number): void {
     if (p.inline) {
       const { text, cuts } = p.inline;
-      this.hear({ type: 'part', seq: p.seq, part, text: text.slice(cuts[part], cuts[part + 1]) });
+      const [from, to] = [cuts[part], cuts[part + 1]];
+      this.hear({
+        type: 'part',
+        seq: p.seq,
+        part,
+        text: text.slice(from, to),
+        last: to === text.length,
+      });
       return;
     }
     this.worker?.postMessage({ type: 'part', seq: p.seq, part } satisfies ToWorker);

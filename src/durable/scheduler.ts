@@ -7,7 +7,11 @@
  * Two engines, because a write may take a while (on PostgreSQL it is a round trip to the server)
  * and the reads are synchronous: while a call's transaction is in flight, a read must not see
  * that call. The engine is deterministic, so the second engine, given the journaled call, makes
- * exactly the same change and gives the same answer (checked).
+ * exactly the same change and gives the same answer (checked). A store that commits inside
+ * `append`, before it returns (`commitsAtOnce`: SQLite), has no such moment: one engine then
+ * decides, the call is committed before any other code runs, and the events the call made are
+ * held until the commit and delivered after it. At 10⁵ orders in hand that is the size of a
+ * whole engine saved.
  *
  * Invariant: the engine the reads answer from is always the store's snapshot plus its committed
  * journal, replayed; between calls, the engine ahead is the same state. A call the engine
@@ -67,7 +71,7 @@ export interface OpenSchedulerOptions {
   /**
    * The size of one checkpoint part, in characters of snapshot text: what one call may wait
    * for (one part's write) when a checkpoint is in progress.
-   * @default 524288
+   * @default 131072
    */
   checkpointPartSize?: number;
   /**
@@ -136,7 +140,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     config,
     lab = 'default',
     snapshotEvery = 5000,
-    checkpointPartSize = 1 << 19,
+    checkpointPartSize = 1 << 17,
   } = options;
   const issues = [];
   if (typeof where !== 'string' && (where === null || typeof where !== 'object'))
@@ -193,15 +197,17 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     // The engine the reads answer from, and the one calls are decided on before their write.
     let engine!: Scheduler;
     let ahead!: Scheduler;
+    // One engine when nothing can run between a call's decision and its commit.
+    const single = store.commitsAtOnce === true;
     let seq = 0;
     // The latest state read whole, and the entries after it: what the checkpoint thread starts from.
-    let base = opened.snapshot;
+    let base: { seq: number; snapshot: Snapshot } | undefined = opened.snapshot;
     let since: JournalEntry[] = [];
     // The journal entry of the latest state the store holds: opening replays the journal after it.
     let latestSeq = opened.snapshot.seq;
     const restart = (from: { seq: number; snapshot: Snapshot }) => {
       engine = restoreScheduler(from.snapshot, restoreConfig);
-      ahead = restoreScheduler(structuredClone(from.snapshot), restoreConfig);
+      ahead = single ? engine : restoreScheduler(structuredClone(from.snapshot), restoreConfig);
       seq = from.seq;
       latestSeq = from.seq;
       base = from;
@@ -212,7 +218,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     // A standby whose tail was compacted by the writer starts again from the writer's checkpoint.
     const follow = (entries: JournalEntry[], from?: { seq: number; snapshot: Snapshot }) => {
       if (from) restart(from);
-      const r = replayTail([engine, ahead], seq, entries);
+      const r = replayTail(single ? [engine] : [engine, ahead], seq, entries);
       seq = r.seq;
       if (r.failed)
         throw new StoreError(
@@ -235,9 +241,16 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
           () => reads,
           checkpointPartSize,
           // A gate is a function, which a thread cannot be given: such labs build text inline.
-          config?.gates?.length ? undefined : { ...base, entries: since },
+          config?.gates?.length
+            ? undefined
+            : { ...(base as NonNullable<typeof base>), entries: since },
         )
       : undefined;
+    // The thread has its copy. The closures made here live as long as the scheduler (the
+    // engine getter above; a shared store's follower), and with them every variable they
+    // share: let go of the state read whole, or a reopened lab holds its checkpoint twice.
+    base = undefined;
+    since = [];
     return new DurableScheduler(
       store,
       opened.header,
@@ -263,7 +276,7 @@ type ReadName = Exclude<
   {
     [K in keyof Scheduler]: Scheduler[K] extends (...args: never[]) => unknown ? K : never;
   }[keyof Scheduler],
-  JournaledName | 'load' | 'on'
+  JournaledName | 'load' | 'on' | 'snapshotText' | 'holdEvents'
 >;
 
 const READS = [
@@ -341,7 +354,10 @@ export class DurableScheduler {
     readonly header: StoreHeader,
     /** What the reads answer from: the committed journal's state, never more. */
     private readonly engine: Scheduler,
-    /** Where a call is decided before its write: ahead of `engine` while a write is in flight. */
+    /**
+     * Where a call is decided before its write: ahead of `engine` while a write is in flight;
+     * `engine` itself on a store that commits at once.
+     */
     private readonly ahead: Scheduler,
     private seq: number,
     private snapshotSeq: number,
@@ -494,7 +510,7 @@ export class DurableScheduler {
     if (this.failure)
       throw new StoreError(
         'poisoned',
-        `${this.store.description}: an earlier write failed (${this.failure.message}); reopen the store with openScheduler`,
+        `${this.store.description}: an earlier ${this.failure.code === 'corrupt' ? 'call' : 'write'} failed (${this.failure.message}); reopen the store with openScheduler`,
         { cause: this.failure },
       );
   }
@@ -509,14 +525,35 @@ export class DurableScheduler {
       const now = this.timeOf(args[JOURNALED[kind].length] as TimeInput | undefined);
       const call = journalCall(kind, now, args, jsonCopy);
       const before = this.ahead.registerSizes();
-      // Throws ValidationError with no change of state: nothing to journal then.
-      const result = applyCall(this.ahead, call);
-      const recorded = resultText(result);
-      const entry = { seq: this.seq + 1, call, result: JSON.parse(recorded) };
-      const rows = this.rowsSince(before, call);
+      // One engine: its listeners are told of the call once it is committed, not before.
+      const single = this.ahead === this.engine;
+      const release = single ? this.engine.holdEvents() : undefined;
+      let result: unknown;
+      let entry: JournalEntry;
+      let rows: RegisterRows;
+      let recorded: string;
+      try {
+        // Throws ValidationError with no change of state: nothing to journal then.
+        result = applyCall(this.ahead, call);
+        recorded = resultText(result);
+        entry = { seq: this.seq + 1, call, result: JSON.parse(recorded) };
+        rows = this.rowsSince(before, call);
+      } catch (e) {
+        release?.(false);
+        // With one engine, an internal error (a bug, never bad input) leaves no engine the
+        // reads could answer from: the instance refuses them too, until reopened.
+        if (single && !(e instanceof ValidationError))
+          this.failure = new StoreError(
+            'corrupt',
+            `${this.store.description}: the engine failed deciding journal entry ${this.seq + 1}, which was not written: ${(e as Error).message}`,
+            { cause: e },
+          );
+        throw e;
+      }
       try {
         await this.store.append(entry, rows);
       } catch (e) {
+        release?.(false);
         this.failure = new StoreError(
           'write-failed',
           `${this.store.description}: journal entry ${entry.seq} could not be written: ${(e as Error).message}`,
@@ -526,8 +563,11 @@ export class DurableScheduler {
       }
       // Committed: the reads may see the call now. The engine for reads gets its own copy of
       // the call, as a replay reads it from the journal, and must answer as the journal says.
-      const again = replayText(this.engine, JSON.parse(JSON.stringify(call)));
+      // With one engine it made the call already, and its events wait for this moment.
       this.seq = entry.seq;
+      const again = release
+        ? (release(true), recorded)
+        : replayText(this.engine, JSON.parse(JSON.stringify(call)));
       if (again !== recorded) {
         // Cannot happen with a deterministic engine. The call is on disk, so it is answered,
         // but the instance cannot go on from two different states.

@@ -152,6 +152,8 @@ export class EventHub {
   private readonly listeners = new Map<SchedulerEventType, Subscription[]>();
   private readonly queue: SchedulerEvent[] = [];
   private delivering = false;
+  /** While true, `deliver` keeps the events queued: `release` then delivers or drops them. */
+  private held = false;
 
   /** Whether anyone listens to `type`: events nobody listens to are not even built. */
   wants(type: SchedulerEventType): boolean {
@@ -182,7 +184,7 @@ export class EventHub {
    * delivered, and the outer delivery delivers them.
    */
   deliver(): void {
-    if (this.delivering) return;
+    if (this.delivering || this.held) return;
     this.delivering = true;
     try {
       for (let i = 0; i < this.queue.length; i++) {
@@ -199,6 +201,21 @@ export class EventHub {
       this.queue.length = 0;
       this.delivering = false;
     }
+  }
+
+  /**
+   * Keeps the events of the calls that follow queued until `release`: for a caller that must
+   * do something (commit the call) before anyone is told of it.
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Ends `hold`: delivers the events queued meanwhile, or drops them (the call did not stand). */
+  release(deliver: boolean): void {
+    this.held = false;
+    if (deliver) this.deliver();
+    else if (!this.delivering) this.queue.length = 0;
   }
 
   /** Surfaces a listener's error: to the `'listener-error'` listeners, else as a process warning. */

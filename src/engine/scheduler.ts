@@ -63,7 +63,7 @@ import {
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
-import { loadSnapshot, toSnapshot } from './snapshot.js';
+import { loadSnapshot, snapshotText, toSnapshot } from './snapshot.js';
 import type { Snapshot } from './snapshot-format.js';
 import { EngineState } from './state.js';
 
@@ -1119,6 +1119,28 @@ export class Scheduler {
   snapshot(): Snapshot {
     this.usable();
     return toSnapshot(this.st);
+  }
+
+  /**
+   * @internal `JSON.stringify(snapshot())`, in pieces made as they are taken (an order at a
+   * time), so that a large state is never held whole as a snapshot or its text. The scheduler
+   * must not be called to change anything until the last piece is taken. Used by the durable
+   * scheduler's checkpoint thread.
+   */
+  snapshotText(): Generator<string> {
+    this.usable();
+    return snapshotText(this.st);
+  }
+
+  /**
+   * @internal Keeps the events of the next calls from the listeners until the returned function
+   * is called: with `true` they are delivered then, with `false` dropped. The durable scheduler
+   * holds them while a call it decided on this engine is committed, so that listeners are told
+   * of committed calls only.
+   */
+  holdEvents(): (deliver: boolean) => void {
+    this.hub.hold();
+    return (deliver) => this.hub.release(deliver);
   }
 
   /** @internal Rebuilds the state from a validated snapshot (used by `restoreScheduler`). */

@@ -3,7 +3,7 @@
  * snapshot-format.ts). Coordinates are recomputed from times on the way in.
  */
 import { TIER_RANK } from '../domain/defaults.js';
-import type { AtRiskReport } from '../domain/types.js';
+import type { AtRiskReport, Decision } from '../domain/types.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import { isSettled, OrderRecord, type RushEntry } from './records.js';
@@ -11,83 +11,158 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-for
 import type { EngineState } from './state.js';
 
 /**
- * The whole state as plain JSON: the orders held (the work in hand and the retention window) and
- * the registers' held entries with the number of the first of each. Every part is a fresh copy the caller may change: the parts
- * built here (records, rendered decisions and registers) are new already, and only what the
- * engine holds itself is cloned, so that a large snapshot is built once rather than built and
- * then copied whole.
+ * An array of a snapshot given by its elements, made one at a time: so that the snapshot's text
+ * can be written piece by piece without the whole array built first.
  */
-export function toSnapshot(st: EngineState): Snapshot {
-  const orders = [...st.orders.values()].sort((a, b) => a.seq - b.seq);
+class Elements {
+  constructor(readonly each: () => Iterable<unknown>) {}
+}
+
+/**
+ * The snapshot's fields in order, each a value or the `Elements` of an array; undefined for a
+ * field absent from this state. `toSnapshot` and `snapshotText` both render this one list, so
+ * the text is exactly `JSON.stringify(toSnapshot(st))`.
+ */
+function snapshotFields(st: EngineState): [keyof Snapshot, unknown][] {
   // The rush entries the register still holds; an order's own entry past it goes with the order.
   const held = new Set(st.rushLog);
   const copy = structuredClone;
-  return {
-    format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
-    config: {
-      calendar: copy(st.config.calendar),
-      lines: st.config.lines.map((l) => ({
-        ...copy(l),
-        unitsPerHour: (st.lines.get(l.id) as Line).unitsPerHour,
-      })),
-      products: copy(st.config.products),
-      policy: copy(st.config.policy),
-      ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
-      retention: st.config.retention,
-    },
-    lastTime: Number.isFinite(st.lastTime) ? st.lastTime : null,
-    seq: st.seq,
-    orders: orders.map((r) => ({
-      order: copy(r.order),
-      line: r.line,
-      cls: r.cls,
-      seq: r.seq,
-      units: r.units,
-      submittedAt: r.submittedAt,
-      requestedBy: r.requestedBy,
-      promisedBy: r.promisedBy,
-      plain: r.plain,
-      status: r.status,
-      decision: decisionOf(st, r),
-      atRisk: st.riskLog.of(r),
-      ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
-      ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
-      ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
-      ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
-      ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
-      ...(r.rushEntry !== undefined && !held.has(r.rushEntry) && !isSettled(r)
-        ? { rushEntry: rushRecordOf(st, r.rushEntry) }
-        : {}),
-    })),
-    rushRegister: [...st.rushLog].map((e) => rushRecordOf(st, e)),
-    reworkRegister: [...st.reworkLog].map((r) => ({ ...r })),
-    atRiskLog: st.riskLog.slice(0),
-    ...(st.rushLog.start + st.reworkLog.start + st.riskLog.start > 0
-      ? {
-          registerStart: {
-            rush: st.rushLog.start,
-            rework: st.reworkLog.start,
-            atRisk: st.riskLog.start,
-          },
-        }
+  const order = (r: OrderRecord) => ({
+    order: copy(r.order),
+    line: r.line,
+    cls: r.cls,
+    seq: r.seq,
+    units: r.units,
+    submittedAt: r.submittedAt,
+    requestedBy: r.requestedBy,
+    promisedBy: r.promisedBy,
+    plain: r.plain,
+    status: r.status,
+    decision: decisionOf(st, r),
+    atRisk: st.riskLog.of(r),
+    ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
+    ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
+    ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
+    ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
+    ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
+    ...(r.rushEntry !== undefined && !held.has(r.rushEntry) && !isSettled(r)
+      ? { rushEntry: rushRecordOf(st, r.rushEntry) }
       : {}),
-    clientRushes: Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]])),
-    rushUnits: Object.fromEntries(
-      [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
-    ),
-    ...(st.clients.size > 0 ? { clients: Object.fromEntries(st.clients) } : {}),
-    ...linesDown(st),
-    ...(st.deliveries.held > 0 ? { deliveryRegister: structuredClone([...st.deliveries]) } : {}),
-  };
+  });
+  const registered = st.rushLog.start + st.reworkLog.start + st.riskLog.start > 0;
+  return [
+    ['format', SNAPSHOT_FORMAT],
+    ['version', SNAPSHOT_VERSION],
+    [
+      'config',
+      {
+        calendar: copy(st.config.calendar),
+        lines: st.config.lines.map((l) => ({
+          ...copy(l),
+          unitsPerHour: (st.lines.get(l.id) as Line).unitsPerHour,
+        })),
+        products: copy(st.config.products),
+        policy: copy(st.config.policy),
+        ...(st.config.gates.length > 0 ? { gates: st.config.gates.map((g) => g.id) } : {}),
+        retention: st.config.retention,
+      },
+    ],
+    ['lastTime', Number.isFinite(st.lastTime) ? st.lastTime : null],
+    ['seq', st.seq],
+    [
+      'orders',
+      new Elements(function* () {
+        for (const r of [...st.orders.values()].sort((a, b) => a.seq - b.seq)) yield order(r);
+      }),
+    ],
+    [
+      'rushRegister',
+      new Elements(function* () {
+        for (const e of st.rushLog) yield rushRecordOf(st, e);
+      }),
+    ],
+    [
+      'reworkRegister',
+      new Elements(function* () {
+        for (const r of st.reworkLog) yield { ...r };
+      }),
+    ],
+    ['atRiskLog', new Elements(() => st.riskLog.slice(0))],
+    [
+      'registerStart',
+      registered
+        ? { rush: st.rushLog.start, rework: st.reworkLog.start, atRisk: st.riskLog.start }
+        : undefined,
+    ],
+    ['clientRushes', Object.fromEntries([...st.clientRushes].map(([c, times]) => [c, [...times]]))],
+    [
+      'rushUnits',
+      Object.fromEntries(
+        [...st.lines.values()].map((l) => [l.id, Object.fromEntries(l.rushUnits)]),
+      ),
+    ],
+    ['clients', st.clients.size > 0 ? Object.fromEntries(st.clients) : undefined],
+    ['linesDown', linesDown(st)],
+    [
+      'deliveryRegister',
+      st.deliveries.held > 0
+        ? new Elements(function* () {
+            for (const d of st.deliveries) yield structuredClone(d);
+          })
+        : undefined,
+    ],
+  ];
+}
+
+/**
+ * The whole state as plain JSON: the orders held (the work in hand and the retention window) and
+ * the registers' held entries with the number of the first of each. Every part is a fresh copy
+ * the caller may change: the parts built here (records, rendered decisions and registers) are
+ * new already, and only what the engine holds itself is cloned, so that a large snapshot is
+ * built once rather than built and then copied whole.
+ */
+export function toSnapshot(st: EngineState): Snapshot {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of snapshotFields(st)) {
+    if (value === undefined) continue;
+    out[key] = value instanceof Elements ? Array.from(value.each()) : value;
+  }
+  return out as unknown as Snapshot;
+}
+
+/**
+ * `JSON.stringify(toSnapshot(st))`, in pieces: one order, one register entry or one small field
+ * at a time, so that a snapshot of 10⁵ orders is never held whole, as objects or as text.
+ * Invariant: the state must not change until the last piece is taken (the pieces are made from
+ * it as they are asked for); the caller that pauses its calls meanwhile gets the state of the
+ * moment it began.
+ */
+export function* snapshotText(st: EngineState): Generator<string> {
+  let open = '{';
+  for (const [key, value] of snapshotFields(st)) {
+    if (value === undefined) continue;
+    const name = `${open}${JSON.stringify(key)}:`;
+    open = ',';
+    if (!(value instanceof Elements)) {
+      yield name + JSON.stringify(value);
+      continue;
+    }
+    let before = `${name}[`;
+    for (const x of value.each()) {
+      yield before + JSON.stringify(x);
+      before = ',';
+    }
+    yield before === ',' ? ']' : `${before}]`;
+  }
+  yield '}';
 }
 
 /** `linesDown` of a snapshot: the lines that are down, with the time each went down; absent when none is. */
-function linesDown(st: EngineState): { linesDown?: Record<string, number> } {
+function linesDown(st: EngineState): Record<string, number> | undefined {
   const down = [...st.lines.values()].filter((l) => l.down);
   return down.length === 0
-    ? {}
-    : { linesDown: Object.fromEntries(down.map((l) => [l.id, l.downSince as number])) };
+    ? undefined
+    : Object.fromEntries(down.map((l) => [l.id, l.downSince as number]));
 }
 
 /** Rebuilds a fresh state from a validated snapshot. */
@@ -111,7 +186,9 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     rec.plain = o.plain;
     rec.status = o.status;
     rec.outcome = o.decision.outcome;
-    rec.why = { kind: 'stored', decision: o.decision };
+    rec.why = keptAsNumbers(st, rec, o.decision)
+      ? undefined
+      : { kind: 'stored', decision: o.decision };
     rec.startedAt = o.startedAt;
     rec.expectedFinish = o.expectedFinish;
     rec.finishedAt = o.finishedAt;
@@ -177,6 +254,32 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
     if (line) for (const [day, units] of Object.entries(days)) line.rushUnits.set(day, units);
   }
   st.afterRestore();
+}
+
+/**
+ * Whether the engine may keep a restored order's decision as numbers, as it kept it when it
+ * decided it: an order without a rush, whose decision renders from its record to exactly the
+ * text the snapshot holds. The text is then not kept: at 10⁵ orders in hand it is most of what
+ * a restored engine would hold. Every other decision (a rush's, whose facts the snapshot does
+ * not hold, a release's or an amendment's) is kept as stored. Sets the record's `decidedDown`
+ * as the decision says, which only the rendering reads.
+ */
+function keptAsNumbers(st: EngineState, rec: OrderRecord, d: Decision): boolean {
+  if (rec.order.rush !== undefined || d.earliestPossible !== undefined) return false;
+  rec.why = undefined;
+  rec.decidedDown = d.atRisk.length === 1 && d.atRisk[0] === rec.order.id;
+  const r = decisionOf(st, rec);
+  return (
+    r.decidedAt === d.decidedAt &&
+    r.outcome === d.outcome &&
+    r.promisedBy === d.promisedBy &&
+    r.requestedBy === d.requestedBy &&
+    r.line === d.line &&
+    r.orderId === d.orderId &&
+    r.atRisk.length === d.atRisk.length &&
+    r.reasons.length === d.reasons.length &&
+    r.reasons.every((x, i) => x.rule === d.reasons[i]?.rule && x.message === d.reasons[i]?.message)
+  );
 }
 
 /**

@@ -68,6 +68,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
 class MemoryStore implements Store {
   private data: Data | undefined;
   private state: 'closed' | 'read-only' | 'writable' = 'closed';
+  /** Its writes are changes of a map, made inside `append`. */
+  readonly commitsAtOnce = true;
 
   constructor(readonly description: string) {}
 

@@ -118,6 +118,15 @@ export interface Store {
   open(options: StoreOpenOptions): Promise<OpenedStore>;
   /** Appends one journal entry and the register rows it changed, in one transaction. */
   append(entry: JournalEntry, rows: RegisterRows): Promise<void>;
+  /**
+   * True when `append` has written and committed (or failed) before it returns its promise, as
+   * SQLite's synchronous commit does: no other code can then run between a call's decision and
+   * its commit, and the durable scheduler keeps one engine instead of two (the engine for reads
+   * and the one calls are decided on ahead of a write in flight), half the memory. A store whose
+   * commit waits for anything (a server's round trip) must leave it unset.
+   * @default false
+   */
+  readonly commitsAtOnce?: boolean;
   /** Saves a snapshot that includes the journal up to `seq`; older ones, except the first, may go. */
   saveSnapshot(seq: number, snapshot: Snapshot): Promise<void>;
   /**
@@ -128,9 +137,12 @@ export interface Store {
    */
   saveCheckpointPart?(seq: number, part: number, text: string): Promise<void>;
   /**
-   * Commits the checkpoint at `seq` whose `parts` parts are written, and compacts behind it, in
-   * one transaction: the journal entries up to `seq`, older snapshots and checkpoints (the
-   * first snapshot included) and stray parts are deleted. From then on opening starts from it.
+   * Commits the checkpoint at `seq` whose `parts` parts are written, and compacts behind it:
+   * the journal entries up to `seq`, older snapshots and checkpoints (the first snapshot
+   * included) and stray parts are deleted. From then on opening starts from it, and never reads
+   * what it made unreadable again. The commit is one transaction; a store may delete the bulk of
+   * what it made unreadable later, a few rows with each of its next writes (SQLite does, so that
+   * no call waits for all of it).
    */
   commitCheckpoint?(seq: number, parts: number): Promise<void>;
   /**
@@ -191,7 +203,7 @@ export type StoreErrorCode =
   | 'write-failed'
   /** A read failed (an I/O error, a lock held too long, a lost or refused connection); the store itself may be sound. */
   | 'read-failed'
-  /** An earlier write failed; reopen the store. */
+  /** An earlier write failed, or the engine failed on a call (a bug); reopen the store. */
   | 'poisoned'
   /** The instance was closed. */
   | 'closed';

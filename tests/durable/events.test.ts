@@ -49,40 +49,51 @@ describe('durable events', () => {
     s.on('delivered', (e) => {
       statuses.push(s.explain(e.orderId).status);
     });
+    // Told once the call is the journal's latest entry: the first decision after entry 1.
+    const told: number[] = [];
+    s.on('decision', () => told.push(s.journalSeq));
     const seen = listen(s);
     await s.submit(order({ id: 'e1', shipBy: T('10:00') }), T('09:00'));
     await s.next('print', T('09:00'));
     await s.complete('e1', T('09:20'));
     await s.deliver('e1', { via: 'ship', reference: 'SF-9' }, T('09:30'));
     expect(seen).toEqual(['decision:e1', 'started:e1', 'finished:e1', 'delivered:e1']);
+    expect(told).toEqual([1]);
     expect(statuses).toEqual(['delivered']);
     expect(s.deliveryRegister()).toEqual([
       expect.objectContaining({ orderId: 'e1', reference: 'SF-9', onTime: true }),
     ]);
   });
 
-  test('a write that fails tells nothing', async () => {
-    const file = tempFile();
-    const inner = sqliteStore(file);
-    let fail = false;
-    const flaky: Store = {
-      description: inner.description,
-      open: (o) => inner.open(o),
-      append: (e, r) => (fail ? Promise.reject(new Error('disk full')) : inner.append(e, r)),
-      saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
-      readHistory: () => inner.readHistory(),
-      readRegisters: (since) => inner.readRegisters(since),
-      close: () => inner.close(),
-    };
-    const s = await openOn(flaky);
-    const seen = listen(s);
-    await s.submit(order({ id: 'w1' }), T('09:00'));
-    fail = true;
-    await expect(s.submit(order({ id: 'w2' }), T('09:05'))).rejects.toMatchObject({
-      code: 'write-failed',
-    });
-    expect(seen).toEqual(['decision:w1']);
-  });
+  // A store that commits at once has one engine, whose events wait for the commit; a store
+  // whose commit waits has two, and only the one for reads tells.
+  test.each([true, false])(
+    'a write that fails tells nothing (commits at once: %s)',
+    async (atOnce) => {
+      const file = tempFile();
+      const inner = sqliteStore(file);
+      let fail = false;
+      const flaky: Store = {
+        ...(atOnce ? { commitsAtOnce: true } : {}),
+        description: inner.description,
+        open: (o) => inner.open(o),
+        append: (e, r) => (fail ? Promise.reject(new Error('disk full')) : inner.append(e, r)),
+        saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+        readHistory: () => inner.readHistory(),
+        readRegisters: (since) => inner.readRegisters(since),
+        close: () => inner.close(),
+      };
+      const s = await openOn(flaky);
+      const seen = listen(s);
+      await s.submit(order({ id: 'w1' }), T('09:00'));
+      fail = true;
+      await expect(s.submit(order({ id: 'w2' }), T('09:05'))).rejects.toMatchObject({
+        code: 'write-failed',
+      });
+      expect(seen).toEqual(['decision:w1']);
+      expect(() => s.explain('w2')).toThrow(/write failed/);
+    },
+  );
 
   test('deliver and advance are journaled and replay exactly; reopening fires nothing, and no alarm fires twice', async () => {
     const file = tempFile();

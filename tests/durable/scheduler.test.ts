@@ -597,32 +597,60 @@ describe('durable scheduler on memoryStore', () => {
     await store.close();
     expectPrototypeUntouched();
   });
-  test('an internal error in the deciding engine journals nothing: reads go on, writes are refused until reopened', async () => {
-    const store = memoryStore();
-    const s = await openOn(store, { config: busyLab });
-    await s.submit(order({ id: 'u1' }), T('09:00'));
-    const before = s.snapshot();
-    // A fault no input can cause, injected into the calendar of the engine that decides calls
-    // before they are written: it fails once the order is recorded, as a bug would.
-    const ahead = (s as unknown as { ahead: { calendar: { timeAt: () => number } } }).ahead;
-    ahead.calendar.timeAt = () => {
-      throw new Error('injected fault');
-    };
-    await expect(
-      s.submit(order({ id: 'u2', rush: { cause: 'damaged' } }), T('09:05')),
-    ).rejects.toThrow(/internal error in submit: injected fault/);
-    expect(s.journalSeq).toBe(1);
-    expect(s.snapshot()).toEqual(before);
-    await expect(s.submit(order({ id: 'u3' }), T('09:10'))).rejects.toThrow(
-      /internal error in submit/,
-    );
-    await s.close();
-    const again = await openOn(store, { config: busyLab });
-    expect(again.snapshot()).toEqual(before);
-    expect((await again.submit(order({ id: 'u3' }), T('09:10'))).outcome).toBe('queued');
-    await again.close();
-  });
+  // A store that commits at once has one engine; a store whose commit waits has two.
+  test.each([
+    ['commits at once (one engine)', memoryStore, false],
+    ['commits later (two engines)', () => committingLater(memoryStore()), true],
+  ] as const)(
+    'an internal error in the deciding engine journals nothing, on a store that %s: writes are refused until reopened',
+    async (_, make, readsGoOn) => {
+      const store = make();
+      const s = await openOn(store, { config: busyLab });
+      await s.submit(order({ id: 'u1' }), T('09:00'));
+      const before = s.snapshot();
+      // A fault no input can cause, injected into the calendar of the engine that decides calls
+      // before they are written: it fails once the order is recorded, as a bug would.
+      const ahead = (s as unknown as { ahead: { calendar: { timeAt: () => number } } }).ahead;
+      ahead.calendar.timeAt = () => {
+        throw new Error('injected fault');
+      };
+      await expect(
+        s.submit(order({ id: 'u2', rush: { cause: 'damaged' } }), T('09:05')),
+      ).rejects.toThrow(/internal error in submit: injected fault/);
+      expect(s.journalSeq).toBe(1);
+      // Two engines: the reads answer from the one that did not fail. One: there is none left.
+      if (readsGoOn) expect(s.snapshot()).toEqual(before);
+      else
+        expect(() => s.snapshot()).toThrow(
+          /engine failed deciding journal entry 2.*reopen the store/,
+        );
+      await expect(s.submit(order({ id: 'u3' }), T('09:10'))).rejects.toThrow(
+        readsGoOn ? /internal error in submit/ : /reopen the store/,
+      );
+      await s.close();
+      const again = await openOn(store, { config: busyLab });
+      expect(again.snapshot()).toEqual(before);
+      expect((await again.submit(order({ id: 'u3' }), T('09:10'))).outcome).toBe('queued');
+      await again.close();
+    },
+  );
 });
+
+/** The store, with a commit that waits a turn of the event loop, as a server's does. */
+function committingLater(inner: Store): Store {
+  return {
+    description: inner.description,
+    open: (o) => inner.open(o),
+    append: async (e, r) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return inner.append(e, r);
+    },
+    saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+    readHistory: () => inner.readHistory(),
+    readRegisters: (since) => inner.readRegisters(since),
+    close: () => inner.close(),
+  };
+}
 
 describe('registered clients on a durable scheduler', () => {
   test('setClient is journaled: after a crash the store reopens with the client registered, and replays', async () => {

@@ -1,11 +1,16 @@
 /**
  * Snapshots hold every string a caller gave as a key: a client or a line called `__proto__`,
  * `constructor` or `toString` comes back from `restoreScheduler` with its history, so the
- * restored engine decides as the original (rules.md §7.8).
+ * restored engine decides as the original (rules.md §7.8). The snapshot written in pieces is
+ * the same text as the snapshot written whole.
  */
+import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createScheduler, restoreScheduler, type Scheduler } from '../../src/index.js';
+import { arbitraries, runTrace } from '../../src/testing/index.js';
+import { fcParams } from '../support/fc.js';
 import { expectPrototypeUntouched, HOSTILE_KEYS } from '../support/hostile.js';
+import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
 afterAll(expectPrototypeUntouched);
@@ -54,4 +59,38 @@ describe('caller strings as keys survive a snapshot', () => {
       }
     },
   );
+});
+
+describe('the snapshot as text, in pieces (the checkpoint thread writes it so)', () => {
+  test('the pieces joined are exactly the snapshot as JSON, with orders in every status and the registers past retention', () => {
+    fc.assert(
+      fc.property(
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.1,
+          lifecycle: true,
+          lifeChanges: true,
+          linesDown: true,
+          clients: 6,
+        }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 }),
+        (stream, drain, retention) => {
+          const s = createScheduler({ ...busyLab, retention });
+          runTrace(busyLab, stream, { drain, scheduler: s });
+          const pieces = [...s.snapshotText()];
+          expect(pieces.join('')).toBe(JSON.stringify(s.snapshot()));
+          // One piece an order at most: the text is never built whole.
+          expect(pieces.length).toBeGreaterThan(s.snapshot().orders.length);
+        },
+      ),
+      fcParams(80),
+    );
+  });
+
+  test('an empty engine, and one holding only a line down, are written alike', () => {
+    const s = createScheduler();
+    expect([...s.snapshotText()].join('')).toBe(JSON.stringify(s.snapshot()));
+    s.setCapacity(s.lineIds()[0] as string, 0, T('09:00'));
+    expect([...s.snapshotText()].join('')).toBe(JSON.stringify(s.snapshot()));
+  });
 });
