@@ -565,9 +565,8 @@ export class DurableScheduler {
       // the call, as a replay reads it from the journal, and must answer as the journal says.
       // With one engine it made the call already, and its events wait for this moment.
       this.seq = entry.seq;
-      const again = release
-        ? (release(true), recorded)
-        : replayText(this.engine, JSON.parse(JSON.stringify(call)));
+      release?.(true);
+      const again = release ? recorded : replayText(this.engine, JSON.parse(JSON.stringify(call)));
       if (again !== recorded) {
         // Cannot happen with a deterministic engine. The call is on disk, so it is answered,
         // but the instance cannot go on from two different states.

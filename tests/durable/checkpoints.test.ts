@@ -4,23 +4,20 @@
  * and reopening from it is the engine that made the calls. Counts and order of writes, never
  * timings.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type CustomGate,
   createScheduler,
-  type DurableScheduler,
   memoryStore,
   openScheduler,
   type SchedulerConfig,
   type Store,
 } from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
-const open: DurableScheduler[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-});
+const open = closedAfterEach();
 
 /** A store that logs its writes in order: `append 3`, `part 5:0`, `commit 5`. */
 function logged(inner: Store, log: string[]): Store {

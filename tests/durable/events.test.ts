@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   createScheduler,
   type DurableScheduler,
@@ -17,13 +17,11 @@ import {
   sqliteStore,
   verifyReplay,
 } from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
-const open: DurableScheduler[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-});
+const open = closedAfterEach();
 
 function tempFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'rushline-events-')), 'lab.db');

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type DurableScheduler,
   memoryStore,
@@ -17,14 +17,12 @@ import {
   sqliteStore,
   ValidationError,
 } from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
 import { fcParams } from '../support/fc.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
-const open: DurableScheduler[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-});
+const open = closedAfterEach();
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type CustomGate,
   createScheduler,
@@ -23,15 +23,13 @@ import {
   ValidationError,
   verifyReplay,
 } from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
 import { expectPrototypeUntouched } from '../support/hostile.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 import { wholeSnapshotsOnly } from '../support/whole-snapshots.js';
 
-const open: DurableScheduler[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-});
+const open = closedAfterEach();
 
 function tempFile(name = 'lab.db'): string {
   return join(mkdtempSync(join(tmpdir(), 'rushline-durable-')), name);

@@ -8,21 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, test } from 'vitest';
-import {
-  createScheduler,
-  type DurableScheduler,
-  openScheduler,
-  sqliteStore,
-  verifyReplay,
-} from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { createScheduler, openScheduler, sqliteStore, verifyReplay } from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
-const open: DurableScheduler[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-});
+const open = closedAfterEach();
 
 const nth = (i: number) =>
   order({
