@@ -574,7 +574,7 @@ export class DurableScheduler {
           'corrupt',
           `${this.store.description}: journal entry ${entry.seq} is committed, but the engine answered it differently the second time; reopen the store with openScheduler`,
         );
-        return result;
+        return asAnswered(result);
       }
       this.checkpointer?.follow(entry);
       const due = this.seq - this.snapshotSeq >= this.snapshotEvery;
@@ -593,7 +593,7 @@ export class DurableScheduler {
           );
         }
       }
-      return result;
+      return asAnswered(result);
     });
     // A checkpoint's next part is written after the call is answered, before the next call.
     this.chain = step.catch(() => undefined).then(() => this.checkpointStep());
@@ -658,6 +658,15 @@ export class DurableScheduler {
       return { rush, rework, settled: [this.ahead.explain(call.orderId as string)] };
     return { rush, rework };
   }
+}
+
+/**
+ * A call's answer as the engine gives it: the journal holds `null` where the engine answers
+ * nothing (`next` on a line with nothing to start), and the caller is given `undefined`, as the
+ * engine and the method's type say.
+ */
+function asAnswered(result: unknown): unknown {
+  return result === null ? undefined : result;
 }
 
 /**

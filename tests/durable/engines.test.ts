@@ -1,0 +1,188 @@
+/**
+ * One engine or two (issue 19): a store that commits inside `append` (SQLite, memory) gets one
+ * engine, whose events wait for the commit; a store whose commit waits gets two. Either way the
+ * durable scheduler must be the plain engine on disk: the same answers, the same refusals, the
+ * same events in the same order, told only once committed, and a reopened store the same
+ * state. Streams of a lab's whole day (rushes, holds, cancellations, amendments, lines going
+ * down, hand-overs), recorded on a plain engine and replayed on each.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  createScheduler,
+  EVENT_TYPES,
+  memoryStore,
+  openScheduler,
+  type Scheduler,
+  type SchedulerEvent,
+  type Store,
+} from '../../src/index.js';
+import { arbitraries, LineDriver } from '../../src/testing/index.js';
+import { closedAfterEach } from '../support/closing.js';
+import { fcParams } from '../support/fc.js';
+import { busyLab } from '../support/labs.js';
+
+const open = closedAfterEach();
+
+/** The state-changing calls a `LineDriver` makes. */
+const CALLS = new Set([
+  'submit',
+  'submitBatch',
+  'next',
+  'complete',
+  'setCapacity',
+  'cancel',
+  'hold',
+  'release',
+  'amend',
+  'deliver',
+  'advance',
+  'setClient',
+]);
+
+interface Recorded {
+  name: string;
+  args: unknown[];
+  answer?: unknown;
+  refused?: string;
+}
+
+/** The plain engine, recording every state-changing call made through it and its answer. */
+function recording(plain: Scheduler, log: Recorded[]): Scheduler {
+  return new Proxy(plain, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string' || !CALLS.has(key) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const entry: Recorded = { name: key, args: structuredClone(args) };
+        log.push(entry);
+        try {
+          const answer = value.apply(target, args);
+          entry.answer = structuredClone(answer);
+          return answer;
+        } catch (e) {
+          entry.refused = (e as Error).name;
+          throw e;
+        }
+      };
+    },
+  });
+}
+
+/** Every event a scheduler tells, as `type:orderId`, with `stamp()` when it was told. */
+function heard(s: { on: Scheduler['on'] }, stamp: () => number): [string, number][] {
+  const out: [string, number][] = [];
+  for (const type of EVENT_TYPES)
+    if (type !== 'listener-error')
+      s.on(type, (e: SchedulerEvent) => {
+        out.push([`${e.type}:${'orderId' in e ? e.orderId : ''}`, stamp()]);
+      });
+  return out;
+}
+
+/** A store whose commit waits a turn of the event loop, as a server's does: two engines. */
+function committingLater(inner: Store): Store {
+  return {
+    description: inner.description,
+    open: (o) => inner.open(o),
+    append: async (e, r) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return inner.append(e, r);
+    },
+    saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
+    saveCheckpointPart: (seq, part, text) =>
+      inner.saveCheckpointPart?.(seq, part, text) as Promise<void>,
+    commitCheckpoint: (seq, parts) => inner.commitCheckpoint?.(seq, parts) as Promise<void>,
+    readHistory: () => inner.readHistory(),
+    readRegisters: (since) => inner.readRegisters(since),
+    close: () => inner.close(),
+  };
+}
+
+describe.each([
+  ['one engine (commits at once)', () => memoryStore()],
+  ['two engines (commit waits)', () => committingLater(memoryStore())],
+])('the durable scheduler with %s is the plain engine on disk', (_, makeStore) => {
+  test('answers, refusals and events alike, events told once committed, reopened alike', async () => {
+    const kinds = new Set<string>();
+    let told = 0;
+    let checkpointed = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.1,
+          lifecycle: true,
+          lifeChanges: true,
+          capacityChanges: true,
+          linesDown: true,
+          clients: 5,
+        }),
+        async (stream) => {
+          // The day on a plain engine, every call recorded, and each event with the number of
+          // the call it came in.
+          const plain = createScheduler(busyLab);
+          const log: Recorded[] = [];
+          const expected = heard(plain, () => log.length);
+          const driver = new LineDriver(recording(plain, log));
+          for (const item of [...stream].sort((a, b) => a.at - b.at)) {
+            driver.until(item.at);
+            driver.apply(item);
+            driver.startIdle(item.at);
+          }
+          driver.stop();
+          for (const call of log) kinds.add(call.refused ? `${call.name} refused` : call.name);
+
+          // The same calls on the durable scheduler, one after another.
+          const store = makeStore();
+          const s = await openScheduler({ store, config: busyLab, snapshotEvery: 7 });
+          open.push(s);
+          const events = heard(s, () => s.journalSeq);
+          for (const call of log) {
+            // A checkpoint's next part in hand, so that it is written after this call: the
+            // checkpoints are committed within the day, and reopening starts from one.
+            await s.checkpointReady();
+            const run = (s as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+              call.name
+            ] as (...a: unknown[]) => Promise<unknown>;
+            const answer = await run.apply(s, call.args).then(
+              (a) => ({ answer: a }),
+              (e: Error) => ({ refused: e.name }),
+            );
+            expect(answer, `${call.name} ${JSON.stringify(call.args)}`).toEqual(
+              call.refused === undefined ? { answer: call.answer } : { refused: call.refused },
+            );
+          }
+          // The same events in the same order, each told once its call was committed: the
+          // journal's latest entry is then that call's (a refused call journals nothing).
+          const entryOf: number[] = [0];
+          for (const call of log) entryOf.push((entryOf.at(-1) as number) + (call.refused ? 0 : 1));
+          expect(events).toEqual(expected.map(([name, call]) => [name, entryOf[call]]));
+          told += events.length;
+          expect(s.snapshot()).toEqual(plain.snapshot());
+          if (s.checkpointSeq > 0) checkpointed++;
+          await s.close();
+          const again = await openScheduler({ store });
+          open.push(again);
+          expect(again.snapshot()).toEqual(plain.snapshot());
+        },
+      ),
+      fcParams(15),
+    );
+    // The streams were whole days: every kind of call, refusals, events, and checkpoints.
+    for (const kind of [
+      'submit',
+      'next',
+      'complete',
+      'setCapacity',
+      'cancel',
+      'hold',
+      'release',
+      'amend',
+      'deliver',
+    ])
+      expect(kinds).toContain(kind);
+    expect([...kinds].some((k) => k.endsWith('refused'))).toBe(true);
+    expect(told).toBeGreaterThan(100);
+    expect(checkpointed).toBeGreaterThan(5);
+  });
+});
