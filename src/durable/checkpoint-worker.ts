@@ -14,7 +14,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { restoreScheduler } from '../engine/restore.js';
 import { resultText } from '../store/journal.js';
 import type { JournalEntry } from '../store/types.js';
-import type { ToCheckpointer, ToWorker, WorkerStart } from './checkpoints.js';
+import { asciiJson, type ToCheckpointer, type ToWorker, type WorkerStart } from './checkpoints.js';
 import { replayText } from './replay.js';
 
 const port = parentPort;
@@ -72,10 +72,10 @@ function send(part: number): void {
         break;
       }
       if (text.length >= c.partChars) {
-        c.carried = piece.value;
+        c.carried = asciiJson(piece.value);
         break;
       }
-      text += piece.value;
+      text += asciiJson(piece.value);
     }
   } catch (e) {
     post({ type: 'failed', seq: c.seq, message: (e as Error).message });

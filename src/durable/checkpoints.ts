@@ -49,6 +49,20 @@ export function takesCheckpoints(store: Store): store is CheckpointStore {
   );
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+
+/**
+ * JSON text with every character past ASCII written as its `\uXXXX` escape: the same JSON to
+ * any parser. A checkpoint's text is kept so because one such character (an ellipsis in a
+ * reason, a client's name in Chinese) makes a JavaScript string of two bytes a character, and
+ * opening joins the parts into one string: at 10⁵ orders, 233 MB instead of 116.
+ */
+export function asciiJson(text: string): string {
+  return NON_ASCII.test(text)
+    ? text.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+}
 /**
  * Where the parts of `text` start, about `partChars` apart, and its end. A cut never falls
  * inside a surrogate pair: each part must be valid text on its own, as a database stores it.
@@ -151,7 +165,7 @@ export class Checkpointer {
       this.worker.postMessage({ type: 'start', seq, partChars: this.partChars } satisfies ToWorker);
       return;
     }
-    const text = JSON.stringify(this.engine().snapshot());
+    const text = asciiJson(JSON.stringify(this.engine().snapshot()));
     this.pending.inline = { text, cuts: cutsOf(text, this.partChars) };
     this.ask(this.pending, 0);
   }

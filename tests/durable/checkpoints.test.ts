@@ -19,8 +19,11 @@ import { order, T } from '../support/orders.js';
 
 const open = closedAfterEach();
 
-/** A store that logs its writes in order: `append 3`, `part 5:0`, `commit 5`. */
-function logged(inner: Store, log: string[]): Store {
+/**
+ * A store that logs its writes in order (`append 3`, `part 5:0`, `commit 5`), and keeps the
+ * text of each checkpoint part in `texts`.
+ */
+function logged(inner: Store, log: string[], texts: string[] = []): Store {
   return {
     description: inner.description,
     open: (o) => inner.open(o),
@@ -34,6 +37,7 @@ function logged(inner: Store, log: string[]): Store {
     },
     saveCheckpointPart: (seq, part, text) => {
       log.push(`part ${seq}:${part}`);
+      texts.push(text);
       return inner.saveCheckpointPart?.(seq, part, text) as Promise<void>;
     },
     commitCheckpoint: (seq, parts) => {
@@ -46,11 +50,14 @@ function logged(inner: Store, log: string[]): Store {
   };
 }
 
-/** The n-th call of a day of submits, a few of them rushes. */
+/**
+ * The n-th call of a day of submits, a few of them rushes; some clients' names are Chinese, one
+ * with a camera (a surrogate pair), as a lab's are.
+ */
 const nth = (i: number) =>
   order({
     id: `c${i}`,
-    clientId: `k${i % 7}`,
+    clientId: i % 3 === 0 ? `影楼-${i % 7}-📷` : `k${i % 7}`,
     ...(i % 5 === 0 ? { rush: { urgency: 'next-day' as const } } : {}),
   });
 
@@ -61,8 +68,9 @@ const nth = (i: number) =>
 async function untilCommitted(config: SchedulerConfig, every: number) {
   const inner = memoryStore();
   const log: string[] = [];
+  const texts: string[] = [];
   const s = await openScheduler({
-    store: logged(inner, log),
+    store: logged(inner, log, texts),
     config,
     snapshotEvery: every,
     checkpointPartSize: 400,
@@ -82,7 +90,7 @@ async function untilCommitted(config: SchedulerConfig, every: number) {
     await s.checkpointReady();
     await call();
   }
-  return { s, inner, log, plain, calls: i };
+  return { s, inner, log, texts, plain, calls: i };
 }
 
 describe('a checkpoint written while calls keep being answered', () => {
@@ -99,7 +107,12 @@ describe('a checkpoint written while calls keep being answered', () => {
   for (const [kind, config] of kinds) {
     test(`${kind}: one part after each call, calls between its parts, then the commit compacts`, async () => {
       const every = 20;
-      const { s, inner, log, plain, calls } = await untilCommitted(config, every);
+      const { s, inner, log, texts, plain, calls } = await untilCommitted(config, every);
+      // Every part is ASCII (what lies beyond is escaped), so that opening joins them into a
+      // string of one byte a character; the clients' names come back whole all the same.
+      expect(texts.length).toBeGreaterThan(0);
+      expect(texts.every((t) => /^[\x00-\x7f]*$/.test(t))).toBe(true);
+      expect(texts.join('')).toContain('\\u5f71\\u697c');
       const first = log.indexOf(`part ${every}:0`);
       const commit = log.indexOf(`commit ${every}`);
       const during = log.slice(first, commit);
