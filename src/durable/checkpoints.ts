@@ -49,8 +49,8 @@ export function takesCheckpoints(store: Store): store is CheckpointStore {
   );
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
 /**
  * JSON text with every character past ASCII written as its `\uXXXX` escape: the same JSON to

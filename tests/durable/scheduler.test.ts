@@ -27,6 +27,7 @@ import { closedAfterEach } from '../support/closing.js';
 import { expectPrototypeUntouched } from '../support/hostile.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
+import { committingLater } from '../support/stores.js';
 import { wholeSnapshotsOnly } from '../support/whole-snapshots.js';
 
 const open = closedAfterEach();
@@ -633,22 +634,6 @@ describe('durable scheduler on memoryStore', () => {
     },
   );
 });
-
-/** The store, with a commit that waits a turn of the event loop, as a server's does. */
-function committingLater(inner: Store): Store {
-  return {
-    description: inner.description,
-    open: (o) => inner.open(o),
-    append: async (e, r) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return inner.append(e, r);
-    },
-    saveSnapshot: (seq, snap) => inner.saveSnapshot(seq, snap),
-    readHistory: () => inner.readHistory(),
-    readRegisters: (since) => inner.readRegisters(since),
-    close: () => inner.close(),
-  };
-}
 
 describe('registered clients on a durable scheduler', () => {
   test('setClient is journaled: after a crash the store reopens with the client registered, and replays', async () => {
