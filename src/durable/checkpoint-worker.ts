@@ -13,8 +13,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { restoreScheduler } from '../engine/restore.js';
 import { resultText } from '../store/journal.js';
-import type { JournalEntry } from '../store/types.js';
-import { asciiJson, type ToCheckpointer, type ToWorker, type WorkerStart } from './checkpoints.js';
+import {
+  asciiJson,
+  type Followed,
+  type ToCheckpointer,
+  type ToWorker,
+  type WorkerStart,
+} from './checkpoints.js';
 import { replayText } from './replay.js';
 
 const port = parentPort;
@@ -31,15 +36,15 @@ let current:
   | { seq: number; partChars: number; pieces: Iterator<string>; carried?: string }
   | undefined;
 /** The calls committed since `current` began, followed once its last part is made. */
-let waiting: JournalEntry[] = [];
+let waiting: Followed[] = [];
 
-function follow(entry: JournalEntry): void {
+function follow(entry: Followed): void {
   if (broken !== undefined) return;
   if (entry.seq !== seq + 1) {
     broken = `journal entry ${entry.seq} came after ${seq}`;
     return;
   }
-  if (replayText(engine, entry.call) !== resultText(entry.result)) {
+  if (replayText(engine, entry.call) !== entry.answer) {
     broken = `journal entry ${entry.seq} answered otherwise than recorded`;
     return;
   }
@@ -86,13 +91,14 @@ function send(part: number): void {
   if (last) resume();
 }
 
-for (const entry of data.entries) follow(entry);
+for (const entry of data.entries)
+  follow({ seq: entry.seq, call: entry.call, answer: resultText(entry.result) });
 
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'call':
-      if (current) waiting.push(m.entry);
-      else follow(m.entry);
+      if (current) waiting.push(m.followed);
+      else follow(m.followed);
       return;
     case 'start': {
       // A checkpoint the scheduler gave up is given up here too.

@@ -23,6 +23,7 @@ import {
 } from 'node:worker_threads';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
+import { answerText } from '../store/journal.js';
 import type { JournalEntry, Store } from '../store/types.js';
 
 /**
@@ -30,9 +31,16 @@ import type { JournalEntry, Store } from '../store/types.js';
  * checkpoint to begin (its first part is sent at once), and the next part wanted.
  */
 export type ToWorker =
-  | { type: 'call'; entry: JournalEntry }
+  | { type: 'call'; followed: Followed }
   | { type: 'start'; seq: number; partChars: number }
   | { type: 'part'; seq: number; part: number };
+
+/** A committed call as the thread follows it: its entry's number, the call, its answer as text. */
+export interface Followed {
+  seq: number;
+  call: JournalEntry['call'];
+  answer: string;
+}
 
 /** What the checkpoint thread answers: a part (and whether it is the last), or why it cannot. */
 export type ToCheckpointer =
@@ -155,7 +163,12 @@ export class Checkpointer {
 
   /** A call is committed: the thread's copy follows it. */
   follow(entry: JournalEntry): void {
-    this.worker?.postMessage({ type: 'call', entry } satisfies ToWorker);
+    // The answer goes as its text: the thread compares texts, and a batch's answer as objects
+    // is many times its text to copy.
+    this.worker?.postMessage({
+      type: 'call',
+      followed: { seq: entry.seq, call: entry.call, answer: answerText(entry) },
+    } satisfies ToWorker);
   }
 
   /** Begins the checkpoint of the state at journal entry `seq` (every call up to it followed). */

@@ -27,7 +27,7 @@ import type { SchedulerEventType, SchedulerListener } from '../engine/events.js'
 import { restoreScheduler } from '../engine/restore.js';
 import { createScheduler, type Scheduler } from '../engine/scheduler.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
-import { resultText } from '../store/journal.js';
+import { journalEntry, resultText } from '../store/journal.js';
 import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalEntry,
@@ -536,7 +536,7 @@ export class DurableScheduler {
         // Throws ValidationError with no change of state: nothing to journal then.
         result = applyCall(this.ahead, call);
         recorded = resultText(result);
-        entry = { seq: this.seq + 1, call, result: JSON.parse(recorded) };
+        entry = journalEntry(this.seq + 1, call, recorded);
         rows = this.rowsSince(before, call);
       } catch (e) {
         release?.(false);
