@@ -15,9 +15,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import asciichart from 'asciichart';
 import Database from 'better-sqlite3';
 import { type DurableScheduler, openScheduler } from '../dist/index.js';
+import { chartsAgainstDay } from './day-charts.js';
 import { backlog, config, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -105,30 +105,13 @@ for (let day = 0; day < DAYS; day++) {
 }
 await s.close();
 
-const chart = (name: string, ys: number[]) => {
-  console.log(`\n${name} against the day`);
-  console.log(asciichart.plot(ys, { height: 8 }));
-};
-chart(
-  'journal KiB held',
-  rows.map((r) => r.journal / 1024),
-);
-chart(
-  'checkpoint KiB',
-  rows.map((r) => r.checkpoint / 1024),
-);
-chart(
-  'slowest call, ms',
-  rows.map((r) => r.max),
-);
-chart(
-  'p99, ms',
-  rows.map((r) => r.p99),
-);
-chart(
-  'reopen, ms',
-  rows.map((r) => r.reopen),
-);
+chartsAgainstDay(rows, [
+  ['journal KiB held', (r) => r.journal / 1024],
+  ['checkpoint KiB', (r) => r.checkpoint / 1024],
+  ['slowest call, ms', (r) => r.max],
+  ['p99, ms', (r) => r.p99],
+  ['reopen, ms', (r) => r.reopen],
+]);
 const at = (d: number) => rows[Math.min(rows.length, d) - 1] as (typeof rows)[number];
 if (rows.length >= 10) {
   const last = rows.length;

@@ -10,8 +10,9 @@
  * Run with `npm run bench:season [days] [ordersPerDay]` (it starts Node with --expose-gc).
  * Timings on a shared machine are noisy; the memory and snapshot figures are not.
  */
-import asciichart from 'asciichart';
+
 import { createScheduler, type Order } from '../dist/index.js';
+import { chartsAgainstDay } from './day-charts.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run bench:season does)');
@@ -150,30 +151,13 @@ for (let d = 0; day < DAYS; d++) {
 }
 const wall = (performance.now() - t0) / 1000;
 
-const chart = (title: string, ys: number[]) => {
-  console.log(`\n${title} against the day`);
-  console.log(asciichart.plot(ys, { height: 8, format: (v: number) => v.toFixed(1).padStart(8) }));
-};
-chart(
-  'Heap + buffers after gc (MiB)',
-  rows.map((r) => r.heapMiB),
-);
-chart(
-  'Snapshot (MiB)',
-  rows.map((r) => r.snapshotMiB),
-);
-chart(
-  'Orders held',
-  rows.map((r) => r.held),
-);
-chart(
-  'p99 call (µs)',
-  rows.map((r) => r.p99),
-);
-chart(
-  'Slowest call of the day (ms)',
-  rows.map((r) => r.max),
-);
+chartsAgainstDay(rows, [
+  ['Heap + buffers after gc (MiB)', (r) => r.heapMiB],
+  ['Snapshot (MiB)', (r) => r.snapshotMiB],
+  ['Orders held', (r) => r.held],
+  ['p99 call (µs)', (r) => r.p99],
+  ['Slowest call of the day (ms)', (r) => r.max],
+]);
 
 const from = rows[Math.min(9, rows.length - 1)] as Row;
 const to = rows.at(-1) as Row;

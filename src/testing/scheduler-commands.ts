@@ -280,14 +280,15 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
 
   /**
    * The model says whether a life call must be refused (`undefined`): then the system must
-   * throw a `ValidationError` on `paths` and the plans must show nothing changed.
+   * throw a `ValidationError` on one of the path lists `oneOf` (the model knows a call is
+   * refused, not always for which field) and the plans must show nothing changed.
    */
   function refusedAlike(
     what: string,
     m: SchedulerModel,
     r: Real,
     call: () => unknown,
-    paths: string[],
+    oneOf: readonly string[][],
   ): void {
     let refused: unknown;
     try {
@@ -295,81 +296,84 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
     } catch (e) {
       refused = e;
     }
-    same(
-      what,
-      refused instanceof ValidationError ? refused.issues.map((i) => i.path) : String(refused),
-      paths,
-    );
+    const paths =
+      refused instanceof ValidationError ? refused.issues.map((i) => i.path) : String(refused);
+    const text = JSON.stringify(paths);
+    same(what, paths, oneOf.find((p) => JSON.stringify(p) === text) ?? oneOf[0]);
     comparePlans(cfg, m, r);
+  }
+
+  /**
+   * A life call on a submitted order, drawn by number, some minutes after the last call: it
+   * runs only when the system has the call (an older scheduler may not).
+   */
+  abstract class OnOrder<K extends 'cancel' | 'hold' | 'release'> implements Cmd {
+    abstract readonly name: K;
+    constructor(
+      readonly pick: number,
+      readonly gap: number,
+    ) {}
+    check(m: Readonly<SchedulerModel>) {
+      return m.ids > 0;
+    }
+    run(m: SchedulerModel, r: Real) {
+      m.now += this.gap * MS_PER_MINUTE;
+      const call = r.s[this.name]?.bind(r.s) as NonNullable<Real['s'][K]> | undefined;
+      if (call === undefined) return;
+      this.apply(m, r, orderOf(m, this.pick), call);
+    }
+    protected abstract apply(
+      m: SchedulerModel,
+      r: Real,
+      id: string,
+      call: NonNullable<Real['s'][K]>,
+    ): void;
+    toString() {
+      return `${this.name}(#${this.pick}, +${this.gap}m)`;
+    }
   }
 
   /** Names a submitted order (or one the engine refused) by a drawn number. */
   const orderOf = (m: Readonly<SchedulerModel>, pick: number) => `o${1 + (pick % m.ids)}`;
 
-  class Cancel implements Cmd {
-    constructor(
-      readonly pick: number,
-      readonly gap: number,
-    ) {}
-    check(m: Readonly<SchedulerModel>) {
-      return m.ids > 0;
-    }
-    run(m: SchedulerModel, r: Real) {
-      m.now += this.gap * MS_PER_MINUTE;
-      const cancel = r.s.cancel?.bind(r.s);
-      if (cancel === undefined) return;
-      const id = orderOf(m, this.pick);
+  class Cancel extends OnOrder<'cancel'> {
+    readonly name = 'cancel';
+    protected apply(
+      m: SchedulerModel,
+      r: Real,
+      id: string,
+      cancel: NonNullable<Real['s']['cancel']>,
+    ) {
       const expected = m.ref.cancel(id, m.now);
       if (expected === undefined)
-        return refusedAlike(`cancel(${id})`, m, r, () => cancel(id, m.now), ['orderId']);
+        return refusedAlike(`cancel(${id})`, m, r, () => cancel(id, m.now), [['orderId']]);
       const c = cancel(id, m.now);
       same(`cancel(${id})`, { status: c.status, was: c.was }, { status: 'cancelled', ...expected });
       comparePlans(cfg, m, r);
     }
-    toString() {
-      return `cancel(#${this.pick}, +${this.gap}m)`;
-    }
   }
 
-  class Hold implements Cmd {
-    constructor(
-      readonly pick: number,
-      readonly gap: number,
-    ) {}
-    check(m: Readonly<SchedulerModel>) {
-      return m.ids > 0;
-    }
-    run(m: SchedulerModel, r: Real) {
-      m.now += this.gap * MS_PER_MINUTE;
-      const hold = r.s.hold?.bind(r.s);
-      if (hold === undefined) return;
-      const id = orderOf(m, this.pick);
+  class Hold extends OnOrder<'hold'> {
+    readonly name = 'hold';
+    protected apply(m: SchedulerModel, r: Real, id: string, hold: NonNullable<Real['s']['hold']>) {
       if (!m.ref.hold(id, m.now))
-        return refusedAlike(`hold(${id})`, m, r, () => hold(id, m.now), ['orderId']);
+        return refusedAlike(`hold(${id})`, m, r, () => hold(id, m.now), [['orderId']]);
       same(`hold(${id})`, hold(id, m.now).status, 'held');
       comparePlans(cfg, m, r);
     }
-    toString() {
-      return `hold(#${this.pick}, +${this.gap}m)`;
-    }
   }
 
-  class Release implements Cmd {
-    constructor(
-      readonly pick: number,
-      readonly gap: number,
-    ) {}
-    check(m: Readonly<SchedulerModel>) {
-      return m.ids > 0;
-    }
-    run(m: SchedulerModel, r: Real) {
-      m.now += this.gap * MS_PER_MINUTE;
-      const release = r.s.release?.bind(r.s);
-      if (release === undefined) return;
-      const id = orderOf(m, this.pick);
+  class Release extends OnOrder<'release'> {
+    readonly name = 'release';
+    protected apply(
+      m: SchedulerModel,
+      r: Real,
+      id: string,
+      release: NonNullable<Real['s']['release']>,
+    ) {
       const expected = m.ref.release(id, m.now);
       if (expected === undefined)
-        return refusedAlike(`release(${id})`, m, r, () => release(id, m.now), ['orderId']);
+        return refusedAlike(`release(${id})`, m, r, () => release(id, m.now), [['orderId']]);
       const d = release(id, m.now);
       same(
         `release(${id})`,
@@ -383,9 +387,6 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
         { ...expected, atRisk: sorted(expected.atRisk) },
       );
       comparePlans(cfg, m, r);
-    }
-    toString() {
-      return `release(#${this.pick}, +${this.gap}m)`;
     }
   }
 
@@ -408,23 +409,12 @@ function commandsFor(cfg: ResolvedConfig): fc.Arbitrary<Cmd>[] {
       const changes: { quantity: number; shipBy?: number } = { quantity: this.quantity };
       if (this.shipIn !== undefined) changes.shipBy = m.now + this.shipIn * MS_PER_MINUTE;
       const expected = m.ref.amend(id, changes, m.now);
-      if (expected === undefined) {
-        // Refused: the order (its status, or a company-caused one), or a quantity past the quota.
-        let refused: unknown;
-        try {
-          amend(id, changes, m.now);
-        } catch (e) {
-          refused = e;
-        }
-        const paths = refused instanceof ValidationError ? refused.issues.map((i) => i.path) : [];
-        same(
-          `amend(${id}) refused`,
-          paths.length === 1 && ['orderId', 'changes.quantity'].includes(paths[0] as string),
-          true,
-        );
-        comparePlans(cfg, m, r);
-        return;
-      }
+      // Refused: the order (its status, or a company-caused one), or a quantity past the quota.
+      if (expected === undefined)
+        return refusedAlike(`amend(${id}) refused`, m, r, () => amend(id, changes, m.now), [
+          ['orderId'],
+          ['changes.quantity'],
+        ]);
       const d = amend(id, changes, m.now);
       same(
         `amend(${id}, ${JSON.stringify(changes)})`,

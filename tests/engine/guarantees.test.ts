@@ -214,18 +214,18 @@ describe('§7 guarantees with lines down and calendar exceptions', () => {
     calendar: { ...(lab.config.calendar ?? defaultLabCalendar), exceptions },
   });
 
-  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days through closed days, half days and overtime', () => {
-    const cases = labs.chain((lab) =>
+  /** A lab, calendar exceptions from its first day, and a stream drawn with `options` on it. */
+  const daysWithExceptions = (options: StreamOptions) =>
+    labs.chain((lab) =>
       fc.record({
         lab: fc.constant(lab),
         exceptions: arbitraries.calendarExceptions(lab.start),
-        s: arbitraries.orderStreams(lab.config, {
-          companyShare: 0,
-          maxGapMinutes: 20,
-          start: lab.start,
-        }),
+        s: arbitraries.orderStreams(lab.config, { ...options, start: lab.start }),
       }),
     );
+
+  test('1 FCFS, 3 promises kept, 4 no silent delay, 5 quota, 7 accounted for: plain days through closed days, half days and overtime', () => {
+    const cases = daysWithExceptions({ companyShare: 0, maxGapMinutes: 20 });
     fc.assert(
       fc.property(cases, ({ lab, exceptions, s }) => {
         expect(violations(withExceptions(lab, exceptions), s)).toEqual([]);
@@ -236,19 +236,12 @@ describe('§7 guarantees with lines down and calendar exceptions', () => {
 
   test('2 company first, 4 no silent delay, 5 quota, 7 accounted for: lines going down and coming back, with exceptions', () => {
     let down = 0;
-    const cases = labs.chain((lab) =>
-      fc.record({
-        lab: fc.constant(lab),
-        exceptions: arbitraries.calendarExceptions(lab.start),
-        s: arbitraries.orderStreams(lab.config, {
-          companyShare: 0.15,
-          capacityChanges: true,
-          linesDown: true,
-          maxGapMinutes: 15,
-          start: lab.start,
-        }),
-      }),
-    );
+    const cases = daysWithExceptions({
+      companyShare: 0.15,
+      capacityChanges: true,
+      linesDown: true,
+      maxGapMinutes: 15,
+    });
     fc.assert(
       fc.property(cases, ({ lab, exceptions, s }) => {
         if (s.some((i) => 'capacity' in i && i.capacity.unitsPerHour === 0)) down++;

@@ -109,6 +109,21 @@ export class LedgerTree extends ArrayTreap implements PromiseLedger {
     return this.f[ALL + SUMW] as number;
   }
 
+  /** Whether node `x` comes before the queued node `h`: the order's own key, read from it. */
+  private before(x: number, h: number): boolean {
+    const f = this.f;
+    const b = h * S;
+    return this.nodeBefore(
+      x,
+      (this.meta[h] as number) & CLS1,
+      f[b + PROMISE] as number,
+      f[b + TIER] as number,
+      f[b + UP] as number,
+      this.ids[h] as string,
+      f[b + SEQ] as number,
+    );
+  }
+
   /**
    * Whether node `x` sorts before the key given field by field: the production order (rules.md
    * §2), with the key's fields in registers for the descents that compare one key against a path
@@ -305,12 +320,6 @@ export class LedgerTree extends ArrayTreap implements PromiseLedger {
   withdraw(h: number): void {
     const f = this.f;
     const b = h * S;
-    const cls = (this.meta[h] as number) & CLS1;
-    const promise = f[b + PROMISE] as number;
-    const tier = f[b + TIER] as number;
-    const up = f[b + UP] as number;
-    const id = this.ids[h] as string;
-    const seq = f[b + SEQ] as number;
     let path = this.path;
     let depth = 0;
     let k = ROOT;
@@ -318,7 +327,7 @@ export class LedgerTree extends ArrayTreap implements PromiseLedger {
       if (x === NIL) throw new Error(`ledger: handle ${h} is not queued`);
       if (depth >= path.length) path = this.growPath();
       path[depth++] = k;
-      k = x * S + (this.nodeBefore(x, cls, promise, tier, up, id, seq) ? R : L);
+      k = x * S + (this.before(x, h) ? R : L);
     }
     f[k] = this.merge(f[b + L] as number, f[b + R] as number);
     this.valuesFrom(f[k] as number, valuesOf(k));
@@ -543,15 +552,8 @@ export class LedgerTree extends ArrayTreap implements PromiseLedger {
     const f = this.f;
     let x = f[ROOT] as number;
     let before = 0;
-    const b = h * S;
-    const cls = (this.meta[h] as number) & CLS1;
-    const promise = f[b + PROMISE] as number;
-    const tier = f[b + TIER] as number;
-    const up = f[b + UP] as number;
-    const id = this.ids[h] as string;
-    const seq = f[b + SEQ] as number;
     while (x !== NIL && x !== h) {
-      if (!this.nodeBefore(x, cls, promise, tier, up, id, seq)) x = f[x * S + L] as number;
+      if (!this.before(x, h)) x = f[x * S + L] as number;
       else {
         before += (f[x * S + LS + SIZE] as number) + 1;
         x = f[x * S + R] as number;
