@@ -53,6 +53,10 @@ interface Data {
   checkpoints: Map<number, number>;
   /** Checkpoint parts by `seq:part`, committed or not. */
   parts: Map<string, string>;
+  /**
+   * Register rows by `entryKey`: an entry is its order's id and its time, since an id may be
+   * used again once its order left memory, and the newer entry is another row.
+   */
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
   rows: number;
@@ -254,6 +258,9 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/** The key of a register entry, as the SQL tables' primary key: its order's id and its time. */
+const entryKey = (orderId: string, at: number) => `${at} ${orderId}`;
+
 /** Adds a register row, or replaces the record of one that is there (keeping its journal entry and place). */
 function upsert(
   data: Data,
@@ -263,7 +270,8 @@ function upsert(
   at: number,
   record: string,
 ): void {
-  const row = table.get(orderId);
-  if (row) table.set(orderId, { ...row, at, record });
-  else table.set(orderId, { journalSeq, at, row: ++data.rows, record });
+  const key = entryKey(orderId, at);
+  const row = table.get(key);
+  if (row) table.set(key, { ...row, record });
+  else table.set(key, { journalSeq, at, row: ++data.rows, record });
 }

@@ -86,7 +86,7 @@ CREATE TABLE journal (
 );
 CREATE TABLE snapshots (seq BIGINT PRIMARY KEY, snapshot TEXT NOT NULL);
 CREATE TABLE rush_register (
-  order_id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL,
   journal_seq BIGINT NOT NULL,
   requested_at TIMESTAMPTZ NOT NULL,
   requested_at_ms BIGINT NOT NULL,
@@ -112,11 +112,12 @@ CREATE TABLE rush_register (
   recent_rushes INTEGER NOT NULL,
   reasons JSONB NOT NULL,
   at_risk JSONB NOT NULL,
-  record TEXT NOT NULL
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, requested_at_ms)
 );
 CREATE INDEX rush_register_requested ON rush_register (requested_at_ms);
 CREATE TABLE rework_register (
-  order_id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL,
   journal_seq BIGINT NOT NULL,
   registered_at TIMESTAMPTZ NOT NULL,
   registered_at_ms BIGINT NOT NULL,
@@ -128,8 +129,22 @@ CREATE TABLE rework_register (
   responsible TEXT,
   deadline TIMESTAMPTZ NOT NULL,
   closed_at TIMESTAMPTZ,
-  record TEXT NOT NULL
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, registered_at_ms)
 );
+`;
+
+/**
+ * Brings a store of the first schema to this one (\`STORE_SCHEMA_VERSION\`): schema 1 keyed the
+ * register tables by order id alone, so an entry of an id used again replaced the older entry.
+ * An entry is keyed by its order's id and its time.
+ */
+const MIGRATION_TO_2 = `
+ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey,
+  ADD PRIMARY KEY (order_id, requested_at_ms);
+ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey,
+  ADD PRIMARY KEY (order_id, registered_at_ms);
+UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version';
 `;
 
 /** The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab. */
@@ -265,6 +280,18 @@ class PostgresStore implements Store {
         options.lab,
         this.description,
       );
+      if (header.schemaVersion < 2 && !options.readOnly) {
+        await this.guard('writing', () =>
+          sql.begin(async (tx) => {
+            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+            // Another node may have migrated it meanwhile.
+            const [row] = await tx<{ value: string }[]>`
+              SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
+            if (Number(row?.value) < 2) await tx.unsafe(MIGRATION_TO_2);
+          }),
+        );
+        header.schemaVersion = 2;
+      }
       this.checkpoints = tables.includes('checkpoints');
       if (!this.checkpoints && !options.readOnly) {
         await this.guard('writing', () =>
@@ -555,10 +582,10 @@ function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
     at_risk: tx.json(r.atRisk),
   };
   return tx`INSERT INTO rush_register ${tx(row)}
-    ON CONFLICT (order_id) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
+    ON CONFLICT (order_id, requested_at_ms) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
 }
 
 function upsertRework(tx: postgres.TransactionSql, r: ReworkRecord, seq: number) {
   return tx`INSERT INTO rework_register ${tx(reworkRow(r, seq))}
-    ON CONFLICT (order_id) DO UPDATE SET closed_at = excluded.closed_at, record = excluded.record`;
+    ON CONFLICT (order_id, registered_at_ms) DO UPDATE SET closed_at = excluded.closed_at, record = excluded.record`;
 }

@@ -38,7 +38,7 @@ type Db = Database.Database;
  * What issue 19 added, created when missing, so that a store made before gains it on its first
  * writable open: the checkpoints (a snapshot's JSON text in parts, written over several calls,
  * and the commit that makes the parts of one journal entry the state opening starts from), the
- * explanations of settled orders, and an index for rework queries by time.
+ * and the explanations of settled orders.
  */
 const CHECKPOINT_TABLES = `
 CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, parts INTEGER NOT NULL);
@@ -56,23 +56,16 @@ CREATE TABLE IF NOT EXISTS explanations (
   status TEXT NOT NULL,
   explanation TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
 `;
 
-/** Every table rushline writes, in the order they are created. */
-const SCHEMA = `
-CREATE TABLE rushline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE journal (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  at_ms INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  call TEXT NOT NULL,
-  result TEXT NOT NULL
-);
-CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, snapshot TEXT NOT NULL);
-CREATE TABLE rush_register (
-  order_id TEXT PRIMARY KEY,
+/**
+ * The register tables, named with `suffix` (a migration builds them aside). An entry is keyed by
+ * its order's id and its time: an id may be used again once its order left memory, and the
+ * newer entry must not replace the older one.
+ */
+const registerTables = (suffix: string) => `
+CREATE TABLE rush_register${suffix} (
+  order_id TEXT NOT NULL,
   journal_seq INTEGER NOT NULL,
   requested_at TEXT NOT NULL,
   requested_at_ms INTEGER NOT NULL,
@@ -98,11 +91,11 @@ CREATE TABLE rush_register (
   recent_rushes INTEGER NOT NULL,
   reasons TEXT NOT NULL,
   at_risk TEXT NOT NULL,
-  record TEXT NOT NULL
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, requested_at_ms)
 );
-CREATE INDEX rush_register_requested ON rush_register (requested_at_ms);
-CREATE TABLE rework_register (
-  order_id TEXT PRIMARY KEY,
+CREATE TABLE rework_register${suffix} (
+  order_id TEXT NOT NULL,
   journal_seq INTEGER NOT NULL,
   registered_at TEXT NOT NULL,
   registered_at_ms INTEGER NOT NULL,
@@ -114,8 +107,29 @@ CREATE TABLE rework_register (
   responsible TEXT,
   deadline TEXT NOT NULL,
   closed_at TEXT,
-  record TEXT NOT NULL
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, registered_at_ms)
+);`;
+
+/** The register tables' indexes for queries by time. */
+const REGISTER_INDEXES = `
+CREATE INDEX IF NOT EXISTS rush_register_requested ON rush_register (requested_at_ms);
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);`;
+
+/** Every table rushline writes, in the order they are created. */
+const SCHEMA = `
+CREATE TABLE rushline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE journal (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  call TEXT NOT NULL,
+  result TEXT NOT NULL
 );
+CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, snapshot TEXT NOT NULL);
+${registerTables('')}
+${REGISTER_INDEXES}
 ${CHECKPOINT_TABLES}`;
 
 /** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
@@ -129,10 +143,14 @@ function sqliteRushRow(r: RushRecord, seq: number) {
   };
 }
 
-const upsert = (table: string, columns: string[]) =>
+/**
+ * Adds a register row, or replaces a later row of the same entry: an entry is its order's id and
+ * its time (`at`), since an id may be used again once its order left memory.
+ */
+const upsert = (table: string, columns: string[], at: string) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
-   ON CONFLICT (order_id) DO UPDATE SET ${columns
-     .filter((c) => c !== 'order_id' && c !== 'journal_seq')
+   ON CONFLICT (order_id, ${at}) DO UPDATE SET ${columns
+     .filter((c) => c !== 'order_id' && c !== at && c !== 'journal_seq')
      .map((c) => `${c} = excluded.${c}`)
      .join(', ')}`;
 
@@ -276,7 +294,10 @@ class SqliteStore implements Store {
       );
     }
     if (!options.readOnly) {
-      this.guard(() => db.exec(CHECKPOINT_TABLES), 'writing');
+      this.guard(() => {
+        db.exec(CHECKPOINT_TABLES);
+        this.migrate(db);
+      }, 'writing');
       this.prepare(db);
     }
     return this.guard(() => {
@@ -318,6 +339,32 @@ class SqliteStore implements Store {
     }
     if (!snap) throw new StoreError('corrupt', `${this.path}: the store holds no snapshot`);
     return { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot };
+  }
+
+  /**
+   * Brings a store of the first schema to this one, in one transaction, on its first writable
+   * open. Schema 1 keyed the register tables by order id alone, so an entry of an id used again
+   * replaced the older entry; the rows are copied as they are into tables keyed by id and time.
+   */
+  private migrate(db: Db): void {
+    const { value } = db
+      .prepare("SELECT value FROM rushline_meta WHERE key = 'schema_version'")
+      .get() as { value: string };
+    if (Number(value) >= 2) return;
+    db.transaction(() => {
+      db.exec(registerTables('_v2'));
+      for (const [table, columns] of [
+        ['rush_register', RUSH_COLUMNS],
+        ['rework_register', REWORK_COLUMNS],
+      ] as const) {
+        const list = columns.join(', ');
+        db.exec(`INSERT INTO ${table}_v2 (${list}) SELECT ${list} FROM ${table};
+          DROP TABLE ${table};
+          ALTER TABLE ${table}_v2 RENAME TO ${table};`);
+      }
+      db.exec(REGISTER_INDEXES);
+      db.exec("UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version'");
+    })();
   }
 
   /** Whether the store has the checkpoint tables: one made before them, opened read-only, has not. */
@@ -610,14 +657,12 @@ class SqliteStore implements Store {
 
   private prepare(db: Db): void {
     this.guard(() => {
-      const rushColumns = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0));
-      const reworkColumns = Object.keys(reworkRow(SAMPLE_REWORK, 0));
       this.statements = {
         journal: db.prepare(
           'INSERT INTO journal (seq, at, at_ms, kind, call, result) VALUES (?, ?, ?, ?, ?, ?)',
         ),
-        rush: db.prepare(upsert('rush_register', rushColumns)),
-        rework: db.prepare(upsert('rework_register', reworkColumns)),
+        rush: db.prepare(upsert('rush_register', RUSH_COLUMNS, 'requested_at_ms')),
+        rework: db.prepare(upsert('rework_register', REWORK_COLUMNS, 'registered_at_ms')),
         snapshot: db.prepare('INSERT OR REPLACE INTO snapshots (seq, snapshot) VALUES (?, ?)'),
         prune: db.prepare('DELETE FROM snapshots WHERE seq <> 0 AND seq <> ?'),
         part: db.prepare(
@@ -706,3 +751,5 @@ const SAMPLE_REWORK: ReworkRecord = {
   date: '',
   deadline: 0,
 };
+const RUSH_COLUMNS = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0));
+const REWORK_COLUMNS = Object.keys(reworkRow(SAMPLE_REWORK, 0));

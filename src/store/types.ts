@@ -10,8 +10,12 @@
 import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 
-/** The version of the tables a store writes. A store refuses to open a newer one. */
-export const STORE_SCHEMA_VERSION = 1;
+/**
+ * The version of the tables a store writes. A store refuses to open a newer one, and brings an
+ * older one to this on its first writable open. 2: the register tables are keyed by order id and
+ * time (1 keyed them by order id alone, so an entry of an id used again replaced the older one).
+ */
+export const STORE_SCHEMA_VERSION = 2;
 
 /**
  * One state-changing call as a store keeps it: its kind (the `Scheduler` method), the explicit
@@ -32,7 +36,12 @@ export interface JournalEntry {
   result: unknown;
 }
 
-/** Register entries a call added or changed; written in the same transaction as its entry. */
+/**
+ * Register entries a call added or changed; written in the same transaction as its entry. An
+ * entry is its order's id and its time (a rush's `requestedAt`, a rework's `registeredAt`): a
+ * row of an entry the store holds replaces it, and a row of the same id at another time is
+ * another entry (the id was used again once its order left memory).
+ */
 export interface RegisterRows {
   rush: RushRecord[];
   rework: ReworkRecord[];

@@ -122,6 +122,44 @@ describe.each([
     await expect(s.explainFromStore('nobody')).rejects.toBeInstanceOf(ValidationError);
   });
 
+  test('an order id used again once its order left memory: both rush and rework entries stay in the tables', async () => {
+    const s = await openScheduler({ store: where(), config: { ...busyLab, retention: 0 } });
+    open.push(s);
+    const rush = order({ id: 'again', rush: { urgency: 'same-day' } });
+    const rework = order({ id: 'redo', rush: { cause: 'rework', reason: 'scratched' } });
+    await s.submitBatch([rush, rework], T('09:00'));
+    // The rework goes first (rules.md §2).
+    for (const [i, id] of ['redo', 'again'].entries()) {
+      expect((await s.next('print', T('09:10') + i * 60_000))?.orderId).toBe(id);
+      await s.complete(id, T('09:10') + i * 60_000 + 30_000);
+    }
+    // With no retention, both leave memory at the next call that moves time; their ids come again.
+    expect(await s.next('print', T('10:00'))).toBeUndefined();
+    expect(s.memorySizes().orders).toBe(0);
+    await s.submitBatch(
+      [
+        { ...rush, rush: { urgency: 'next-day' } },
+        { ...rework, rush: { cause: 'rework', reason: 'torn' } },
+      ],
+      T('10:00'),
+    );
+    // The engine holds only the newer entries; the tables hold both of each id.
+    expect(s.rushRegister().map((r) => [r.orderId, r.requestedAt])).toEqual([
+      ['redo', T('10:00')],
+      ['again', T('10:00')],
+    ]);
+    const rushes = (await s.queryRegister('rush', { clientId: rush.clientId })).entries;
+    expect(rushes.map((r) => [r.requestedAt, r.urgency])).toEqual([
+      [T('09:00'), 'same-day'],
+      [T('10:00'), 'next-day'],
+    ]);
+    const reworks = (await s.queryRegister('rework', {})).entries;
+    expect(reworks.map((r) => [r.registeredAt, r.cause, r.closedAt])).toEqual([
+      [T('09:00'), 'scratched', T('09:10') + 30_000],
+      [T('10:00'), 'torn', undefined],
+    ]);
+  });
+
   test('bad queries are refused naming the option', async () => {
     const s = await openScheduler({ store: where(), config: busyLab });
     open.push(s);

@@ -309,6 +309,43 @@ export function storeContract(kind: StoreKind): void {
       expect(await again.readRegisters()).toEqual(all);
     });
 
+    test('an order id used again, once its order left memory, is an entry of its own: the earlier one stays', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      const first = rush('x', T('09:00'));
+      const w1 = rework('y', T('09:00'));
+      const again = rush('x', T('11:00'), { outcome: 'rush-declined', clientId: 'other' });
+      const w2 = rework('y', T('11:00'));
+      const e = entries as [JournalEntry, JournalEntry, JournalEntry, JournalEntry];
+      await store.append(e[0], { rush: [first], rework: [w1] });
+      const closed = { ...w1, closedAt: T('10:00') };
+      await store.append(e[1], { rush: [], rework: [closed] });
+      await store.append(e[2], { rush: [again], rework: [w2] });
+      // A later row of the newer entry (a hold marks it) replaces that entry only.
+      const marked = { ...again, promisedBy: T('15:00') };
+      await store.append(e[3], { rush: [marked], rework: [] });
+
+      const all = { rush: [first, marked], rework: [closed, w2] };
+      expect(await store.readRegisters()).toEqual(all);
+      expect((await store.queryRegister('rush', { limit: 10 })).entries).toEqual(all.rush);
+      expect((await store.queryRegister('rework', { limit: 10 })).entries).toEqual(all.rework);
+      expect((await store.queryRegister('rush', { limit: 10, clientId: 'other' })).entries).toEqual(
+        [marked],
+      );
+      // Pages of one: each entry once, the two of one id told apart by their time.
+      const first1 = await store.queryRegister('rush', { limit: 1 });
+      expect(first1).toMatchObject({ entries: [first], more: true });
+      const second = await store.queryRegister('rush', {
+        limit: 1,
+        after: { at: first.requestedAt, orderId: 'x' },
+      });
+      expect(second.entries).toEqual([marked]);
+      await store.close();
+      const reopened = place.again() as Required<Store>;
+      await open(reopened, { lab: 'lab-a', readOnly: true });
+      expect(await reopened.readRegisters()).toEqual(all);
+    });
+
     test('register queries: filters on time, client, line and outcome, pages in time then id order; explanations of settled orders', async () => {
       const { place } = await created();
       const store = place.store as Required<Store>;

@@ -1,0 +1,181 @@
+/**
+ * A store written at schema 1 (register tables keyed by order id alone) is brought to schema 2
+ * (keyed by order id and time) on its first writable open, with its rows as they were; read-only,
+ * it is read as it is. After the migration, an id used again is an entry of its own.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
+import { describe, expect, test } from 'vitest';
+import {
+  type DurableScheduler,
+  openScheduler,
+  postgresStore,
+  type Store,
+  sqliteStore,
+} from '../../src/index.js';
+import { closedAfterEach } from '../support/closing.js';
+import { busyLab } from '../support/labs.js';
+import { order, T } from '../support/orders.js';
+import { PG_URL, pgDatabases } from '../support/pg.js';
+
+const open = closedAfterEach();
+const lab = { ...busyLab, retention: 0 };
+const rush = order({ id: 'again', rush: { urgency: 'same-day' } });
+const rework = order({ id: 'redo', rush: { cause: 'rework', reason: 'scratched' } });
+
+/** A rush and a rework decided and finished: one entry in each register. */
+async function firstDay(s: DurableScheduler): Promise<void> {
+  await s.submitBatch([rush, rework], T('09:00'));
+  for (const [i, id] of ['redo', 'again'].entries()) {
+    await s.next('print', T('09:10') + i * 60_000);
+    await s.complete(id, T('09:10') + i * 60_000 + 30_000);
+  }
+}
+
+interface Place {
+  store(): Store;
+  /** Rewrites the store's tables as schema 1 made them. */
+  toSchema1(): Promise<void>;
+  /** The schema version and the register tables' primary key columns, as the database says. */
+  schema(): Promise<{ version: string; keys: string[][] }>;
+}
+
+async function sqlitePlace(): Promise<Place> {
+  const file = join(mkdtempSync(join(tmpdir(), 'rushline-migration-')), 'lab.db');
+  const tables = ['rush_register', 'rework_register'];
+  return {
+    store: () => sqliteStore(file),
+    async toSchema1() {
+      const db = new Database(file);
+      db.transaction(() => {
+        for (const t of tables) {
+          const { sql } = db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(t) as {
+            sql: string;
+          };
+          const v1 = sql
+            .replace(t, `${t}_v1`)
+            .replace('order_id TEXT NOT NULL', 'order_id TEXT PRIMARY KEY')
+            .replace(/,\s*PRIMARY KEY \([^)]*\)\s*\)$/, '\n)');
+          expect(v1).not.toContain('(order_id,');
+          db.exec(`${v1}; INSERT INTO ${t}_v1 SELECT * FROM ${t}; DROP TABLE ${t};
+            ALTER TABLE ${t}_v1 RENAME TO ${t}`);
+        }
+        db.exec("UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version'");
+      })();
+      db.close();
+    },
+    async schema() {
+      const db = new Database(file, { readonly: true });
+      try {
+        const { value } = db
+          .prepare("SELECT value FROM rushline_meta WHERE key = 'schema_version'")
+          .get() as { value: string };
+        const keys = tables.map((t) =>
+          (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string; pk: number }[])
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name),
+        );
+        return { version: value, keys };
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+const freshDatabase = pgDatabases('rushline_migration').fresh;
+
+async function postgresPlace(): Promise<Place> {
+  const url = await freshDatabase();
+  const sql = () => postgres(url, { max: 1, onnotice: () => undefined });
+  return {
+    store: () => postgresStore(url),
+    async toSchema1() {
+      const db = sql();
+      await db.unsafe(`
+        ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey, ADD PRIMARY KEY (order_id);
+        ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey, ADD PRIMARY KEY (order_id);
+        UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version';`);
+      await db.end();
+    },
+    async schema() {
+      const db = sql();
+      try {
+        const [meta] = await db<{ value: string }[]>`
+          SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
+        const keys: string[][] = [];
+        for (const t of ['rush_register', 'rework_register']) {
+          const rows = await db<{ column_name: string }[]>`
+            SELECT k.column_name FROM information_schema.table_constraints c
+            JOIN information_schema.key_column_usage k USING (constraint_schema, constraint_name)
+            WHERE c.table_name = ${t} AND c.constraint_type = 'PRIMARY KEY'
+            ORDER BY k.ordinal_position`;
+          keys.push(rows.map((r) => r.column_name));
+        }
+        return { version: meta?.value as string, keys };
+      } finally {
+        await db.end();
+      }
+    },
+  };
+}
+
+describe.each([
+  ['SQLite', sqlitePlace, false],
+  ['PostgreSQL', postgresPlace, !PG_URL],
+] as const)('a schema-1 store (%s)', (_, place, skip) => {
+  test.skipIf(skip)(
+    'is read as it is read-only, and migrated with its rows on its first writable open',
+    async () => {
+      const p = await place();
+      const first = await openScheduler({ store: p.store(), config: lab });
+      await firstDay(first);
+      await first.close();
+      await p.toSchema1();
+      expect(await p.schema()).toEqual({ version: '1', keys: [['order_id'], ['order_id']] });
+
+      const reader = p.store();
+      const opened = await reader.open({ readOnly: true });
+      expect(opened.header.schemaVersion).toBe(1);
+      const before = await reader.readRegisters();
+      expect(before.rush.map((r) => r.orderId).sort()).toEqual(['again', 'redo']);
+      expect(before.rework.map((r) => r.orderId)).toEqual(['redo']);
+      await reader.close();
+      expect((await p.schema()).version).toBe('1');
+
+      const s = await openScheduler({ store: p.store() });
+      open.push(s);
+      expect(await p.schema()).toEqual({
+        version: '2',
+        keys: [
+          ['order_id', 'requested_at_ms'],
+          ['order_id', 'registered_at_ms'],
+        ],
+      });
+      const rushes = async () => (await s.queryRegister('rush', { limit: 10 })).entries;
+      const reworks = async () => (await s.queryRegister('rework', { limit: 10 })).entries;
+      expect({ rush: await rushes(), rework: await reworks() }).toEqual({
+        rush: [...before.rush].sort((a, b) => (a.orderId < b.orderId ? -1 : 1)),
+        rework: before.rework,
+      });
+
+      // The ids come again once their orders left memory: the earlier entries stay.
+      await s.next('print', T('10:00'));
+      await s.submitBatch([rush, rework], T('10:01'));
+      expect((await rushes()).map((r) => [r.orderId, r.requestedAt])).toEqual([
+        ['again', T('09:00')],
+        ['redo', T('09:00')],
+        ['again', T('10:01')],
+        ['redo', T('10:01')],
+      ]);
+      expect((await reworks()).map((r) => [r.orderId, r.registeredAt])).toEqual([
+        ['redo', T('09:00')],
+        ['redo', T('10:01')],
+      ]);
+    },
+  );
+});
