@@ -949,7 +949,9 @@ export class Scheduler {
         ? this.st.calendar.timeAt(line.startCoord(this.st.calendar.coord(this.st.lastTime)))
         : rec.expectedFinish;
     const d = decisionOf(this.st, rec);
-    const delivery = this.st.deliveryByOrder.get(orderId);
+    // Only a delivered order has a delivery: the entry of this id may be that of an earlier order
+    // of the same id, which left memory before the entry (its id was used again since).
+    const delivery = rec.status === 'delivered' ? this.st.deliveryByOrder.get(orderId) : undefined;
     const state =
       delivery !== undefined
         ? `finished ${this.st.t(rec.finishedAt as number)}, ${delivery.via === 'ship' ? 'shipped' : 'picked up'} ${this.st.t(delivery.deliveredAt)}${delivery.onTime ? '' : ` after ${this.st.t(delivery.dueBy)}`}${delivery.shortItems > 0 ? ` short of ${delivery.shortItems} item${delivery.shortItems === 1 ? '' : 's'}` : ''}`

@@ -134,4 +134,71 @@ describe('retention', () => {
     expect(createScheduler({ retention: 0 }).config.retention).toBe(0);
     expect(createScheduler().config.retention).toBe(7);
   });
+
+  describe('an id used again once its order left memory is a new order', () => {
+    const at = (hhmm: string) =>
+      MONDAY - 9 * HOUR + Number(hhmm.slice(0, 2)) * HOUR + Number(hhmm.slice(3)) * 60_000;
+    const first: Order = {
+      id: 'A',
+      clientId: 'c1',
+      tier: 'regular',
+      product: 'print',
+      quantity: 5,
+      uploadedAt: at('08:00'),
+    };
+
+    /**
+     * The first order 'A' made and finished by 09:30 on a scheduler that tells `told` of late
+     * orders and overdue rework from the start (so that it arms their alarms).
+     */
+    function madeAndFinished(order: Order, told: string[]): Scheduler {
+      const s = createScheduler({ retention: 0 });
+      s.on('late', (e) => told.push(`late ${e.orderId}`));
+      s.on('rework-overdue', (e) => told.push(`rework-overdue ${e.orderId}`));
+      s.submit(order, at('09:00'));
+      s.next('print', at('09:10'));
+      s.complete('A', at('09:30'));
+      return s;
+    }
+
+    test('it does not show the delivery of the earlier order', () => {
+      const s = createScheduler({ retention: 1 });
+      s.submit(first, at('09:00'));
+      s.next('print', at('09:10'));
+      s.complete('A', at('09:30'));
+      s.deliver('A', { via: 'pickup', shortItems: 2 }, at('10:00'));
+      // A day later the order has left; its delivery (a day after the hand-over) has not.
+      s.next('print', at('09:45') + DAY);
+      expect(s.memorySizes()).toMatchObject({ orders: 0, deliveries: 1 });
+      s.submit({ ...first, uploadedAt: at('09:00') + DAY }, at('09:46') + DAY);
+      const e = s.explain('A');
+      expect(e.status).toBe('queued');
+      expect(e.delivery).toBeUndefined();
+      expect(e.summary).not.toContain('picked up');
+      // Handed over in its turn, it shows its own delivery.
+      s.next('print', at('10:00') + DAY);
+      s.complete('A', at('10:30') + DAY);
+      s.deliver('A', { via: 'ship', reference: 'SF-2' }, at('11:00') + DAY);
+      expect(s.explain('A').delivery).toMatchObject({ via: 'ship', reference: 'SF-2' });
+    });
+
+    test("the earlier order's alarms do not go off for it", () => {
+      for (const rush of [undefined, { cause: 'rework' as const, reason: 'scratched' }]) {
+        const order: Order = rush ? { ...first, rush } : first;
+        const told: string[] = [];
+        const s = madeAndFinished(order, told);
+        s.next('print', at('09:40'));
+        expect(s.memorySizes().orders).toBe(0);
+        // The same order again, so that its promise (or its rework deadline, the end of the
+        // day) is the one the earlier order's alarm was armed at; it is never made.
+        const d = s.submit(order, at('09:41'));
+        expect(told).toEqual([]);
+        s.advance(d.promisedBy + DAY);
+        // Told once each, by its own alarms.
+        expect(told.sort(), JSON.stringify(rush)).toEqual(
+          rush ? ['late A', 'rework-overdue A'] : ['late A'],
+        );
+      }
+    });
+  });
 });
