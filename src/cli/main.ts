@@ -1,5 +1,6 @@
 /**
- * The `rushline` command: `simulate`, `compare`, `sweep`, `worker`, `registers` and `replay`. A thin shell around
+ * The `rushline` command: `simulate`, `compare`, `sweep`, `worker`, `registers`, `replay` and
+ * `checkpoint`. A thin shell around
  * the library: it reads files, parses arguments with node:util's parseArgs, and prints. Every
  * command answers `--help`; `rushline --version` prints the package's version. Exit codes: 0
  * done, 2 bad input (arguments, scenario or policy file, a file that cannot be read or
@@ -18,7 +19,7 @@ import { DEFAULT_MAX_ORDERS, MAX_REPLICATIONS } from '../simulation/simulate.js'
 import { study, studyPolicies } from '../simulation/study.js';
 import type { SimulateOptions } from '../simulation/types.js';
 import { StoreError } from '../store/types.js';
-import { registersCommand, replayCommand } from './store-commands.js';
+import { checkpointCommand, registersCommand, replayCommand } from './store-commands.js';
 import { sweepCommand, workerCommand } from './sweep-commands.js';
 import { comparisonTable, summaryText } from './terminal.js';
 
@@ -50,6 +51,9 @@ const HELP = {
   Prints the rush and rework registers of a durable store (read-only).`,
   replay: `rushline replay --store STORE [--lab NAME]
   Replays a durable store's journal and checks that it gives the recorded decisions.`,
+  checkpoint: `rushline checkpoint --store STORE [--lab NAME]
+  Writes a checkpoint of a durable store and compacts its journal, so that opening it replays no
+  call: run it with the version that wrote the store before upgrading rushline.`,
 } as const;
 
 const NOTES = `NAME is a built-in scenario: ${NAMES} (default season).
@@ -281,7 +285,7 @@ export async function main(
         throw new UsageError('--queue: worker needs the job queue, a postgres:// URL');
       return await workerCommand({ queue: args.queue, ...jobTimeout }, out);
     }
-    if (command === 'registers' || command === 'replay') {
+    if (command === 'registers' || command === 'replay' || command === 'checkpoint') {
       if (!args.store)
         throw new UsageError(
           `--store: ${command} needs the store, a SQLite file or a postgres:// URL`,
@@ -300,6 +304,8 @@ export async function main(
           out,
         );
       }
+      if (command === 'checkpoint')
+        return await checkpointCommand({ store: args.store, lab: args.lab }, out);
       return await replayCommand({ store: args.store, lab: args.lab }, out);
     }
     throw new UsageError(`unknown command '${command}'`);

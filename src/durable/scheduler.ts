@@ -223,7 +223,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       if (r.failed)
         throw new StoreError(
           'corrupt',
-          `${store.description}: journal entry ${r.failed.seq} does not replay to the answer it recorded; run rushline replay for details`,
+          `${store.description}: journal entry ${r.failed.seq} does not replay to the answer it recorded; run rushline replay for details. Written by another version of rushline whose rules differ? Open it with that version, call checkpoint() (or run rushline checkpoint), then open it here`,
         );
       since.push(...entries);
       // A standby following for long does not keep every entry: its state is taken whole.
@@ -464,6 +464,54 @@ export class DurableScheduler {
       if (stored === undefined) throw e;
       return stored;
     }
+  }
+
+  /**
+   * Writes a checkpoint of the state after every call answered so far, and compacts the journal
+   * behind it, so that opening the store replays no call. For an upgrade of rushline: a version
+   * whose rules differ answers some calls differently, and refuses to open a store whose journal
+   * tail does not replay to the answers it recorded, while a checkpoint it restores as it is. So
+   * call this (or `rushline checkpoint`) with the version that wrote the store, then upgrade.
+   * A checkpoint in progress is finished first; the calls made meanwhile wait, as for any call.
+   * Resolves with the journal entry the state includes. On a `Store` without checkpoints it
+   * writes a whole snapshot.
+   *
+   * A write that fails stops later calls, as a failed journal write does (`'write-failed'`). A
+   * checkpoint the thread gives up is refused (`'write-failed'`), and the scheduler goes on.
+   */
+  checkpoint(): Promise<number> {
+    const step = this.chain.then(async () => {
+      this.usable();
+      const cp = this.checkpointer;
+      let committed: number | undefined;
+      try {
+        if (cp?.busy) this.snapshotSeq = (await cp.finish()) ?? this.snapshotSeq;
+        if (this.snapshotSeq >= this.seq) return this.snapshotSeq;
+        if (cp) {
+          cp.start(this.seq);
+          committed = await cp.finish();
+        } else {
+          await this.store.saveSnapshot(this.seq, this.engine.snapshot());
+          committed = this.seq;
+        }
+      } catch (e) {
+        this.failure = new StoreError(
+          'write-failed',
+          `${this.store.description}: the checkpoint at journal entry ${this.seq} could not be written: ${(e as Error).message}`,
+          { cause: e },
+        );
+        throw this.failure;
+      }
+      if (committed === undefined)
+        throw new StoreError(
+          'write-failed',
+          `${this.store.description}: ${cp?.lastFailure ?? `the checkpoint at journal entry ${this.seq} was given up`}`,
+        );
+      this.snapshotSeq = committed;
+      return committed;
+    });
+    this.chain = step.catch(() => undefined);
+    return step;
   }
 
   /**

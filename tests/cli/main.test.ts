@@ -163,7 +163,7 @@ describe('the front door', () => {
   ).version;
 
   test('every subcommand answers --help with its usage and exit 0', async () => {
-    for (const command of ['simulate', 'compare', 'registers', 'replay']) {
+    for (const command of ['simulate', 'compare', 'registers', 'replay', 'checkpoint']) {
       for (const args of [
         [command, '--help'],
         [command, '-h'],
@@ -179,7 +179,7 @@ describe('the front door', () => {
     expect((await run(['simulate', '--colour', '--help'])).code).toBe(0);
     const all = await run(['--help']);
     expect(all.code).toBe(0);
-    for (const command of ['simulate', 'compare', 'registers', 'replay'])
+    for (const command of ['simulate', 'compare', 'registers', 'replay', 'checkpoint'])
       expect(all.out).toContain(`rushline ${command} `);
   });
 

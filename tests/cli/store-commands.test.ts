@@ -1,7 +1,8 @@
 /**
- * `rushline registers` and `rushline replay` on a SQLite store, called in-process.
+ * `rushline registers`, `rushline replay` and `rushline checkpoint` on a SQLite store, called
+ * in-process.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -175,5 +176,64 @@ describe('rushline replay', () => {
     expect(r.out).toMatch(/journal entry 4\) restores to another state .*\(clientRushes differ\)/);
     expect(r.out).toMatch(/journal entry 5 does not replay to the answer it recorded/);
     await s.close();
+  });
+});
+
+describe('rushline checkpoint', () => {
+  /** A copy of the two days' store, to write to. */
+  async function copyOfStore(): Promise<string> {
+    const copy = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'lab.db');
+    const db = new Database(file, { readonly: true });
+    await db.backup(copy);
+    db.close();
+    return copy;
+  }
+  const journalRows = (at: string) => {
+    const db = new Database(at, { readonly: true });
+    const { n } = db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number };
+    db.close();
+    return n;
+  };
+
+  test('writes a checkpoint and compacts the journal: the store then opens with no call to replay', async () => {
+    const copy = await copyOfStore();
+    const calls = journalRows(copy);
+    expect(calls).toBeGreaterThan(4);
+    const r = await run(['checkpoint', '--store', copy, '--lab', 'hangzhou']);
+    expect([r.code, r.out]).toEqual([
+      0,
+      `checkpoint written at journal entry ${calls}: opening the store replays no call\n`,
+    ]);
+    // The entries it includes are unreadable from now on (SQLite deletes them a few at a time
+    // with later calls): opening reads the checkpoint and nothing after it.
+    const reader = sqliteStore(copy);
+    expect((await reader.open({ readOnly: true })).tail).toEqual([]);
+    await reader.close();
+    // Reopened, it is the store it was: the registers are all there.
+    const registers = await run(['registers', '--store', copy]);
+    expect(registers.out).toMatch(/^Rush register: 3 entries\n/);
+  });
+
+  test('a journal that does not replay (as after an upgrade whose rules differ) is refused with the way out', async () => {
+    const copy = await copyOfStore();
+    const w = new Database(copy);
+    const row = w.prepare('SELECT result FROM journal WHERE seq = 3').get() as { result: string };
+    w.prepare('UPDATE journal SET result = ? WHERE seq = 3').run(
+      row.result.replace('"rush-accepted"', '"rush-declined"'),
+    );
+    w.close();
+    await expect(openScheduler({ store: copy, lab: 'hangzhou' })).rejects.toThrow(
+      /journal entry 3 does not replay .* call checkpoint\(\) \(or run rushline checkpoint\)/,
+    );
+    const r = await run(['checkpoint', '--store', copy, '--lab', 'hangzhou']);
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/journal entry 3 does not replay/)]);
+  });
+
+  test('a store that is not there is not made: exit 2', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'rushline-cli-store-')), 'none.db');
+    const r = await run(['checkpoint', '--store', missing]);
+    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/no rushline store here/)]);
+    expect(existsSync(missing)).toBe(false);
+    expect((await run(['checkpoint'])).err).toMatch(/--store: checkpoint needs the store/);
   });
 });

@@ -16,6 +16,8 @@ import {
 import { closedAfterEach } from '../support/closing.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
+import { committingLater } from '../support/stores.js';
+import { wholeSnapshotsOnly } from '../support/whole-snapshots.js';
 
 const open = closedAfterEach();
 
@@ -202,5 +204,59 @@ describe('a checkpoint written while calls keep being answered', () => {
     await again.submit(nth(12), T('12:02'));
     expect(log).toEqual(['append 11', 'append 12', 'part 11:0', 'commit 11', 'append 13']);
     expect(again.checkpointSeq).toBe(11);
+  });
+});
+
+describe('checkpoint(): the whole journal behind a checkpoint, as before an upgrade', () => {
+  const gated: SchedulerConfig = {
+    ...busyLab,
+    gates: [{ id: 'no-frames', decline: () => undefined } satisfies CustomGate],
+  };
+  test.each([
+    ['one engine, built on the checkpoint thread', (inner: Store) => inner, busyLab, 'commit'],
+    ['two engines (a commit that waits)', committingLater, busyLab, 'commit'],
+    ['built inline (a lab with custom gates)', (inner: Store) => inner, gated, 'commit'],
+    ['a store without checkpoints: a whole snapshot', wholeSnapshotsOnly, busyLab, 'snapshot'],
+  ] as const)('%s', async (_, wrap, config, write) => {
+    const inner = memoryStore();
+    const log: string[] = [];
+    const s = await openScheduler({
+      store: wrap(logged(inner, log)),
+      config,
+      snapshotEvery: 4,
+      checkpointPartSize: 300,
+    });
+    open.push(s);
+    const plain = createScheduler(config);
+    const call = async (i: number) => {
+      const at = T('09:00') + i * 60_000;
+      expect(await s.submit(nth(i), at)).toEqual(plain.submit(nth(i), at));
+    };
+    for (let i = 0; i < 6; i++) await call(i);
+    // The one begun at entry 4 is finished first; a call made meanwhile waits its turn.
+    const taken = s.checkpoint();
+    const meanwhile = call(6);
+    expect(await taken).toBe(6);
+    await meanwhile;
+    const appends = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, k) => `append ${from + k}`);
+    expect(log.filter((w) => !w.startsWith('part'))).toEqual(
+      write === 'commit'
+        ? [...appends(1, 6), 'commit 4', 'commit 6', 'append 7']
+        : [...appends(1, 4), 'snapshot 4', 'append 5', 'append 6', 'snapshot 6', 'append 7'],
+    );
+    // Nothing new since: another is not written.
+    await s.close();
+    await inner.open({ readOnly: true });
+    const history = await inner.readHistory();
+    expect([history.seq, history.journal.map((e) => e.seq)]).toEqual(
+      write === 'commit' ? [6, [7]] : [0, [1, 2, 3, 4, 5, 6, 7]],
+    );
+    await inner.close();
+    const again = await openScheduler({ store: wrap(inner), config });
+    open.push(again);
+    expect(again.plan()).toEqual(plain.plan());
+    expect(await again.checkpoint()).toBe(7);
+    expect(await again.checkpoint()).toBe(7);
   });
 });
