@@ -47,8 +47,8 @@ const HELP = {
   worker: `rushline worker --queue postgres://... [--job-timeout SECONDS]
   Runs the cells of sweeps from the queue until stopped (SIGTERM or Ctrl-C); start any number,
   on any machine that reaches the database.`,
-  registers: `rushline registers --store STORE [--rush|--rework] [--since DATE] [--csv] [--lab NAME]
-  Prints the rush and rework registers of a durable store (read-only).`,
+  registers: `rushline registers --store STORE [--rush|--rework|--delivery] [--since DATE] [--csv] [--lab NAME]
+  Prints the rush, rework and delivery registers of a durable store (read-only).`,
   replay: `rushline replay --store STORE [--lab NAME]
   Replays a durable store's journal and checks that it gives the recorded decisions.`,
   checkpoint: `rushline checkpoint --store STORE [--lab NAME]
@@ -291,13 +291,16 @@ export async function main(
           `--store: ${command} needs the store, a SQLite file or a postgres:// URL`,
         );
       if (command === 'registers') {
-        if (args.rush && args.rework)
-          throw new UsageError('--rush, --rework: give one, or neither for both registers');
+        const chosen = (['rush', 'rework', 'delivery'] as const).filter((r) => args[r]);
+        if (chosen.length > 1)
+          throw new UsageError(
+            `${chosen.map((r) => `--${r}`).join(', ')}: give one, or none for every register`,
+          );
         return await registersCommand(
           {
             store: args.store,
             lab: args.lab,
-            which: args.rush ? 'rush' : args.rework ? 'rework' : 'both',
+            which: chosen[0],
             since: args.since,
             csv: args.csv === true,
           },
@@ -337,6 +340,7 @@ const OPTIONS = {
   lab: { type: 'string' },
   rush: { type: 'boolean' },
   rework: { type: 'boolean' },
+  delivery: { type: 'boolean' },
   since: { type: 'string' },
   csv: { type: 'boolean' },
   vary: { type: 'string', multiple: true },

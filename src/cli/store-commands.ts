@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { ValidationError } from '../domain/errors.js';
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, ReworkRecord, RushRecord } from '../domain/types.js';
 import { verifyReplay } from '../durable/replay.js';
 import { openScheduler } from '../durable/scheduler.js';
 import { postgresStore } from '../store/postgres.js';
@@ -77,6 +77,18 @@ const REWORK_COLUMNS = [
   'closed_at',
 ] as const;
 
+const DELIVERY_COLUMNS = [
+  'delivered_at',
+  'order_id',
+  'client_id',
+  'via',
+  'reference',
+  'short_items',
+  'due_by',
+  'on_time',
+  'reissued_by',
+] as const;
+
 function localTime(ms: number | undefined, zone: string): string {
   return ms === undefined
     ? ''
@@ -129,6 +141,23 @@ function reworkCells(
   };
 }
 
+function deliveryCells(
+  d: DeliveryRecord,
+  zone: string,
+): Record<(typeof DELIVERY_COLUMNS)[number], string> {
+  return {
+    delivered_at: localTime(d.deliveredAt, zone),
+    order_id: d.orderId,
+    client_id: d.clientId,
+    via: d.via,
+    reference: d.reference ?? '',
+    short_items: String(d.shortItems),
+    due_by: localTime(d.dueBy, zone),
+    on_time: d.onTime ? 'yes' : 'no',
+    reissued_by: (d.reissuedBy ?? []).join(' '),
+  };
+}
+
 /** RFC 4180: quote a field holding a comma, a quote or a line break; double its quotes. */
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
@@ -175,11 +204,15 @@ const REWORK_SHOWN = [
   'closed_at',
 ] as const;
 
+/** The registers `rushline registers` prints: each with its name, columns and rows. */
+type RegisterName = 'rush' | 'rework' | 'delivery';
+
 export async function registersCommand(
   o: {
     store: string;
     lab: string | undefined;
-    which: 'rush' | 'rework' | 'both';
+    /** One register, or undefined for all three. */
+    which: RegisterName | undefined;
     since: string | undefined;
     csv: boolean;
   },
@@ -189,25 +222,47 @@ export async function registersCommand(
   try {
     const zone = (JSON.parse(opened.header.config) as { calendar: { zone: string } }).calendar.zone;
     const rows = await store.readRegisters(sinceMs(o.since, zone));
-    const rush = rows.rush.map((r) => rushCells(r, zone));
-    const rework = rows.rework.map((r) => reworkCells(r, zone));
+    const registers = {
+      rush: {
+        title: 'Rush register',
+        columns: RUSH_COLUMNS,
+        shown: RUSH_SHOWN,
+        rows: rows.rush.map((r) => rushCells(r, zone)),
+      },
+      rework: {
+        title: 'Rework register',
+        columns: REWORK_COLUMNS,
+        shown: REWORK_SHOWN,
+        rows: rows.rework.map((r) => reworkCells(r, zone)),
+      },
+      delivery: {
+        title: 'Delivery register',
+        columns: DELIVERY_COLUMNS,
+        shown: DELIVERY_COLUMNS,
+        rows: (rows.delivery ?? []).map((d) => deliveryCells(d, zone)),
+      },
+    } satisfies Record<RegisterName, unknown>;
     if (o.csv) {
-      if (o.which === 'both')
+      if (o.which === undefined)
         throw new ValidationError([
-          { path: '--csv', message: 'choose --rush or --rework: a CSV file holds one table' },
+          {
+            path: '--csv',
+            message: 'choose --rush, --rework or --delivery: a CSV file holds one table',
+          },
         ]);
-      out.write(o.which === 'rush' ? csv(RUSH_COLUMNS, rush) : csv(REWORK_COLUMNS, rework));
+      const r = registers[o.which];
+      out.write(csv(r.columns, r.rows));
       return 0;
     }
     const parts: string[] = [];
-    if (o.which !== 'rework')
+    for (const name of o.which === undefined
+      ? (['rush', 'rework', 'delivery'] as const)
+      : [o.which]) {
+      const r = registers[name];
       parts.push(
-        `Rush register: ${rush.length} entr${rush.length === 1 ? 'y' : 'ies'}\n${table(RUSH_SHOWN, rush)}`,
+        `${r.title}: ${r.rows.length} entr${r.rows.length === 1 ? 'y' : 'ies'}\n${table(r.shown, r.rows)}`,
       );
-    if (o.which !== 'rush')
-      parts.push(
-        `Rework register: ${rework.length} entr${rework.length === 1 ? 'y' : 'ies'}\n${table(REWORK_SHOWN, rework)}`,
-      );
+    }
     out.write(parts.join('\n'));
     return 0;
   } finally {

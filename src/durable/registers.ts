@@ -4,17 +4,26 @@
  * query as the caller gives it and turns a page's place into the text a caller passes back.
  */
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
-import type { RegisterKind, RegisterQuery } from '../store/types.js';
+import type { DeliveryRecord, Order } from '../domain/types.js';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { RegisterEntry, RegisterKind, RegisterQuery, StoredCall } from '../store/types.js';
 
 /** A register query as a caller gives it. Times are epoch ms. */
 export interface RegisterQueryOptions {
-  /** Entries at or after this time: a rush entry's `requestedAt`, a rework entry's `registeredAt`. */
+  /**
+   * Entries at or after this time: a rush entry's `requestedAt`, a rework entry's
+   * `registeredAt`, a delivery's `deliveredAt`.
+   */
   since?: number;
   /** Entries before this time. */
   until?: number;
   clientId?: string;
+  /** The line of a rush or rework entry; a delivery register query takes none. */
   line?: string;
-  /** Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`. */
+  /**
+   * Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`; delivery:
+   * `'on-time'` or `'late'` (`onTime`).
+   */
   outcome?: string;
   /**
    * At most this many entries.
@@ -31,7 +40,36 @@ export const MAX_PAGE = 10_000;
 const OUTCOMES: Record<RegisterKind, readonly string[]> = {
   rush: ['rush-accepted', 'rush-declined'],
   rework: ['open', 'closed'],
+  delivery: ['on-time', 'late'],
 };
+
+/**
+ * The delivery register entries a call just made or marked, given its answer and the engine that
+ * made it: the hand-over a `deliver` answers (its order may have left memory in that very call,
+ * when the call moved time past the order's horizon), and the delivery a `missing` rush for its
+ * short items marked (`reissuedBy`): the latest hand-over of the order it names, if the engine
+ * still holds it.
+ */
+export function deliveriesOf(
+  engine: Scheduler,
+  call: StoredCall,
+  answer: unknown,
+): DeliveryRecord[] {
+  if (call.kind === 'deliver') return [answer as DeliveryRecord];
+  const orders =
+    call.kind === 'submit' ? [call.order] : call.kind === 'submitBatch' ? call.orders : [];
+  const named = new Set<string>();
+  for (const o of orders as Order[]) if (o.rush?.forOrder !== undefined) named.add(o.rush.forOrder);
+  if (named.size === 0) return [];
+  const latest = new Map<string, DeliveryRecord>();
+  for (const d of engine.deliveryRegister()) if (named.has(d.orderId)) latest.set(d.orderId, d);
+  return [...latest.values()];
+}
+
+/** The time a register entry is kept in order of: when it was requested, registered or made. */
+export function entryTime(e: RegisterEntry<RegisterKind>): number {
+  return 'requestedAt' in e ? e.requestedAt : 'registeredAt' in e ? e.registeredAt : e.deliveredAt;
+}
 
 /** The place after an entry, as a page's `next`: its time and order id. */
 export function pageMark(at: number, orderId: string): string {
@@ -45,11 +83,17 @@ export function registerQuery(
   where: string,
 ): { kind: RegisterKind; query: RegisterQuery } {
   const issues: ValidationIssue[] = [];
-  if (kind !== 'rush' && kind !== 'rework')
+  if (typeof kind !== 'string' || !Object.hasOwn(OUTCOMES, kind))
     throw new ValidationError(
-      [{ path: 'kind', message: `expected 'rush' or 'rework', received ${JSON.stringify(kind)}` }],
+      [
+        {
+          path: 'kind',
+          message: `expected 'rush', 'rework' or 'delivery', received ${JSON.stringify(kind)}`,
+        },
+      ],
       where,
     );
+  const register = kind as RegisterKind;
   if (options !== undefined && (options === null || typeof options !== 'object'))
     throw new ValidationError(
       [{ path: 'options', message: `expected an object of filters, received ${String(options)}` }],
@@ -66,10 +110,16 @@ export function registerQuery(
   for (const name of ['clientId', 'line'] as const)
     if (o[name] !== undefined && typeof o[name] !== 'string')
       issues.push({ path: name, message: `expected a string, received ${typeof o[name]}` });
-  if (o.outcome !== undefined && !OUTCOMES[kind].includes(o.outcome))
+  // A hand-over is of an order, not made on a line: its rush or rework entry has the line.
+  if (register === 'delivery' && o.line !== undefined)
+    issues.push({
+      path: 'line',
+      message: `the delivery register has no line to filter on, received ${JSON.stringify(o.line)}`,
+    });
+  if (o.outcome !== undefined && !OUTCOMES[register].includes(o.outcome))
     issues.push({
       path: 'outcome',
-      message: `expected one of ${OUTCOMES[kind].map((x) => `'${x}'`).join(', ')} for the ${kind} register, received ${JSON.stringify(o.outcome)}`,
+      message: `expected one of ${OUTCOMES[register].map((x) => `'${x}'`).join(', ')} for the ${register} register, received ${JSON.stringify(o.outcome)}`,
     });
   const limit = o.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
@@ -94,5 +144,5 @@ export function registerQuery(
   for (const name of ['since', 'until', 'clientId', 'line', 'outcome'] as const)
     if (o[name] !== undefined) (query as unknown as Record<string, unknown>)[name] = o[name];
   if (after) query.after = after;
-  return { kind, query };
+  return { kind: register, query };
 }

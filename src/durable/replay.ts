@@ -4,12 +4,22 @@
  * a PostgreSQL standby following the writer.
  */
 
+import type { DeliveryRecord } from '../domain/types.js';
 import { restoreScheduler } from '../engine/restore.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { CustomGate } from '../policy/gates.js';
 import { resultText } from '../store/journal.js';
-import type { JournalEntry, OpenedStore, RegisterRows, Store, StoredCall } from '../store/types.js';
+import type {
+  JournalEntry,
+  OpenedStore,
+  RegisterEntry,
+  RegisterKind,
+  RegisterRows,
+  Store,
+  StoredCall,
+} from '../store/types.js';
 import { applyCall } from './calls.js';
+import { deliveriesOf, entryTime } from './registers.js';
 
 /** A journaled call's answer on an engine, as text; a call the engine refuses is an error text. */
 export function replayText(engine: Scheduler, call: StoredCall): string {
@@ -134,6 +144,8 @@ export async function verifyReplay(
   // read again while held: closing a rework entry, or cancelling or holding a rush, marks it.
   const rush: RegisterRows['rush'] = [];
   const rework: RegisterRows['rework'] = [];
+  // Hand-overs by order id and time, each read as the call that made or marked it left it.
+  const delivery = new Map<string, DeliveryRecord>();
   const readRegisters = () => {
     const sizes = engine.registerSizes();
     const rushHeld = engine.rushRegister();
@@ -153,6 +165,8 @@ export async function verifyReplay(
     const mismatch = replayEntry([engine], entry);
     if (mismatch) mismatches.push(mismatch);
     readRegisters();
+    if (!mismatch)
+      for (const d of deliveriesOf(engine, entry.call, entry.result)) delivery.set(entryKey(d), d);
     if (entry.seq === latest?.seq) replayedAtLatest = stateText(engine.snapshot());
   }
   const reopenProblems =
@@ -162,6 +176,7 @@ export async function verifyReplay(
     {
       rush: rush.filter((r) => r !== undefined),
       rework: rework.filter((r) => r !== undefined),
+      delivery: [...delivery.values()],
     },
     from === 0,
   );
@@ -231,19 +246,31 @@ function compareRegisters(
   wholeHistory: boolean,
 ): string[] {
   const problems: string[] = [];
-  for (const kind of ['rush', 'rework'] as const) {
-    const a = new Map(stored[kind].map((r) => [r.orderId, JSON.stringify(sortKeys(r))]));
-    const b = new Map(engine[kind].map((r) => [r.orderId, JSON.stringify(sortKeys(r))]));
-    for (const [id, text] of b) {
-      if (!a.has(id)) problems.push(`${kind} register: ${id} is missing from the table`);
-      else if (a.get(id) !== text) problems.push(`${kind} register: ${id} differs from the replay`);
+  for (const kind of ['rush', 'rework', 'delivery'] as const) {
+    const text = (rows: RegisterRows) =>
+      new Map(
+        (rows[kind] ?? []).map((r: RegisterEntry<RegisterKind>) => [
+          entryKey(r),
+          JSON.stringify(sortKeys(r)),
+        ]),
+      );
+    const a = text(stored);
+    const b = text(engine);
+    for (const [key, t] of b) {
+      if (!a.has(key)) problems.push(`${kind} register: ${key} is missing from the table`);
+      else if (a.get(key) !== t) problems.push(`${kind} register: ${key} differs from the replay`);
     }
     if (wholeHistory)
-      for (const id of a.keys())
-        if (!b.has(id))
-          problems.push(`${kind} register: ${id} is in the table but not in the replay`);
+      for (const key of a.keys())
+        if (!b.has(key))
+          problems.push(`${kind} register: ${key} is in the table but not in the replay`);
   }
   return problems;
+}
+
+/** A register entry as the tables key it: its order's id, at its time. */
+function entryKey(r: RegisterEntry<RegisterKind>): string {
+  return `${r.orderId} at ${new Date(entryTime(r)).toISOString()}`;
 }
 
 /** The same record with its keys in one order, so that two spellings of it compare equal. */

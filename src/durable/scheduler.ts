@@ -21,7 +21,13 @@
  */
 import { ValidationError } from '../domain/errors.js';
 import { callTime } from '../domain/time-input.js';
-import type { Explanation, ReworkRecord, RushRecord, TimeInput } from '../domain/types.js';
+import type {
+  DeliveryRecord,
+  Explanation,
+  ReworkRecord,
+  RushRecord,
+  TimeInput,
+} from '../domain/types.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from '../engine/config.js';
 import type { SchedulerEventType, SchedulerListener } from '../engine/events.js';
 import { restoreScheduler } from '../engine/restore.js';
@@ -32,15 +38,24 @@ import { sqliteStore } from '../store/sqlite.js';
 import {
   type JournalEntry,
   type OpenedStore,
+  type RegisterEntry,
+  type RegisterKind,
   type RegisterPage,
   type RegisterRows,
   type Store,
+  type StoredCall,
   StoreError,
   type StoreHeader,
 } from '../store/types.js';
 import { applyCall, JOURNALED, type JournaledName, journalCall } from './calls.js';
 import { Checkpointer, takesCheckpoints } from './checkpoints.js';
-import { pageMark, type RegisterQueryOptions, registerQuery } from './registers.js';
+import {
+  deliveriesOf,
+  entryTime,
+  pageMark,
+  type RegisterQueryOptions,
+  registerQuery,
+} from './registers.js';
 import { replayTail, replayText } from './replay.js';
 
 /** How to open a durable scheduler. */
@@ -417,24 +432,28 @@ export class DurableScheduler {
   }
 
   /**
-   * A page of the rush or rework register as the store holds it (every entry, whatever the
-   * engine still holds in memory), filtered: `since` (inclusive) and `until` (exclusive) on the
-   * entry's time (a rush entry's `requestedAt`, a rework entry's `registeredAt`), `clientId`,
-   * `line`, and `outcome` (rush: `'rush-accepted'` | `'rush-declined'`; rework: `'open'` |
-   * `'closed'`). Entries come by time, then order id; at most `limit` (default 100, at most
-   * 10,000); pass the page's `next` as `after` for the next page. Sees every call answered
-   * before it is called. The delivery register joins as `'delivery'` once deliveries are
-   * journaled.
+   * A page of the rush, rework or delivery register as the store holds it (every entry,
+   * whatever the engine still holds in memory), filtered: `since` (inclusive) and `until`
+   * (exclusive) on the entry's time (a rush entry's `requestedAt`, a rework entry's
+   * `registeredAt`, a delivery's `deliveredAt`), `clientId`, `line` (rush and rework), and
+   * `outcome` (rush: `'rush-accepted'` | `'rush-declined'`; rework: `'open'` | `'closed'`;
+   * delivery: `'on-time'` | `'late'`). Entries come by time, then order id; at most `limit`
+   * (default 100, at most 10,000); pass the page's `next` as `after` for the next page. Sees
+   * every call answered before it is called.
    */
   queryRegister(kind: 'rush', options?: RegisterQueryOptions): Promise<RegisterPage<RushRecord>>;
   queryRegister(
     kind: 'rework',
     options?: RegisterQueryOptions,
   ): Promise<RegisterPage<ReworkRecord>>;
-  async queryRegister(
-    kind: 'rush' | 'rework',
+  queryRegister(
+    kind: 'delivery',
     options?: RegisterQueryOptions,
-  ): Promise<RegisterPage<RushRecord | ReworkRecord>> {
+  ): Promise<RegisterPage<DeliveryRecord>>;
+  async queryRegister(
+    kind: RegisterKind,
+    options?: RegisterQueryOptions,
+  ): Promise<RegisterPage<RegisterEntry<RegisterKind>>> {
     this.usable();
     const q = registerQuery(kind, options, 'queryRegister');
     if (!this.store.queryRegister)
@@ -445,8 +464,7 @@ export class DurableScheduler {
     const { entries, more } = await this.store.queryRegister(q.kind, q.query);
     const last = entries.at(-1);
     if (!more || last === undefined) return { entries };
-    const at = 'requestedAt' in last ? last.requestedAt : last.registeredAt;
-    return { entries, next: pageMark(at, last.orderId) };
+    return { entries, next: pageMark(entryTime(last), last.orderId) };
   }
 
   /**
@@ -456,14 +474,13 @@ export class DurableScheduler {
    */
   async explainFromStore(orderId: string): Promise<Explanation> {
     const engine = this.read();
-    try {
-      return engine.explain(orderId);
-    } catch (e) {
-      if (!(e instanceof ValidationError) || typeof orderId !== 'string') throw e;
-      const stored = await this.store.readExplanation?.(orderId);
-      if (stored === undefined) throw e;
-      return stored;
+    if (typeof orderId === 'string') {
+      const known =
+        heldExplanation(engine, orderId) ?? (await this.store.readExplanation?.(orderId));
+      if (known !== undefined) return known;
     }
+    // Neither knows it: refused as explain refuses it.
+    return engine.explain(orderId);
   }
 
   /**
@@ -583,9 +600,6 @@ export class DurableScheduler {
       try {
         // Throws ValidationError with no change of state: nothing to journal then.
         result = applyCall(this.ahead, call);
-        recorded = resultText(result);
-        entry = journalEntry(this.seq + 1, call, recorded);
-        rows = this.rowsSince(before, call);
       } catch (e) {
         release?.(false);
         // With one engine, an internal error (a bug, never bad input) leaves no engine the
@@ -597,6 +611,21 @@ export class DurableScheduler {
             { cause: e },
           );
         throw e;
+      }
+      try {
+        recorded = resultText(result);
+        entry = journalEntry(this.seq + 1, call, recorded);
+        rows = this.rowsSince(before, call, result);
+      } catch (e) {
+        // The engine made the call: nothing here may pass for bad input. The call cannot be
+        // written, and the engine is ahead of the journal: the instance refuses what follows.
+        release?.(false);
+        this.failure = new StoreError(
+          'corrupt',
+          `${this.store.description}: journal entry ${this.seq + 1} could not be made from the engine's answer, and was not written: ${(e as Error).message}`,
+          { cause: e },
+        );
+        throw this.failure;
       }
       try {
         await this.store.append(entry, rows);
@@ -670,12 +699,14 @@ export class DurableScheduler {
 
   /**
    * The register entries a call added, the rework entry a completion or a cancellation closed,
-   * the rush entry a cancellation, a hold or an amendment marked, and the explanation of the
-   * order it settled (a completion; a delivery or a cancellation settles one too).
+   * the rush entry a cancellation, a hold or an amendment marked, the hand-over a delivery made
+   * and the delivery a reissue for its short items marked, and the explanation of the order it
+   * settled (a completion; a delivery or a cancellation settles one too).
    */
   private rowsSince(
     before: { rush: number; rework: number },
-    call: { kind: string; orderId?: unknown },
+    call: StoredCall,
+    answer: unknown,
   ): RegisterRows {
     const marked =
       call.kind === 'cancel' || call.kind === 'hold' || call.kind === 'amend'
@@ -701,10 +732,24 @@ export class DurableScheduler {
       this.rushAt.delete(id);
       return { rush, rework, settled: [this.ahead.explain(id)] };
     }
-    // A hand-over changes the settled order's explanation: the stored one follows it.
-    if (call.kind === 'deliver')
-      return { rush, rework, settled: [this.ahead.explain(call.orderId as string)] };
-    return { rush, rework };
+    const delivery = deliveriesOf(this.ahead, call, answer);
+    // A hand-over changes the settled order's explanation: the stored one follows it, unless
+    // the call moved time past the order's horizon and it left memory (the stored one stays).
+    if (call.kind === 'deliver') {
+      const explained = heldExplanation(this.ahead, call.orderId as string);
+      return { rush, rework, delivery, settled: explained ? [explained] : [] };
+    }
+    return delivery.length > 0 ? { rush, rework, delivery } : { rush, rework };
+  }
+}
+
+/** `explain(orderId)`, or undefined for an order the engine does not hold. */
+function heldExplanation(engine: Scheduler, orderId: string): Explanation | undefined {
+  try {
+    return engine.explain(orderId);
+  } catch (e) {
+    if (e instanceof ValidationError) return undefined;
+    throw e;
   }
 }
 

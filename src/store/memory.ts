@@ -8,7 +8,7 @@
  * database keeps it, so what a caller does to an object after handing it over (or after reading
  * it) cannot change the store. A write either happens whole or throws before changing anything.
  */
-import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom } from './rows.js';
@@ -59,6 +59,7 @@ interface Data {
    */
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
+  delivery: Map<string, RegisterRow>;
   rows: number;
   /** The explanations of settled orders, as JSON text. */
   explanations: Map<string, string>;
@@ -94,6 +95,7 @@ class MemoryStore implements Store {
         checkpoints: new Map(),
         parts: new Map(),
         rush: new Map(),
+        delivery: new Map(),
         rework: new Map(),
         rows: 0,
         explanations: new Map(),
@@ -131,6 +133,7 @@ class MemoryStore implements Store {
     const text = entryText(entry);
     const rush = rows.rush.map((r) => [r, JSON.stringify(r)] as const);
     const rework = rows.rework.map((r) => [r, JSON.stringify(r)] as const);
+    const delivery = (rows.delivery ?? []).map((r) => [r, JSON.stringify(r)] as const);
     const settled = (rows.settled ?? []).map((x) => [x.orderId, JSON.stringify(x)] as const);
     for (const [id, text] of settled) data.explanations.set(id, text);
     data.journal.set(entry.seq, { seq: entry.seq, ...text });
@@ -138,6 +141,8 @@ class MemoryStore implements Store {
       upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, record);
     for (const [r, record] of rework)
       upsert(data, data.rework, r.orderId, entry.seq, r.registeredAt, record);
+    for (const [r, record] of delivery)
+      upsert(data, data.delivery, r.orderId, entry.seq, r.deliveredAt, record);
   }
 
   async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
@@ -189,6 +194,10 @@ class MemoryStore implements Store {
         (a, b) => a.journalSeq - b.journalSeq || a.at - b.at || a.row - b.row,
       ) as RushRecord[],
       rework: read(data.rework.values(), (a, b) => a.at - b.at || a.row - b.row) as ReworkRecord[],
+      delivery: read(
+        data.delivery.values(),
+        (a, b) => a.at - b.at || a.row - b.row,
+      ) as DeliveryRecord[],
     };
   }
 
@@ -197,10 +206,13 @@ class MemoryStore implements Store {
     query: RegisterQuery,
   ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
     const data = this.opened();
-    const table = kind === 'rush' ? data.rush : data.rework;
+    const table = data[kind];
     const { since, until, clientId, line, outcome, after } = query;
     const matching = [...table.values()]
-      .map((r) => ({ at: r.at, record: JSON.parse(r.record) as RushRecord & ReworkRecord }))
+      .map((r) => ({
+        at: r.at,
+        record: JSON.parse(r.record) as RushRecord & ReworkRecord & DeliveryRecord,
+      }))
       .filter(
         ({ at, record: r }) =>
           (since === undefined || at >= since) &&
@@ -210,7 +222,9 @@ class MemoryStore implements Store {
           (outcome === undefined ||
             (kind === 'rush'
               ? r.outcome === outcome
-              : (r.closedAt === undefined) === (outcome === 'open'))) &&
+              : kind === 'rework'
+                ? (r.closedAt === undefined) === (outcome === 'open')
+                : r.onTime === (outcome === 'on-time'))) &&
           (after === undefined ||
             at > after.at ||
             (at === after.at && byteOrder(r.orderId, after.orderId) > 0)),

@@ -16,11 +16,19 @@
  * The `postgres` package is optional, loaded when a store is first opened.
  */
 import type postgres from 'postgres';
-import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
+import {
+  checkedHeader,
+  deliveryRow,
+  entryFrom,
+  iso,
+  registerSql,
+  reworkRow,
+  rushRow,
+} from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
@@ -71,6 +79,25 @@ CREATE TABLE IF NOT EXISTS explanations (
   explanation TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
+`;
+
+/** The delivery register (schema 2), keyed as the others by order id and time. */
+const DELIVERY_TABLE = `
+CREATE TABLE delivery_register (
+  order_id TEXT NOT NULL,
+  journal_seq BIGINT NOT NULL,
+  delivered_at TIMESTAMPTZ NOT NULL,
+  delivered_at_ms BIGINT NOT NULL,
+  client_id TEXT NOT NULL,
+  via TEXT NOT NULL,
+  reference TEXT,
+  short_items INTEGER NOT NULL,
+  due_by TIMESTAMPTZ NOT NULL,
+  on_time BOOLEAN NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, delivered_at_ms)
+);
+CREATE INDEX delivery_register_delivered ON delivery_register (delivered_at_ms);
 `;
 
 const SCHEMA = `
@@ -132,14 +159,14 @@ CREATE TABLE rework_register (
   record TEXT NOT NULL,
   PRIMARY KEY (order_id, registered_at_ms)
 );
-`;
+${DELIVERY_TABLE}`;
 
 /**
- * Brings a store of the first schema to this one (\`STORE_SCHEMA_VERSION\`): schema 1 keyed the
+ * Brings a store of the first schema to this one (`STORE_SCHEMA_VERSION`): schema 1 keyed the
  * register tables by order id alone, so an entry of an id used again replaced the older entry.
- * An entry is keyed by its order's id and its time.
+ * An entry is keyed by its order's id and its time. Schema 2 adds the delivery register.
  */
-const MIGRATION_TO_2 = `
+const MIGRATION_TO_2 = `${DELIVERY_TABLE}
 ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey,
   ADD PRIMARY KEY (order_id, requested_at_ms);
 ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey,
@@ -368,6 +395,7 @@ class PostgresStore implements Store {
         VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
       for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
       for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
+      for (const r of rows.delivery ?? []) await upsertDelivery(tx, r, entry.seq);
       for (const x of rows.settled ?? [])
         await tx`
           INSERT INTO explanations (order_id, journal_seq, client_id, line, status, explanation)
@@ -533,9 +561,17 @@ class PostgresStore implements Store {
       const rework = await sql<{ record: string }[]>`
         SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
         ORDER BY registered_at_ms, journal_seq, order_id`;
+      // A store of schema 1, read as it is, has no delivery register.
+      const [has] = await sql<{ t: string | null }[]>`SELECT to_regclass('delivery_register') AS t`;
+      const delivery = has?.t
+        ? await sql<{ record: string }[]>`
+            SELECT record FROM delivery_register WHERE delivered_at_ms >= ${from}
+            ORDER BY delivered_at_ms, journal_seq, order_id`
+        : [];
       return {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
+        delivery: delivery.map((r) => JSON.parse(r.record) as DeliveryRecord),
       };
     });
   }
@@ -583,6 +619,11 @@ function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
   };
   return tx`INSERT INTO rush_register ${tx(row)}
     ON CONFLICT (order_id, requested_at_ms) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
+}
+
+function upsertDelivery(tx: postgres.TransactionSql, r: DeliveryRecord, seq: number) {
+  return tx`INSERT INTO delivery_register ${tx(deliveryRow(r, seq))}
+    ON CONFLICT (order_id, delivered_at_ms) DO UPDATE SET record = excluded.record`;
 }
 
 function upsertRework(tx: postgres.TransactionSql, r: ReworkRecord, seq: number) {

@@ -3,7 +3,7 @@
  * and the header with its checks. Each store turns the three register values its database
  * types differently (`tight`, `reasons`, `at_risk`) into its own representation.
  */
-import type { ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, ReworkRecord, RushRecord } from '../domain/types.js';
 import {
   type JournalEntry,
   type RegisterKind,
@@ -69,6 +69,30 @@ export function reworkRow(r: ReworkRecord, seq: number) {
   };
 }
 
+/** A row of `delivery_register`, written (or marked with a reissue) by journal entry `seq`. */
+export function deliveryRow(r: DeliveryRecord, seq: number) {
+  return {
+    order_id: r.orderId,
+    journal_seq: seq,
+    delivered_at: iso(r.deliveredAt),
+    delivered_at_ms: r.deliveredAt,
+    client_id: r.clientId,
+    via: r.via,
+    reference: r.reference ?? null,
+    short_items: r.shortItems,
+    due_by: iso(r.dueBy),
+    on_time: r.onTime,
+    record: JSON.stringify(r),
+  };
+}
+
+/** The table of each register, and the time its entries are kept in order of. */
+export const REGISTER_TABLES: Record<RegisterKind, { table: string; at: string }> = {
+  rush: { table: 'rush_register', at: 'requested_at_ms' },
+  rework: { table: 'rework_register', at: 'registered_at_ms' },
+  delivery: { table: 'delivery_register', at: 'delivered_at_ms' },
+};
+
 /** A journal row as both stores hold it: the call and the result as JSON text. */
 export function entryFrom(row: { seq: number; call: string; result: string }): JournalEntry {
   return {
@@ -125,8 +149,7 @@ export function registerSql(
   query: RegisterQuery,
   dialect: 'sqlite' | 'postgres',
 ): { sql: string; params: unknown[] } {
-  const table = kind === 'rush' ? 'rush_register' : 'rework_register';
-  const at = kind === 'rush' ? 'requested_at_ms' : 'registered_at_ms';
+  const { table, at } = REGISTER_TABLES[kind];
   const params: unknown[] = [];
   const p = (value: unknown) => {
     params.push(value);
@@ -141,9 +164,10 @@ export function registerSql(
     where.push(
       kind === 'rush'
         ? `outcome = ${p(query.outcome)}`
-        : query.outcome === 'open'
-          ? 'closed_at IS NULL'
-          : 'closed_at IS NOT NULL',
+        : kind === 'rework'
+          ? `closed_at IS ${query.outcome === 'open' ? '' : 'NOT '}NULL`
+          : // SQLite keeps a flag as 0 or 1, PostgreSQL as a boolean.
+            `on_time = ${dialect === 'sqlite' ? Number(query.outcome === 'on-time') : String(query.outcome === 'on-time').toUpperCase()}`,
     );
   // Order ids compare as their UTF-8 bytes on every store (SQLite's BINARY, PostgreSQL's "C").
   const id = dialect === 'postgres' ? 'order_id COLLATE "C"' : 'order_id';

@@ -9,11 +9,19 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom, iso, registerSql, reworkRow, rushRow } from './rows.js';
+import {
+  checkedHeader,
+  deliveryRow,
+  entryFrom,
+  iso,
+  registerSql,
+  reworkRow,
+  rushRow,
+} from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
@@ -109,12 +117,27 @@ CREATE TABLE rework_register${suffix} (
   closed_at TEXT,
   record TEXT NOT NULL,
   PRIMARY KEY (order_id, registered_at_ms)
+);
+CREATE TABLE delivery_register${suffix} (
+  order_id TEXT NOT NULL,
+  journal_seq INTEGER NOT NULL,
+  delivered_at TEXT NOT NULL,
+  delivered_at_ms INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  via TEXT NOT NULL,
+  reference TEXT,
+  short_items INTEGER NOT NULL,
+  due_by TEXT NOT NULL,
+  on_time INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (order_id, delivered_at_ms)
 );`;
 
 /** The register tables' indexes for queries by time. */
 const REGISTER_INDEXES = `
 CREATE INDEX IF NOT EXISTS rush_register_requested ON rush_register (requested_at_ms);
-CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);`;
+CREATE INDEX IF NOT EXISTS rework_register_registered ON rework_register (registered_at_ms);
+CREATE INDEX IF NOT EXISTS delivery_register_delivered ON delivery_register (delivered_at_ms);`;
 
 /** Every table rushline writes, in the order they are created. */
 const SCHEMA = `
@@ -131,6 +154,12 @@ CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, snapshot TEXT NOT NULL);
 ${registerTables('')}
 ${REGISTER_INDEXES}
 ${CHECKPOINT_TABLES}`;
+
+/** A delivery row as SQLite stores it: the flag as 0 or 1. */
+function sqliteDeliveryRow(r: DeliveryRecord, seq: number) {
+  const row = deliveryRow(r, seq);
+  return { ...row, on_time: row.on_time ? 1 : 0 };
+}
 
 /** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
 function sqliteRushRow(r: RushRecord, seq: number) {
@@ -228,6 +257,7 @@ class SqliteStore implements Store {
         journal: Database.Statement;
         rush: Database.Statement;
         rework: Database.Statement;
+        delivery: Database.Statement;
         snapshot: Database.Statement;
         prune: Database.Statement;
         part: Database.Statement;
@@ -345,6 +375,7 @@ class SqliteStore implements Store {
    * Brings a store of the first schema to this one, in one transaction, on its first writable
    * open. Schema 1 keyed the register tables by order id alone, so an entry of an id used again
    * replaced the older entry; the rows are copied as they are into tables keyed by id and time.
+   * Schema 2 adds the delivery register: a store of schema 1 journaled its hand-overs without.
    */
   private migrate(db: Db): void {
     const { value } = db
@@ -362,6 +393,7 @@ class SqliteStore implements Store {
           DROP TABLE ${table};
           ALTER TABLE ${table}_v2 RENAME TO ${table};`);
       }
+      db.exec('ALTER TABLE delivery_register_v2 RENAME TO delivery_register');
       db.exec(REGISTER_INDEXES);
       db.exec("UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version'");
     })();
@@ -369,10 +401,13 @@ class SqliteStore implements Store {
 
   /** Whether the store has the checkpoint tables: one made before them, opened read-only, has not. */
   private hasCheckpoints(db: Db): boolean {
+    return this.hasTable(db, 'checkpoints');
+  }
+
+  private hasTable(db: Db, name: string): boolean {
     return (
-      db
-        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'")
-        .get() !== undefined
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
+      undefined
     );
   }
 
@@ -390,6 +425,7 @@ class SqliteStore implements Store {
       );
       for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
+      for (const r of rows.delivery ?? []) s.delivery.run(sqliteDeliveryRow(r, entry.seq));
       for (const x of rows.settled ?? [])
         s.explanation.run(
           x.orderId,
@@ -510,9 +546,18 @@ class SqliteStore implements Store {
           'SELECT record FROM rework_register WHERE registered_at_ms >= ? ORDER BY registered_at_ms, rowid',
         )
         .all(from) as { record: string }[];
+      // A store of schema 1, read as it is, has no delivery register.
+      const delivery = this.hasTable(db, 'delivery_register')
+        ? (db
+            .prepare(
+              'SELECT record FROM delivery_register WHERE delivered_at_ms >= ? ORDER BY delivered_at_ms, rowid',
+            )
+            .all(from) as { record: string }[])
+        : [];
       return {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
+        delivery: delivery.map((r) => JSON.parse(r.record) as DeliveryRecord),
       };
     });
   }
@@ -663,6 +708,7 @@ class SqliteStore implements Store {
         ),
         rush: db.prepare(upsert('rush_register', RUSH_COLUMNS, 'requested_at_ms')),
         rework: db.prepare(upsert('rework_register', REWORK_COLUMNS, 'registered_at_ms')),
+        delivery: db.prepare(upsert('delivery_register', DELIVERY_COLUMNS, 'delivered_at_ms')),
         snapshot: db.prepare('INSERT OR REPLACE INTO snapshots (seq, snapshot) VALUES (?, ?)'),
         prune: db.prepare('DELETE FROM snapshots WHERE seq <> 0 AND seq <> ?'),
         part: db.prepare(
@@ -753,3 +799,17 @@ const SAMPLE_REWORK: ReworkRecord = {
 };
 const RUSH_COLUMNS = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0));
 const REWORK_COLUMNS = Object.keys(reworkRow(SAMPLE_REWORK, 0));
+const DELIVERY_COLUMNS = Object.keys(
+  sqliteDeliveryRow(
+    {
+      orderId: '',
+      clientId: '',
+      via: 'ship',
+      shortItems: 0,
+      deliveredAt: 0,
+      dueBy: 0,
+      onTime: true,
+    },
+    0,
+  ),
+);

@@ -7,7 +7,7 @@
  * A `Store` is asynchronous so that a server database can implement it; the SQLite store does
  * its work synchronously inside the promises.
  */
-import type { Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
+import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 
 /**
@@ -38,13 +38,18 @@ export interface JournalEntry {
 
 /**
  * Register entries a call added or changed; written in the same transaction as its entry. An
- * entry is its order's id and its time (a rush's `requestedAt`, a rework's `registeredAt`): a
- * row of an entry the store holds replaces it, and a row of the same id at another time is
- * another entry (the id was used again once its order left memory).
+ * entry is its order's id and its time (a rush's `requestedAt`, a rework's `registeredAt`, a
+ * delivery's `deliveredAt`): a row of an entry the store holds replaces it, and a row of the
+ * same id at another time is another entry (the id was used again once its order left memory).
  */
 export interface RegisterRows {
   rush: RushRecord[];
   rework: ReworkRecord[];
+  /**
+   * Hand-overs (`deliver`), and a delivery a `missing` rush for its short items marked
+   * (`reissuedBy`). Absent from a store that keeps no delivery register.
+   */
+  delivery?: DeliveryRecord[];
   /**
    * The explanation of each order the call settled (finished), as `explain` gave it then: what
    * the store answers for an order the engine no longer holds.
@@ -52,26 +57,31 @@ export interface RegisterRows {
   settled?: Explanation[];
 }
 
-/**
- * The registers a store keeps as tables and answers queries on. The delivery register joins
- * them as `'delivery'` once deliveries are journaled (`deliver`), with its own table.
- */
-export type RegisterKind = 'rush' | 'rework';
+/** The registers a store keeps as tables and answers queries on. */
+export type RegisterKind = 'rush' | 'rework' | 'delivery';
 
 /** An entry of a register. */
-export type RegisterEntry<K extends RegisterKind> = K extends 'rush' ? RushRecord : ReworkRecord;
+export type RegisterEntry<K extends RegisterKind> = K extends 'rush'
+  ? RushRecord
+  : K extends 'rework'
+    ? ReworkRecord
+    : DeliveryRecord;
 
 /**
  * A query of a register table, checked (`registerQuery` in src/durable/registers.ts). Times
- * are epoch ms: a rush entry's `requestedAt`, a rework entry's `registeredAt`; `since` is
- * inclusive, `until` exclusive. Entries come in the order of that time, then of order id.
+ * are epoch ms: a rush entry's `requestedAt`, a rework entry's `registeredAt`, a delivery's
+ * `deliveredAt`; `since` is inclusive, `until` exclusive. Entries come in the order of that
+ * time, then of order id.
  */
 export interface RegisterQuery {
   since?: number;
   until?: number;
   clientId?: string;
   line?: string;
-  /** Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`. */
+  /**
+   * Rush: `'rush-accepted'` or `'rush-declined'`; rework: `'open'` or `'closed'`; delivery:
+   * `'on-time'` or `'late'`.
+   */
   outcome?: string;
   /** At most this many entries. */
   limit: number;

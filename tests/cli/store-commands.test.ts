@@ -41,6 +41,7 @@ beforeAll(async () => {
     started = await s.next('print', day2 + 180_000);
   }
   await s.complete('b2', day2 + 3_600_000);
+  await s.deliver('b2', { via: 'ship', reference: 'SF-1, "box"', shortItems: 1 }, day2 + 7_200_000);
   await s.close();
 });
 
@@ -103,7 +104,15 @@ describe('rushline registers', () => {
     const both = await run(['registers', '--store', file, '--rush', '--rework']);
     expect(both.code).toBe(2);
     const csv = await run(['registers', '--store', file, '--csv']);
-    expect([csv.code, csv.err]).toEqual([2, expect.stringMatching(/choose --rush or --rework/)]);
+    expect([csv.code, csv.err]).toEqual([
+      2,
+      expect.stringMatching(/choose --rush, --rework or --delivery/),
+    ]);
+    const two = await run(['registers', '--store', file, '--rework', '--delivery']);
+    expect([two.code, two.err]).toEqual([
+      2,
+      expect.stringMatching(/--rework, --delivery: give one/),
+    ]);
     const since = await run(['registers', '--store', file, '--since', 'yesterday']);
     expect([since.code, since.err]).toEqual([
       2,
@@ -116,6 +125,20 @@ describe('rushline registers', () => {
       2,
       expect.stringMatching(/lab 'hangzhou', not of 'ningbo'/),
     ]);
+  });
+
+  test('--delivery: the hand-overs, as a table or RFC 4180', async () => {
+    const r = await run(['registers', '--store', file, '--delivery']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Delivery register: 1 entry\n/);
+    expect(r.out).toMatch(/2026-11-25 11:00 +b2 .* ship +SF-1, "box" +1 /);
+    const c = await run(['registers', '--store', file, '--delivery', '--csv']);
+    expect(c.out.split('\r\n').slice(0, 2)).toEqual([
+      'delivered_at,order_id,client_id,via,reference,short_items,due_by,on_time,reissued_by',
+      expect.stringMatching(/^2026-11-25 11:00,b2,c\d+,ship,"SF-1, ""box""",1,/),
+    ]);
+    // Every register, when none is chosen.
+    expect((await run(['registers', '--store', file])).out).toMatch(/Delivery register: 1 entry\n/);
   });
 });
 

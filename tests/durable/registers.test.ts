@@ -6,16 +6,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  createScheduler,
   type DurableScheduler,
   memoryStore,
   openScheduler,
   type RegisterQueryOptions,
   type RushRecord,
+  type Scheduler,
   sqliteStore,
   ValidationError,
+  verifyReplay,
 } from '../../src/index.js';
 import { closedAfterEach } from '../support/closing.js';
 import { fcParams } from '../support/fc.js';
@@ -158,6 +162,107 @@ describe.each([
       [T('09:00'), 'scratched', T('09:10') + 30_000],
       [T('10:00'), 'torn', undefined],
     ]);
+  });
+
+  test('the delivery register as a table: hand-overs, a reissue marking one, and what outlives memory', async () => {
+    const place = where();
+    const s = await openScheduler({ store: place, config: { ...busyLab, retention: 2 } });
+    open.push(s);
+    await morning(s);
+    const finished = Array.from({ length: 40 }, (_, i) => `m${i}`).filter(
+      (id) => s.explain(id).status === 'finished',
+    );
+    expect(finished.length).toBeGreaterThan(3);
+    for (const [i, id] of finished.entries())
+      await s.deliver(
+        id,
+        { via: i % 2 === 0 ? 'ship' : 'pickup', shortItems: i === 0 ? 1 : 0 },
+        // Six hours apart: the later ones after their due time.
+        T('11:00') + i * 6 * 3_600_000,
+      );
+    // A missing rush for the first hand-over's short item marks that entry.
+    const short = finished[0] as string;
+    await s.submit(
+      order({
+        id: 'again-1',
+        clientId: s.explain(short).order.clientId,
+        rush: { cause: 'missing', forOrder: short },
+      }),
+      T('11:00') + finished.length * 6 * 3_600_000,
+    );
+    const register = s.deliveryRegister();
+    expect(register[0]?.reissuedBy).toEqual(['again-1']);
+    // Some in time, some after their due time, for the outcome filter to tell apart.
+    expect(new Set(register.map((d) => d.onTime))).toEqual(new Set([true, false]));
+    const query = async (q: RegisterQueryOptions) =>
+      (await s.queryRegister('delivery', { limit: 100, ...q })).entries;
+    expect(await query({})).toEqual(register);
+    expect(await query({ outcome: 'on-time' })).toEqual(register.filter((d) => d.onTime));
+    expect(await query({ outcome: 'late' })).toEqual(register.filter((d) => !d.onTime));
+    const client = register[1]?.clientId as string;
+    expect(await query({ clientId: client, since: T('11:00') + 1 })).toEqual(
+      register.filter((d) => d.clientId === client && d.deliveredAt >= T('11:00') + 1),
+    );
+    // Pages of one, each after the last.
+    const paged: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await s.queryRegister('delivery', { limit: 1, ...(after ? { after } : {}) });
+      paged.push(...page.entries.map((d) => d.orderId));
+      after = page.next;
+    } while (after !== undefined);
+    expect(paged).toEqual(register.map((d) => d.orderId));
+    await expect(s.queryRegister('delivery', { line: 'print' })).rejects.toMatchObject({
+      issues: [{ path: 'line', message: expect.stringMatching(/no line/) }],
+    });
+    // Days on, past the retention, the engine has let the hand-overs go; the table has them all.
+    await s.advance(T('11:00') + 10 * 86_400_000);
+    expect(s.deliveryRegister()).toEqual([]);
+    expect(await query({})).toEqual(register);
+    // The replay check compares the delivery table with the hand-overs the journal replays to.
+    await s.close();
+    const reader = typeof place === 'string' ? sqliteStore(place) : place;
+    await reader.open({ readOnly: true });
+    expect(await verifyReplay(reader)).toMatchObject({ ok: true, registerProblems: [] });
+    await reader.close();
+    if (typeof place !== 'string') return;
+    const db = new Database(place);
+    db.prepare('DELETE FROM delivery_register WHERE order_id = ?').run(short);
+    db.close();
+    await reader.open({ readOnly: true });
+    expect((await verifyReplay(reader)).registerProblems).toEqual([
+      expect.stringMatching(new RegExp(`^delivery register: ${short} at .* is missing`)),
+    ]);
+    await reader.close();
+  });
+
+  test('a hand-over that is the first call after the order passed its horizon: journaled, in the table, and the store reopens to it', async () => {
+    const place = where();
+    const config = { ...busyLab, retention: 1 };
+    const s = await openScheduler({ store: place, config });
+    open.push(s);
+    const plain = createScheduler(config);
+    const both = async <T>(f: (x: DurableScheduler | Scheduler) => T | Promise<T>) => {
+      const answer = await f(s);
+      expect(answer).toEqual(f(plain));
+      return answer;
+    };
+    const o = order({ id: 'late-pickup' });
+    await both((x) => x.submit(o, T('09:00')));
+    await both((x) => x.next('print', T('09:10')));
+    await both((x) => x.complete('late-pickup', T('09:30')));
+    // No call for three days: the hand-over's own call moves time past the order's horizon, and
+    // the order leaves memory in it.
+    const at = T('10:00') + 3 * 86_400_000;
+    const d = await both((x) => x.deliver('late-pickup', { via: 'pickup' }, at));
+    expect(s.memorySizes().orders).toBe(0);
+    expect(s.deliveryRegister()).toEqual([d]);
+    expect((await s.queryRegister('delivery')).entries).toEqual([d]);
+    await s.close();
+    const again = await openScheduler({ store: place, config });
+    open.push(again);
+    expect(again.journalSeq).toBe(4);
+    expect(again.deliveryRegister()).toEqual([d]);
   });
 
   test('bad queries are refused naming the option', async () => {

@@ -1,7 +1,8 @@
 /**
- * A store written at schema 1 (register tables keyed by order id alone) is brought to schema 2
- * (keyed by order id and time) on its first writable open, with its rows as they were; read-only,
- * it is read as it is. After the migration, an id used again is an entry of its own.
+ * A store written at schema 1 (register tables keyed by order id alone, no delivery register) is
+ * brought to schema 2 (keyed by order id and time, with a delivery register) on its first
+ * writable open, with its rows as they were; read-only, it is read as it is. After the
+ * migration, an id used again is an entry of its own, and hand-overs are written.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,13 +46,13 @@ interface Place {
 
 async function sqlitePlace(): Promise<Place> {
   const file = join(mkdtempSync(join(tmpdir(), 'rushline-migration-')), 'lab.db');
-  const tables = ['rush_register', 'rework_register'];
+  const tables = ['rush_register', 'rework_register', 'delivery_register'];
   return {
     store: () => sqliteStore(file),
     async toSchema1() {
       const db = new Database(file);
       db.transaction(() => {
-        for (const t of tables) {
+        for (const t of tables.slice(0, 2)) {
           const { sql } = db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(t) as {
             sql: string;
           };
@@ -63,7 +64,8 @@ async function sqlitePlace(): Promise<Place> {
           db.exec(`${v1}; INSERT INTO ${t}_v1 SELECT * FROM ${t}; DROP TABLE ${t};
             ALTER TABLE ${t}_v1 RENAME TO ${t}`);
         }
-        db.exec("UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version'");
+        db.exec(`DROP TABLE delivery_register;
+          UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version'`);
       })();
       db.close();
     },
@@ -99,6 +101,7 @@ async function postgresPlace(): Promise<Place> {
       await db.unsafe(`
         ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey, ADD PRIMARY KEY (order_id);
         ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey, ADD PRIMARY KEY (order_id);
+        DROP TABLE delivery_register;
         UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version';`);
       await db.end();
     },
@@ -108,7 +111,7 @@ async function postgresPlace(): Promise<Place> {
         const [meta] = await db<{ value: string }[]>`
           SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
         const keys: string[][] = [];
-        for (const t of ['rush_register', 'rework_register']) {
+        for (const t of ['rush_register', 'rework_register', 'delivery_register']) {
           const rows = await db<{ column_name: string }[]>`
             SELECT k.column_name FROM information_schema.table_constraints c
             JOIN information_schema.key_column_usage k USING (constraint_schema, constraint_name)
@@ -136,7 +139,10 @@ describe.each([
       await firstDay(first);
       await first.close();
       await p.toSchema1();
-      expect(await p.schema()).toEqual({ version: '1', keys: [['order_id'], ['order_id']] });
+      expect(await p.schema()).toEqual({
+        version: '1',
+        keys: [['order_id'], ['order_id'], []],
+      });
 
       const reader = p.store();
       const opened = await reader.open({ readOnly: true });
@@ -144,6 +150,7 @@ describe.each([
       const before = await reader.readRegisters();
       expect(before.rush.map((r) => r.orderId).sort()).toEqual(['again', 'redo']);
       expect(before.rework.map((r) => r.orderId)).toEqual(['redo']);
+      expect(before.delivery).toEqual([]);
       await reader.close();
       expect((await p.schema()).version).toBe('1');
 
@@ -154,6 +161,7 @@ describe.each([
         keys: [
           ['order_id', 'requested_at_ms'],
           ['order_id', 'registered_at_ms'],
+          ['order_id', 'delivered_at_ms'],
         ],
       });
       const rushes = async () => (await s.queryRegister('rush', { limit: 10 })).entries;
@@ -175,6 +183,13 @@ describe.each([
       expect((await reworks()).map((r) => [r.orderId, r.registeredAt])).toEqual([
         ['redo', T('09:00')],
         ['redo', T('10:01')],
+      ]);
+      // Hand-overs are written from now on.
+      await s.next('print', T('10:02'));
+      await s.complete('redo', T('10:03'));
+      await s.deliver('redo', { via: 'pickup' }, T('10:03'));
+      expect((await s.queryRegister('delivery')).entries).toMatchObject([
+        { orderId: 'redo', deliveredAt: T('10:03') },
       ]);
     },
   );

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   createScheduler,
+  type DeliveryRecord,
   type JournalEntry,
   type OpenedStore,
   type RegisterQuery,
@@ -121,7 +122,7 @@ function rework(orderId: string, at: number, over: Partial<ReworkRecord> = {}): 
   };
 }
 
-const none = { rush: [], rework: [] };
+const none = { rush: [], rework: [], delivery: [] };
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<StoreError> {
@@ -288,18 +289,19 @@ export function storeContract(kind: StoreKind): void {
       const w2 = rework('w2', T('09:40'), { cause: undefined, responsible: undefined });
       const e = entries as [JournalEntry, JournalEntry, JournalEntry, JournalEntry];
       await store.append(e[0], { rush: [r1], rework: [w1] });
-      expect(await store.readRegisters()).toEqual({ rush: [r1], rework: [w1] });
+      expect(await store.readRegisters()).toEqual({ rush: [r1], rework: [w1], delivery: [] });
       await store.append(e[1], { rush: [r2], rework: [w2] });
       const closed = { ...w1, closedAt: T('10:00') };
       await store.append(e[2], { rush: [], rework: [closed] });
 
       const all = await store.readRegisters();
-      expect(all).toEqual({ rush: [r1, r2], rework: [closed, w2] });
+      expect(all).toEqual({ rush: [r1, r2], rework: [closed, w2], delivery: [] });
       // Plain data: the text form of each record is the record's own.
       expect(JSON.parse(JSON.stringify(all.rush[1]))).toEqual(JSON.parse(JSON.stringify(r2)));
-      expect(await store.readRegisters(T('09:15'))).toEqual({ rush: [r2], rework: [w2] });
-      expect(await store.readRegisters(T('09:30'))).toEqual({ rush: [r2], rework: [w2] });
-      expect(await store.readRegisters(T('09:31'))).toEqual({ rush: [], rework: [w2] });
+      const only = (rush: RushRecord[], rework: ReworkRecord[]) => ({ rush, rework, delivery: [] });
+      expect(await store.readRegisters(T('09:15'))).toEqual(only([r2], [w2]));
+      expect(await store.readRegisters(T('09:30'))).toEqual(only([r2], [w2]));
+      expect(await store.readRegisters(T('09:31'))).toEqual(only([], [w2]));
       expect(await store.readRegisters(T('11:00'))).toEqual(none);
 
       // Reopened, the registers are the same.
@@ -325,7 +327,7 @@ export function storeContract(kind: StoreKind): void {
       const marked = { ...again, promisedBy: T('15:00') };
       await store.append(e[3], { rush: [marked], rework: [] });
 
-      const all = { rush: [first, marked], rework: [closed, w2] };
+      const all = { rush: [first, marked], rework: [closed, w2], delivery: [] };
       expect(await store.readRegisters()).toEqual(all);
       expect((await store.queryRegister('rush', { limit: 10 })).entries).toEqual(all.rush);
       expect((await store.queryRegister('rework', { limit: 10 })).entries).toEqual(all.rework);
@@ -344,6 +346,47 @@ export function storeContract(kind: StoreKind): void {
       const reopened = place.again() as Required<Store>;
       await open(reopened, { lab: 'lab-a', readOnly: true });
       expect(await reopened.readRegisters()).toEqual(all);
+    });
+
+    test('the delivery register: hand-overs written with their entry, a reissue marks one, queries by time, client and outcome', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      const handover = (orderId: string, at: number, over: Partial<DeliveryRecord> = {}) => ({
+        orderId,
+        clientId: `client-${orderId}`,
+        via: 'pickup' as const,
+        shortItems: 0,
+        deliveredAt: at,
+        dueBy: T('12:00'),
+        onTime: at <= T('12:00'),
+        ...over,
+      });
+      const d1 = handover('d1', T('10:00'), { shortItems: 2, via: 'ship', reference: 'SF-1' });
+      const d2 = handover('d2', T('13:00'));
+      const d3 = handover('d3', T('11:00'), { clientId: 'client-d1' });
+      const e = entries as [JournalEntry, JournalEntry, JournalEntry];
+      await store.append(e[0], { rush: [], rework: [], delivery: [d1, d2] });
+      // A missing rush for d1's two short items marks its entry.
+      const marked = { ...d1, reissuedBy: ['r9'] };
+      await store.append(e[1], { rush: [], rework: [], delivery: [marked, d3] });
+      await store.append(e[2], { rush: [], rework: [] });
+      const all = [marked, d3, d2];
+      expect(await store.readRegisters()).toEqual({ rush: [], rework: [], delivery: all });
+      expect((await store.readRegisters(T('10:30'))).delivery).toEqual([d3, d2]);
+      const q = async (query: Partial<RegisterQuery>) =>
+        (await store.queryRegister('delivery', { limit: 10, ...query })).entries;
+      expect(await q({})).toEqual(all);
+      expect(await q({ since: T('10:30'), until: T('13:00') })).toEqual([d3]);
+      expect(await q({ clientId: 'client-d1' })).toEqual([marked, d3]);
+      expect(await q({ outcome: 'late' })).toEqual([d2]);
+      expect(await q({ outcome: 'on-time' })).toEqual([marked, d3]);
+      const page = await store.queryRegister('delivery', { limit: 2 });
+      expect(page).toEqual({ entries: [marked, d3], more: true });
+      expect(await q({ after: { at: d3.deliveredAt, orderId: 'd3' } })).toEqual([d2]);
+      await store.close();
+      const again = place.again() as Required<Store>;
+      await open(again, { lab: 'lab-a', readOnly: true });
+      expect((await again.readRegisters()).delivery).toEqual(all);
     });
 
     test('register queries: filters on time, client, line and outcome, pages in time then id order; explanations of settled orders', async () => {
