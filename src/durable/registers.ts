@@ -4,7 +4,7 @@
  * query as the caller gives it and turns a page's place into the text a caller passes back.
  */
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
-import type { DeliveryRecord, Order } from '../domain/types.js';
+import type { DeliveryRecord, Explanation, Order } from '../domain/types.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RegisterEntry, RegisterKind, RegisterQuery, StoredCall } from '../store/types.js';
 
@@ -60,10 +60,29 @@ export function deliveriesOf(
     call.kind === 'submit' ? [call.order] : call.kind === 'submitBatch' ? call.orders : [];
   const named = new Set<string>();
   for (const o of orders as Order[]) if (o.rush?.forOrder !== undefined) named.add(o.rush.forOrder);
-  if (named.size === 0) return [];
-  const latest = new Map<string, DeliveryRecord>();
-  for (const d of engine.deliveryRegister()) if (named.has(d.orderId)) latest.set(d.orderId, d);
-  return [...latest.values()];
+  const marked: DeliveryRecord[] = [];
+  for (const id of named) {
+    // The order's own delivery while it is held (the common case: one explain); else, when it
+    // left memory before its hand-over's entry did, a read of the whole register.
+    const d =
+      heldExplanation(engine, id)?.delivery ??
+      engine
+        .deliveryRegister()
+        .filter((x) => x.orderId === id)
+        .at(-1);
+    if (d !== undefined) marked.push(d);
+  }
+  return marked;
+}
+
+/** `explain(orderId)`, or undefined for an order the engine does not hold. */
+export function heldExplanation(engine: Scheduler, orderId: string): Explanation | undefined {
+  try {
+    return engine.explain(orderId);
+  } catch (e) {
+    if (e instanceof ValidationError) return undefined;
+    throw e;
+  }
 }
 
 /** The time a register entry is kept in order of: when it was requested, registered or made. */

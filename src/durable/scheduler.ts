@@ -52,6 +52,7 @@ import { Checkpointer, takesCheckpoints } from './checkpoints.js';
 import {
   deliveriesOf,
   entryTime,
+  heldExplanation,
   pageMark,
   type RegisterQueryOptions,
   registerQuery,
@@ -740,16 +741,6 @@ export class DurableScheduler {
       return { rush, rework, delivery, settled: explained ? [explained] : [] };
     }
     return delivery.length > 0 ? { rush, rework, delivery } : { rush, rework };
-  }
-}
-
-/** `explain(orderId)`, or undefined for an order the engine does not hold. */
-function heldExplanation(engine: Scheduler, orderId: string): Explanation | undefined {
-  try {
-    return engine.explain(orderId);
-  } catch (e) {
-    if (e instanceof ValidationError) return undefined;
-    throw e;
   }
 }
 
