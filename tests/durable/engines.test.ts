@@ -3,8 +3,9 @@
  * engine, whose events wait for the commit; a store whose commit waits gets two. Either way the
  * durable scheduler must be the plain engine on disk: the same answers, the same refusals, the
  * same events in the same order, told only once committed, and a reopened store the same
- * state. Streams of a lab's whole day (rushes, holds, cancellations, amendments, lines going
- * down, hand-overs), recorded on a plain engine and replayed on each.
+ * state, and register tables that hold what the engine's registers hold. Streams of a lab's
+ * whole day (rushes, holds, cancellations, amendments, lines going down, hand-overs), recorded
+ * on a plain engine and replayed on each.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -76,6 +77,7 @@ describe.each([
     const kinds = new Set<string>();
     let told = 0;
     let checkpointed = 0;
+    let tabled = 0;
     await fc.assert(
       fc.asyncProperty(
         arbitraries.orderStreams(busyLab, {
@@ -128,6 +130,23 @@ describe.each([
           expect(events).toEqual(expected.map(([name, call]) => [name, entryOf[call]]));
           told += events.length;
           expect(s.snapshot()).toEqual(plain.snapshot());
+          // The register tables hold what the plain engine's registers hold (a day is within
+          // its retention), entries and marks alike, in the tables' order.
+          const inOrder = <T extends { orderId: string }>(at: (x: T) => number, xs: T[]) =>
+            [...xs].sort(
+              (a, b) =>
+                at(a) - at(b) || Buffer.compare(Buffer.from(a.orderId), Buffer.from(b.orderId)),
+            );
+          const table = async (kind: 'rush' | 'rework' | 'delivery') =>
+            (await s.queryRegister(kind as 'rush', { limit: 10_000 })).entries as unknown[];
+          expect(await table('rush')).toEqual(inOrder((r) => r.requestedAt, plain.rushRegister()));
+          expect(await table('rework')).toEqual(
+            inOrder((r) => r.registeredAt, plain.reworkRegister()),
+          );
+          expect(await table('delivery')).toEqual(
+            inOrder((d) => d.deliveredAt, plain.deliveryRegister()),
+          );
+          tabled += plain.deliveryRegister().length;
           if (s.checkpointSeq > 0) checkpointed++;
           await s.close();
           const again = await openScheduler({ store });
@@ -144,5 +163,6 @@ describe.each([
     expect([...kinds].some((k) => k.endsWith('refused'))).toBe(true);
     expect(told).toBeGreaterThan(100);
     expect(checkpointed).toBeGreaterThan(5);
+    expect(tabled, 'hand-overs compared with the delivery table').toBeGreaterThan(10);
   });
 });

@@ -1,12 +1,12 @@
 import type { Store } from '../../src/index.js';
 
 /**
- * A `Store` of one's own over `inner`: every method forwarded (the checkpoint ones only when
+ * A `Store` of one's own over `inner`: every method forwarded (the optional ones only when
  * `inner` has them), with `overrides` in their place. It never says `commitsAtOnce`: a wrapper's
  * commit may wait, so the durable scheduler keeps two engines over it.
  */
 export function forwarding(inner: Store, overrides: Partial<Store> = {}): Store {
-  const { saveCheckpointPart, commitCheckpoint } = inner;
+  const { saveCheckpointPart, commitCheckpoint, queryRegister, readExplanation } = inner;
   return {
     description: inner.description,
     open: (o) => inner.open(o),
@@ -20,6 +20,8 @@ export function forwarding(inner: Store, overrides: Partial<Store> = {}): Store 
       : {}),
     readHistory: () => inner.readHistory(),
     readRegisters: (since) => inner.readRegisters(since),
+    ...(queryRegister ? { queryRegister: queryRegister.bind(inner) } : {}),
+    ...(readExplanation ? { readExplanation: readExplanation.bind(inner) } : {}),
     close: () => inner.close(),
     ...overrides,
   };
