@@ -53,7 +53,8 @@ const HELP = {
   Replays a durable store's journal and checks that it gives the recorded decisions.`,
   checkpoint: `rushline checkpoint --store STORE [--lab NAME]
   Writes a checkpoint of a durable store and compacts its journal, so that opening it replays no
-  call: run it with the version that wrote the store before upgrading rushline.`,
+  call: run it with the version that wrote the store before upgrading rushline, with the service
+  stopped (on PostgreSQL the command waits until it is the lab's writer).`,
 } as const;
 
 const NOTES = `NAME is a built-in scenario: ${NAMES} (default season).
