@@ -412,12 +412,21 @@ class PostgresStore implements Store {
     const sql = this.open_();
     const { sql: text, params } = registerSql(kind, query, 'postgres');
     return this.guard('reading', async () => {
+      // A store of schema 1, read as it is, has no delivery register: none to page.
+      if (kind === 'delivery' && !(await this.hasDeliveryRegister(sql)))
+        return { entries: [], more: false };
       const rows = (await sql.unsafe(text, params as never[])) as unknown as { record: string }[];
       return {
         entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
         more: rows.length > query.limit,
       };
     });
+  }
+
+  /** Whether the store has the delivery register: a store of schema 1 opened read-only has not. */
+  private async hasDeliveryRegister(sql: Sql): Promise<boolean> {
+    const [row] = await sql<{ t: string | null }[]>`SELECT to_regclass('delivery_register') AS t`;
+    return Boolean(row?.t);
   }
 
   async readExplanation(orderId: string): Promise<Explanation | undefined> {
@@ -562,8 +571,7 @@ class PostgresStore implements Store {
         SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
         ORDER BY registered_at_ms, journal_seq, order_id`;
       // A store of schema 1, read as it is, has no delivery register.
-      const [has] = await sql<{ t: string | null }[]>`SELECT to_regclass('delivery_register') AS t`;
-      const delivery = has?.t
+      const delivery = (await this.hasDeliveryRegister(sql))
         ? await sql<{ record: string }[]>`
             SELECT record FROM delivery_register WHERE delivered_at_ms >= ${from}
             ORDER BY delivered_at_ms, journal_seq, order_id`

@@ -458,6 +458,9 @@ class SqliteStore implements Store {
     const db = this.opened();
     const { sql, params } = registerSql(kind, query, 'sqlite');
     return this.guard(() => {
+      // A store of schema 1, read as it is, has no delivery register: none to page.
+      if (kind === 'delivery' && !this.hasTable(db, 'delivery_register'))
+        return { entries: [], more: false };
       const rows = db.prepare(sql).all(...params) as { record: string }[];
       return {
         entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),

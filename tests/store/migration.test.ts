@@ -151,6 +151,10 @@ describe.each([
       expect(before.rush.map((r) => r.orderId).sort()).toEqual(['again', 'redo']);
       expect(before.rework.map((r) => r.orderId)).toEqual(['redo']);
       expect(before.delivery).toEqual([]);
+      expect(await reader.queryRegister?.('delivery', { limit: 10 })).toEqual({
+        entries: [],
+        more: false,
+      });
       await reader.close();
       expect((await p.schema()).version).toBe('1');
 
