@@ -144,7 +144,10 @@ export async function verifyReplay(
   // read again while held: closing a rework entry, or cancelling or holding a rush, marks it.
   const rush: RegisterRows['rush'] = [];
   const rework: RegisterRows['rework'] = [];
-  // Hand-overs by order id and time, each read as the call that made or marked it left it.
+  // Hand-overs by order id and time, each read as the call that made or marked it left it;
+  // only those the table keeps (a store migrated from schema 1 keeps them from then on).
+  const stored = await store.readRegisters();
+  const deliveriesFrom = stored.deliveriesFrom ?? 0;
   const delivery = new Map<string, DeliveryRecord>();
   const readRegisters = () => {
     const sizes = engine.registerSizes();
@@ -165,14 +168,14 @@ export async function verifyReplay(
     const mismatch = replayEntry([engine], entry);
     if (mismatch) mismatches.push(mismatch);
     readRegisters();
-    if (!mismatch)
+    if (!mismatch && entry.seq > deliveriesFrom)
       for (const d of deliveriesOf(engine, entry.call, entry.result)) delivery.set(entryKey(d), d);
     if (entry.seq === latest?.seq) replayedAtLatest = stateText(engine.snapshot());
   }
   const reopenProblems =
     options.opened && latest ? reopenCheck(options.opened, replayedAtLatest, restoreConfig) : [];
   const registerProblems = compareRegisters(
-    await store.readRegisters(),
+    stored,
     {
       rush: rush.filter((r) => r !== undefined),
       rework: rework.filter((r) => r !== undefined),
@@ -247,6 +250,8 @@ function compareRegisters(
 ): string[] {
   const problems: string[] = [];
   for (const kind of ['rush', 'rework', 'delivery'] as const) {
+    // A store of schema 1, read as it is, keeps no delivery register to compare.
+    if (stored[kind] === undefined) continue;
     const text = (rows: RegisterRows) =>
       new Map(
         (rows[kind] ?? []).map((r: RegisterEntry<RegisterKind>) => [

@@ -172,6 +172,9 @@ ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey,
 ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey,
   ADD PRIMARY KEY (order_id, registered_at_ms);
 UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version';
+INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from', coalesce(max(s), 0)::text
+  FROM (SELECT max(seq) AS s FROM journal UNION ALL SELECT max(seq) FROM snapshots
+  UNION ALL SELECT max(seq) FROM checkpoints) AS latest;
 `;
 
 /** The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab. */
@@ -570,17 +573,20 @@ class PostgresStore implements Store {
       const rework = await sql<{ record: string }[]>`
         SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
         ORDER BY registered_at_ms, journal_seq, order_id`;
-      // A store of schema 1, read as it is, has no delivery register.
-      const delivery = (await this.hasDeliveryRegister(sql))
-        ? await sql<{ record: string }[]>`
-            SELECT record FROM delivery_register WHERE delivered_at_ms >= ${from}
-            ORDER BY delivered_at_ms, journal_seq, order_id`
-        : [];
-      return {
+      const out: RegisterRows = {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
-        delivery: delivery.map((r) => JSON.parse(r.record) as DeliveryRecord),
       };
+      // A store of schema 1, read as it is, has no delivery register.
+      if (!(await this.hasDeliveryRegister(sql))) return out;
+      const delivery = await sql<{ record: string }[]>`
+        SELECT record FROM delivery_register WHERE delivered_at_ms >= ${from}
+        ORDER BY delivered_at_ms, journal_seq, order_id`;
+      out.delivery = delivery.map((r) => JSON.parse(r.record) as DeliveryRecord);
+      const [migrated] = await sql<{ value: string }[]>`
+        SELECT value FROM rushline_meta WHERE key = 'deliveries_from'`;
+      if (migrated) out.deliveriesFrom = Number(migrated.value);
+      return out;
     });
   }
 

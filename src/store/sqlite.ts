@@ -395,6 +395,10 @@ class SqliteStore implements Store {
       }
       db.exec('ALTER TABLE delivery_register_v2 RENAME TO delivery_register');
       db.exec(REGISTER_INDEXES);
+      // Hand-overs journaled so far are not in the new table: say from where it holds them.
+      db.exec(`INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from',
+        CAST(coalesce(max(s), 0) AS TEXT) FROM (SELECT max(seq) AS s FROM journal
+        UNION ALL SELECT max(seq) FROM snapshots UNION ALL SELECT max(seq) FROM checkpoints)`);
       db.exec("UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version'");
     })();
   }
@@ -549,19 +553,23 @@ class SqliteStore implements Store {
           'SELECT record FROM rework_register WHERE registered_at_ms >= ? ORDER BY registered_at_ms, rowid',
         )
         .all(from) as { record: string }[];
-      // A store of schema 1, read as it is, has no delivery register.
-      const delivery = this.hasTable(db, 'delivery_register')
-        ? (db
-            .prepare(
-              'SELECT record FROM delivery_register WHERE delivered_at_ms >= ? ORDER BY delivered_at_ms, rowid',
-            )
-            .all(from) as { record: string }[])
-        : [];
-      return {
+      const out: RegisterRows = {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
-        delivery: delivery.map((r) => JSON.parse(r.record) as DeliveryRecord),
       };
+      // A store of schema 1, read as it is, has no delivery register.
+      if (!this.hasTable(db, 'delivery_register')) return out;
+      const delivery = db
+        .prepare(
+          'SELECT record FROM delivery_register WHERE delivered_at_ms >= ? ORDER BY delivered_at_ms, rowid',
+        )
+        .all(from) as { record: string }[];
+      out.delivery = delivery.map((r) => JSON.parse(r.record) as DeliveryRecord);
+      const migrated = db
+        .prepare("SELECT value FROM rushline_meta WHERE key = 'deliveries_from'")
+        .get() as { value: string } | undefined;
+      if (migrated) out.deliveriesFrom = Number(migrated.value);
+      return out;
     });
   }
 

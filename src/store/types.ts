@@ -47,9 +47,15 @@ export interface RegisterRows {
   rework: ReworkRecord[];
   /**
    * Hand-overs (`deliver`), and a delivery a `missing` rush for its short items marked
-   * (`reissuedBy`). Absent from a store that keeps no delivery register.
+   * (`reissuedBy`). Read back, absent from a store that keeps no delivery register (schema 1,
+   * read as it is).
    */
   delivery?: DeliveryRecord[];
+  /**
+   * Read back from a store migrated from schema 1: the last journal entry before it kept the
+   * delivery register. The hand-overs of entries up to it are in the journal, not the table.
+   */
+  deliveriesFrom?: number;
   /**
    * The explanation of each order the call settled (finished), as `explain` gave it then: what
    * the store answers for an order the engine no longer holds.
