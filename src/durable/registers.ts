@@ -1,7 +1,9 @@
 /**
- * Queries of the register tables of a durable scheduler (issue 19): the registers outlive the
- * engine's memory in the store, and are read a page at a time with filters. This checks a
- * query as the caller gives it and turns a page's place into the text a caller passes back.
+ * The register tables of a durable scheduler (issue 19): the registers outlive the engine's
+ * memory in the store, and are read a page at a time with filters. This checks a query as the
+ * caller gives it and turns a page's place into the text a caller passes back; and it says which
+ * delivery entries a call made or marked, for the rows the scheduler writes and the entries the
+ * replay check compares alike.
  */
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
 import type { DeliveryRecord, Explanation, Order } from '../domain/types.js';
