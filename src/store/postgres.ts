@@ -310,6 +310,17 @@ class PostgresStore implements Store {
         options.lab,
         this.description,
       );
+      this.checkpoints = tables.includes('checkpoints');
+      if (!this.checkpoints && !options.readOnly) {
+        await this.guard('writing', () =>
+          sql.begin(async (tx) => {
+            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+            await tx.unsafe(CHECKPOINT_TABLES);
+          }),
+        );
+        this.checkpoints = true;
+      }
+      // After the checkpoint tables: the migration reads them.
       if (header.schemaVersion < 2 && !options.readOnly) {
         await this.guard('writing', () =>
           sql.begin(async (tx) => {
@@ -321,16 +332,6 @@ class PostgresStore implements Store {
           }),
         );
         header.schemaVersion = 2;
-      }
-      this.checkpoints = tables.includes('checkpoints');
-      if (!this.checkpoints && !options.readOnly) {
-        await this.guard('writing', () =>
-          sql.begin(async (tx) => {
-            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
-            await tx.unsafe(CHECKPOINT_TABLES);
-          }),
-        );
-        this.checkpoints = true;
       }
       // The state and the journal after it as of one moment: a writer may compact in between.
       const { state, tail } = await this.consistent((tx) => this.stateAndTail(tx, 'DESC'));

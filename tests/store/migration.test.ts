@@ -69,7 +69,9 @@ async function sqlitePlace(): Promise<Place> {
           db.exec(`${v1}; INSERT INTO ${t}_v1 SELECT * FROM ${t}; DROP TABLE ${t};
             ALTER TABLE ${t}_v1 RENAME TO ${t}`);
         }
-        db.exec(`DROP TABLE delivery_register;
+        // As the first stores were: no checkpoint tables either (issue 19 added them).
+        db.exec(`DROP TABLE delivery_register; DROP TABLE checkpoints; DROP TABLE checkpoint_parts;
+          DROP TABLE explanations;
           UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version'`);
       })();
       db.close();
@@ -107,6 +109,7 @@ async function postgresPlace(): Promise<Place> {
         ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey, ADD PRIMARY KEY (order_id);
         ALTER TABLE rework_register DROP CONSTRAINT rework_register_pkey, ADD PRIMARY KEY (order_id);
         DROP TABLE delivery_register;
+        DROP TABLE checkpoints; DROP TABLE checkpoint_parts; DROP TABLE explanations;
         UPDATE rushline_meta SET value = '1' WHERE key = 'schema_version';`);
       await db.end();
     },
