@@ -177,8 +177,11 @@ INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from', coalesce(max(s)
   UNION ALL SELECT max(seq) FROM checkpoints) AS latest;
 `;
 
-/** The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab. */
-function lockKey(lab: string): number {
+/**
+ * The advisory lock of a lab: two 32-bit keys, the first naming rushline, the second the lab.
+ * @internal Exported for tests that play another node holding the lab's lock.
+ */
+export function lockKey(lab: string): number {
   let h = 0x811c9dc5;
   for (const ch of lab) {
     h ^= ch.codePointAt(0) as number;
@@ -186,7 +189,8 @@ function lockKey(lab: string): number {
   }
   return h | 0;
 }
-const LOCK_SPACE = 0x52534c4e; // 'RSLN'
+/** @internal */
+export const LOCK_SPACE = 0x52534c4e; // 'RSLN'
 
 /**
  * What a failure of PostgreSQL or of the connection says about a store: the one place the
@@ -244,6 +248,8 @@ class PostgresStore implements Store {
   private sql: Sql | undefined;
   private lab = 'default';
   private writer = false;
+  /** A store of schema 1 opened to write: migrated when this node becomes the writer. */
+  private unmigrated = false;
   /** Whether the store has the checkpoint tables (a store made before them, opened read-only, has not). */
   private checkpoints = false;
 
@@ -320,19 +326,9 @@ class PostgresStore implements Store {
         );
         this.checkpoints = true;
       }
-      // After the checkpoint tables: the migration reads them.
-      if (header.schemaVersion < 2 && !options.readOnly) {
-        await this.guard('writing', () =>
-          sql.begin(async (tx) => {
-            await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
-            // Another node may have migrated it meanwhile.
-            const [row] = await tx<{ value: string }[]>`
-              SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
-            if (Number(row?.value) < 2) await tx.unsafe(MIGRATION_TO_2);
-          }),
-        );
-        header.schemaVersion = 2;
-      }
+      // A store of schema 1 is migrated once this node is the lab's writer (`becomeWriter`):
+      // a writer of the version before may still be writing it, its upserts keyed as they were.
+      this.unmigrated = header.schemaVersion < 2 && !options.readOnly;
       // The state and the journal after it as of one moment: a writer may compact in between.
       const { state, tail } = await this.consistent((tx) => this.stateAndTail(tx, 'DESC'));
       return { header, snapshot: state, tail };
@@ -380,6 +376,7 @@ class PostgresStore implements Store {
         seq = (next.entries.at(-1) as JournalEntry).seq;
       }
       if (row?.got) {
+        if (this.unmigrated) await this.migrate(sql);
         this.writer = true;
         return;
       }
@@ -452,6 +449,20 @@ class PostgresStore implements Store {
                ON CONFLICT (seq) DO UPDATE SET snapshot = excluded.snapshot`;
       await tx`DELETE FROM snapshots WHERE seq <> 0 AND seq <> ${seq}`;
     });
+  }
+
+  /** Brings a store of schema 1 to this one (`MIGRATION_TO_2`), in one transaction. */
+  private async migrate(sql: Sql): Promise<void> {
+    await this.guard('writing', () =>
+      sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, 0)`;
+        // Another node may have migrated it meanwhile.
+        const [row] = await tx<{ value: string }[]>`
+          SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
+        if (Number(row?.value) < 2) await tx.unsafe(MIGRATION_TO_2);
+      }),
+    );
+    this.unmigrated = false;
   }
 
   /**

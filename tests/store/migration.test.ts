@@ -18,6 +18,7 @@ import {
   sqliteStore,
   verifyReplay,
 } from '../../src/index.js';
+import { LOCK_SPACE, lockKey } from '../../src/store/postgres.js';
 import { closedAfterEach } from '../support/closing.js';
 import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
@@ -43,6 +44,8 @@ async function firstDay(s: DurableScheduler): Promise<void> {
 
 interface Place {
   store(): Store;
+  /** The PostgreSQL database's URL. */
+  url?: string;
   /** Rewrites the store's tables as schema 1 made them. */
   toSchema1(): Promise<void>;
   /** The schema version and the register tables' primary key columns, as the database says. */
@@ -102,6 +105,7 @@ async function postgresPlace(): Promise<Place> {
   const url = await freshDatabase();
   const sql = () => postgres(url, { max: 1, onnotice: () => undefined });
   return {
+    url,
     store: () => postgresStore(url),
     async toSchema1() {
       const db = sql();
@@ -214,3 +218,36 @@ describe.each([
     },
   );
 });
+
+test.skipIf(!PG_URL)(
+  'on PostgreSQL, a node of this version migrates a schema-1 store only once it is the writer',
+  async () => {
+    const p = await postgresPlace();
+    const first = await openScheduler({ store: p.store(), config: lab });
+    await firstDay(first);
+    await first.close();
+    await p.toSchema1();
+    // A writer of the version before: its session holds the lab's lock, and its upserts need
+    // the tables keyed as schema 1 keys them.
+    const before = postgres(p.url as string, { max: 1, onnotice: () => undefined });
+    await before`SELECT pg_advisory_lock(${LOCK_SPACE}, ${lockKey('default')})`;
+    let standing = false;
+    const node = openScheduler({
+      store: postgresStore(p.url as string, { pollMs: 20 }),
+      onStandby: () => {
+        standing = true;
+      },
+    });
+    await expect.poll(() => standing).toBe(true);
+    expect((await p.schema()).version).toBe('1');
+    // The writer of the version before stops: this node takes over, and migrates.
+    await before.end();
+    const s = await node;
+    open.push(s);
+    expect((await p.schema()).version).toBe('2');
+    expect((await s.queryRegister('rush')).entries.map((r) => r.orderId).sort()).toEqual([
+      'again',
+      'redo',
+    ]);
+  },
+);
