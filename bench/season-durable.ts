@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { type DurableScheduler, openScheduler } from '../dist/index.js';
-import { chartsAgainstDay } from './day-charts.js';
+import { chartsAgainstDay, windowGrowth } from './day-charts.js';
 import { backlog, config, START } from './orders.js';
 
 const { values } = parseArgs({
@@ -117,6 +117,7 @@ if (rows.length >= 10) {
   const last = rows.length;
   const g = (k: 'max' | 'reopen' | 'checkpoint') => (at(last)[k] / at(10)[k]).toFixed(2);
   console.log(
-    `\nday 10 → day ${last}: slowest call ×${g('max')}, reopen ×${g('reopen')}, checkpoint bytes ×${g('checkpoint')} (bar: ≤ 1.3×)`,
+    `\nday 10 → day ${last}: slowest call ×${g('max')}, reopen ×${g('reopen')}, checkpoint bytes ×${g('checkpoint')} (bar: ≤ 1.3×)` +
+      `\nby the mean of each window: slowest call ${windowGrowth(rows, (r) => r.max)}, reopen ${windowGrowth(rows, (r) => r.reopen)}`,
   );
 }
