@@ -18,6 +18,7 @@ import {
   deliveryRow,
   entryFrom,
   iso,
+  REGISTER_TABLES,
   registerSql,
   reworkRow,
   rushRow,
@@ -176,12 +177,14 @@ function sqliteRushRow(r: RushRecord, seq: number) {
  * Adds a register row, or replaces a later row of the same entry: an entry is its order's id and
  * its time (`at`), since an id may be used again once its order left memory.
  */
-const upsert = (table: string, columns: string[], at: string) =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
+const upsert = (kind: RegisterKind, columns: string[]) => {
+  const { table, at } = REGISTER_TABLES[kind];
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
    ON CONFLICT (order_id, ${at}) DO UPDATE SET ${columns
      .filter((c) => c !== 'order_id' && c !== at && c !== 'journal_seq')
      .map((c) => `${c} = excluded.${c}`)
      .join(', ')}`;
+};
 
 /** A SQLite file as a `Store`. The file is created on first open when missing. */
 export function sqliteStore(path: string): Store {
@@ -384,10 +387,11 @@ class SqliteStore implements Store {
     if (Number(value) >= 2) return;
     db.transaction(() => {
       db.exec(registerTables('_v2'));
-      for (const [table, columns] of [
-        ['rush_register', RUSH_COLUMNS],
-        ['rework_register', REWORK_COLUMNS],
+      for (const [kind, columns] of [
+        ['rush', RUSH_COLUMNS],
+        ['rework', REWORK_COLUMNS],
       ] as const) {
+        const { table } = REGISTER_TABLES[kind];
         const list = columns.join(', ');
         db.exec(`INSERT INTO ${table}_v2 (${list}) SELECT ${list} FROM ${table};
           DROP TABLE ${table};
@@ -717,9 +721,9 @@ class SqliteStore implements Store {
         journal: db.prepare(
           'INSERT INTO journal (seq, at, at_ms, kind, call, result) VALUES (?, ?, ?, ?, ?, ?)',
         ),
-        rush: db.prepare(upsert('rush_register', RUSH_COLUMNS, 'requested_at_ms')),
-        rework: db.prepare(upsert('rework_register', REWORK_COLUMNS, 'registered_at_ms')),
-        delivery: db.prepare(upsert('delivery_register', DELIVERY_COLUMNS, 'delivered_at_ms')),
+        rush: db.prepare(upsert('rush', RUSH_COLUMNS)),
+        rework: db.prepare(upsert('rework', REWORK_COLUMNS)),
+        delivery: db.prepare(upsert('delivery', DELIVERY_COLUMNS)),
         snapshot: db.prepare('INSERT OR REPLACE INTO snapshots (seq, snapshot) VALUES (?, ?)'),
         prune: db.prepare('DELETE FROM snapshots WHERE seq <> 0 AND seq <> ?'),
         part: db.prepare(
