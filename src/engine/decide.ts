@@ -44,7 +44,7 @@ export class Decider {
   decide(order: NormalizedOrder, now: number, line: Line): Decision {
     const units = this.unitsOf(order);
     const rec = new OrderRecord(
-      this.st.times,
+      this.st.records,
       order,
       line.id,
       ++this.st.seq,

@@ -44,6 +44,17 @@ export class Line {
     this.unitsPerHour = spec.unitsPerHour;
   }
 
+  /**
+   * A copy of what a snapshot reads of the line (its rate, whether and since when it is down,
+   * its rush units per day), which later changes here do not reach. Its queues are this line's:
+   * the copy is read for a snapshot and nothing else.
+   */
+  copy(): Line {
+    return Object.assign(Object.create(Line.prototype) as Line, this, {
+      rushUnits: new Map(this.rushUnits),
+    });
+  }
+
   /** The order in production, if any. */
   get busy(): OrderRecord | undefined {
     return this.making;

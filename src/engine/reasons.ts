@@ -50,10 +50,18 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
       };
 }
 
-/** A rush register entry with its sentences, as a fresh object. */
-export function rushRecordOf(st: EngineState, e: RushEntry): RushRecord {
+/**
+ * A rush register entry with its sentences, as a fresh object. An entry whose sentences are
+ * rendered on read is rendered from its order's decision: the order `orderOf` finds (by default
+ * the one the state holds; a snapshot cut at an earlier moment finds it as it was then).
+ */
+export function rushRecordOf(
+  st: EngineState,
+  e: RushEntry,
+  orderOf: (id: string) => OrderRecord | undefined = (id) => st.orders.get(id),
+): RushRecord {
   if (e.reasons !== undefined) return structuredClone(e) as RushRecord;
-  const d = decisionOf(st, st.orders.get(e.orderId) as OrderRecord);
+  const d = decisionOf(st, orderOf(e.orderId) as OrderRecord);
   // Every other field is a primitive but the quota; the reasons and at-risk list are fresh.
   // The keys keep their places: `reasons` and `atRisk` are in the entry, undefined.
   return { ...e, reasons: d.reasons, atRisk: d.atRisk, quota: { ...e.quota } } as RushRecord;

@@ -7,7 +7,7 @@ import type {
   RushRecord,
 } from '../domain/types.js';
 import { type BitField, bitFields } from './_internal/bit-fields.js';
-import type { TimeColumns } from './_internal/time-columns.js';
+import { ROW } from './_internal/time-columns.js';
 
 /** A rush register entry as kept: its reasons and at-risk list are the decision's, rendered on read. */
 export type RushEntry = Omit<RushRecord, 'reasons' | 'atRisk'> & {
@@ -110,10 +110,93 @@ export const NOT_REPORTED = -1;
 
 const known = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
 
+/** Where records read and write their times: the engine's columns, or a copy's own row. */
+export interface RecordTimes {
+  open(row: number, first: number, fill: number): void;
+  get(row: number, field: number): number;
+  set(row: number, field: number, v: number): void;
+}
+
+/** What the records of one engine share: the columns of their times, and the cut being read. */
+export interface RecordsShared {
+  readonly times: RecordTimes;
+  /** The cut a snapshot is being read from (`snapshot.ts`), while one is. */
+  cut: RecordCut | undefined;
+}
+
+/**
+ * The orders and rush entries as they were at one moment (a checkpoint's entry), while the
+ * engine goes on: a record of the cut is copied, as it was, just before its first change after
+ * the cut or before it leaves memory, and a rush entry just before it is first marked. What is
+ * unchanged since is read as it is. The cost is a copy per record or entry changed, paid by the
+ * call that changes it: a cut costs nothing in proportion to the orders held, and a call no
+ * more than in proportion to what it changes.
+ */
+export class RecordCut {
+  private readonly before = new Map<OrderRecord, OrderRecord>();
+  private readonly entriesBefore = new Map<RushEntry, RushEntry>();
+  /** The records of the cut that left memory since, by order id. */
+  private readonly left = new Map<string, OrderRecord>();
+  /** `lastSeq`: the last submission sequence number at the cut; later records are not in it. */
+  constructor(private readonly lastSeq: number) {}
+
+  /** The record as it was at the cut. */
+  asOf(rec: OrderRecord): OrderRecord {
+    return this.before.get(rec) ?? rec;
+  }
+
+  /** The rush entry as it was at the cut. */
+  entryAsOf(e: RushEntry): RushEntry {
+    return this.entriesBefore.get(e) ?? e;
+  }
+
+  /**
+   * The order of id `id` held at the cut, as it was then: `now` is the one held now, if any.
+   * Two orders of one id are never held at once, so one held now from before the cut is it.
+   */
+  orderAsOf(id: string, now: OrderRecord | undefined): OrderRecord | undefined {
+    return now !== undefined && now.seq <= this.lastSeq ? this.asOf(now) : this.left.get(id);
+  }
+
+  /** A record of the cut is about to change: its copy is kept, unless one is already. */
+  keep(rec: OrderRecord, copy: () => OrderRecord): void {
+    if (rec.seq <= this.lastSeq && !this.before.has(rec)) this.before.set(rec, copy());
+  }
+
+  /** A record is about to leave memory: kept, and found by its id from now on. */
+  keepLeaving(rec: OrderRecord, copy: () => OrderRecord): void {
+    this.keep(rec, copy);
+    if (rec.seq <= this.lastSeq) this.left.set(rec.order.id, this.asOf(rec));
+  }
+
+  /** A rush entry is about to be marked: its copy is kept, unless one is already. */
+  keepEntry(e: RushEntry): void {
+    if (!this.entriesBefore.has(e)) this.entriesBefore.set(e, { ...e });
+  }
+}
+
+/** The times of a record's copy: its own row, which nothing writes. */
+class SavedTimes implements RecordTimes {
+  constructor(private readonly row: Float64Array) {}
+  get(_row: number, field: number): number {
+    return this.row[field] as number;
+  }
+  open(): void {
+    throw new Error("a record's copy is read, never changed");
+  }
+  set(): void {
+    throw new Error("a record's copy is read, never changed");
+  }
+}
+
 /**
  * Everything the engine keeps about one order, from submission to finish. Its times live in
  * the engine's `TimeColumns`, in the row of its submission sequence number (unique per order);
  * the accessors read and write them there.
+ *
+ * Invariant: every field a snapshot reads changes only through a setter here, and every setter
+ * first tells the cut being read (`willChange`), so that a snapshot cut at one moment reads the
+ * record as it was then.
  */
 export class OrderRecord {
   /** The class, status, outcome and plain flag, packed (see the accessors). */
@@ -122,35 +205,102 @@ export class OrderRecord {
   work: number;
   /** Ledger handle while queued, else 0. */
   handle = 0;
-  /**
-   * The facts of a rush decision, or the decision itself as a snapshot stored it; absent for
-   * an order without a rush, decided here.
-   */
-  why: Why | Stored | undefined = undefined;
-  /** The index of its latest at-risk report in the engine's `RiskLog`, or `NOT_REPORTED`. */
-  riskLatest = NOT_REPORTED;
-  /** Its latest entry in the rush register, for an order with a rush request. */
-  rushEntry: RushEntry | undefined = undefined;
-  /** When it was held (status `held`) or cancelled (status `cancelled`). */
-  statusAt: number | undefined = undefined;
+  private why_: Why | Stored | undefined = undefined;
+  private riskLatest_ = NOT_REPORTED;
+  private rushEntry_: RushEntry | undefined = undefined;
+  private statusAt_: number | undefined = undefined;
+  private order_: NormalizedOrder;
+  private units_: number;
 
   constructor(
-    private readonly times: TimeColumns,
-    /** The order as it stands: `amend` may change its quantity, ship and pickup times. */
-    public order: NormalizedOrder,
+    private readonly shared: RecordsShared,
+    order: NormalizedOrder,
     readonly line: string,
     /** Submission sequence number: the last key of every comparison. */
     readonly seq: number,
-    /** Units of work of the order as it stands. */
-    public units: number,
+    units: number,
     work: number,
     submittedAt: number,
   ) {
+    this.order_ = order;
+    this.units_ = units;
     this.work = work;
+    const times = shared.times;
     // A time not yet known is NaN; the requested and promised times are set by the decision.
     times.open(seq, submittedAt, Number.NaN);
     times.set(seq, REQUESTED, 0);
     times.set(seq, PROMISED, 0);
+  }
+
+  /** The order as it stands: `amend` may change its quantity, ship and pickup times. */
+  get order(): NormalizedOrder {
+    return this.order_;
+  }
+  set order(v: NormalizedOrder) {
+    this.willChange();
+    this.order_ = v;
+  }
+  /** Units of work of the order as it stands. */
+  get units(): number {
+    return this.units_;
+  }
+  set units(v: number) {
+    this.willChange();
+    this.units_ = v;
+  }
+  /**
+   * The facts of a rush decision, or the decision itself as a snapshot stored it; absent for
+   * an order without a rush, decided here.
+   */
+  get why(): Why | Stored | undefined {
+    return this.why_;
+  }
+  set why(v: Why | Stored | undefined) {
+    this.willChange();
+    this.why_ = v;
+  }
+  /** The index of its latest at-risk report in the engine's `RiskLog`, or `NOT_REPORTED`. */
+  get riskLatest(): number {
+    return this.riskLatest_;
+  }
+  set riskLatest(v: number) {
+    this.willChange();
+    this.riskLatest_ = v;
+  }
+  /** Its latest entry in the rush register, for an order with a rush request. */
+  get rushEntry(): RushEntry | undefined {
+    return this.rushEntry_;
+  }
+  set rushEntry(v: RushEntry | undefined) {
+    this.willChange();
+    this.rushEntry_ = v;
+  }
+  /** When it was held (status `held`) or cancelled (status `cancelled`). */
+  get statusAt(): number | undefined {
+    return this.statusAt_;
+  }
+  set statusAt(v: number | undefined) {
+    this.willChange();
+    this.statusAt_ = v;
+  }
+
+  /** The order leaves memory: a cut being read keeps it as it was, its times included. */
+  leaving(): void {
+    this.shared.cut?.keepLeaving(this, () => this.copy());
+  }
+
+  /** Tells the cut being read, if any, that this record is about to change. */
+  private willChange(): void {
+    this.shared.cut?.keep(this, () => this.copy());
+  }
+
+  /** The record as it is now, with its times in a row of its own: what a cut keeps. */
+  private copy(): OrderRecord {
+    const row = new Float64Array(ROW);
+    for (let f = 0; f < ROW; f++) row[f] = this.time(f);
+    return Object.assign(Object.create(OrderRecord.prototype) as OrderRecord, this, {
+      shared: { times: new SavedTimes(row), cut: undefined } satisfies RecordsShared,
+    });
   }
 
   /** Whether it was reported at risk: its slack then no longer blocks new work. */
@@ -159,29 +309,33 @@ export class OrderRecord {
   }
 
   private time(field: number): number {
-    return this.times.get(this.seq, field);
+    return this.shared.times.get(this.seq, field);
   }
 
   private setTime(field: number, v: number): void {
-    this.times.set(this.seq, field, v);
+    this.willChange();
+    this.shared.times.set(this.seq, field, v);
   }
 
   get cls(): OrderClass {
     return CLASSES[CLASS.read(this.flags)] as OrderClass;
   }
   set cls(v: OrderClass) {
+    this.willChange();
     this.flags = CLASS.write(this.flags, CLASSES.indexOf(v));
   }
   get status(): Status {
     return STATUSES[STATUS.read(this.flags)] as Status;
   }
   set status(v: Status) {
+    this.willChange();
     this.flags = STATUS.write(this.flags, STATUSES.indexOf(v));
   }
   get outcome(): Decision['outcome'] {
     return OUTCOMES[OUTCOME.read(this.flags)] as Decision['outcome'];
   }
   set outcome(v: Decision['outcome']) {
+    this.willChange();
     this.flags = OUTCOME.write(this.flags, OUTCOMES.indexOf(v));
   }
   /** No rush accepted and no ship or pickup time: first uploaded, first made applies. */
@@ -189,6 +343,7 @@ export class OrderRecord {
     return PLAIN.read(this.flags) === 1;
   }
   set plain(v: boolean) {
+    this.willChange();
     this.flags = PLAIN.write(this.flags, v ? 1 : 0);
   }
 
@@ -200,6 +355,7 @@ export class OrderRecord {
     return DOWN.read(this.flags) === 1;
   }
   set decidedDown(v: boolean) {
+    this.willChange();
     this.flags = DOWN.write(this.flags, v ? 1 : 0);
   }
 

@@ -33,9 +33,15 @@ export class RiskLog {
   /** How many reports at the front of the columns have left (their record is gone). */
   private lead = 0;
 
+  /**
+   * For a copy (`copy`): how many reports its columns held when it was made. It shares them
+   * with the log it was made from, which may have added reports past them since.
+   */
+  private copied: number | undefined = undefined;
+
   /** How many reports have ever been made: the number the next one gets. */
   get length(): number {
-    return this.base + this.recs.length;
+    return this.base + (this.copied ?? this.recs.length);
   }
 
   /** The number of the oldest report held. */
@@ -93,11 +99,13 @@ export class RiskLog {
    * every report ever made), as fresh objects.
    */
   slice(start: number): AtRiskReport[] {
+    return [...this.from(start)];
+  }
+
+  /** The reports of `slice(start)`, made one at a time as they are taken. */
+  *from(start: number): Generator<AtRiskReport> {
     const n = this.length;
-    const from = Math.max(bound(start, 0, n), this.start);
-    const out: AtRiskReport[] = [];
-    for (let k = from; k < n; k++) out.push(this.render(k));
-    return out;
+    for (let k = Math.max(bound(start, 0, n), this.start); k < n; k++) yield this.render(k);
   }
 
   /** The reports of one held order, in making order, as fresh objects. */
@@ -129,9 +137,30 @@ export class RiskLog {
     if (this.lead >= 256 && this.lead * 2 >= this.recs.length) this.drop(this.lead);
   }
 
+  /**
+   * A copy of the log as it is now, which later reports and departures here do not reach. It
+   * shares the columns, in O(1): a report is never changed once written but for its record
+   * (which the copy does not read), a later report is written past the copy's end, and
+   * compaction or growth makes new columns, leaving the copy's as they were.
+   */
+  copy(): RiskLog {
+    const c = new RiskLog();
+    c.copied = this.recs.length;
+    c.recs = this.recs;
+    c.ids = this.ids;
+    c.lines = this.lines;
+    c.by = this.by;
+    c.at = this.at;
+    c.cause = this.cause;
+    c.prev = this.prev;
+    c.base = this.base;
+    c.lead = this.lead;
+    return c;
+  }
+
   /** How many reports are held. */
   get held(): number {
-    return this.recs.length - this.lead;
+    return this.length - this.start;
   }
 
   /** The first `d` reports leave the log. */

@@ -63,7 +63,7 @@ import {
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import type { OrderRecord } from './records.js';
-import { loadSnapshot, snapshotText, toSnapshot } from './snapshot.js';
+import { loadSnapshot, snapshotCut, toSnapshot } from './snapshot.js';
 import type { Snapshot } from './snapshot-format.js';
 import { EngineState } from './state.js';
 
@@ -1124,14 +1124,14 @@ export class Scheduler {
   }
 
   /**
-   * @internal `JSON.stringify(snapshot())`, in pieces made as they are taken (an order at a
-   * time), so that a large state is never held whole as a snapshot or its text. The scheduler
-   * must not be called to change anything until the last piece is taken. Used by the durable
-   * scheduler's checkpoint thread.
+   * @internal `JSON.stringify(snapshot())` of the state at this call, in pieces made as they
+   * are taken (an order at a time), so that a large state is never held whole as a snapshot or
+   * its text. The scheduler may go on changing meanwhile: the pieces are cut from a copy of the
+   * state taken now (`snapshotCut`). Used by the durable scheduler's checkpoints.
    */
   snapshotText(): Generator<string> {
     this.usable();
-    return snapshotText(this.st);
+    return snapshotCut(this.st);
   }
 
   /**
@@ -1252,6 +1252,7 @@ export class Scheduler {
     const e = rec.rushEntry;
     if (e === undefined) return;
     freezeEntry(this.st, rec);
+    this.st.records.cut?.keepEntry(e);
     e[mark] = now;
     if (rec.cls !== 'rush' || e.cause !== 'client' || was === 'held') return;
     const line = this.st.lines.get(rec.line) as Line;
@@ -1526,6 +1527,7 @@ function freezeEntry(st: EngineState, rec: OrderRecord): void {
   const e = rec.rushEntry;
   if (e === undefined || e.reasons !== undefined) return;
   const d = decisionOf(st, rec);
+  st.records.cut?.keepEntry(e);
   e.reasons = d.reasons;
   e.atRisk = d.atRisk;
 }

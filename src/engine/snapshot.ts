@@ -6,9 +6,9 @@ import { TIER_RANK } from '../domain/defaults.js';
 import type { AtRiskReport, Decision } from '../domain/types.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
-import { isSettled, OrderRecord, type RushEntry } from './records.js';
+import { isSettled, OrderRecord, RecordCut, type RushEntry } from './records.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './snapshot-format.js';
-import type { EngineState } from './state.js';
+import { EngineState } from './state.js';
 
 /**
  * An array of a snapshot given by its elements, made one at a time: so that the snapshot's text
@@ -19,36 +19,74 @@ class Elements {
 }
 
 /**
+ * How a snapshot sees the orders: as the state holds them now, or as they were at a cut
+ * (`snapshotCut`) while the state went on.
+ */
+interface OrdersSeen {
+  /** The orders held, by submission sequence number. */
+  inOrder(): Iterable<OrderRecord>;
+  /** The order of a rush entry whose sentences are rendered from its decision. */
+  byId(id: string): OrderRecord | undefined;
+  /** An order's rush entry as the snapshot holds it. */
+  entry(e: RushEntry): RushEntry;
+}
+
+/**
+ * The orders held, by submission sequence number. The map holds them so already (an order is
+ * added once, when submitted or restored in that order, with a number above every other's), so
+ * they are sorted only if that ever stops holding: a cut lists 10⁵ orders in a millisecond.
+ */
+function ordersBySeq(st: EngineState): OrderRecord[] {
+  const orders = [...st.orders.values()];
+  for (let i = 1; i < orders.length; i++)
+    if ((orders[i] as OrderRecord).seq < (orders[i - 1] as OrderRecord).seq)
+      return orders.sort((a, b) => a.seq - b.seq);
+  return orders;
+}
+
+/** The orders as the state holds them now. */
+function ordersNow(st: EngineState): OrdersSeen {
+  return {
+    inOrder: () => ordersBySeq(st),
+    byId: (id) => st.orders.get(id),
+    entry: (e) => e,
+  };
+}
+
+/**
  * The snapshot's fields in order, each a value or the `Elements` of an array; undefined for a
  * field absent from this state. `toSnapshot` and `snapshotText` both render this one list, so
  * the text is exactly `JSON.stringify(toSnapshot(st))`.
  */
-function snapshotFields(st: EngineState): [keyof Snapshot, unknown][] {
+function snapshotFields(st: EngineState, seen: OrdersSeen): [keyof Snapshot, unknown][] {
   // The rush entries the register still holds; an order's own entry past it goes with the order.
   const held = new Set(st.rushLog);
   const copy = structuredClone;
-  const order = (r: OrderRecord) => ({
-    order: copy(r.order),
-    line: r.line,
-    cls: r.cls,
-    seq: r.seq,
-    units: r.units,
-    submittedAt: r.submittedAt,
-    requestedBy: r.requestedBy,
-    promisedBy: r.promisedBy,
-    plain: r.plain,
-    status: r.status,
-    decision: decisionOf(st, r),
-    atRisk: st.riskLog.of(r),
-    ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
-    ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
-    ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
-    ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
-    ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
-    ...(r.rushEntry !== undefined && !held.has(r.rushEntry) && !isSettled(r)
-      ? { rushEntry: rushRecordOf(st, r.rushEntry) }
-      : {}),
-  });
+  const order = (r: OrderRecord) => {
+    const entry = r.rushEntry;
+    return {
+      order: copy(r.order),
+      line: r.line,
+      cls: r.cls,
+      seq: r.seq,
+      units: r.units,
+      submittedAt: r.submittedAt,
+      requestedBy: r.requestedBy,
+      promisedBy: r.promisedBy,
+      plain: r.plain,
+      status: r.status,
+      decision: decisionOf(st, r),
+      atRisk: st.riskLog.of(r),
+      ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
+      ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),
+      ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
+      ...(r.status === 'held' ? { heldAt: r.statusAt as number } : {}),
+      ...(r.status === 'cancelled' ? { cancelledAt: r.statusAt as number } : {}),
+      ...(entry !== undefined && !held.has(entry) && !isSettled(r)
+        ? { rushEntry: rushRecordOf(st, seen.entry(entry), () => r) }
+        : {}),
+    };
+  };
   const registered = st.rushLog.start + st.reworkLog.start + st.riskLog.start > 0;
   return [
     ['format', SNAPSHOT_FORMAT],
@@ -72,13 +110,13 @@ function snapshotFields(st: EngineState): [keyof Snapshot, unknown][] {
     [
       'orders',
       new Elements(function* () {
-        for (const r of [...st.orders.values()].sort((a, b) => a.seq - b.seq)) yield order(r);
+        for (const r of seen.inOrder()) yield order(r);
       }),
     ],
     [
       'rushRegister',
       new Elements(function* () {
-        for (const e of st.rushLog) yield rushRecordOf(st, e);
+        for (const e of st.rushLog) yield rushRecordOf(st, seen.entry(e), seen.byId);
       }),
     ],
     [
@@ -87,7 +125,7 @@ function snapshotFields(st: EngineState): [keyof Snapshot, unknown][] {
         for (const r of st.reworkLog) yield { ...r };
       }),
     ],
-    ['atRiskLog', new Elements(() => st.riskLog.slice(0))],
+    ['atRiskLog', new Elements(() => st.riskLog.from(0))],
     [
       'registerStart',
       registered
@@ -123,7 +161,7 @@ function snapshotFields(st: EngineState): [keyof Snapshot, unknown][] {
  */
 export function toSnapshot(st: EngineState): Snapshot {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of snapshotFields(st)) {
+  for (const [key, value] of snapshotFields(st, ordersNow(st))) {
     if (value === undefined) continue;
     out[key] = value instanceof Elements ? Array.from(value.each()) : value;
   }
@@ -131,15 +169,62 @@ export function toSnapshot(st: EngineState): Snapshot {
 }
 
 /**
- * `JSON.stringify(toSnapshot(st))`, in pieces: one order, one register entry or one small field
- * at a time, so that a snapshot of 10⁵ orders is never held whole, as objects or as text.
- * Invariant: the state must not change until the last piece is taken (the pieces are made from
- * it as they are asked for); the caller that pauses its calls meanwhile gets the state of the
- * moment it began.
+ * `JSON.stringify(toSnapshot(st))` of the state at this call, in pieces made as they are taken:
+ * one order, one register entry or one small field at a time, so that a snapshot of 10⁵ orders
+ * is never held whole, as objects or as text. The state may go on changing meanwhile (a
+ * checkpoint is written in parts over the calls after its entry): the pieces are cut from the
+ * state as it was at this call.
+ *
+ * The cut lists the orders and the rush register's entries, and copies now what is small or
+ * bounded by the retention and changed in place (the rework and delivery registers, the
+ * clients' rush times, the lines' rush units); an order or a rush entry is copied by the call
+ * that first changes it afterwards (`RecordCut`), the at-risk log only grows at its end. One cut is read at a time: a
+ * later one ends the earlier, whose next piece then throws. Taking the last piece, or giving the
+ * pieces up (`return()`), ends the cut.
  */
-export function* snapshotText(st: EngineState): Generator<string> {
+export function snapshotCut(st: EngineState): Generator<string> {
+  const cut = new RecordCut(st.seq);
+  const orders = ordersBySeq(st);
+  const clientRushes = new Map<string, number[]>();
+  for (const [client, at] of st.clientRushes) clientRushes.set(client, [...at]);
+  const lines = new Map<string, Line>();
+  for (const [id, line] of st.lines) lines.set(id, line.copy());
+  // Read, never changed; its orders are seen through the cut, never through `orders`.
+  const then = Object.assign(Object.create(EngineState.prototype) as EngineState, st, {
+    orders: new Map<string, OrderRecord>(),
+    rushLog: st.rushLog.map((e) => e),
+    reworkLog: st.reworkLog.map((r) => ({ ...r })),
+    riskLog: st.riskLog.copy(),
+    deliveries: st.deliveries.map((d) => ({ ...d })),
+    clientRushes,
+    clients: new Map(st.clients),
+    lines,
+  });
+  const seen: OrdersSeen = {
+    *inOrder() {
+      for (const r of orders) yield cut.asOf(r);
+    },
+    byId: (id) => cut.orderAsOf(id, st.orders.get(id)),
+    entry: (e) => cut.entryAsOf(e),
+  };
+  st.records.cut = cut;
+  return (function* () {
+    try {
+      for (const piece of pieces(snapshotFields(then, seen))) {
+        if (st.records.cut !== cut)
+          throw new Error('snapshotText: a later snapshot cut ended this one');
+        yield piece;
+      }
+    } finally {
+      if (st.records.cut === cut) st.records.cut = undefined;
+    }
+  })();
+}
+
+/** The text of a snapshot's fields, in pieces. */
+function* pieces(fields: [keyof Snapshot, unknown][]): Generator<string> {
   let open = '{';
-  for (const [key, value] of snapshotFields(st)) {
+  for (const [key, value] of fields) {
     if (value === undefined) continue;
     const name = `${open}${JSON.stringify(key)}:`;
     open = ',';
@@ -172,7 +257,7 @@ export function loadSnapshot(st: EngineState, s: Snapshot): void {
   for (const o of s.orders) {
     const line = st.lines.get(o.line) as Line;
     const rec = new OrderRecord(
-      st.times,
+      st.records,
       o.order,
       o.line,
       o.seq,

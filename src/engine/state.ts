@@ -20,7 +20,13 @@ import { TextTable } from './_internal/text-table.js';
 import { TimeColumns } from './_internal/time-columns.js';
 import type { ResolvedConfig } from './config.js';
 import { Line } from './line.js';
-import { isSettled, type OrderRecord, type RushEntry, settledAt } from './records.js';
+import {
+  isSettled,
+  type OrderRecord,
+  type RecordsShared,
+  type RushEntry,
+  settledAt,
+} from './records.js';
 import { RiskLog } from './risk-log.js';
 
 /** The answer of `flagLate` when nothing is late: shared, so frozen. */
@@ -34,6 +40,8 @@ export class EngineState {
   readonly orders = new Map<string, OrderRecord>();
   /** The times of the orders held, by submission sequence number. */
   readonly times = new TimeColumns();
+  /** What the records share: the times' columns, and the cut a snapshot is read from. */
+  readonly records: RecordsShared = { times: this.times, cut: undefined };
   /** The rush register's entries decided within the retention horizon. */
   readonly rushLog = new HeldWindow<RushEntry>();
   /** The rework register's entries from the oldest open one or the oldest closed within the horizon. */
@@ -166,6 +174,7 @@ export class EngineState {
       this.settled.dropFirst();
       // An order's id may have been used again after it left; only its own entry goes.
       if (this.orders.get(r.order.id) === r) this.orders.delete(r.order.id);
+      r.leaving();
       this.times.free(r.seq);
       if (r.reportedAtRisk) this.riskLog.forget(r);
       r = this.settled.first();

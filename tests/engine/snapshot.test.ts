@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
+import { JOURNALED } from '../../src/durable/calls.js';
 import { createScheduler, restoreScheduler, type Scheduler } from '../../src/index.js';
 import { arbitraries, runTrace } from '../../src/testing/index.js';
 import { fcParams } from '../support/fc.js';
@@ -14,6 +15,9 @@ import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
 afterAll(expectPrototypeUntouched);
+
+/** The state-changing calls of a scheduler. */
+const CALLS = new Set(Object.keys(JOURNALED));
 
 /** Schedulers restored from `s`'s snapshot: through JSON text, as a store keeps it, and as the object. */
 const restored = (s: Scheduler) => [
@@ -61,7 +65,7 @@ describe('caller strings as keys survive a snapshot', () => {
   );
 });
 
-describe('the snapshot as text, in pieces (the checkpoint thread writes it so)', () => {
+describe('the snapshot as text, in pieces (a checkpoint is written so)', () => {
   test('the pieces joined are exactly the snapshot as JSON, with orders in every status and the registers past retention', () => {
     fc.assert(
       fc.property(
@@ -93,4 +97,122 @@ describe('the snapshot as text, in pieces (the checkpoint thread writes it so)',
     s.setCapacity(s.lineIds()[0] as string, 0, T('09:00'));
     expect([...s.snapshotText()].join('')).toBe(JSON.stringify(s.snapshot()));
   });
+});
+
+describe('a snapshot cut while the engine goes on (a checkpoint written over the calls after its entry)', () => {
+  /**
+   * `s`, with a cut taken after its `at`-th state-changing call: from then on, each call is
+   * followed by taking `take` pieces of it. `done()` takes the rest and answers the text with
+   * the snapshot's text at the cut.
+   */
+  function cutting(s: Scheduler, at: number, take: number) {
+    let calls = 0;
+    let cut: { expected: string; pieces: Iterator<string>; text: string } | undefined;
+    const proxied = new Proxy(s, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof key !== 'string' || !CALLS.has(key) || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          try {
+            return value.apply(target, args);
+          } finally {
+            calls++;
+            if (cut === undefined && calls === at) {
+              cut = {
+                expected: JSON.stringify(target.snapshot()),
+                pieces: target.snapshotText(),
+                text: '',
+              };
+            } else if (cut !== undefined)
+              for (let k = 0; k < take; k++) {
+                const p = cut.pieces.next();
+                if (p.done) break;
+                cut.text += p.value;
+              }
+          }
+        };
+      },
+    });
+    const done = () => {
+      if (cut === undefined) return undefined;
+      for (let p = cut.pieces.next(); !p.done; p = cut.pieces.next()) cut.text += p.value;
+      return { text: cut.text, expected: cut.expected };
+    };
+    return { proxied, done };
+  }
+
+  test('the pieces joined are the snapshot at the cut, whatever the calls made before the last piece changed', () => {
+    let cuts = 0;
+    fc.assert(
+      fc.property(
+        arbitraries.orderStreams(busyLab, {
+          companyShare: 0.1,
+          lifecycle: true,
+          lifeChanges: true,
+          capacityChanges: true,
+          linesDown: true,
+          clients: 6,
+        }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 1 }),
+        (stream, at, take, retention) => {
+          const s = createScheduler({ ...busyLab, retention });
+          const { proxied, done } = cutting(s, at, take);
+          runTrace(busyLab, stream, { drain: true, scheduler: proxied });
+          const seen = done();
+          if (seen === undefined) return;
+          cuts++;
+          expect(seen.text).toBe(seen.expected);
+          // The cut is over: the engine's own snapshot is its state now.
+          expect([...s.snapshotText()].join('')).toBe(JSON.stringify(s.snapshot()));
+        },
+      ),
+      fcParams(120),
+    );
+    expect(cuts).toBeGreaterThan(60);
+  });
+
+  test('a later cut ends the earlier one, whose next piece throws; one given up leaves the next whole', () => {
+    const s = createScheduler(busyLab);
+    s.submit(order({ id: 'a1' }), T('09:00'));
+    const first = s.snapshotText();
+    first.next();
+    const second = s.snapshotText();
+    expect(() => first.next()).toThrow(/a later snapshot cut ended this one/);
+    second.return(undefined);
+    const expected = JSON.stringify(s.snapshot());
+    const third = s.snapshotText();
+    s.submit(order({ id: 'a2' }), T('09:01'));
+    s.cancel('a1', T('09:02'));
+    expect([...third].join('')).toBe(expected);
+  });
+});
+
+test('orders that leave memory while a cut is read are read as they were (their times included)', () => {
+  // Two pages of times and more (4,096 orders a page): a page is dropped once every order of
+  // it has left. The orders are made before the cut and leave after it, unchanged between.
+  const lab = {
+    calendar: { zone: 'UTC', open: '00:00', close: '24:00', days: [1, 2, 3, 4, 5, 6, 7] },
+    lines: [{ id: 'print', products: ['print'], unitsPerHour: 60_000 }],
+    retention: 1,
+  };
+  const s = createScheduler(lab);
+  const n = 9000;
+  s.submitBatch(
+    Array.from({ length: n }, (_, i) => order({ id: `o${i}`, uploadedAt: T('08:00') })),
+    T('09:00'),
+  );
+  const at = T('09:00') + 2 * n;
+  for (let i = 0; i < n; i++) {
+    const started = s.next('print', T('09:00') + 2 * i + 1) as { orderId: string };
+    s.complete(started.orderId, T('09:00') + 2 * i + 2);
+  }
+  const expected = JSON.stringify(s.snapshot());
+  const pieces = s.snapshotText();
+  const text = [pieces.next().value];
+  s.advance(at + 2 * 86_400_000);
+  expect(s.memorySizes().orders).toBe(0);
+  for (let p = pieces.next(); !p.done; p = pieces.next()) text.push(p.value);
+  expect(text.join('')).toBe(expected);
 });

@@ -69,6 +69,14 @@ export class HeldWindow<T> {
     return a < b ? this.items.slice(a, b) : [];
   }
 
+  /** A window of the entries held, each as `copy` makes it, under the same numbers. */
+  map<U>(copy: (item: T) => U): HeldWindow<U> {
+    const c = new HeldWindow<U>();
+    c.base = this.start;
+    for (let i = this.head; i < this.items.length; i++) c.items.push(copy(this.items[i] as T));
+    return c;
+  }
+
   /** Every entry held, oldest first. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;

@@ -12,8 +12,8 @@
  * can be opened again), so the pages follow the orders held, not every order ever submitted.
  */
 
-/** Times per row. */
-const ROW = 6;
+/** Times per row: an order's six times. */
+export const ROW = 6;
 /** Rows per page: 4,096 rows of six times, 192 KiB. */
 const PAGE_BITS = 12;
 const PAGE_ROWS = 1 << PAGE_BITS;
