@@ -77,16 +77,17 @@ export interface OpenSchedulerOptions {
   lab?: string;
   /**
    * Begin a checkpoint after this many journaled calls since the last one, bounding what
-   * opening has to replay. A checkpoint is built on another thread and written in parts, one
-   * after each later call; once committed, the journal entries it includes are deleted. A store
+   * opening has to replay. A checkpoint is cut at its entry and written in parts, one after
+   * each later call; once committed, the journal entries it includes are deleted. A store
    * without checkpoints (a `Store` of your own without `saveCheckpointPart`) takes a whole
    * snapshot instead, and on `close()`.
    * @default 5000
    */
   snapshotEvery?: number;
   /**
-   * The size of one checkpoint part, in characters of snapshot text: what one call may wait
-   * for (one part's write) when a checkpoint is in progress.
+   * The most characters of snapshot text in one checkpoint part (a single order's text longer
+   * than that is a part of its own): what one call may wait for (one part's making and write)
+   * while a checkpoint is in progress.
    * @default 131072
    */
   checkpointPartSize?: number;
@@ -216,9 +217,6 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     // One engine when nothing can run between a call's decision and its commit.
     const single = store.commitsAtOnce === true;
     let seq = 0;
-    // The latest state read whole, and the entries after it: what the checkpoint thread starts from.
-    let base: { seq: number; snapshot: Snapshot } | undefined = opened.snapshot;
-    let since: JournalEntry[] = [];
     // The journal entry of the latest state the store holds: opening replays the journal after it.
     let latestSeq = opened.snapshot.seq;
     const restart = (from: { seq: number; snapshot: Snapshot }) => {
@@ -226,8 +224,6 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       ahead = single ? engine : restoreScheduler(structuredClone(from.snapshot), restoreConfig);
       seq = from.seq;
       latestSeq = from.seq;
-      base = from;
-      since = [];
     };
     restart(opened.snapshot);
     // The check `verifyReplay` makes of a store's reopening, so that a journal it passes opens.
@@ -241,32 +237,13 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
           'corrupt',
           `${store.description}: journal entry ${r.failed.seq} does not replay to the answer it recorded; run rushline replay for details. Written by another version of rushline whose rules differ? Open it with that version, call checkpoint() (or run rushline checkpoint), then open it here`,
         );
-      since.push(...entries);
-      // A standby following for long does not keep every entry: its state is taken whole.
-      if (since.length > snapshotEvery) {
-        base = { seq, snapshot: engine.snapshot() };
-        since = [];
-      }
     };
     follow(opened.tail);
     if (store.becomeWriter) await store.becomeWriter(seq, follow, options.onStandby);
     const reads = engine;
     const checkpointer = takesCheckpoints(store)
-      ? new Checkpointer(
-          store,
-          () => reads,
-          checkpointPartSize,
-          // A gate is a function, which a thread cannot be given: such labs build text inline.
-          config?.gates?.length
-            ? undefined
-            : { ...(base as NonNullable<typeof base>), entries: since },
-        )
+      ? new Checkpointer(store, () => reads, checkpointPartSize)
       : undefined;
-    // The thread has its copy. The closures made here live as long as the scheduler (the
-    // engine getter above; a shared store's follower), and with them every variable they
-    // share: let go of the state read whole, or a reopened lab holds its checkpoint twice.
-    base = undefined;
-    since = [];
     return new DurableScheduler(
       store,
       opened.header,
@@ -425,14 +402,6 @@ export class DurableScheduler {
   }
 
   /**
-   * @internal Resolves once the checkpoint in progress has its next part in hand, so that the
-   * next call is followed by its write (or at once when none is in progress). For tests.
-   */
-  checkpointReady(): Promise<void> {
-    return this.checkpointer?.ready() ?? Promise.resolve();
-  }
-
-  /**
    * A page of the rush, rework or delivery register as the store holds it (every entry,
    * whatever the engine still holds in memory), filtered: `since` (inclusive) and `until`
    * (exclusive) on the entry's time (a rush entry's `requestedAt`, a rework entry's
@@ -495,7 +464,8 @@ export class DurableScheduler {
    * writes a whole snapshot.
    *
    * A write that fails stops later calls, as a failed journal write does (`'write-failed'`). A
-   * checkpoint the thread gives up is refused (`'write-failed'`), and the scheduler goes on.
+   * checkpoint given up (its text could not be made) is refused (`'write-failed'`), and the
+   * scheduler goes on.
    */
   checkpoint(): Promise<number> {
     const step = this.chain.then(async () => {
@@ -554,7 +524,7 @@ export class DurableScheduler {
             this.seq - this.snapshotSeq >= 2 * this.snapshotEvery
           )
             this.snapshotSeq = (await this.checkpointer.finish()) ?? this.snapshotSeq;
-          await this.checkpointer?.close();
+          this.checkpointer?.close();
           if (!this.checkpointer && this.failure === undefined && this.seq > this.snapshotSeq)
             await this.store.saveSnapshot(this.seq, this.engine.snapshot());
         } finally {
@@ -654,7 +624,6 @@ export class DurableScheduler {
         );
         return asAnswered(result);
       }
-      this.checkpointer?.follow(entry);
       const due = this.seq - this.snapshotSeq >= this.snapshotEvery;
       if (this.checkpointer) {
         if (due && !this.checkpointer.busy) this.checkpointer.start(this.seq);

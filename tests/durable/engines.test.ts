@@ -117,9 +117,6 @@ describe.each([
           open.push(s);
           const events = heard(s, () => s.journalSeq);
           for (const call of log) {
-            // A checkpoint's next part in hand, so that it is written after this call: the
-            // checkpoints are committed within the day, and reopening starts from one.
-            await s.checkpointReady();
             const run = (s as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
               call.name
             ] as (...a: unknown[]) => Promise<unknown>;

@@ -51,7 +51,6 @@ describe('compaction spread over the calls after a commit', () => {
     };
     let i = 0;
     const call = async () => {
-      await s.checkpointReady();
       expect(await s.submit(nth(i), at(i))).toEqual(plain.submit(nth(i), at(i)));
       i++;
     };

@@ -46,9 +46,6 @@ const calls = streamCalls(seed, stream);
 // A resumed stream finds the order in production, if any, in the engine it took over.
 const state = { busy: s.plan('print').find((p) => p.status === 'in-production')?.orderId };
 for (let i = from; i < calls.length; i++) {
-  // Each call follows the checkpoint thread's next part, so that checkpoints are committed
-  // (and the journal compacted) at the same calls however busy the machine is.
-  await s.checkpointReady();
   // The register's count of entries ever added: it holds only the retention horizon's.
   const before = s.registerSizes().rush;
   const { kind, result } = await runCall(s, calls[i], state);
