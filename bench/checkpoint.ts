@@ -6,8 +6,7 @@
  * (submits, and a next + complete now and then, so the line drains as it goes). Checkpoints
  * begin every 5,000 calls; this prints the latency of every call after the backlog is in
  * (p50, p99, p99.9, max), how many checkpoints were committed meanwhile, the time `close()`
- * takes, and the peak RSS of the process (the checkpoint thread included: it is the same
- * process); then reopening the store, in a process of its own as a restarted service is, with
+ * takes, and the peak RSS of the process (every thread of it); then reopening the store, in a process of its own as a restarted service is, with
  * its time and that process's peak RSS.
  *
  * `--whole` runs the same on a store without checkpoints, as before issue 19, to compare.

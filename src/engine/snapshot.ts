@@ -58,10 +58,16 @@ function ordersNow(st: EngineState): OrdersSeen {
  * field absent from this state. `toSnapshot` and `snapshotText` both render this one list, so
  * the text is exactly `JSON.stringify(toSnapshot(st))`.
  */
-function snapshotFields(st: EngineState, seen: OrdersSeen): [keyof Snapshot, unknown][] {
+function snapshotFields(
+  st: EngineState,
+  seen: OrdersSeen,
+  fresh: boolean,
+): [keyof Snapshot, unknown][] {
   // The rush entries the register still holds; an order's own entry past it goes with the order.
   const held = new Set(st.rushLog);
-  const copy = structuredClone;
+  // A caller's snapshot gets its own copies of what the engine holds; text is made at once from
+  // the engine's own (nothing here changes it), which at 10⁵ orders saves 10⁵ clones a cut.
+  const copy: <T>(value: T) => T = fresh ? structuredClone : (value) => value;
   const order = (r: OrderRecord) => {
     const entry = r.rushEntry;
     return {
@@ -145,7 +151,7 @@ function snapshotFields(st: EngineState, seen: OrdersSeen): [keyof Snapshot, unk
       'deliveryRegister',
       st.deliveries.held > 0
         ? new Elements(function* () {
-            for (const d of st.deliveries) yield structuredClone(d);
+            for (const d of st.deliveries) yield copy(d);
           })
         : undefined,
     ],
@@ -161,7 +167,7 @@ function snapshotFields(st: EngineState, seen: OrdersSeen): [keyof Snapshot, unk
  */
 export function toSnapshot(st: EngineState): Snapshot {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of snapshotFields(st, ordersNow(st))) {
+  for (const [key, value] of snapshotFields(st, ordersNow(st), true)) {
     if (value === undefined) continue;
     out[key] = value instanceof Elements ? Array.from(value.each()) : value;
   }
@@ -210,7 +216,7 @@ export function snapshotCut(st: EngineState): Generator<string> {
   st.records.cut = cut;
   return (function* () {
     try {
-      for (const piece of pieces(snapshotFields(then, seen))) {
+      for (const piece of pieces(snapshotFields(then, seen, false))) {
         if (st.records.cut !== cut)
           throw new Error('snapshotText: a later snapshot cut ended this one');
         yield piece;
