@@ -114,11 +114,19 @@ const child = JSON.parse(
   ),
 ) as { ms: number; peak: number };
 
+// The slowest calls by their number (checkpoints begin after calls 5,000 and 10,000 here, the
+// journal entries of the intake counted): what they were, when a bar is missed.
+const slowest = lat
+  .map((ms, i) => ({ ms, i }))
+  .sort((a, b) => b.ms - a.ms)
+  .slice(0, 5)
+  .map(({ ms, i }) => `call ${i} ${ms.toFixed(1)} ms`)
+  .join(', ');
 lat.sort((a, b) => a - b);
 console.log(
   `SQLite${values.whole ? ' (whole snapshots, as before)' : ''}, backlog ${N.toLocaleString('en-US')} (submitBatch of ${BATCH.toLocaleString('en-US')}: ${(loaded / 1000).toFixed(1)} s, peak RSS ${mib(peakLoaded)}), ${CALLS.toLocaleString('en-US')} calls at default settings (snapshotEvery 5000): ` +
     `p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, p99.9 ${pct(lat, 99.9).toFixed(2)} ms, max ${(lat.at(-1) as number).toFixed(1)} ms; ` +
     `${checkpoints} checkpoint(s) committed meanwhile (latest at entry ${seen}); close() ${closed.toFixed(0)} ms; ` +
     `file ${mib(bytes)}; peak RSS of the run ${mib(peakRun)} (while answering the calls, sampled every 100: ${mib(callsRss)}); ` +
-    `reopened in a new process in ${(child.ms / 1000).toFixed(1)} s, its peak RSS ${mib(child.peak)}`,
+    `slowest: ${slowest}; reopened in a new process in ${(child.ms / 1000).toFixed(1)} s, its peak RSS ${mib(child.peak)}`,
 );
