@@ -62,11 +62,17 @@ if (values.reopen !== undefined) {
 }
 
 const s = await openScheduler({ store: store(), config: cfg });
-let t = performance.now();
-{
+/**
+ * The intake, in a function of its own: the backlog's 10⁵ orders (about 30 MiB of the bench's
+ * own) are let go when it returns. Held in a block of the module's top level across its awaits,
+ * they stayed alive to the end of the run, and were measured as the lab's.
+ */
+async function intake(): Promise<void> {
   const orders = backlog(N, 1);
   for (let i = 0; i < N; i += BATCH) await s.submitBatch(orders.slice(i, i + BATCH), START);
 }
+let t = performance.now();
+await intake();
 const loaded = performance.now() - t;
 const peakLoaded = peak();
 
