@@ -19,6 +19,16 @@ afterAll(expectPrototypeUntouched);
 /** The state-changing calls of a scheduler. */
 const CALLS = new Set(Object.keys(JOURNALED));
 
+/** A lab's day: orders in every status, lines down and back, capacity changes, registers past retention. */
+const aDay = arbitraries.orderStreams(busyLab, {
+  companyShare: 0.1,
+  lifecycle: true,
+  lifeChanges: true,
+  capacityChanges: true,
+  linesDown: true,
+  clients: 6,
+});
+
 /** Schedulers restored from `s`'s snapshot: through JSON text, as a store keeps it, and as the object. */
 const restored = (s: Scheduler) => [
   restoreScheduler(JSON.parse(JSON.stringify(s.snapshot()))),
@@ -69,13 +79,7 @@ describe('the snapshot as text, in pieces (a checkpoint is written so)', () => {
   test('the pieces joined are exactly the snapshot as JSON, with orders in every status and the registers past retention', () => {
     fc.assert(
       fc.property(
-        arbitraries.orderStreams(busyLab, {
-          companyShare: 0.1,
-          lifecycle: true,
-          lifeChanges: true,
-          linesDown: true,
-          clients: 6,
-        }),
+        aDay,
         fc.boolean(),
         fc.integer({ min: 0, max: 2 }),
         (stream, drain, retention) => {
@@ -145,14 +149,7 @@ describe('a snapshot cut while the engine goes on (a checkpoint written over the
     let cuts = 0;
     fc.assert(
       fc.property(
-        arbitraries.orderStreams(busyLab, {
-          companyShare: 0.1,
-          lifecycle: true,
-          lifeChanges: true,
-          capacityChanges: true,
-          linesDown: true,
-          clients: 6,
-        }),
+        aDay,
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 0, max: 1 }),
