@@ -1126,8 +1126,10 @@ export class Scheduler {
   /**
    * @internal `JSON.stringify(snapshot())` of the state at this call, in pieces made as they
    * are taken (an order at a time), so that a large state is never held whole as a snapshot or
-   * its text. The scheduler may go on changing meanwhile: the pieces are cut from a copy of the
-   * state taken now (`snapshotCut`). Used by the durable scheduler's checkpoints.
+   * its text. The scheduler may go on changing meanwhile: the pieces are cut from the state as
+   * it is now (`snapshotCut`). Take the last piece or give them up (`return()`): until then,
+   * each order a call changes is first copied for them. Used by the durable scheduler's
+   * checkpoints.
    */
   snapshotText(): Generator<string> {
     this.usable();
