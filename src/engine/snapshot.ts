@@ -184,9 +184,9 @@ export function toSnapshot(st: EngineState): Snapshot {
  * The cut lists the orders and the rush register's entries, and copies now what is small or
  * bounded by the retention and changed in place (the rework and delivery registers, the
  * clients' rush times, the lines' rush units); an order or a rush entry is copied by the call
- * that first changes it afterwards (`RecordCut`), the at-risk log only grows at its end. One cut is read at a time: a
- * later one ends the earlier, whose next piece then throws. Taking the last piece, or giving the
- * pieces up (`return()`), ends the cut.
+ * that first changes it afterwards (`RecordCut`); the at-risk log is shared, since it only
+ * grows at its end. One cut is read at a time: a later one ends the earlier, whose next piece
+ * then throws. Taking the last piece, or giving the pieces up (`return()`), ends the cut.
  */
 export function snapshotCut(st: EngineState): Generator<string> {
   const cut = new RecordCut(st.seq);
