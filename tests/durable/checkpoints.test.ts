@@ -185,6 +185,28 @@ describe('a checkpoint written while calls keep being answered', () => {
     }
   });
 
+  test('a part holds at most checkpointPartSize characters, whole pieces, and the parts join to the snapshot', async () => {
+    const inner = memoryStore();
+    const log: string[] = [];
+    const texts: string[] = [];
+    const partSize = 5000;
+    const s = await openScheduler({
+      store: logged(inner, log, texts),
+      config: busyLab,
+      snapshotEvery: 1000,
+      checkpointPartSize: partSize,
+    });
+    open.push(s);
+    for (let i = 0; i < 40; i++) await s.submit(nth(i), T('09:00') + i * 60_000);
+    const state = JSON.stringify(s.snapshot());
+    expect(await s.checkpoint()).toBe(40);
+    expect(texts.length).toBeGreaterThan(3);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(partSize);
+    // Each part but the last is full up to a piece: an order's text is under 1,000 characters.
+    for (const text of texts.slice(0, -1)) expect(text.length).toBeGreaterThan(partSize - 1000);
+    expect(JSON.parse(texts.join(''))).toEqual(JSON.parse(state));
+  });
+
   test('reopened on a long tail, the next checkpoint is due from the latest one the store holds', async () => {
     const inner = memoryStore();
     const s = await openScheduler({ store: inner, config: busyLab, snapshotEvery: 1000 });
