@@ -359,11 +359,16 @@ export class DurableScheduler {
     /** Writes checkpoints in parts; undefined for a store that only takes whole snapshots. */
     private readonly checkpointer: Checkpointer | undefined,
   ) {
-    engine.reworkRegister().forEach((r, i) => {
-      this.reworkAt.set(r.orderId, i);
+    // The registers are numbered from the engine's first entry, and the entries that left
+    // memory are not held: the first held is number (entries ever made) - (entries held).
+    const sizes = engine.registerSizes();
+    const rework = engine.reworkRegister();
+    rework.forEach((r, i) => {
+      this.reworkAt.set(r.orderId, sizes.rework - rework.length + i);
     });
-    engine.rushRegister().forEach((r, i) => {
-      this.rushAt.set(r.orderId, i);
+    const rush = engine.rushRegister();
+    rush.forEach((r, i) => {
+      this.rushAt.set(r.orderId, sizes.rush - rush.length + i);
     });
   }
 

@@ -164,6 +164,39 @@ describe.each([
     ]);
   });
 
+  test('reopened after older entries left memory, a hold and a completion still mark their rows', async () => {
+    const place = where();
+    const config = { ...busyLab, retention: 1 };
+    const s = await openScheduler({ store: place, config });
+    // Day 1: a rush and a rework, finished, so that both registers drop them a day on.
+    await s.submit(order({ id: 'old', rush: { urgency: 'same-day' } }), T('09:00'));
+    await s.submit(order({ id: 'fix', rush: { cause: 'rework', reason: 'torn' } }), T('09:01'));
+    for (const [i, id] of ['fix', 'old'].entries()) {
+      expect((await s.next('print', T('09:30') + i * 600_000))?.orderId).toBe(id);
+      await s.complete(id, T('09:35') + i * 600_000);
+    }
+    // Day 3: the first entries have left memory; new ones are numbered after them.
+    const day3 = T('09:00') + 2 * 86_400_000;
+    await s.submit(order({ id: 'kept', rush: { urgency: 'next-day' } }), day3);
+    await s.submit(order({ id: 'redo', rush: { cause: 'rework', reason: 'smudged' } }), day3);
+    expect(s.rushRegister().map((r) => r.orderId)).toEqual(['kept', 'redo']);
+    expect(s.registerSizes()).toMatchObject({ rush: 4, rework: 2 });
+    await s.close();
+    // A restarted service marks what it finds in the engine.
+    const again = await openScheduler({ store: place, config });
+    open.push(again);
+    await again.hold('kept', day3 + 60_000);
+    expect((await again.next('print', day3 + 120_000))?.orderId).toBe('redo');
+    await again.complete('redo', day3 + 180_000);
+    const rushes = (await again.queryRegister('rush', { since: day3 })).entries;
+    expect(rushes.map((r) => [r.orderId, r.heldAt])).toEqual([
+      ['kept', day3 + 60_000],
+      ['redo', undefined],
+    ]);
+    const reworks = (await again.queryRegister('rework', { since: day3 })).entries;
+    expect(reworks.map((r) => [r.orderId, r.closedAt])).toEqual([['redo', day3 + 180_000]]);
+  });
+
   test('the delivery register as a table: hand-overs, a reissue marking one, and what outlives memory', async () => {
     const place = where();
     const s = await openScheduler({ store: place, config: { ...busyLab, retention: 2 } });
