@@ -469,7 +469,7 @@ export class Scheduler {
     if (rec === undefined)
       issues.push({
         path: 'orderId',
-        message: `must be a submitted order, received ${JSON.stringify(orderId) ?? String(orderId)}`,
+        message: `must be a finished order; ${shownId(orderId)} ${this.notHeld()}`,
       });
     else if (rec.status === 'delivered')
       issues.push({
@@ -931,7 +931,7 @@ export class Scheduler {
         [
           {
             path: 'orderId',
-            message: `must be an order the engine holds (submitted, and not settled longer ago than the retention of ${this.st.config.retention} days), received '${String(orderId)}'`,
+            message: `must be an order the engine holds; ${shownId(orderId)} ${this.notHeld()}`,
           },
         ],
         'explain',
@@ -1212,16 +1212,24 @@ export class Scheduler {
   ): OrderRecord | undefined {
     const rec = typeof orderId === 'string' ? this.st.orders.get(orderId) : undefined;
     if (rec && allowed.includes(rec.status)) return rec;
-    const shown = typeof orderId === 'string' ? `'${orderId}'` : String(orderId);
     const state = rec
       ? rec.status === 'in-production'
         ? 'is in production (an order in production is never interrupted)'
         : `is ${rec.status}`
-      : 'is not a submitted order';
-    const issue = { path: 'orderId', message: `must be ${what}; ${shown} ${state}` };
+      : this.notHeld();
+    const issue = { path: 'orderId', message: `must be ${what}; ${shownId(orderId)} ${state}` };
     if (issues === undefined) throw new ValidationError([issue], call);
     issues.push(issue);
     return undefined;
+  }
+
+  /**
+   * Why an order id finds nothing: it was never submitted, or its order settled past the
+   * retention horizon and left memory (a late pickup, for one, then cannot be handed over).
+   */
+  private notHeld(): string {
+    const days = this.st.config.retention;
+    return `is not held: never submitted, or settled longer ago than the retention of ${days} day${days === 1 ? '' : 's'}`;
   }
 
   /** Refuses to hold or amend a company-caused order: the lab's own fault, made first. */
@@ -1519,6 +1527,11 @@ export class Scheduler {
       });
     return o;
   }
+}
+
+/** An order id as a message shows it: quoted, or as it came when it is not a string. */
+function shownId(orderId: unknown): string {
+  return typeof orderId === 'string' ? `'${orderId}'` : String(orderId);
 }
 
 /**

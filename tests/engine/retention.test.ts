@@ -106,6 +106,17 @@ describe('retention', () => {
     } catch (e) {
       expect((e as ValidationError).issues[0]?.message).toContain('retention of 2 days');
     }
+    // A call on an order that left memory says why it is not found, as explain does: a client
+    // picking up later than the retention, say.
+    const now = s.snapshot().lastTime as number;
+    for (const call of [
+      () => s.deliver('o0', { via: 'pickup' }, now),
+      () => s.cancel('o0', now),
+      () => s.hold('o0', now),
+    ])
+      expect(call).toThrow(
+        "'o0' is not held: never submitted, or settled longer ago than the retention of 2 days",
+      );
     expect(s.explain(`o${n - 1}`).orderId).toBe(`o${n - 1}`);
     // The registers keep their entry numbers: reading from the first gives what is held.
     const sizes = s.registerSizes();
