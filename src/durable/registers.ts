@@ -6,7 +6,13 @@
  * replay check compares alike.
  */
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
-import type { DeliveryRecord, Explanation, Order } from '../domain/types.js';
+import type {
+  DeliveryRecord,
+  Explanation,
+  Order,
+  ReworkRecord,
+  RushRecord,
+} from '../domain/types.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RegisterEntry, RegisterKind, RegisterQuery, StoredCall } from '../store/types.js';
 
@@ -75,6 +81,22 @@ export function deliveriesOf(
     if (d !== undefined) marked.push(d);
   }
   return marked;
+}
+
+/**
+ * Visits the rush and rework entries the engine holds, each with its number. The registers
+ * number their entries from the engine's first, and those that left memory are not held: the
+ * first held is number (entries ever made) - (entries held).
+ */
+export function eachHeldEntry(
+  engine: Scheduler,
+  visit: { rush(n: number, r: RushRecord): void; rework(n: number, r: ReworkRecord): void },
+): void {
+  const sizes = engine.registerSizes();
+  const rush = engine.rushRegister();
+  for (const [i, r] of rush.entries()) visit.rush(sizes.rush - rush.length + i, r);
+  const rework = engine.reworkRegister();
+  for (const [i, r] of rework.entries()) visit.rework(sizes.rework - rework.length + i, r);
 }
 
 /** `explain(orderId)`, or undefined for an order the engine does not hold. */

@@ -19,7 +19,7 @@ import type {
   StoredCall,
 } from '../store/types.js';
 import { applyCall } from './calls.js';
-import { deliveriesOf, entryTime } from './registers.js';
+import { deliveriesOf, eachHeldEntry, entryTime } from './registers.js';
 
 /** A journaled call's answer on an engine, as text; a call the engine refuses is an error text. */
 export function replayText(engine: Scheduler, call: StoredCall): string {
@@ -149,17 +149,15 @@ export async function verifyReplay(
   const stored = await store.readRegisters();
   const deliveriesFrom = stored.deliveriesFrom ?? 0;
   const delivery = new Map<string, DeliveryRecord>();
-  const readRegisters = () => {
-    const sizes = engine.registerSizes();
-    const rushHeld = engine.rushRegister();
-    rushHeld.forEach((r, i) => {
-      rush[sizes.rush - rushHeld.length + i] = r;
+  const readRegisters = () =>
+    eachHeldEntry(engine, {
+      rush: (n, r) => {
+        rush[n] = r;
+      },
+      rework: (n, r) => {
+        rework[n] = r;
+      },
     });
-    const reworkHeld = engine.reworkRegister();
-    reworkHeld.forEach((r, i) => {
-      rework[sizes.rework - reworkHeld.length + i] = r;
-    });
-  };
   readRegisters();
   for (const entry of journal) {
     if (entry.seq !== expected)

@@ -51,6 +51,7 @@ import { applyCall, JOURNALED, type JournaledName, journalCall } from './calls.j
 import { Checkpointer, takesCheckpoints } from './checkpoints.js';
 import {
   deliveriesOf,
+  eachHeldEntry,
   entryTime,
   heldExplanation,
   pageMark,
@@ -359,16 +360,9 @@ export class DurableScheduler {
     /** Writes checkpoints in parts; undefined for a store that only takes whole snapshots. */
     private readonly checkpointer: Checkpointer | undefined,
   ) {
-    // The registers are numbered from the engine's first entry, and the entries that left
-    // memory are not held: the first held is number (entries ever made) - (entries held).
-    const sizes = engine.registerSizes();
-    const rework = engine.reworkRegister();
-    rework.forEach((r, i) => {
-      this.reworkAt.set(r.orderId, sizes.rework - rework.length + i);
-    });
-    const rush = engine.rushRegister();
-    rush.forEach((r, i) => {
-      this.rushAt.set(r.orderId, sizes.rush - rush.length + i);
+    eachHeldEntry(engine, {
+      rush: (n, r) => this.rushAt.set(r.orderId, n),
+      rework: (n, r) => this.reworkAt.set(r.orderId, n),
     });
   }
 
@@ -687,13 +681,14 @@ export class DurableScheduler {
       call.kind === 'cancel' || call.kind === 'hold' || call.kind === 'amend'
         ? this.rushAt.get(call.orderId as string)
         : undefined;
-    const rush =
-      marked !== undefined && marked < before.rush
-        ? [...this.ahead.rushRegister(marked, marked + 1), ...this.ahead.rushRegister(before.rush)]
-        : this.ahead.rushRegister(before.rush);
-    this.ahead.rushRegister(before.rush).forEach((r, i) => {
+    const added = this.ahead.rushRegister(before.rush);
+    added.forEach((r, i) => {
       this.rushAt.set(r.orderId, before.rush + i);
     });
+    const rush =
+      marked !== undefined && marked < before.rush
+        ? [...this.ahead.rushRegister(marked, marked + 1), ...added]
+        : added;
     const rework = this.ahead.reworkRegister(before.rework);
     rework.forEach((r, i) => {
       this.reworkAt.set(r.orderId, before.rework + i);
