@@ -70,7 +70,7 @@ export {
   type SchedulerListener,
   type StartedEvent,
 } from './engine/events.js';
-export { type RestoreConfig, restoreScheduler } from './engine/restore.js';
+export { type RestoreConfig, type RestoreOptions, restoreScheduler } from './engine/restore.js';
 export { createScheduler, Scheduler, SchedulerPoisonedError } from './engine/scheduler.js';
 export type { Snapshot, SnapshotOrder } from './engine/snapshot-format.js';
 export {

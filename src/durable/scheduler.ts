@@ -220,9 +220,14 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     let seq = 0;
     // The journal entry of the latest state the store holds: opening replays the journal after it.
     let latestSeq = opened.snapshot.seq;
+    // A snapshot the store parsed for this read is the engine's to keep (no copy of its orders);
+    // the second engine, when there is one, is restored first, from a copy made before the first
+    // engine may change what it keeps.
+    const adopt = store.freshSnapshots === true;
     const restart = (from: { seq: number; snapshot: Snapshot }) => {
-      engine = restoreScheduler(from.snapshot, restoreConfig);
-      ahead = single ? engine : restoreScheduler(structuredClone(from.snapshot), restoreConfig);
+      if (!single) ahead = restoreScheduler(structuredClone(from.snapshot), restoreConfig);
+      engine = restoreScheduler(from.snapshot, restoreConfig, { adopt });
+      if (single) ahead = engine;
       seq = from.seq;
       latestSeq = from.seq;
     };

@@ -167,6 +167,31 @@ const order = z.strictObject({
   line: z.string().optional(),
 });
 
+/**
+ * One order of a snapshot. It has no transforms or defaults: what it accepts, it gives back
+ * unchanged, so an order that passes it may be kept as it was given (`restoreScheduler`'s `adopt`).
+ */
+export const snapshotOrderSchema = z.strictObject({
+  order,
+  line: z.string(),
+  cls: z.enum(['company', 'rush', 'normal']),
+  seq: z.number().int().min(1),
+  units: z.number().positive(),
+  submittedAt: ms,
+  requestedBy: ms,
+  promisedBy: ms,
+  plain: z.boolean(),
+  status: z.enum(['queued', 'held', 'in-production', 'finished', 'delivered', 'cancelled']),
+  decision,
+  atRisk: z.array(atRiskReport),
+  startedAt: ms.optional(),
+  expectedFinish: ms.optional(),
+  finishedAt: ms.optional(),
+  heldAt: ms.optional(),
+  cancelledAt: ms.optional(),
+  rushEntry: rushEntry.optional(),
+});
+
 export const snapshotSchema = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),
   version: z.literal(SNAPSHOT_VERSION),
@@ -180,28 +205,7 @@ export const snapshotSchema = z.strictObject({
   }),
   lastTime: ms.nullable(),
   seq: z.number().int().min(0),
-  orders: z.array(
-    z.strictObject({
-      order,
-      line: z.string(),
-      cls: z.enum(['company', 'rush', 'normal']),
-      seq: z.number().int().min(1),
-      units: z.number().positive(),
-      submittedAt: ms,
-      requestedBy: ms,
-      promisedBy: ms,
-      plain: z.boolean(),
-      status: z.enum(['queued', 'held', 'in-production', 'finished', 'delivered', 'cancelled']),
-      decision,
-      atRisk: z.array(atRiskReport),
-      startedAt: ms.optional(),
-      expectedFinish: ms.optional(),
-      finishedAt: ms.optional(),
-      heldAt: ms.optional(),
-      cancelledAt: ms.optional(),
-      rushEntry: rushEntry.optional(),
-    }),
-  ),
+  orders: z.array(snapshotOrderSchema),
   rushRegister: z.array(rushEntry),
   reworkRegister: z.array(
     z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
@@ -235,3 +239,6 @@ export const snapshotSchema = z.strictObject({
     )
     .optional(),
 });
+
+/** A snapshot with its orders left unchecked, for checking them one at a time. */
+export const snapshotFrameSchema = snapshotSchema.extend({ orders: z.array(z.unknown()) });

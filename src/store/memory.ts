@@ -10,6 +10,7 @@
  */
 import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
+import { snapshotFromParts } from './checkpoint-text.js';
 import { entryText } from './journal.js';
 import { checkedHeader, entryFrom } from './rows.js';
 import {
@@ -75,6 +76,7 @@ class MemoryStore implements Store {
   private state: 'closed' | 'read-only' | 'writable' = 'closed';
   /** Its writes are changes of a map, made inside `append`. */
   readonly commitsAtOnce = true;
+  readonly freshSnapshots = true;
 
   constructor(readonly description: string) {}
 
@@ -113,10 +115,11 @@ class MemoryStore implements Store {
     const pick = which === 'latest' ? Math.max : Math.min;
     const seq = pick(...data.snapshots.keys(), ...data.checkpoints.keys());
     const parts = data.checkpoints.get(seq);
-    const text =
-      parts === undefined
-        ? data.snapshots.get(seq)
-        : Array.from({ length: parts }, (_, i) => data.parts.get(`${seq}:${i}`)).join('');
+    if (parts !== undefined) {
+      const texts = Array.from({ length: parts }, (_, i) => data.parts.get(`${seq}:${i}`) ?? '');
+      return { seq, snapshot: snapshotFromParts(texts) };
+    }
+    const text = data.snapshots.get(seq);
     if (text === undefined)
       throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);
     return { seq, snapshot: JSON.parse(text) as Snapshot };

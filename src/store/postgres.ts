@@ -19,6 +19,7 @@ import type postgres from 'postgres';
 import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
+import { snapshotFromParts } from './checkpoint-text.js';
 import { entryText } from './journal.js';
 import {
   checkedHeader,
@@ -245,6 +246,7 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
 
 class PostgresStore implements Store {
   readonly description: string;
+  readonly freshSnapshots = true;
   private sql: Sql | undefined;
   private lab = 'default';
   private writer = false;
@@ -565,10 +567,7 @@ class PostgresStore implements Store {
           'corrupt',
           `${this.description}: the checkpoint at journal entry ${point.seq} has ${parts.length} of its ${point.parts} parts`,
         );
-      state = {
-        seq: point.seq,
-        snapshot: JSON.parse(parts.map((p) => p.text).join('')) as Snapshot,
-      };
+      state = { seq: point.seq, snapshot: snapshotFromParts(parts.map((p) => p.text)) };
     } else if (snap) {
       state = { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot };
     } else throw new StoreError('corrupt', `${this.description}: the store holds no snapshot`);

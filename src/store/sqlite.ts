@@ -12,6 +12,7 @@ import type Database from 'better-sqlite3';
 import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../domain/types.js';
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { loadOptional } from '../optional-package.js';
+import { snapshotFromParts } from './checkpoint-text.js';
 import { entryText } from './journal.js';
 import {
   checkedHeader,
@@ -253,6 +254,7 @@ class SqliteStore implements Store {
   readonly description: string;
   /** better-sqlite3 commits synchronously, inside `append`. */
   readonly commitsAtOnce = true;
+  readonly freshSnapshots = true;
   private driver: Driver | undefined;
   private db: Db | undefined;
   private statements:
@@ -357,18 +359,20 @@ class SqliteStore implements Store {
       point !== undefined &&
       (snap === undefined || (order === 'DESC' ? point.seq > snap.seq : point.seq < snap.seq));
     if (usePoint) {
-      const parts = db
-        .prepare('SELECT text FROM checkpoint_parts WHERE seq = ? ORDER BY part')
-        .all(point.seq) as { text: string }[];
-      if (parts.length !== point.parts)
+      const { n } = db
+        .prepare('SELECT count(*) AS n FROM checkpoint_parts WHERE seq = ?')
+        .get(point.seq) as { n: number };
+      if (n !== point.parts)
         throw new StoreError(
           'corrupt',
-          `${this.path}: the checkpoint at journal entry ${point.seq} has ${parts.length} of its ${point.parts} parts`,
+          `${this.path}: the checkpoint at journal entry ${point.seq} has ${n} of its ${point.parts} parts`,
         );
-      return {
-        seq: point.seq,
-        snapshot: JSON.parse(parts.map((p) => p.text).join('')) as Snapshot,
-      };
+      // The parts are read one row at a time: only the part being read is held as text.
+      const texts = db
+        .prepare('SELECT text FROM checkpoint_parts WHERE seq = ? ORDER BY part')
+        .pluck()
+        .iterate(point.seq) as IterableIterator<string>;
+      return { seq: point.seq, snapshot: snapshotFromParts(texts) };
     }
     if (!snap) throw new StoreError('corrupt', `${this.path}: the store holds no snapshot`);
     return { seq: snap.seq, snapshot: JSON.parse(snap.snapshot) as Snapshot };

@@ -152,6 +152,13 @@ export interface Store {
    * @default false
    */
   readonly commitsAtOnce?: boolean;
+  /**
+   * True when every snapshot the store gives (`open`, `follow`) is parsed anew for that read and
+   * kept by nothing else: the durable scheduler then restores it without copying its orders
+   * (`restoreScheduler`'s `adopt`). A store that hands out objects it keeps must leave it unset.
+   * @default false
+   */
+  readonly freshSnapshots?: boolean;
   /** Saves a snapshot that includes the journal up to `seq`; older ones, except the first, may go. */
   saveSnapshot(seq: number, snapshot: Snapshot): Promise<void>;
   /**

@@ -3,6 +3,7 @@
  * (rules.md §8); a different calendar, line set, product catalog or policy is refused, naming
  * each field that differs.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   createScheduler,
@@ -10,7 +11,10 @@ import {
   restoreScheduler,
   type SchedulerConfig,
 } from '../../src/index.js';
+import { arbitraries, runTrace } from '../../src/testing/index.js';
+import { fcParams } from '../support/fc.js';
 import { issuesOf } from '../support/issues.js';
+import { busyLab } from '../support/labs.js';
 import { order, T } from '../support/orders.js';
 
 const config: SchedulerConfig = {
@@ -134,4 +138,75 @@ test('a snapshot whose times lie outside the window the engine decides in is ref
   expect(issuesOf(() => restoreScheduler(snap))).toEqual([
     { path: 'lastTime', message: 'must be an instant up to 2300-01-01T00:00:00.000Z' },
   ]);
+});
+
+describe("restoreScheduler with adopt: the snapshot's orders kept as given", () => {
+  const aDay = arbitraries.orderStreams(busyLab, {
+    companyShare: 0.1,
+    lifecycle: true,
+    capacityChanges: true,
+    linesDown: true,
+    clients: 5,
+  });
+
+  test('restores the state a copy restores, which then answers alike', () => {
+    fc.assert(
+      fc.property(aDay, fc.integer({ min: 0, max: 2 }), (stream, retention) => {
+        const s = createScheduler({ ...busyLab, retention });
+        runTrace(busyLab, stream, { scheduler: s });
+        const text = JSON.stringify(s.snapshot());
+        const copied = restoreScheduler(JSON.parse(text));
+        const adopted = restoreScheduler(JSON.parse(text), undefined, { adopt: true });
+        expect(adopted.snapshot()).toEqual(JSON.parse(text));
+        expect(JSON.stringify(adopted.snapshot())).toBe(JSON.stringify(copied.snapshot()));
+        const at = Math.max(s.snapshot().lastTime ?? 0, T('09:00')) + 60_000;
+        const next = order({
+          id: 'after',
+          clientId: 'c1',
+          uploadedAt: at,
+          rush: { urgency: 'same-day' },
+        });
+        expect(adopted.submit(next, at)).toEqual(copied.submit(next, at));
+        expect(adopted.snapshot()).toEqual(copied.snapshot());
+      }),
+      fcParams(60),
+    );
+  });
+
+  test('a snapshot that does not pass is refused with the same issues as without adopt', () => {
+    const { snap } = saved();
+    // biome-ignore lint/suspicious/noExplicitAny: a snapshot damaged field by field
+    const damaged: ((x: Record<string, any>) => void)[] = [
+      (x) => {
+        x.orders[0].units = -1;
+      },
+      (x) => {
+        x.orders[0].extra = true;
+        x.lastTime = 'noon';
+      },
+      (x) => {
+        x.orders = {};
+      },
+      (x) => {
+        x.seq = -1;
+        x.orders[0].decision.reasons = [];
+      },
+    ];
+    for (const damage of damaged) {
+      const a = structuredClone(snap);
+      damage(a);
+      const issues = issuesOf(() => restoreScheduler(structuredClone(a)));
+      expect(issues.length).toBeGreaterThan(0);
+      expect(issuesOf(() => restoreScheduler(a, undefined, { adopt: true }))).toEqual(issues);
+    }
+  });
+
+  test('without adopt, the engine keeps nothing of the snapshot given', () => {
+    const { snap } = saved();
+    const r = restoreScheduler(snap);
+    const before = JSON.stringify(r.snapshot());
+    snap.orders[0].order.quantity = 999;
+    snap.orders[0].decision.reasons[0].message = 'changed';
+    expect(JSON.stringify(r.snapshot())).toBe(before);
+  });
 });

@@ -29,9 +29,13 @@ const aDay = arbitraries.orderStreams(busyLab, {
   clients: 6,
 });
 
-/** Schedulers restored from `s`'s snapshot: through JSON text, as a store keeps it, and as the object. */
+/**
+ * Schedulers restored from `s`'s snapshot: through JSON text, as a store keeps it (its orders
+ * copied, and adopted as a durable scheduler's are), and as the object.
+ */
 const restored = (s: Scheduler) => [
   restoreScheduler(JSON.parse(JSON.stringify(s.snapshot()))),
+  restoreScheduler(JSON.parse(JSON.stringify(s.snapshot())), undefined, { adopt: true }),
   restoreScheduler(s.snapshot()),
 ];
 
