@@ -38,7 +38,10 @@ export interface RegisterQueryOptions {
    * @default 100
    */
   limit?: number;
-  /** The `next` of the page before: this page starts after it. */
+  /**
+   * The `next` of the page before: this page starts after it. A `next` of a rushline before
+   * store schema 3 (`'<at>:<orderId>'`) is taken as the place after that entry's ordinal 0.
+   */
   after?: string;
 }
 
@@ -109,14 +112,65 @@ export function heldExplanation(engine: Scheduler, orderId: string): Explanation
   }
 }
 
+/**
+ * Numbers the rush entries that share an order and a time, in register order: an entry's
+ * ordinal is how many entries of its order at its `requestedAt` came before it (store schema 3
+ * keys the rush table by order id, time and ordinal). Entries come in the order of their time,
+ * since calls' times never go back, so only the latest time's counts are kept. The entries of
+ * one time leave memory together (`retention` after that time), so the entries an engine holds,
+ * counted, get the ordinals they got when they were made; but at `retention: 0` the entries of
+ * the latest call's millisecond made before that call have left (docs/durability.md, known
+ * limits).
+ *
+ * The rework register needs none: a rework entry is made only by its order's submission (a
+ * company-caused order cannot be held, so it is never released and decided again), and an id
+ * comes again only once its order left memory, `retention` after it settled: in the same
+ * millisecond only at `retention: 0`, a limit the delivery register's key shares.
+ */
+export class RushOrdinals {
+  private at = Number.NaN;
+  private readonly counts = new Map<string, number>();
+
+  /** The ordinal of the next entry of `r`'s order at its time, counted. */
+  next(r: RushRecord): number {
+    if (r.requestedAt !== this.at) {
+      this.at = r.requestedAt;
+      this.counts.clear();
+    }
+    const n = this.counts.get(r.orderId) ?? 0;
+    this.counts.set(r.orderId, n + 1);
+    return n;
+  }
+}
+
 /** The time a register entry is kept in order of: when it was requested, registered or made. */
 export function entryTime(e: RegisterEntry<RegisterKind>): number {
   return 'requestedAt' in e ? e.requestedAt : 'registeredAt' in e ? e.registeredAt : e.deliveredAt;
 }
 
-/** The place after an entry, as a page's `next`: its time and order id. */
-export function pageMark(at: number, orderId: string): string {
-  return `${at}:${orderId}`;
+/**
+ * The place after an entry, as a page's `next`: `'<at>/<ordinal>:<orderId>'`. The time and
+ * ordinal hold no ':', so the first ':' ends them, and the order id (which may hold any
+ * character) is the rest.
+ */
+export function pageMark(at: number, ordinal: number, orderId: string): string {
+  return `${at}/${ordinal}:${orderId}`;
+}
+
+/**
+ * A page's `next` read back, or undefined for text that is none. Without `/<ordinal>` it is the
+ * `next` of a rushline before store schema 3, whose tables kept one entry of an order at a time:
+ * the place after that entry, which the migration made ordinal 0. An entry of that order and
+ * time with a higher ordinal was written later, so the page that follows holds it.
+ */
+function pagePlace(text: string): RegisterQuery['after'] {
+  const colon = text.indexOf(':');
+  if (colon < 1) return undefined;
+  const [at = '', ordinal = '0', extra] = text.slice(0, colon).split('/');
+  const place = { at: Number(at), orderId: text.slice(colon + 1), ordinal: Number(ordinal) };
+  if (extra !== undefined || at === '' || !Number.isFinite(place.at)) return undefined;
+  if (ordinal === '' || !Number.isInteger(place.ordinal) || place.ordinal < 0) return undefined;
+  return place;
 }
 
 /** A query checked: a `ValidationError` names every option that is not as described. */
@@ -170,18 +224,12 @@ export function registerQuery(
       path: 'limit',
       message: `expected a whole number from 1 to ${MAX_PAGE}, received ${String(o.limit)}`,
     });
-  let after: RegisterQuery['after'];
-  if (o.after !== undefined) {
-    const text = String(o.after);
-    const colon = text.indexOf(':');
-    const at = Number(text.slice(0, colon));
-    if (typeof o.after !== 'string' || colon < 1 || !Number.isFinite(at))
-      issues.push({
-        path: 'after',
-        message: `expected the 'next' of an earlier page, received ${JSON.stringify(o.after)}`,
-      });
-    else after = { at, orderId: text.slice(colon + 1) };
-  }
+  const after = typeof o.after === 'string' ? pagePlace(o.after) : undefined;
+  if (o.after !== undefined && after === undefined)
+    issues.push({
+      path: 'after',
+      message: `expected the 'next' of an earlier page ('<at>/<ordinal>:<orderId>'), received ${JSON.stringify(o.after)}`,
+    });
   if (issues.length > 0) throw new ValidationError(issues, where);
   const query: RegisterQuery = { limit };
   for (const name of ['since', 'until', 'clientId', 'line', 'outcome'] as const)

@@ -9,6 +9,7 @@ import { restoreScheduler } from '../engine/restore.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { CustomGate } from '../policy/gates.js';
 import { resultText } from '../store/journal.js';
+import { rushOrdinal } from '../store/rows.js';
 import type {
   JournalEntry,
   OpenedStore,
@@ -19,7 +20,7 @@ import type {
   StoredCall,
 } from '../store/types.js';
 import { applyCall } from './calls.js';
-import { deliveriesOf, eachHeldEntry, entryTime } from './registers.js';
+import { deliveriesOf, eachHeldEntry, entryTime, RushOrdinals } from './registers.js';
 
 /** A journaled call's answer on an engine, as text; a call the engine refuses is an error text. */
 export function replayText(engine: Scheduler, call: StoredCall): string {
@@ -142,7 +143,10 @@ export async function verifyReplay(
   // The registers as the replay adds to them, read after each entry: the engine holds only its
   // retention horizon's entries, and a journal may outlast it. Entries by their number, each
   // read again while held: closing a rework entry, or cancelling or holding a rush, marks it.
+  // A rush entry's ordinal is counted when it is first read, as the durable scheduler counts it.
   const rush: RegisterRows['rush'] = [];
+  const rushOrdinals: number[] = [];
+  const ordinals = new RushOrdinals();
   const rework: RegisterRows['rework'] = [];
   // Hand-overs by order id and time, each read as the call that made or marked it left it;
   // only those the table keeps (a store migrated from schema 1 keeps them from then on).
@@ -152,6 +156,7 @@ export async function verifyReplay(
   const readRegisters = () =>
     eachHeldEntry(engine, {
       rush: (n, r) => {
+        if (rush[n] === undefined) rushOrdinals[n] = ordinals.next(r);
         rush[n] = r;
       },
       rework: (n, r) => {
@@ -167,7 +172,8 @@ export async function verifyReplay(
     if (mismatch) mismatches.push(mismatch);
     readRegisters();
     if (!mismatch && entry.seq > deliveriesFrom)
-      for (const d of deliveriesOf(engine, entry.call, entry.result)) delivery.set(entryKey(d), d);
+      for (const d of deliveriesOf(engine, entry.call, entry.result))
+        delivery.set(entryKey(d, 0), d);
     if (entry.seq === latest?.seq) replayedAtLatest = stateText(engine.snapshot());
   }
   const reopenProblems =
@@ -176,6 +182,7 @@ export async function verifyReplay(
     stored,
     {
       rush: rush.filter((r) => r !== undefined),
+      rushOrdinals: rushOrdinals.filter((n) => n !== undefined),
       rework: rework.filter((r) => r !== undefined),
       delivery: [...delivery.values()],
     },
@@ -252,8 +259,8 @@ function compareRegisters(
     if (stored[kind] === undefined) continue;
     const text = (rows: RegisterRows) =>
       new Map(
-        (rows[kind] ?? []).map((r: RegisterEntry<RegisterKind>) => [
-          entryKey(r),
+        (rows[kind] ?? []).map((r: RegisterEntry<RegisterKind>, i) => [
+          entryKey(r, kind === 'rush' ? rushOrdinal(rows, i) : 0),
           JSON.stringify(sortKeys(r)),
         ]),
       );
@@ -271,9 +278,12 @@ function compareRegisters(
   return problems;
 }
 
-/** A register entry as the tables key it: its order's id, at its time. */
-function entryKey(r: RegisterEntry<RegisterKind>): string {
-  return `${r.orderId} at ${new Date(entryTime(r)).toISOString()}`;
+/**
+ * A register entry as the tables key it: its order's id, at its time, and a rush entry's
+ * ordinal, said when above 0 (the second entry of that order at that time is `#1`).
+ */
+function entryKey(r: RegisterEntry<RegisterKind>, ordinal: number): string {
+  return `${r.orderId} at ${new Date(entryTime(r)).toISOString()}${ordinal > 0 ? ` #${ordinal}` : ''}`;
 }
 
 /** The same record with its keys in one order, so that two spellings of it compare equal. */

@@ -56,6 +56,7 @@ import {
   heldExplanation,
   pageMark,
   type RegisterQueryOptions,
+  RushOrdinals,
   registerQuery,
 } from './registers.js';
 import { replayTail, replayText } from './replay.js';
@@ -341,10 +342,15 @@ export class DurableScheduler {
   /** Index in the rework register of each rework order, to write its closing with its completion. */
   private readonly reworkAt = new Map<string, number>();
   /**
-   * Index in the rush register of each rush order's latest entry, to write it again when a
-   * cancellation, a hold or an amendment marks it.
+   * Index in the rush register of each rush order's latest entry, and its ordinal (its row's
+   * key), to write it again when a cancellation, a hold or an amendment marks it.
    */
-  private readonly rushAt = new Map<string, number>();
+  private readonly rushAt = new Map<string, { n: number; ordinal: number }>();
+  /**
+   * The ordinals of the rush entries being made. Not forgotten when an order settles: at
+   * `retention: 0` its id may come again within the millisecond.
+   */
+  private readonly rushOrdinals = new RushOrdinals();
 
   /** @internal Use `openScheduler`. */
   constructor(
@@ -365,8 +371,9 @@ export class DurableScheduler {
     /** Writes checkpoints in parts; undefined for a store that only takes whole snapshots. */
     private readonly checkpointer: Checkpointer | undefined,
   ) {
+    // Each held entry numbered and given its ordinal as it was when it was made.
     eachHeldEntry(engine, {
-      rush: (n, r) => this.rushAt.set(r.orderId, n),
+      rush: (n, r) => this.rushAt.set(r.orderId, { n, ordinal: this.rushOrdinals.next(r) }),
       rework: (n, r) => this.reworkAt.set(r.orderId, n),
     });
   }
@@ -411,9 +418,10 @@ export class DurableScheduler {
    * (exclusive) on the entry's time (a rush entry's `requestedAt`, a rework entry's
    * `registeredAt`, a delivery's `deliveredAt`), `clientId`, `line` (rush and rework), and
    * `outcome` (rush: `'rush-accepted'` | `'rush-declined'`; rework: `'open'` | `'closed'`;
-   * delivery: `'on-time'` | `'late'`). Entries come by time, then order id; at most `limit`
-   * (default 100, at most 10,000); pass the page's `next` as `after` for the next page. Sees
-   * every call answered before it is called.
+   * delivery: `'on-time'` | `'late'`). Entries come by time, then order id, then ordinal (the
+   * entries of one order at one time in register order); at most `limit` (default 100, at most
+   * 10,000); pass the page's `next` (`'<at>/<ordinal>:<orderId>'`) as `after` for the next page.
+   * Sees every call answered before it is called.
    */
   queryRegister(kind: 'rush', options?: RegisterQueryOptions): Promise<RegisterPage<RushRecord>>;
   queryRegister(
@@ -435,10 +443,13 @@ export class DurableScheduler {
         'read-failed',
         `${this.store.description}: this store answers no register queries (it has no queryRegister)`,
       );
-    const { entries, more } = await this.store.queryRegister(q.kind, q.query);
+    const { entries, ordinals, more } = await this.store.queryRegister(q.kind, q.query);
     const last = entries.at(-1);
     if (!more || last === undefined) return { entries };
-    return { entries, next: pageMark(entryTime(last), last.orderId) };
+    return {
+      entries,
+      next: pageMark(entryTime(last), ordinals?.[entries.length - 1] ?? 0, last.orderId),
+    };
   }
 
   /**
@@ -686,14 +697,21 @@ export class DurableScheduler {
       call.kind === 'cancel' || call.kind === 'hold' || call.kind === 'amend'
         ? this.rushAt.get(call.orderId as string)
         : undefined;
-    const added = this.ahead.rushRegister(before.rush);
-    added.forEach((r, i) => {
-      this.rushAt.set(r.orderId, before.rush + i);
-    });
-    const rush =
-      marked !== undefined && marked < before.rush
-        ? [...this.ahead.rushRegister(marked, marked + 1), ...added]
-        : added;
+    const rush: RushRecord[] = [];
+    const rushOrdinals: number[] = [];
+    // The marked entry's row, of its own ordinal, unless the call made the entry (it is among
+    // those added) or it left memory.
+    if (marked !== undefined && marked.n < before.rush)
+      for (const r of this.ahead.rushRegister(marked.n, marked.n + 1)) {
+        rush.push(r);
+        rushOrdinals.push(marked.ordinal);
+      }
+    for (const [i, r] of this.ahead.rushRegister(before.rush).entries()) {
+      const ordinal = this.rushOrdinals.next(r);
+      this.rushAt.set(r.orderId, { n: before.rush + i, ordinal });
+      rush.push(r);
+      rushOrdinals.push(ordinal);
+    }
     const rework = this.ahead.reworkRegister(before.rework);
     rework.forEach((r, i) => {
       this.reworkAt.set(r.orderId, before.rework + i);
@@ -705,16 +723,18 @@ export class DurableScheduler {
       // A settled order's entries are marked no more: their numbers are not kept past it.
       this.reworkAt.delete(id);
       this.rushAt.delete(id);
-      return { rush, rework, settled: [this.ahead.explain(id)] };
+      return { rush, rushOrdinals, rework, settled: [this.ahead.explain(id)] };
     }
     const delivery = deliveriesOf(this.ahead, call, answer);
     // A hand-over changes the settled order's explanation: the stored one follows it, unless
     // the call moved time past the order's horizon and it left memory (the stored one stays).
     if (call.kind === 'deliver') {
       const explained = heldExplanation(this.ahead, call.orderId as string);
-      return { rush, rework, delivery, settled: explained ? [explained] : [] };
+      return { rush, rushOrdinals, rework, delivery, settled: explained ? [explained] : [] };
     }
-    return delivery.length > 0 ? { rush, rework, delivery } : { rush, rework };
+    return delivery.length > 0
+      ? { rush, rushOrdinals, rework, delivery }
+      : { rush, rushOrdinals, rework };
   }
 }
 

@@ -12,7 +12,7 @@ import type { DeliveryRecord, Explanation, ReworkRecord, RushRecord } from '../d
 import type { Snapshot } from '../engine/snapshot-format.js';
 import { snapshotFromParts } from './checkpoint-text.js';
 import { entryText } from './journal.js';
-import { checkedHeader, entryFrom } from './rows.js';
+import { checkedHeader, entryFrom, rushOrdinal } from './rows.js';
 import {
   type JournalEntry,
   type OpenedStore,
@@ -40,6 +40,8 @@ interface RegisterRow {
   journalSeq: number;
   /** Epoch ms the row is filtered on: `requestedAt` (rush) or `registeredAt` (rework). */
   at: number;
+  /** A rush entry's ordinal (`RegisterRows.rushOrdinals`); 0 in the other registers. */
+  ordinal: number;
   /** Insertion order, as a table's rowid. */
   row: number;
   record: string;
@@ -56,7 +58,8 @@ interface Data {
   parts: Map<string, string>;
   /**
    * Register rows by `entryKey`: an entry is its order's id and its time, since an id may be
-   * used again once its order left memory, and the newer entry is another row.
+   * used again once its order left memory, and the newer entry is another row; and a rush
+   * entry's ordinal, since an order released in the millisecond it was held has two entries.
    */
   rush: Map<string, RegisterRow>;
   rework: Map<string, RegisterRow>;
@@ -134,18 +137,18 @@ class MemoryStore implements Store {
       );
     // Everything is turned into text first, so that a failure changes nothing.
     const text = entryText(entry);
-    const rush = rows.rush.map((r) => [r, JSON.stringify(r)] as const);
+    const rush = rows.rush.map((r, i) => [r, JSON.stringify(r), rushOrdinal(rows, i)] as const);
     const rework = rows.rework.map((r) => [r, JSON.stringify(r)] as const);
     const delivery = (rows.delivery ?? []).map((r) => [r, JSON.stringify(r)] as const);
     const settled = (rows.settled ?? []).map((x) => [x.orderId, JSON.stringify(x)] as const);
     for (const [id, text] of settled) data.explanations.set(id, text);
     data.journal.set(entry.seq, { seq: entry.seq, ...text });
-    for (const [r, record] of rush)
-      upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, record);
+    for (const [r, record, ordinal] of rush)
+      upsert(data, data.rush, r.orderId, entry.seq, r.requestedAt, ordinal, record);
     for (const [r, record] of rework)
-      upsert(data, data.rework, r.orderId, entry.seq, r.registeredAt, record);
+      upsert(data, data.rework, r.orderId, entry.seq, r.registeredAt, 0, record);
     for (const [r, record] of delivery)
-      upsert(data, data.delivery, r.orderId, entry.seq, r.deliveredAt, record);
+      upsert(data, data.delivery, r.orderId, entry.seq, r.deliveredAt, 0, record);
   }
 
   async saveSnapshot(seq: number, snapshot: Snapshot): Promise<void> {
@@ -185,39 +188,40 @@ class MemoryStore implements Store {
   async readRegisters(since?: number): Promise<RegisterRows> {
     const data = this.opened();
     const from = since ?? Number.MIN_SAFE_INTEGER;
-    const read = (rows: Iterable<RegisterRow>, order: (a: RegisterRow, b: RegisterRow) => number) =>
-      [...rows]
-        .filter((r) => r.at >= from)
-        .sort(order)
-        .map((r) => JSON.parse(r.record) as unknown);
+    const rows = (
+      table: Iterable<RegisterRow>,
+      order: (a: RegisterRow, b: RegisterRow) => number,
+    ) => [...table].filter((r) => r.at >= from).sort(order);
+    const records = (table: RegisterRow[]) => table.map((r) => JSON.parse(r.record) as unknown);
+    const byTime = (a: RegisterRow, b: RegisterRow) => a.at - b.at || a.row - b.row;
+    // In the order the SQLite store reads them: by journal entry, then time, then insertion.
+    const rush = rows(
+      data.rush.values(),
+      (a, b) => a.journalSeq - b.journalSeq || a.at - b.at || a.row - b.row,
+    );
     return {
-      // In the order the SQLite store reads them: by journal entry, then time, then insertion.
-      rush: read(
-        data.rush.values(),
-        (a, b) => a.journalSeq - b.journalSeq || a.at - b.at || a.row - b.row,
-      ) as RushRecord[],
-      rework: read(data.rework.values(), (a, b) => a.at - b.at || a.row - b.row) as ReworkRecord[],
-      delivery: read(
-        data.delivery.values(),
-        (a, b) => a.at - b.at || a.row - b.row,
-      ) as DeliveryRecord[],
+      rush: records(rush) as RushRecord[],
+      rushOrdinals: rush.map((r) => r.ordinal),
+      rework: records(rows(data.rework.values(), byTime)) as ReworkRecord[],
+      delivery: records(rows(data.delivery.values(), byTime)) as DeliveryRecord[],
     };
   }
 
   async queryRegister<K extends RegisterKind>(
     kind: K,
     query: RegisterQuery,
-  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+  ): Promise<{ entries: RegisterEntry<K>[]; ordinals: number[]; more: boolean }> {
     const data = this.opened();
     const table = data[kind];
     const { since, until, clientId, line, outcome, after } = query;
     const matching = [...table.values()]
       .map((r) => ({
         at: r.at,
+        ordinal: r.ordinal,
         record: JSON.parse(r.record) as RushRecord & ReworkRecord & DeliveryRecord,
       }))
       .filter(
-        ({ at, record: r }) =>
+        ({ at, ordinal, record: r }) =>
           (since === undefined || at >= since) &&
           (until === undefined || at < until) &&
           (clientId === undefined || r.clientId === clientId) &&
@@ -228,14 +232,18 @@ class MemoryStore implements Store {
               : kind === 'rework'
                 ? (r.closedAt === undefined) === (outcome === 'open')
                 : r.onTime === (outcome === 'on-time'))) &&
-          (after === undefined ||
-            at > after.at ||
-            (at === after.at && byteOrder(r.orderId, after.orderId) > 0)),
+          (after === undefined || placeOrder({ at, orderId: r.orderId, ordinal }, after) > 0),
       )
-      // As the SQL stores order them: by time, then order id as UTF-8 bytes.
-      .sort((a, b) => a.at - b.at || byteOrder(a.record.orderId, b.record.orderId));
+      .sort((a, b) =>
+        placeOrder(
+          { at: a.at, orderId: a.record.orderId, ordinal: a.ordinal },
+          { at: b.at, orderId: b.record.orderId, ordinal: b.ordinal },
+        ),
+      );
+    const page = matching.slice(0, query.limit);
     return {
-      entries: matching.slice(0, query.limit).map((m) => m.record as RegisterEntry<K>),
+      entries: page.map((m) => m.record as RegisterEntry<K>),
+      ordinals: page.map((m) => m.ordinal),
       more: matching.length > query.limit,
     };
   }
@@ -275,8 +283,22 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-/** The key of a register entry, as the SQL tables' primary key: its order's id and its time. */
-const entryKey = (orderId: string, at: number) => `${at} ${orderId}`;
+/**
+ * How two places in a register compare, as the SQL stores order them: by time, then order id as
+ * UTF-8 bytes, then ordinal.
+ */
+function placeOrder(
+  a: NonNullable<RegisterQuery['after']>,
+  b: NonNullable<RegisterQuery['after']>,
+) {
+  return a.at - b.at || byteOrder(a.orderId, b.orderId) || a.ordinal - b.ordinal;
+}
+
+/**
+ * The key of a register entry, as the SQL tables' primary key: its order's id, its time and its
+ * ordinal (0 but in the rush register).
+ */
+const entryKey = (orderId: string, at: number, ordinal: number) => `${at} ${ordinal} ${orderId}`;
 
 /** Adds a register row, or replaces the record of one that is there (keeping its journal entry and place). */
 function upsert(
@@ -285,10 +307,11 @@ function upsert(
   orderId: string,
   journalSeq: number,
   at: number,
+  ordinal: number,
   record: string,
 ): void {
-  const key = entryKey(orderId, at);
+  const key = entryKey(orderId, at, ordinal);
   const row = table.get(key);
   if (row) table.set(key, { ...row, record });
-  else table.set(key, { journalSeq, at, row: ++data.rows, record });
+  else table.set(key, { journalSeq, at, ordinal, row: ++data.rows, record });
 }

@@ -28,6 +28,7 @@ import {
   iso,
   registerSql,
   reworkRow,
+  rushOrdinal,
   rushRow,
 } from './rows.js';
 import {
@@ -118,6 +119,7 @@ CREATE TABLE rush_register (
   journal_seq BIGINT NOT NULL,
   requested_at TIMESTAMPTZ NOT NULL,
   requested_at_ms BIGINT NOT NULL,
+  ordinal INTEGER NOT NULL,
   day DATE NOT NULL,
   client_id TEXT NOT NULL,
   tier TEXT NOT NULL,
@@ -141,7 +143,7 @@ CREATE TABLE rush_register (
   reasons JSONB NOT NULL,
   at_risk JSONB NOT NULL,
   record TEXT NOT NULL,
-  PRIMARY KEY (order_id, requested_at_ms)
+  PRIMARY KEY (order_id, requested_at_ms, ordinal)
 );
 CREATE INDEX rush_register_requested ON rush_register (requested_at_ms);
 CREATE TABLE rework_register (
@@ -163,9 +165,9 @@ CREATE TABLE rework_register (
 ${DELIVERY_TABLE}`;
 
 /**
- * Brings a store of the first schema to this one (`STORE_SCHEMA_VERSION`): schema 1 keyed the
- * register tables by order id alone, so an entry of an id used again replaced the older entry.
- * An entry is keyed by its order's id and its time. Schema 2 adds the delivery register.
+ * Brings a store of the first schema to the second: schema 1 keyed the register tables by order
+ * id alone, so an entry of an id used again replaced the older entry. An entry is keyed by its
+ * order's id and its time. Schema 2 adds the delivery register.
  */
 const MIGRATION_TO_2 = `${DELIVERY_TABLE}
 ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey,
@@ -176,6 +178,21 @@ UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version';
 INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from', coalesce(max(s), 0)::text
   FROM (SELECT max(seq) AS s FROM journal UNION ALL SELECT max(seq) FROM snapshots
   UNION ALL SELECT max(seq) FROM checkpoints) AS latest;
+`;
+
+/**
+ * Brings a store of the second schema to the third (`STORE_SCHEMA_VERSION`): the rush register's
+ * key adds the entry's ordinal, so that two entries of one order in one millisecond are two
+ * rows. A row of an older schema was the only one of its order at its time: ordinal 0. The
+ * column is added last (a new store has it after `requested_at_ms`), and keeps no default, as in
+ * a new store: every row written names its ordinal.
+ */
+const MIGRATION_TO_3 = `
+ALTER TABLE rush_register ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0,
+  DROP CONSTRAINT rush_register_pkey,
+  ADD PRIMARY KEY (order_id, requested_at_ms, ordinal);
+ALTER TABLE rush_register ALTER COLUMN ordinal DROP DEFAULT;
+UPDATE rushline_meta SET value = '3' WHERE key = 'schema_version';
 `;
 
 /**
@@ -250,8 +267,10 @@ class PostgresStore implements Store {
   private sql: Sql | undefined;
   private lab = 'default';
   private writer = false;
-  /** A store of schema 1 opened to write: migrated when this node becomes the writer. */
+  /** A store of an older schema opened to write: migrated when this node becomes the writer. */
   private unmigrated = false;
+  /** The store's schema version, once open: below 3 only read as it is, or not yet migrated. */
+  private version = STORE_SCHEMA_VERSION;
   /** Whether the store has the checkpoint tables (a store made before them, opened read-only, has not). */
   private checkpoints = false;
 
@@ -328,9 +347,11 @@ class PostgresStore implements Store {
         );
         this.checkpoints = true;
       }
-      // A store of schema 1 is migrated once this node is the lab's writer (`becomeWriter`):
-      // a writer of the version before may still be writing it, its upserts keyed as they were.
-      this.unmigrated = header.schemaVersion < 2 && !options.readOnly;
+      // A store of an older schema is migrated once this node is the lab's writer
+      // (`becomeWriter`): a writer of a version before may still be writing it, its upserts
+      // keyed as they were.
+      this.version = header.schemaVersion;
+      this.unmigrated = header.schemaVersion < STORE_SCHEMA_VERSION && !options.readOnly;
       // The state and the journal after it as of one moment: a writer may compact in between.
       const { state, tail } = await this.consistent((tx) => this.stateAndTail(tx, 'DESC'));
       return { header, snapshot: state, tail };
@@ -396,7 +417,8 @@ class PostgresStore implements Store {
       await tx`
         INSERT INTO journal (seq, at, at_ms, kind, call, result)
         VALUES (${entry.seq}, ${iso(entry.call.at)}, ${entry.call.at}, ${entry.call.kind}, ${text.call}, ${text.result})`;
-      for (const r of rows.rush) await upsertRush(tx, r, entry.seq);
+      for (const [i, r] of rows.rush.entries())
+        await upsertRush(tx, r, entry.seq, rushOrdinal(rows, i));
       for (const r of rows.rework) await upsertRework(tx, r, entry.seq);
       for (const r of rows.delivery ?? []) await upsertDelivery(tx, r, entry.seq);
       for (const x of rows.settled ?? [])
@@ -411,16 +433,21 @@ class PostgresStore implements Store {
   async queryRegister<K extends RegisterKind>(
     kind: K,
     query: RegisterQuery,
-  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+  ): Promise<{ entries: RegisterEntry<K>[]; ordinals: number[]; more: boolean }> {
     const sql = this.open_();
-    const { sql: text, params } = registerSql(kind, query, 'postgres');
+    const { sql: text, params } = registerSql(kind, query, 'postgres', this.version);
     return this.guard('reading', async () => {
       // A store of schema 1, read as it is, has no delivery register: none to page.
       if (kind === 'delivery' && !(await this.hasDeliveryRegister(sql)))
-        return { entries: [], more: false };
-      const rows = (await sql.unsafe(text, params as never[])) as unknown as { record: string }[];
+        return { entries: [], ordinals: [], more: false };
+      const rows = (await sql.unsafe(text, params as never[])) as unknown as {
+        record: string;
+        ordinal: number;
+      }[];
+      const page = rows.slice(0, query.limit);
       return {
-        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        entries: page.map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        ordinals: page.map((r) => r.ordinal),
         more: rows.length > query.limit,
       };
     });
@@ -453,7 +480,7 @@ class PostgresStore implements Store {
     });
   }
 
-  /** Brings a store of schema 1 to this one (`MIGRATION_TO_2`), in one transaction. */
+  /** Brings a store of schema 1 or 2 to this one (`MIGRATION_TO_2`, `MIGRATION_TO_3`), in one transaction. */
   private async migrate(sql: Sql): Promise<void> {
     await this.guard('writing', () =>
       sql.begin(async (tx) => {
@@ -461,10 +488,13 @@ class PostgresStore implements Store {
         // Another node may have migrated it meanwhile.
         const [row] = await tx<{ value: string }[]>`
           SELECT value FROM rushline_meta WHERE key = 'schema_version'`;
-        if (Number(row?.value) < 2) await tx.unsafe(MIGRATION_TO_2);
+        const version = Number(row?.value);
+        if (version < 2) await tx.unsafe(MIGRATION_TO_2);
+        if (version < 3) await tx.unsafe(MIGRATION_TO_3);
       }),
     );
     this.unmigrated = false;
+    this.version = STORE_SCHEMA_VERSION;
   }
 
   /**
@@ -578,14 +608,16 @@ class PostgresStore implements Store {
     const sql = this.open_();
     const from = since ?? Number.MIN_SAFE_INTEGER;
     return this.guard('reading', async () => {
-      const rush = await sql<{ record: string }[]>`
-        SELECT record FROM rush_register WHERE requested_at_ms >= ${from}
-        ORDER BY journal_seq, requested_at_ms, order_id`;
+      const ordinal = sql.unsafe(this.version >= 3 ? 'ordinal' : '0 AS ordinal');
+      const rush = await sql<{ record: string; ordinal: number }[]>`
+        SELECT record, ${ordinal} FROM rush_register WHERE requested_at_ms >= ${from}
+        ORDER BY journal_seq, requested_at_ms, order_id, ordinal`;
       const rework = await sql<{ record: string }[]>`
         SELECT record FROM rework_register WHERE registered_at_ms >= ${from}
         ORDER BY registered_at_ms, journal_seq, order_id`;
       const out: RegisterRows = {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
+        rushOrdinals: rush.map((r) => r.ordinal),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
       };
       // A store of schema 1, read as it is, has no delivery register.
@@ -635,15 +667,15 @@ class PostgresStore implements Store {
   }
 }
 
-function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number) {
+function upsertRush(tx: postgres.TransactionSql, r: RushRecord, seq: number, ordinal: number) {
   const row = {
-    ...rushRow(r, seq),
+    ...rushRow(r, seq, ordinal),
     // JSON values, so that the columns hold arrays a query can open (reasons->0->>'rule').
     reasons: tx.json(r.reasons as unknown as postgres.JSONValue),
     at_risk: tx.json(r.atRisk),
   };
   return tx`INSERT INTO rush_register ${tx(row)}
-    ON CONFLICT (order_id, requested_at_ms) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
+    ON CONFLICT (order_id, requested_at_ms, ordinal) DO UPDATE SET record = excluded.record, outcome = excluded.outcome`;
 }
 
 function upsertDelivery(tx: postgres.TransactionSql, r: DeliveryRecord, seq: number) {

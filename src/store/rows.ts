@@ -8,6 +8,7 @@ import {
   type JournalEntry,
   type RegisterKind,
   type RegisterQuery,
+  type RegisterRows,
   STORE_SCHEMA_VERSION,
   StoreError,
   type StoreHeader,
@@ -17,13 +18,14 @@ import {
 export const iso = (ms: number | undefined): string | null =>
   ms === undefined ? null : new Date(ms).toISOString();
 
-/** A row of `rush_register`, written by journal entry `seq`. */
-export function rushRow(r: RushRecord, seq: number) {
+/** A row of `rush_register` (schema 3), the entry of `ordinal`, written by journal entry `seq`. */
+export function rushRow(r: RushRecord, seq: number, ordinal: number) {
   return {
     order_id: r.orderId,
     journal_seq: seq,
     requested_at: iso(r.requestedAt),
     requested_at_ms: r.requestedAt,
+    ordinal,
     day: r.day,
     client_id: r.clientId,
     tier: r.tier,
@@ -86,12 +88,21 @@ export function deliveryRow(r: DeliveryRecord, seq: number) {
   };
 }
 
-/** The table of each register, and the time its entries are kept in order of. */
-export const REGISTER_TABLES: Record<RegisterKind, { table: string; at: string }> = {
-  rush: { table: 'rush_register', at: 'requested_at_ms' },
-  rework: { table: 'rework_register', at: 'registered_at_ms' },
-  delivery: { table: 'delivery_register', at: 'delivered_at_ms' },
+/**
+ * The table of each register, the time its entries are kept in order of, and whether its key
+ * has an ordinal (the rush register's, from schema 3).
+ */
+export const REGISTER_TABLES: Record<
+  RegisterKind,
+  { table: string; at: string; ordinal: boolean }
+> = {
+  rush: { table: 'rush_register', at: 'requested_at_ms', ordinal: true },
+  rework: { table: 'rework_register', at: 'registered_at_ms', ordinal: false },
+  delivery: { table: 'delivery_register', at: 'delivered_at_ms', ordinal: false },
 };
+
+/** The ordinal of entry `i` of the rush rows (`RegisterRows.rushOrdinals`). */
+export const rushOrdinal = (rows: RegisterRows, i: number): number => rows.rushOrdinals?.[i] ?? 0;
 
 /** A journal row as both stores hold it: the call and the result as JSON text. */
 export function entryFrom(row: { seq: number; call: string; result: string }): JournalEntry {
@@ -140,16 +151,20 @@ export function checkedHeader(
 
 /**
  * The query of a register table, as SQL both stores run: SQLite with `?` placeholders,
- * PostgreSQL with `$1`, `$2`, …. It asks for one row more than `limit`, to tell whether a next
- * page exists. Entries are ordered by their time, then order id: the place a page's `next`
- * names.
+ * PostgreSQL with `$1`, `$2`, …, of a store of schema `version`. It asks for one row more than
+ * `limit`, to tell whether a next page exists. Entries are ordered by their time, then order
+ * id, then ordinal: the place a page's `next` names. The rows hold `record` and `ordinal`
+ * (0 in a table without one: the other registers, and a rush table before schema 3, which kept
+ * one entry of an order at a time).
  */
 export function registerSql(
   kind: RegisterKind,
   query: RegisterQuery,
   dialect: 'sqlite' | 'postgres',
+  version: number,
 ): { sql: string; params: unknown[] } {
   const { table, at } = REGISTER_TABLES[kind];
+  const ordinal = REGISTER_TABLES[kind].ordinal && version >= 3;
   const params: unknown[] = [];
   const p = (value: unknown) => {
     params.push(value);
@@ -171,12 +186,15 @@ export function registerSql(
     );
   // Order ids compare as their UTF-8 bytes on every store (SQLite's BINARY, PostgreSQL's "C").
   const id = dialect === 'postgres' ? 'order_id COLLATE "C"' : 'order_id';
-  if (query.after !== undefined)
+  if (query.after !== undefined) {
+    // One template, so that the placeholders are numbered in the order they appear.
+    const a = query.after;
     where.push(
-      `(${at} > ${p(query.after.at)} OR (${at} = ${p(query.after.at)} AND ${id} > ${p(query.after.orderId)}))`,
+      `(${at} > ${p(a.at)} OR (${at} = ${p(a.at)} AND (${id} > ${p(a.orderId)}${ordinal ? ` OR (${id} = ${p(a.orderId)} AND ordinal > ${p(a.ordinal)})` : ''})))`,
     );
+  }
   return {
-    sql: `SELECT record FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${at}, ${id} LIMIT ${p(query.limit + 1)}`,
+    sql: `SELECT record, ${ordinal ? 'ordinal' : '0 AS ordinal'} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${at}, ${id}${ordinal ? ', ordinal' : ''} LIMIT ${p(query.limit + 1)}`,
     params,
   };
 }

@@ -22,6 +22,7 @@ import {
   REGISTER_TABLES,
   registerSql,
   reworkRow,
+  rushOrdinal,
   rushRow,
 } from './rows.js';
 import {
@@ -71,7 +72,8 @@ CREATE TABLE IF NOT EXISTS explanations (
 /**
  * The register tables, named with `suffix` (a migration builds them aside). An entry is keyed by
  * its order's id and its time: an id may be used again once its order left memory, and the
- * newer entry must not replace the older one.
+ * newer entry must not replace the older one. A rush entry's key adds its ordinal: an order
+ * released in the millisecond it was held has two entries of that time.
  */
 const registerTables = (suffix: string) => `
 CREATE TABLE rush_register${suffix} (
@@ -79,6 +81,7 @@ CREATE TABLE rush_register${suffix} (
   journal_seq INTEGER NOT NULL,
   requested_at TEXT NOT NULL,
   requested_at_ms INTEGER NOT NULL,
+  ordinal INTEGER NOT NULL,
   day TEXT NOT NULL,
   client_id TEXT NOT NULL,
   tier TEXT NOT NULL,
@@ -102,7 +105,7 @@ CREATE TABLE rush_register${suffix} (
   reasons TEXT NOT NULL,
   at_risk TEXT NOT NULL,
   record TEXT NOT NULL,
-  PRIMARY KEY (order_id, requested_at_ms)
+  PRIMARY KEY (order_id, requested_at_ms, ordinal)
 );
 CREATE TABLE rework_register${suffix} (
   order_id TEXT NOT NULL,
@@ -164,8 +167,8 @@ function sqliteDeliveryRow(r: DeliveryRecord, seq: number) {
 }
 
 /** A rush row as SQLite stores it: a flag as 0 or 1, lists as JSON text. */
-function sqliteRushRow(r: RushRecord, seq: number) {
-  const row = rushRow(r, seq);
+function sqliteRushRow(r: RushRecord, seq: number, ordinal: number) {
+  const row = rushRow(r, seq, ordinal);
   return {
     ...row,
     tight: row.tight ? 1 : 0,
@@ -176,13 +179,15 @@ function sqliteRushRow(r: RushRecord, seq: number) {
 
 /**
  * Adds a register row, or replaces a later row of the same entry: an entry is its order's id and
- * its time (`at`), since an id may be used again once its order left memory.
+ * its time (`at`), since an id may be used again once its order left memory, and a rush entry's
+ * ordinal.
  */
 const upsert = (kind: RegisterKind, columns: string[]) => {
-  const { table, at } = REGISTER_TABLES[kind];
+  const { table, at, ordinal } = REGISTER_TABLES[kind];
+  const key = ['order_id', at, ...(ordinal ? ['ordinal'] : [])];
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
-   ON CONFLICT (order_id, ${at}) DO UPDATE SET ${columns
-     .filter((c) => c !== 'order_id' && c !== at && c !== 'journal_seq')
+   ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns
+     .filter((c) => !key.includes(c) && c !== 'journal_seq')
      .map((c) => `${c} = excluded.${c}`)
      .join(', ')}`;
 };
@@ -281,6 +286,8 @@ class SqliteStore implements Store {
    * it includes): true from opening, and after each commit, until a sweep finds none.
    */
   private litter = true;
+  /** The store's schema version, once open: below 3 only read as it is. */
+  private version = STORE_SCHEMA_VERSION;
 
   constructor(private readonly path: string) {
     this.description = path;
@@ -337,6 +344,7 @@ class SqliteStore implements Store {
     }
     return this.guard(() => {
       const header = this.header(db);
+      this.version = header.schemaVersion;
       const snap = this.state(db, 'DESC');
       return { header, snapshot: snap, tail: this.journal(db, snap.seq) };
     });
@@ -379,35 +387,47 @@ class SqliteStore implements Store {
   }
 
   /**
-   * Brings a store of the first schema to this one, in one transaction, on its first writable
-   * open. Schema 1 keyed the register tables by order id alone, so an entry of an id used again
-   * replaced the older entry; the rows are copied as they are into tables keyed by id and time.
-   * Schema 2 adds the delivery register: a store of schema 1 journaled its hand-overs without.
+   * Brings a store of an older schema to this one, in one transaction, on its first writable
+   * open: the rush and rework rows are copied as they are into tables built aside with this
+   * schema's keys, which replace the old ones. Schema 1 keyed the register tables by order id
+   * alone, so an entry of an id used again replaced the older entry; schema 2 keys them by id
+   * and time, and adds the delivery register (a store of schema 1 journaled its hand-overs
+   * without). Schema 3 adds the ordinal to the rush register's key: a row of an older schema
+   * was the only one of its order at its time, and is ordinal 0.
    */
   private migrate(db: Db): void {
     const { value } = db
       .prepare("SELECT value FROM rushline_meta WHERE key = 'schema_version'")
       .get() as { value: string };
-    if (Number(value) >= 2) return;
+    const version = Number(value);
+    if (version >= STORE_SCHEMA_VERSION) return;
     db.transaction(() => {
-      db.exec(registerTables('_v2'));
+      db.exec(registerTables('_new'));
       for (const [kind, columns] of [
         ['rush', RUSH_COLUMNS],
         ['rework', REWORK_COLUMNS],
       ] as const) {
         const { table } = REGISTER_TABLES[kind];
-        const list = columns.join(', ');
-        db.exec(`INSERT INTO ${table}_v2 (${list}) SELECT ${list} FROM ${table};
+        const kept = columns.filter((c) => c !== 'ordinal');
+        const list = kept.join(', ');
+        const [into, from] =
+          kept.length < columns.length ? [`${list}, ordinal`, `${list}, 0`] : [list, list];
+        db.exec(`INSERT INTO ${table}_new (${into}) SELECT ${from} FROM ${table};
           DROP TABLE ${table};
-          ALTER TABLE ${table}_v2 RENAME TO ${table};`);
+          ALTER TABLE ${table}_new RENAME TO ${table};`);
       }
-      db.exec('ALTER TABLE delivery_register_v2 RENAME TO delivery_register');
+      if (version >= 2) db.exec('DROP TABLE delivery_register_new');
+      else {
+        db.exec('ALTER TABLE delivery_register_new RENAME TO delivery_register');
+        // Hand-overs journaled so far are not in the new table: say from where it holds them.
+        db.exec(`INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from',
+          CAST(coalesce(max(s), 0) AS TEXT) FROM (SELECT max(seq) AS s FROM journal
+          UNION ALL SELECT max(seq) FROM snapshots UNION ALL SELECT max(seq) FROM checkpoints)`);
+      }
       db.exec(REGISTER_INDEXES);
-      // Hand-overs journaled so far are not in the new table: say from where it holds them.
-      db.exec(`INSERT INTO rushline_meta (key, value) SELECT 'deliveries_from',
-        CAST(coalesce(max(s), 0) AS TEXT) FROM (SELECT max(seq) AS s FROM journal
-        UNION ALL SELECT max(seq) FROM snapshots UNION ALL SELECT max(seq) FROM checkpoints)`);
-      db.exec("UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version'");
+      db.prepare("UPDATE rushline_meta SET value = ? WHERE key = 'schema_version'").run(
+        String(STORE_SCHEMA_VERSION),
+      );
     })();
   }
 
@@ -435,7 +455,8 @@ class SqliteStore implements Store {
         text.call,
         text.result,
       );
-      for (const r of rows.rush) s.rush.run(sqliteRushRow(r, entry.seq));
+      for (const [i, r] of rows.rush.entries())
+        s.rush.run(sqliteRushRow(r, entry.seq, rushOrdinal(rows, i)));
       for (const r of rows.rework) s.rework.run(reworkRow(r, entry.seq));
       for (const r of rows.delivery ?? []) s.delivery.run(sqliteDeliveryRow(r, entry.seq));
       for (const x of rows.settled ?? [])
@@ -466,16 +487,18 @@ class SqliteStore implements Store {
   async queryRegister<K extends RegisterKind>(
     kind: K,
     query: RegisterQuery,
-  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }> {
+  ): Promise<{ entries: RegisterEntry<K>[]; ordinals: number[]; more: boolean }> {
     const db = this.opened();
-    const { sql, params } = registerSql(kind, query, 'sqlite');
+    const { sql, params } = registerSql(kind, query, 'sqlite', this.version);
     return this.guard(() => {
       // A store of schema 1, read as it is, has no delivery register: none to page.
       if (kind === 'delivery' && !this.hasTable(db, 'delivery_register'))
-        return { entries: [], more: false };
-      const rows = db.prepare(sql).all(...params) as { record: string }[];
+        return { entries: [], ordinals: [], more: false };
+      const rows = db.prepare(sql).all(...params) as { record: string; ordinal: number }[];
+      const page = rows.slice(0, query.limit);
       return {
-        entries: rows.slice(0, query.limit).map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        entries: page.map((r) => JSON.parse(r.record) as RegisterEntry<K>),
+        ordinals: page.map((r) => r.ordinal),
         more: rows.length > query.limit,
       };
     });
@@ -553,9 +576,9 @@ class SqliteStore implements Store {
       const from = since ?? Number.MIN_SAFE_INTEGER;
       const rush = db
         .prepare(
-          'SELECT record FROM rush_register WHERE requested_at_ms >= ? ORDER BY journal_seq, requested_at_ms, rowid',
+          `SELECT record, ${this.version >= 3 ? 'ordinal' : '0 AS ordinal'} FROM rush_register WHERE requested_at_ms >= ? ORDER BY journal_seq, requested_at_ms, rowid`,
         )
-        .all(from) as { record: string }[];
+        .all(from) as { record: string; ordinal: number }[];
       const rework = db
         .prepare(
           'SELECT record FROM rework_register WHERE registered_at_ms >= ? ORDER BY registered_at_ms, rowid',
@@ -563,6 +586,7 @@ class SqliteStore implements Store {
         .all(from) as { record: string }[];
       const out: RegisterRows = {
         rush: rush.map((r) => JSON.parse(r.record) as RushRecord),
+        rushOrdinals: rush.map((r) => r.ordinal),
         rework: rework.map((r) => JSON.parse(r.record) as ReworkRecord),
       };
       // A store of schema 1, read as it is, has no delivery register.
@@ -816,7 +840,7 @@ const SAMPLE_REWORK: ReworkRecord = {
   date: '',
   deadline: 0,
 };
-const RUSH_COLUMNS = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0));
+const RUSH_COLUMNS = Object.keys(sqliteRushRow(SAMPLE_RUSH, 0, 0));
 const REWORK_COLUMNS = Object.keys(reworkRow(SAMPLE_REWORK, 0));
 const DELIVERY_COLUMNS = Object.keys(
   sqliteDeliveryRow(

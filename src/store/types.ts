@@ -14,8 +14,11 @@ import type { Snapshot } from '../engine/snapshot-format.js';
  * The version of the tables a store writes. A store refuses to open a newer one, and brings an
  * older one to this on its first writable open. 2: the register tables are keyed by order id and
  * time (1 keyed them by order id alone, so an entry of an id used again replaced the older one).
+ * 3: the rush register's key adds the entry's ordinal (`RegisterRows.rushOrdinals`), so that two
+ * entries of one order in one millisecond (a rush submitted, held and released at once) are two
+ * rows (2 kept the later one only).
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /**
  * One state-changing call as a store keeps it: its kind (the `Scheduler` method), the explicit
@@ -39,11 +42,19 @@ export interface JournalEntry {
 /**
  * Register entries a call added or changed; written in the same transaction as its entry. An
  * entry is its order's id and its time (a rush's `requestedAt`, a rework's `registeredAt`, a
- * delivery's `deliveredAt`): a row of an entry the store holds replaces it, and a row of the
- * same id at another time is another entry (the id was used again once its order left memory).
+ * delivery's `deliveredAt`), and for a rush entry its ordinal: a row of an entry the store holds
+ * replaces it, and a row of the same id at another time (the id was used again once its order
+ * left memory), or of another ordinal, is another entry.
  */
 export interface RegisterRows {
   rush: RushRecord[];
+  /**
+   * The ordinal of each entry of `rush`, by index: how many entries of the same order at the
+   * same `requestedAt` came before it in the register. Almost always 0; a rush released in the
+   * millisecond it was held is its order's second entry of that time, 1. Absent: 0 for each.
+   * Read back, 0 for each from a store of schema 2 or 1, read as it is.
+   */
+  rushOrdinals?: number[];
   rework: ReworkRecord[];
   /**
    * Hand-overs (`deliver`), and a delivery a `missing` rush for its short items marked
@@ -77,7 +88,7 @@ export type RegisterEntry<K extends RegisterKind> = K extends 'rush'
  * A query of a register table, checked (`registerQuery` in src/durable/registers.ts). Times
  * are epoch ms: a rush entry's `requestedAt`, a rework entry's `registeredAt`, a delivery's
  * `deliveredAt`; `since` is inclusive, `until` exclusive. Entries come in the order of that
- * time, then of order id.
+ * time, then of order id, then of ordinal (a rush entry's; 0 for the others).
  */
 export interface RegisterQuery {
   since?: number;
@@ -92,7 +103,7 @@ export interface RegisterQuery {
   /** At most this many entries. */
   limit: number;
   /** Only entries after this place: a page's `next`. */
-  after?: { at: number; orderId: string };
+  after?: { at: number; orderId: string; ordinal: number };
 }
 
 /** One page of a register query: its entries, and where the next page starts if there is one. */
@@ -198,13 +209,14 @@ export interface Store {
   /** The registers as stored, rush entries requested at or after `since` (epoch ms). */
   readRegisters(since?: number): Promise<RegisterRows>;
   /**
-   * The entries of a register table that match `query`, at most `limit` of them, and whether
-   * more match after them. A store without it answers no register queries.
+   * The entries of a register table that match `query`, at most `limit` of them, their ordinals
+   * (as `RegisterRows.rushOrdinals`; absent, or for the other registers, 0 for each), and
+   * whether more match after them. A store without it answers no register queries.
    */
   queryRegister?<K extends RegisterKind>(
     kind: K,
     query: RegisterQuery,
-  ): Promise<{ entries: RegisterEntry<K>[]; more: boolean }>;
+  ): Promise<{ entries: RegisterEntry<K>[]; ordinals?: number[]; more: boolean }>;
   /** The explanation stored when the order settled, or undefined. */
   readExplanation?(orderId: string): Promise<Explanation | undefined>;
   close(): Promise<void>;

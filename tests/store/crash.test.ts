@@ -37,6 +37,8 @@ function expectedRow(r: RushRecord, seq: number) {
     journal_seq: seq,
     requested_at: iso(r.requestedAt),
     requested_at_ms: r.requestedAt,
+    // The stream only submits: each order has one entry.
+    ordinal: 0,
     day: r.day,
     client_id: r.clientId,
     tier: r.tier,

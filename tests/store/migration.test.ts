@@ -1,8 +1,9 @@
 /**
- * A store written at schema 1 (register tables keyed by order id alone, no delivery register) is
- * brought to schema 2 (keyed by order id and time, with a delivery register) on its first
- * writable open, with its rows as they were; read-only, it is read as it is. After the
- * migration, an id used again is an entry of its own, and hand-overs are written.
+ * A store written at schema 1 (register tables keyed by order id alone, no delivery register) or
+ * 2 (keyed by order id and time, with a delivery register) is brought to schema 3 (the rush
+ * register's key adds an ordinal) on its first writable open, with its rows as they were;
+ * read-only, it is read as it is. After the migration, an id used again is an entry of its own,
+ * hand-overs are written, and a rush released in the millisecond it was held is a second row.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import {
   type DurableScheduler,
   openScheduler,
   postgresStore,
+  type RushRecord,
   type Store,
   sqliteStore,
   verifyReplay,
@@ -25,6 +27,13 @@ import { order, T } from '../support/orders.js';
 import { PG_URL, pgDatabases } from '../support/pg.js';
 
 const open = closedAfterEach();
+
+/** The register tables' primary keys at schema 3: rush, rework, delivery. */
+const SCHEMA_3_KEYS = [
+  ['order_id', 'requested_at_ms', 'ordinal'],
+  ['order_id', 'registered_at_ms'],
+  ['order_id', 'delivered_at_ms'],
+];
 const lab = { ...busyLab, retention: 0 };
 const rush = order({ id: 'again', rush: { urgency: 'same-day' } });
 const rework = order({ id: 'redo', rush: { cause: 'rework', reason: 'scratched' } });
@@ -46,6 +55,8 @@ interface Place {
   store(): Store;
   /** The PostgreSQL database's URL. */
   url?: string;
+  /** Rewrites the store's tables as schema 2 made them. */
+  toSchema2(): Promise<void>;
   /** Rewrites the store's tables as schema 1 made them. */
   toSchema1(): Promise<void>;
   /** The schema version and the register tables' primary key columns, as the database says. */
@@ -55,9 +66,34 @@ interface Place {
 async function sqlitePlace(): Promise<Place> {
   const file = join(mkdtempSync(join(tmpdir(), 'rushline-migration-')), 'lab.db');
   const tables = ['rush_register', 'rework_register', 'delivery_register'];
+  const toSchema2 = async () => {
+    const db = new Database(file);
+    db.transaction(() => {
+      const t = 'rush_register';
+      const { sql } = db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(t) as {
+        sql: string;
+      };
+      const v2 = sql
+        .replace(t, `${t}_v2`)
+        .replace(/\s*ordinal INTEGER NOT NULL,/, '')
+        .replace(', ordinal)', ')');
+      expect(v2).not.toContain('ordinal');
+      const columns = (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[])
+        .map((c) => c.name)
+        .filter((c) => c !== 'ordinal')
+        .join(', ');
+      db.exec(`${v2}; INSERT INTO ${t}_v2 (${columns}) SELECT ${columns} FROM ${t};
+        DROP TABLE ${t}; ALTER TABLE ${t}_v2 RENAME TO ${t};
+        CREATE INDEX rush_register_requested ON ${t} (requested_at_ms);
+        UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version'`);
+    })();
+    db.close();
+  };
   return {
     store: () => sqliteStore(file),
+    toSchema2,
     async toSchema1() {
+      await toSchema2();
       const db = new Database(file);
       db.transaction(() => {
         for (const t of tables.slice(0, 2)) {
@@ -104,10 +140,21 @@ const freshDatabase = pgDatabases('rushline_migration').fresh;
 async function postgresPlace(): Promise<Place> {
   const url = await freshDatabase();
   const sql = () => postgres(url, { max: 1, onnotice: () => undefined });
+  const toSchema2 = async () => {
+    const db = sql();
+    // Dropping the column drops the key it is in.
+    await db.unsafe(`
+      ALTER TABLE rush_register DROP COLUMN ordinal;
+      ALTER TABLE rush_register ADD PRIMARY KEY (order_id, requested_at_ms);
+      UPDATE rushline_meta SET value = '2' WHERE key = 'schema_version';`);
+    await db.end();
+  };
   return {
     url,
     store: () => postgresStore(url),
+    toSchema2,
     async toSchema1() {
+      await toSchema2();
       const db = sql();
       await db.unsafe(`
         ALTER TABLE rush_register DROP CONSTRAINT rush_register_pkey, ADD PRIMARY KEY (order_id);
@@ -166,6 +213,7 @@ describe.each([
       expect(await verifyReplay(reader)).toMatchObject({ ok: true, registerProblems: [] });
       expect(await reader.queryRegister?.('delivery', { limit: 10 })).toEqual({
         entries: [],
+        ordinals: [],
         more: false,
       });
       await reader.close();
@@ -173,14 +221,7 @@ describe.each([
 
       const s = await openScheduler({ store: p.store() });
       open.push(s);
-      expect(await p.schema()).toEqual({
-        version: '2',
-        keys: [
-          ['order_id', 'requested_at_ms'],
-          ['order_id', 'registered_at_ms'],
-          ['order_id', 'delivered_at_ms'],
-        ],
-      });
+      expect(await p.schema()).toEqual({ version: '3', keys: SCHEMA_3_KEYS });
       const rushes = async () => (await s.queryRegister('rush', { limit: 10 })).entries;
       const reworks = async () => (await s.queryRegister('rework', { limit: 10 })).entries;
       expect({ rush: await rushes(), rework: await reworks() }).toEqual({
@@ -244,10 +285,78 @@ test.skipIf(!PG_URL)(
     await before.end();
     const s = await node;
     open.push(s);
-    expect((await p.schema()).version).toBe('2');
+    expect((await p.schema()).version).toBe('3');
     expect((await s.queryRegister('rush')).entries.map((r) => r.orderId).sort()).toEqual([
       'again',
       'redo',
     ]);
   },
 );
+
+describe.each([
+  ['SQLite', sqlitePlace, false],
+  ['PostgreSQL', postgresPlace, !PG_URL],
+] as const)('a schema-2 store (%s)', (_, place, skip) => {
+  test.skipIf(skip)(
+    'is read as it is read-only, and migrated with its rows, each ordinal 0, on its first writable open',
+    async () => {
+      const p = await place();
+      const first = await openScheduler({ store: p.store(), config: busyLab });
+      await first.submit(order({ id: 'a', rush: { urgency: 'same-day' } }), T('09:00'));
+      await first.submit(order({ id: 'b', rush: { urgency: 'next-day' } }), T('09:00'));
+      await first.submit(order({ id: 'c', rush: { cause: 'rework', reason: 'torn' } }), T('09:01'));
+      await first.hold('a', T('09:02'));
+      const register = first.rushRegister();
+      await first.close();
+      await p.toSchema2();
+      expect(await p.schema()).toEqual({
+        version: '2',
+        keys: [['order_id', 'requested_at_ms'], ...SCHEMA_3_KEYS.slice(1)],
+      });
+
+      // Read-only, as it is: every entry of ordinal 0, pages of one each after the last.
+      const reader = p.store();
+      expect((await reader.open({ readOnly: true })).header.schemaVersion).toBe(2);
+      const before = await reader.readRegisters();
+      expect(before.rushOrdinals).toEqual([0, 0, 0]);
+      const paged: string[] = [];
+      let after: { at: number; orderId: string; ordinal: number } | undefined;
+      for (;;) {
+        const page = await (reader as Required<Store>).queryRegister('rush', {
+          limit: 1,
+          ...(after ? { after } : {}),
+        });
+        const last = page.entries[0] as RushRecord;
+        paged.push(last.orderId);
+        if (!page.more) break;
+        after = { at: last.requestedAt, orderId: last.orderId, ordinal: page.ordinals?.[0] ?? 0 };
+      }
+      expect(paged).toEqual(['a', 'b', 'c']);
+      expect(await verifyReplay(reader)).toMatchObject({ ok: true, registerProblems: [] });
+      await reader.close();
+      expect((await p.schema()).version).toBe('2');
+
+      // Migrated on the first writable open: the rows as they were, a cursor of the version
+      // before still taken, and a rush released in the millisecond of its hold is a row of its own.
+      const s = await openScheduler({ store: p.store() });
+      open.push(s);
+      expect(await p.schema()).toEqual({ version: '3', keys: SCHEMA_3_KEYS });
+      const rushes = async () => (await s.queryRegister('rush', { limit: 10 })).entries;
+      expect(await rushes()).toEqual(register);
+      expect(
+        (await s.queryRegister('rush', { after: `${T('09:00')}:a` })).entries.map((r) => r.orderId),
+      ).toEqual(['b', 'c']);
+      await s.submit(order({ id: 'd', rush: { urgency: 'same-day' } }), T('09:03'));
+      await s.hold('d', T('09:03'));
+      await s.release('d', T('09:03'));
+      expect(s.rushRegister().filter((r) => r.orderId === 'd')).toHaveLength(2);
+      expect(await rushes()).toEqual(s.rushRegister());
+      await s.close();
+      const checked = p.store();
+      await checked.open({ readOnly: true });
+      expect((await checked.readRegisters()).rushOrdinals).toEqual([0, 0, 0, 0, 1]);
+      expect(await verifyReplay(checked)).toMatchObject({ ok: true, registerProblems: [] });
+      await checked.close();
+    },
+  );
+});

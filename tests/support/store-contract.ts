@@ -122,7 +122,7 @@ function rework(orderId: string, at: number, over: Partial<ReworkRecord> = {}): 
   };
 }
 
-const none = { rush: [], rework: [], delivery: [] };
+const none = { rush: [], rushOrdinals: [], rework: [], delivery: [] };
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<StoreError> {
@@ -289,16 +289,31 @@ export function storeContract(kind: StoreKind): void {
       const w2 = rework('w2', T('09:40'), { cause: undefined, responsible: undefined });
       const e = entries as [JournalEntry, JournalEntry, JournalEntry, JournalEntry];
       await store.append(e[0], { rush: [r1], rework: [w1] });
-      expect(await store.readRegisters()).toEqual({ rush: [r1], rework: [w1], delivery: [] });
+      expect(await store.readRegisters()).toEqual({
+        rush: [r1],
+        rushOrdinals: [0],
+        rework: [w1],
+        delivery: [],
+      });
       await store.append(e[1], { rush: [r2], rework: [w2] });
       const closed = { ...w1, closedAt: T('10:00') };
       await store.append(e[2], { rush: [], rework: [closed] });
 
       const all = await store.readRegisters();
-      expect(all).toEqual({ rush: [r1, r2], rework: [closed, w2], delivery: [] });
+      expect(all).toEqual({
+        rush: [r1, r2],
+        rushOrdinals: [0, 0],
+        rework: [closed, w2],
+        delivery: [],
+      });
       // Plain data: the text form of each record is the record's own.
       expect(JSON.parse(JSON.stringify(all.rush[1]))).toEqual(JSON.parse(JSON.stringify(r2)));
-      const only = (rush: RushRecord[], rework: ReworkRecord[]) => ({ rush, rework, delivery: [] });
+      const only = (rush: RushRecord[], rework: ReworkRecord[]) => ({
+        rush,
+        rushOrdinals: rush.map(() => 0),
+        rework,
+        delivery: [],
+      });
       expect(await store.readRegisters(T('09:15'))).toEqual(only([r2], [w2]));
       expect(await store.readRegisters(T('09:30'))).toEqual(only([r2], [w2]));
       expect(await store.readRegisters(T('09:31'))).toEqual(only([], [w2]));
@@ -327,7 +342,12 @@ export function storeContract(kind: StoreKind): void {
       const marked = { ...again, promisedBy: T('15:00') };
       await store.append(e[3], { rush: [marked], rework: [] });
 
-      const all = { rush: [first, marked], rework: [closed, w2], delivery: [] };
+      const all = {
+        rush: [first, marked],
+        rushOrdinals: [0, 0],
+        rework: [closed, w2],
+        delivery: [],
+      };
       expect(await store.readRegisters()).toEqual(all);
       expect((await store.queryRegister('rush', { limit: 10 })).entries).toEqual(all.rush);
       expect((await store.queryRegister('rework', { limit: 10 })).entries).toEqual(all.rework);
@@ -339,9 +359,51 @@ export function storeContract(kind: StoreKind): void {
       expect(first1).toMatchObject({ entries: [first], more: true });
       const second = await store.queryRegister('rush', {
         limit: 1,
-        after: { at: first.requestedAt, orderId: 'x' },
+        after: { at: first.requestedAt, orderId: 'x', ordinal: 0 },
       });
       expect(second.entries).toEqual([marked]);
+      await store.close();
+      const reopened = place.again() as Required<Store>;
+      await open(reopened, { lab: 'lab-a', readOnly: true });
+      expect(await reopened.readRegisters()).toEqual(all);
+    });
+
+    test('two rush entries of one order at one time are two rows, told apart by their ordinal: a mark replaces its own, pages hold each once', async () => {
+      const { place } = await created();
+      const store = place.store as Required<Store>;
+      // A rush submitted and held in one millisecond, then released in it: a second entry.
+      const held = rush('x', T('09:00'), { heldAt: T('09:00') });
+      const released = rush('x', T('09:00'), { outcome: 'rush-declined' });
+      const other = rush('y', T('09:00'));
+      const e = entries as [JournalEntry, JournalEntry, JournalEntry, JournalEntry];
+      await store.append(e[0], {
+        rush: [rush('x', T('09:00')), other],
+        rushOrdinals: [0, 0],
+        rework: [],
+      });
+      await store.append(e[1], { rush: [held], rushOrdinals: [0], rework: [] });
+      await store.append(e[2], { rush: [released], rushOrdinals: [1], rework: [] });
+      // A later row of the second entry (a cancellation marks it) replaces it alone.
+      const cancelled = { ...released, cancelledAt: T('09:05') };
+      await store.append(e[3], { rush: [cancelled], rushOrdinals: [1], rework: [] });
+      const all = await store.readRegisters();
+      expect({ rush: all.rush, rushOrdinals: all.rushOrdinals }).toEqual({
+        rush: [held, other, cancelled],
+        rushOrdinals: [0, 0, 1],
+      });
+      expect(await store.queryRegister('rush', { limit: 10 })).toEqual({
+        entries: [held, cancelled, other],
+        ordinals: [0, 1, 0],
+        more: false,
+      });
+      // Pages of one: the page after the first entry of 'x' holds its second, then 'y'.
+      const after = { at: T('09:00'), orderId: 'x' };
+      expect(
+        await store.queryRegister('rush', { limit: 1, after: { ...after, ordinal: 0 } }),
+      ).toEqual({ entries: [cancelled], ordinals: [1], more: true });
+      expect(
+        await store.queryRegister('rush', { limit: 1, after: { ...after, ordinal: 1 } }),
+      ).toEqual({ entries: [other], ordinals: [0], more: false });
       await store.close();
       const reopened = place.again() as Required<Store>;
       await open(reopened, { lab: 'lab-a', readOnly: true });
@@ -371,7 +433,12 @@ export function storeContract(kind: StoreKind): void {
       await store.append(e[1], { rush: [], rework: [], delivery: [marked, d3] });
       await store.append(e[2], { rush: [], rework: [] });
       const all = [marked, d3, d2];
-      expect(await store.readRegisters()).toEqual({ rush: [], rework: [], delivery: all });
+      expect(await store.readRegisters()).toEqual({
+        rush: [],
+        rushOrdinals: [],
+        rework: [],
+        delivery: all,
+      });
       expect((await store.readRegisters(T('10:30'))).delivery).toEqual([d3, d2]);
       const q = async (query: Partial<RegisterQuery>) =>
         (await store.queryRegister('delivery', { limit: 10, ...query })).entries;
@@ -381,8 +448,8 @@ export function storeContract(kind: StoreKind): void {
       expect(await q({ outcome: 'late' })).toEqual([d2]);
       expect(await q({ outcome: 'on-time' })).toEqual([marked, d3]);
       const page = await store.queryRegister('delivery', { limit: 2 });
-      expect(page).toEqual({ entries: [marked, d3], more: true });
-      expect(await q({ after: { at: d3.deliveredAt, orderId: 'd3' } })).toEqual([d2]);
+      expect(page).toEqual({ entries: [marked, d3], ordinals: [0, 0], more: true });
+      expect(await q({ after: { at: d3.deliveredAt, orderId: 'd3', ordinal: 0 } })).toEqual([d2]);
       await store.close();
       const again = place.again() as Required<Store>;
       await open(again, { lab: 'lab-a', readOnly: true });
@@ -444,7 +511,7 @@ export function storeContract(kind: StoreKind): void {
         paged.push(...page.entries.map((r) => r.orderId));
         const last = page.entries.at(-1) as RushRecord;
         if (!page.more) break;
-        after = { at: last.requestedAt, orderId: last.orderId };
+        after = { at: last.requestedAt, orderId: last.orderId, ordinal: 0 };
       }
       expect(paged).toEqual(await ids('rush', {}));
 
