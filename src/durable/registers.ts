@@ -14,7 +14,14 @@ import type {
   RushRecord,
 } from '../domain/types.js';
 import type { Scheduler } from '../engine/scheduler.js';
-import type { RegisterEntry, RegisterKind, RegisterQuery, StoredCall } from '../store/types.js';
+import { rushOrdinal } from '../store/rows.js';
+import type {
+  RegisterEntry,
+  RegisterKind,
+  RegisterQuery,
+  Store,
+  StoredCall,
+} from '../store/types.js';
 
 /** A register query as a caller gives it. Times are epoch ms. */
 export interface RegisterQueryOptions {
@@ -119,8 +126,8 @@ export function heldExplanation(engine: Scheduler, orderId: string): Explanation
  * since calls' times never go back, so only the latest time's counts are kept. The entries of
  * one time leave memory together (`retention` after that time), so the entries an engine holds,
  * counted, get the ordinals they got when they were made; but at `retention: 0` the entries of
- * the latest call's millisecond made before that call have left (docs/durability.md, known
- * limits).
+ * the last call's millisecond made before that call have left, and are counted first from the
+ * store (`leftMemoryAt`).
  *
  * The rework register needs none: a rework entry is made only by its order's submission (a
  * company-caused order cannot be held, so it is never released and decided again), and an id
@@ -130,6 +137,13 @@ export function heldExplanation(engine: Scheduler, orderId: string): Explanation
 export class RushOrdinals {
   private at = Number.NaN;
   private readonly counts = new Map<string, number>();
+
+  /** Counts the entries that left memory (`leftMemoryAt`), before those the engine holds. */
+  count(left: LeftEntries): void {
+    this.at = left.at;
+    this.counts.clear();
+    for (const [orderId, n] of left.counts) this.counts.set(orderId, n);
+  }
 
   /** The ordinal of the next entry of `r`'s order at its time, counted. */
   next(r: RushRecord): number {
@@ -141,6 +155,34 @@ export class RushOrdinals {
     this.counts.set(r.orderId, n + 1);
     return n;
   }
+}
+
+/** Rush entries of one time that left memory: how many of each order's, by order id. */
+export interface LeftEntries {
+  at: number;
+  counts: Map<string, number>;
+}
+
+/**
+ * The rush entries at `at` that the store holds and the engine no longer does. For an engine of
+ * `retention: 0` at its last call's time `at`: an entry leaves memory at the next call, even of
+ * the same millisecond, so the entries of that millisecond but the last call's have left, and
+ * the next entry of an order must be numbered after them. The store's rows at `at` are the
+ * entries of that time (none is later), and those the engine holds are the latest of each order.
+ */
+export async function leftMemoryAt(
+  store: Store,
+  engine: Scheduler,
+  at: number,
+): Promise<LeftEntries> {
+  const rows = await store.readRegisters(at);
+  const counts = new Map<string, number>();
+  for (const [i, r] of rows.rush.entries())
+    if (r.requestedAt === at)
+      counts.set(r.orderId, Math.max(counts.get(r.orderId) ?? 0, rushOrdinal(rows, i) + 1));
+  for (const r of engine.rushRegister())
+    if (r.requestedAt === at) counts.set(r.orderId, (counts.get(r.orderId) ?? 0) - 1);
+  return { at, counts };
 }
 
 /** The time a register entry is kept in order of: when it was requested, registered or made. */

@@ -54,6 +54,8 @@ import {
   eachHeldEntry,
   entryTime,
   heldExplanation,
+  type LeftEntries,
+  leftMemoryAt,
   pageMark,
   type RegisterQueryOptions,
   RushOrdinals,
@@ -225,7 +227,10 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     // the second engine, when there is one, is restored first, from a copy made before the first
     // engine may change what it keeps.
     const adopt = store.freshSnapshots === true;
+    // The engine's time: its last call's (every journaled call moves time to its own).
+    let lastTime = null as number | null;
     const restart = (from: { seq: number; snapshot: Snapshot }) => {
+      lastTime = from.snapshot.lastTime;
       if (!single) ahead = restoreScheduler(structuredClone(from.snapshot), restoreConfig);
       engine = restoreScheduler(from.snapshot, restoreConfig, { adopt });
       if (single) ahead = engine;
@@ -239,6 +244,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       if (from) restart(from);
       const r = replayTail(single ? [engine] : [engine, ahead], seq, entries);
       seq = r.seq;
+      lastTime = entries.findLast((e) => e.seq === r.seq)?.call.at ?? lastTime;
       if (r.failed)
         throw new StoreError(
           'corrupt',
@@ -248,6 +254,10 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
     follow(opened.tail);
     if (store.becomeWriter) await store.becomeWriter(seq, follow, options.onStandby);
     const reads = engine;
+    const left =
+      lastTime !== null && reads.config.retention === 0
+        ? await leftMemoryAt(store, reads, lastTime)
+        : undefined;
     const checkpointer = takesCheckpoints(store)
       ? new Checkpointer(store, () => reads, checkpointPartSize)
       : undefined;
@@ -261,6 +271,7 @@ export async function openScheduler(options: OpenSchedulerOptions): Promise<Dura
       config?.clock,
       snapshotEvery,
       checkpointer,
+      left,
     );
   } catch (e) {
     await store.close();
@@ -370,7 +381,10 @@ export class DurableScheduler {
     private readonly snapshotEvery: number,
     /** Writes checkpoints in parts; undefined for a store that only takes whole snapshots. */
     private readonly checkpointer: Checkpointer | undefined,
+    /** At `retention: 0`, the rush entries of the last call's millisecond that left memory. */
+    left?: LeftEntries,
   ) {
+    if (left) this.rushOrdinals.count(left);
     // Each held entry numbered and given its ordinal as it was when it was made.
     eachHeldEntry(engine, {
       rush: (n, r) => this.rushAt.set(r.orderId, { n, ordinal: this.rushOrdinals.next(r) }),
