@@ -21,7 +21,7 @@ import {
 } from '../../src/index.js';
 import { arbitraries, LineDriver } from '../../src/testing/index.js';
 import { closedAfterEach } from '../support/closing.js';
-import { fcParams } from '../support/fc.js';
+import { CI_SEED, FIXED_SEED, fcParams } from '../support/fc.js';
 import { busyLab } from '../support/labs.js';
 import { committingLater } from '../support/stores.js';
 
@@ -29,6 +29,9 @@ const open = closedAfterEach();
 
 /** The state-changing calls: what the plain engine records and the durable one replays. */
 const CALLS = new Set(Object.keys(JOURNALED));
+
+/** Days drawn for each store. */
+const RUNS = 15;
 
 interface Recorded {
   name: string;
@@ -86,89 +89,91 @@ describe.each([
     let told = 0;
     let checkpointed = 0;
     let tabled = 0;
+    const days = arbitraries.orderStreams(lab, {
+      companyShare: 0.1,
+      lifecycle: true,
+      lifeChanges: true,
+      capacityChanges: true,
+      linesDown: true,
+      clients: 5,
+    });
+    // The fixed seed's days make every kind of call; under another seed they are run too, so
+    // that the coverage check below holds whatever that seed draws (seed 3 draws no release).
+    const examples =
+      CI_SEED === FIXED_SEED
+        ? []
+        : fc.sample(days, { seed: FIXED_SEED, numRuns: RUNS }).map((d) => [d] as [typeof d]);
     await fc.assert(
-      fc.asyncProperty(
-        arbitraries.orderStreams(lab, {
-          companyShare: 0.1,
-          lifecycle: true,
-          lifeChanges: true,
-          capacityChanges: true,
-          linesDown: true,
-          clients: 5,
-        }),
-        async (stream) => {
-          // The day on a plain engine, every call recorded, and each event with the number of
-          // the call it came in.
-          const plain = createScheduler(lab);
-          const log: Recorded[] = [];
-          const expected = heard(plain, () => log.length);
-          const driver = new LineDriver(recording(plain, log));
-          for (const item of [...stream].sort((a, b) => a.at - b.at)) {
-            driver.until(item.at);
-            driver.apply(item);
-            driver.startIdle(item.at);
-          }
-          driver.stop();
-          for (const call of log) kinds.add(call.refused ? `${call.name} refused` : call.name);
+      fc.asyncProperty(days, async (stream) => {
+        // The day on a plain engine, every call recorded, and each event with the number of
+        // the call it came in.
+        const plain = createScheduler(lab);
+        const log: Recorded[] = [];
+        const expected = heard(plain, () => log.length);
+        const driver = new LineDriver(recording(plain, log));
+        for (const item of [...stream].sort((a, b) => a.at - b.at)) {
+          driver.until(item.at);
+          driver.apply(item);
+          driver.startIdle(item.at);
+        }
+        driver.stop();
+        for (const call of log) kinds.add(call.refused ? `${call.name} refused` : call.name);
 
-          // The same calls on the durable scheduler, one after another.
-          const store = makeStore();
-          const s = await openScheduler({ store, config: lab, snapshotEvery: 7 });
-          open.push(s);
-          const events = heard(s, () => s.journalSeq);
-          for (const call of log) {
-            const run = (s as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
-              call.name
-            ] as (...a: unknown[]) => Promise<unknown>;
-            const answer = await run.apply(s, call.args).then(
-              (a) => ({ answer: a }),
-              (e: Error) => ({ refused: e.name }),
-            );
-            expect(answer, `${call.name} ${JSON.stringify(call.args)}`).toEqual(
-              call.refused === undefined ? { answer: call.answer } : { refused: call.refused },
-            );
-          }
-          // The same events in the same order, each told once its call was committed: the
-          // journal's latest entry is then that call's (a refused call journals nothing).
-          const entryOf: number[] = [0];
-          for (const call of log) entryOf.push((entryOf.at(-1) as number) + (call.refused ? 0 : 1));
-          expect(events).toEqual(expected.map(([name, call]) => [name, entryOf[call]]));
-          told += events.length;
-          expect(s.snapshot()).toEqual(plain.snapshot());
-          // The register tables hold what the plain engine's registers hold (a day is within
-          // its retention), entries and marks alike, in the tables' order; without retention,
-          // the delivery table holds every hand-over answered.
-          const inOrder = <T extends { orderId: string }>(at: (x: T) => number, xs: T[]) =>
-            [...xs].sort(
-              (a, b) =>
-                at(a) - at(b) || Buffer.compare(Buffer.from(a.orderId), Buffer.from(b.orderId)),
-            );
-          const table = async (kind: 'rush' | 'rework' | 'delivery') =>
-            (await s.queryRegister(kind as 'rush', { limit: 10_000 })).entries as unknown[];
-          const handovers =
-            lab.retention === 0
-              ? log
-                  .filter((c) => c.name === 'deliver' && c.refused === undefined)
-                  .map((c) => c.answer as DeliveryRecord)
-              : plain.deliveryRegister();
-          expect(await table('delivery')).toEqual(inOrder((d) => d.deliveredAt, handovers));
-          tabled += handovers.length;
-          if (lab.retention !== 0) {
-            expect(await table('rush')).toEqual(
-              inOrder((r) => r.requestedAt, plain.rushRegister()),
-            );
-            expect(await table('rework')).toEqual(
-              inOrder((r) => r.registeredAt, plain.reworkRegister()),
-            );
-          }
-          if (s.checkpointSeq > 0) checkpointed++;
-          await s.close();
-          const again = await openScheduler({ store });
-          open.push(again);
-          expect(again.snapshot()).toEqual(plain.snapshot());
-        },
-      ),
-      fcParams(15),
+        // The same calls on the durable scheduler, one after another.
+        const store = makeStore();
+        const s = await openScheduler({ store, config: lab, snapshotEvery: 7 });
+        open.push(s);
+        const events = heard(s, () => s.journalSeq);
+        for (const call of log) {
+          const run = (s as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+            call.name
+          ] as (...a: unknown[]) => Promise<unknown>;
+          const answer = await run.apply(s, call.args).then(
+            (a) => ({ answer: a }),
+            (e: Error) => ({ refused: e.name }),
+          );
+          expect(answer, `${call.name} ${JSON.stringify(call.args)}`).toEqual(
+            call.refused === undefined ? { answer: call.answer } : { refused: call.refused },
+          );
+        }
+        // The same events in the same order, each told once its call was committed: the
+        // journal's latest entry is then that call's (a refused call journals nothing).
+        const entryOf: number[] = [0];
+        for (const call of log) entryOf.push((entryOf.at(-1) as number) + (call.refused ? 0 : 1));
+        expect(events).toEqual(expected.map(([name, call]) => [name, entryOf[call]]));
+        told += events.length;
+        expect(s.snapshot()).toEqual(plain.snapshot());
+        // The register tables hold what the plain engine's registers hold (a day is within
+        // its retention), entries and marks alike, in the tables' order; without retention,
+        // the delivery table holds every hand-over answered.
+        const inOrder = <T extends { orderId: string }>(at: (x: T) => number, xs: T[]) =>
+          [...xs].sort(
+            (a, b) =>
+              at(a) - at(b) || Buffer.compare(Buffer.from(a.orderId), Buffer.from(b.orderId)),
+          );
+        const table = async (kind: 'rush' | 'rework' | 'delivery') =>
+          (await s.queryRegister(kind as 'rush', { limit: 10_000 })).entries as unknown[];
+        const handovers =
+          lab.retention === 0
+            ? log
+                .filter((c) => c.name === 'deliver' && c.refused === undefined)
+                .map((c) => c.answer as DeliveryRecord)
+            : plain.deliveryRegister();
+        expect(await table('delivery')).toEqual(inOrder((d) => d.deliveredAt, handovers));
+        tabled += handovers.length;
+        if (lab.retention !== 0) {
+          expect(await table('rush')).toEqual(inOrder((r) => r.requestedAt, plain.rushRegister()));
+          expect(await table('rework')).toEqual(
+            inOrder((r) => r.registeredAt, plain.reworkRegister()),
+          );
+        }
+        if (s.checkpointSeq > 0) checkpointed++;
+        await s.close();
+        const again = await openScheduler({ store });
+        open.push(again);
+        expect(again.snapshot()).toEqual(plain.snapshot());
+      }),
+      { ...fcParams(RUNS), examples },
     );
     // The streams were whole days: every kind of call, refusals, events, and checkpoints.
     // (The streams make no batches and register no clients. Without retention, a finished

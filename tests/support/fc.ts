@@ -4,9 +4,12 @@
  * fast-check's failure message prints the seed and the shrunk counterexample.
  */
 
+/** The project's fixed seed: every run's, unless `RUSHLINE_FC_SEED` names another. */
+export const FIXED_SEED = 20261124;
+
 /** The seed of a run: `RUSHLINE_FC_SEED` when set, else the project's fixed one. */
 export function seedFrom(env: string | undefined): number {
-  if (env === undefined || env === '') return 20261124;
+  if (env === undefined || env === '') return FIXED_SEED;
   if (!/^-?\d+$/.test(env) || !Number.isSafeInteger(Number(env)))
     throw new Error(`RUSHLINE_FC_SEED: expected an integer, received '${env}'`);
   return Number(env);
