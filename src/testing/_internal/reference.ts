@@ -498,9 +498,10 @@ export class ReferenceScheduler {
     const k = this.lifeOf(id, ['held'], true);
     if (!k) return undefined;
     const d = this.submit(k.e.order, now);
-    // Once reported at risk, an order stays reported.
+    // Once reported at risk, an order stays reported; released onto a line that is down, it is
+    // at risk from the release on, as a submission there is.
     const again = this.known.get(id) as { e: Entry };
-    again.e.atRisk = k.e.atRisk;
+    again.e.atRisk ||= k.e.atRisk;
     return d;
   }
 
