@@ -142,8 +142,11 @@ export function parseVary(text: string, option = '--vary'): SweepAxis {
       fail(
         `${path}: the range ${start}:${end}:${step} has ${n + 1} values, more than the limit of ${MAX_SWEEP_CELLS} cells`,
       );
-    const values = Array.from({ length: n + 1 }, (_, i) =>
-      Number((start + i * step).toFixed(places)),
+    // A value that rounds to zero from below is 0, not -0, as the value written 0 is (-0 prints
+    // as '-0' in a locale's number format).
+    const values = Array.from(
+      { length: n + 1 },
+      (_, i) => Number((start + i * step).toFixed(places)) + 0,
     );
     return { path, values };
   }
