@@ -153,13 +153,11 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
 
   // Hand-over, as the engine's delivery register recorded it on each order (`deliveredAt`,
   // `dueBy`: the pickup time, else the promise in force). Every order made is handed over.
-  const delivered = orders.flatMap((o) =>
-    o.deliveredAt >= 0 ? [{ tier: o.tier, cls: o.class, onTime: o.deliveredAt <= o.dueBy }] : [],
-  );
+  const delivered = orders.filter((o) => o.deliveredAt >= 0);
   const handedOver = (id: string, label: string, pool: typeof delivered) =>
     share(
       { id, label, unit: 'share', group: 'delivery' },
-      pool.filter((d) => d.onTime).length,
+      pool.filter((o) => o.deliveredAt <= o.dueBy).length,
       pool.length,
     );
   handedOver('delivered.onTime', 'Handed over by the due time', delivered);
@@ -167,13 +165,13 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     handedOver(
       `delivered.onTime.tier.${t}`,
       `Handed over in time, ${t} clients`,
-      delivered.filter((d) => d.tier === t),
+      delivered.filter((o) => o.tier === t),
     );
   for (const c of CLASSES)
     handedOver(
       `delivered.onTime.class.${c}`,
       `Handed over in time, ${c} orders`,
-      delivered.filter((d) => d.cls === c),
+      delivered.filter((o) => o.class === c),
     );
 
   const window = run.measuredTo - run.measuredFrom;
@@ -194,11 +192,14 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     );
   }
 
-  const waits = orders
-    .map((o) => (o.startedAt - o.submittedAt) / MS_PER_MINUTE)
-    .sort((a, b) => a - b);
-  const mean = (xs: readonly number[]) =>
-    xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  // Sorted as numbers in a typed array: 10⁶ of them in about 0.1 s, against 0.6 s with a
+  // comparator.
+  const waits = sortedNumbers(orders, (o) => (o.startedAt - o.submittedAt) / MS_PER_MINUTE);
+  const mean = (xs: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < xs.length; i++) sum += xs[i] as number;
+    return xs.length > 0 ? sum / xs.length : null;
+  };
   add(
     { id: 'wait.mean', label: 'Mean wait to start', unit: 'minutes', group: 'waiting' },
     mean(waits),
@@ -246,9 +247,7 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     plain.filter((o) => !onTime(o)).length,
     plain.length,
   );
-  const lateness = late
-    .map((o) => (o.finishedAt - o.promisedBy) / MS_PER_MINUTE)
-    .sort((a, b) => a - b);
+  const lateness = sortedNumbers(late, (o) => (o.finishedAt - o.promisedBy) / MS_PER_MINUTE);
   for (const [p, name] of [
     [0.5, 'p50'],
     [0.9, 'p90'],
@@ -296,6 +295,13 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     (lastFinish - run.start) / MS_PER_HOUR,
   );
   return out;
+}
+
+/** `value` of each of `xs`, sorted ascending. */
+function sortedNumbers<T>(xs: readonly T[], value: (x: T) => number): Float64Array {
+  const out = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = value(xs[i] as T);
+  return out.sort();
 }
 
 /** An empty tally of rush decisions, for `mergeRushDecisions` to fill. */

@@ -86,7 +86,7 @@ export function shareCi(
 }
 
 /** The p-quantile (0 ≤ p ≤ 1) of a sorted sample, by linear interpolation; null when empty. */
-export function quantile(sorted: readonly number[], p: number): number | null {
+export function quantile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const pos = (sorted.length - 1) * p;
   const lo = Math.floor(pos);
