@@ -250,6 +250,17 @@ export const rushRequestSchema = z
     }
   });
 
+/** What `deliver` is told about a hand-over (`Handover`). */
+export const handoverSchema = z.strictObject({
+  via: z.enum(['ship', 'pickup']),
+  reference: z.string().optional(),
+  shortItems: z
+    .number()
+    .int('must be a whole number of items')
+    .min(0, 'must be 0 or more items')
+    .optional(),
+});
+
 export const orderSchema = z.strictObject({
   id: nonEmpty,
   clientId: nonEmpty,

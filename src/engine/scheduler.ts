@@ -13,11 +13,13 @@
 import { z } from 'zod';
 import { TIER_RANK, URGENCY_RANK } from '../domain/defaults.js';
 import { thrownText, ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { fastHandover } from '../domain/fast-handover.js';
 import { fastOrder } from '../domain/fast-order.js';
 import { MAX_UNITS_PER_HOUR, MIN_UNITS_PER_HOUR } from '../domain/limits.js';
 import {
   amendSchema,
   check,
+  handoverSchema,
   orderSchema,
   rangeProblem,
   tierSchema,
@@ -481,16 +483,19 @@ export class Scheduler {
         path: 'orderId',
         message: `must be a finished order; '${orderId}' is ${rec.status}`,
       });
-    let given: { via: Handover['via']; reference?: string; shortItems?: number } | undefined;
-    if (handover === null || typeof handover !== 'object' || Array.isArray(handover)) {
-      issues.push({
-        path: 'handover',
-        message: `expected { via: 'ship' | 'pickup', reference?, shortItems? }, received ${handover === null ? 'null' : Array.isArray(handover) ? 'an array' : typeof handover}`,
-      });
-    } else {
-      const r = check(HANDOVER, handover, ['handover']);
-      if (r.ok) given = r.value;
-      else issues.push(...r.issues);
+    // The common hand-over is checked without zod; anything else, by zod, which explains.
+    let given: Handover | undefined = fastHandover(handover);
+    if (given === undefined) {
+      if (handover === null || typeof handover !== 'object' || Array.isArray(handover)) {
+        issues.push({
+          path: 'handover',
+          message: `expected { via: 'ship' | 'pickup', reference?, shortItems? }, received ${handover === null ? 'null' : Array.isArray(handover) ? 'an array' : typeof handover}`,
+        });
+      } else {
+        const r = check(handoverSchema, handover, ['handover']);
+        if (r.ok) given = r.value;
+        else issues.push(...r.issues);
+      }
     }
     const shortItems = given?.shortItems ?? 0;
     if (rec !== undefined && given !== undefined && shortItems > rec.order.quantity)
@@ -1559,17 +1564,6 @@ function changed(st: EngineState, before: NormalizedOrder, after: NormalizedOrde
     parts.push(`pickup time ${time(before.pickupAt)} → ${time(after.pickupAt)}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing changed';
 }
-/** What `deliver` is told about a hand-over. */
-const HANDOVER = z.strictObject({
-  via: z.enum(['ship', 'pickup']),
-  reference: z.string().optional(),
-  shortItems: z
-    .number()
-    .int('must be a whole number of items')
-    .min(0, 'must be 0 or more items')
-    .optional(),
-});
-
 /** The options `deliveryRegister` knows. */
 const REGISTER_OPTIONS: readonly string[] = ['since', 'until', 'clientId'];
 
