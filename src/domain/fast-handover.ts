@@ -5,16 +5,12 @@
  * input is anything else, and then zod decides and explains. So the fast path can never accept
  * what the schema rejects; a property test holds the two to that.
  */
+import { isPlain } from './fast-order.js';
 import type { Handover } from './types.js';
 
 export function fastHandover(input: unknown): Handover | undefined {
-  if (
-    typeof input !== 'object' ||
-    input === null ||
-    Object.getPrototypeOf(input) !== Object.prototype
-  )
-    return undefined;
-  const o = input as Record<string, unknown>;
+  if (!isPlain(input)) return undefined;
+  const o = input;
   // Every enumerable key, own or inherited, is a field of a hand-over holding a value, as zod's
   // strict object asks (a known key holding `undefined` is left to zod, which keeps it).
   for (const k in o) {

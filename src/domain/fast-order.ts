@@ -10,7 +10,8 @@ import { MAX_MS, MIN_MS } from '../time/units.js';
 import { MAX_QUANTITY } from './limits.js';
 import type { Cause, NormalizedOrder, Urgency } from './types.js';
 
-const isPlain = (v: unknown): v is Record<string, unknown> =>
+/** A plain object, as the fast paths take: not null, not an array, not of a class. */
+export const isPlain = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const ms = (v: unknown): v is number =>
