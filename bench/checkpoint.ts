@@ -15,13 +15,13 @@
  * < 400 MiB.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openScheduler, type Store, sqliteStore } from '../dist/index.js';
 import { wholeSnapshotsOnly } from '../tests/support/whole-snapshots.js';
 import { backlog, config, START } from './orders.js';
+import { scratchDir } from './scratch.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ const { values } = parseArgs({
 const N = Number(values.n ?? 100_000);
 const BATCH = Number(values.batch ?? 1000);
 const CALLS = Number(values.calls ?? 12_000);
-const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'rushline-checkpoint-'));
+const dir = scratchDir('rushline-checkpoint-', values.dir);
 const file = join(dir, 'lab.db');
 
 const pct = (sorted: number[], p: number) =>

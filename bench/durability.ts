@@ -13,14 +13,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { type Order, openScheduler, postgresStore, type Store } from '../dist/index.js';
 import { backlog, config, START } from './orders.js';
+import { scratchDir } from './scratch.js';
 
 const { values } = parseArgs({
   options: { pg: { type: 'string' }, dir: { type: 'string' }, n: { type: 'string' } },
@@ -28,7 +27,7 @@ const { values } = parseArgs({
 const N = Number(values.n ?? 2000);
 const BATCH = 10_000;
 const pgUrl = values.pg ?? process.env.RUSHLINE_PG_URL;
-const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'rushline-durability-'));
+const dir = scratchDir('rushline-durability-', values.dir);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,21 +11,20 @@
  * Issue 19's bar: from day 10 to day 60, the slowest call and the reopen time grow by at most
  * 1.3×. The in-memory half (heap, snapshot size) belongs with retention.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { type DurableScheduler, openScheduler } from '../dist/index.js';
 import { chartsAgainstDay, windowGrowth } from './day-charts.js';
 import { backlog, config, START } from './orders.js';
+import { scratchDir } from './scratch.js';
 
 const { values } = parseArgs({
   options: { days: { type: 'string' }, 'per-day': { type: 'string' }, dir: { type: 'string' } },
 });
 const DAYS = Number(values.days ?? 60);
 const PER_DAY = Number(values['per-day'] ?? 10_000);
-const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'rushline-season-'));
+const dir = scratchDir('rushline-season-', values.dir);
 const file = join(dir, 'lab.db');
 const DAY = 86_400_000;
 
