@@ -7,6 +7,7 @@
 
 import { type RequestedSource, requestedTime } from '../domain/requested.js';
 import type { Decision, NormalizedOrder, Reason, RushRecord } from '../domain/types.js';
+import { handedOut } from './_internal/handed-out.js';
 import type { OrderRecord, RushEntry, Why } from './records.js';
 import type { EngineState } from './state.js';
 
@@ -26,28 +27,30 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
   // says so at once (docs/rules.md, "A line down").
   if (rec.decidedDown) atRisk.push(rec.order.id);
   // `earliestPossible` keeps its place among the keys.
-  return rec.earliest !== undefined
-    ? {
-        orderId: rec.order.id,
-        line: rec.line,
-        outcome: rec.outcome,
-        promisedBy: rec.promisedBy,
-        reasons,
-        atRisk,
-        earliestPossible: rec.earliest,
-        decidedAt: rec.submittedAt,
-        requestedBy: rec.requestedBy,
-      }
-    : {
-        orderId: rec.order.id,
-        line: rec.line,
-        outcome: rec.outcome,
-        promisedBy: rec.promisedBy,
-        reasons,
-        atRisk,
-        decidedAt: rec.submittedAt,
-        requestedBy: rec.requestedBy,
-      };
+  const rendered: Decision =
+    rec.earliest !== undefined
+      ? {
+          orderId: rec.order.id,
+          line: rec.line,
+          outcome: rec.outcome,
+          promisedBy: rec.promisedBy,
+          reasons,
+          atRisk,
+          earliestPossible: rec.earliest,
+          decidedAt: rec.submittedAt,
+          requestedBy: rec.requestedBy,
+        }
+      : {
+          orderId: rec.order.id,
+          line: rec.line,
+          outcome: rec.outcome,
+          promisedBy: rec.promisedBy,
+          reasons,
+          atRisk,
+          decidedAt: rec.submittedAt,
+          requestedBy: rec.requestedBy,
+        };
+  return handedOut(rendered);
 }
 
 /**
