@@ -27,30 +27,28 @@ export function decisionOf(st: EngineState, rec: OrderRecord): Decision {
   // says so at once (docs/rules.md, "A line down").
   if (rec.decidedDown) atRisk.push(rec.order.id);
   // `earliestPossible` keeps its place among the keys.
-  const rendered: Decision =
-    rec.earliest !== undefined
-      ? {
-          orderId: rec.order.id,
-          line: rec.line,
-          outcome: rec.outcome,
-          promisedBy: rec.promisedBy,
-          reasons,
-          atRisk,
-          earliestPossible: rec.earliest,
-          decidedAt: rec.submittedAt,
-          requestedBy: rec.requestedBy,
-        }
-      : {
-          orderId: rec.order.id,
-          line: rec.line,
-          outcome: rec.outcome,
-          promisedBy: rec.promisedBy,
-          reasons,
-          atRisk,
-          decidedAt: rec.submittedAt,
-          requestedBy: rec.requestedBy,
-        };
-  return handedOut(rendered);
+  return rec.earliest !== undefined
+    ? {
+        orderId: rec.order.id,
+        line: rec.line,
+        outcome: rec.outcome,
+        promisedBy: rec.promisedBy,
+        reasons,
+        atRisk,
+        earliestPossible: rec.earliest,
+        decidedAt: rec.submittedAt,
+        requestedBy: rec.requestedBy,
+      }
+    : {
+        orderId: rec.order.id,
+        line: rec.line,
+        outcome: rec.outcome,
+        promisedBy: rec.promisedBy,
+        reasons,
+        atRisk,
+        decidedAt: rec.submittedAt,
+        requestedBy: rec.requestedBy,
+      };
 }
 
 /**
@@ -64,7 +62,7 @@ export function rushRecordOf(
   orderOf: (id: string) => OrderRecord | undefined = (id) => st.orders.get(id),
 ): RushRecord {
   if (e.reasons !== undefined) return structuredClone(e) as RushRecord;
-  const d = decisionOf(st, orderOf(e.orderId) as OrderRecord);
+  const d = handedOut(decisionOf(st, orderOf(e.orderId) as OrderRecord));
   // Every other field is a primitive but the quota; the reasons and at-risk list are fresh.
   // The keys keep their places: `reasons` and `atRisk` are in the entry, undefined.
   return { ...e, reasons: d.reasons, atRisk: d.atRisk, quota: { ...e.quota } } as RushRecord;

@@ -53,6 +53,7 @@ import type {
 import { exceedsQuota } from '../policy/gates.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import { MAX_DECIDED_MS, MS_PER_HOUR } from '../time/units.js';
+import { handedOut } from './_internal/handed-out.js';
 import { type AlarmKind, Alarms } from './alarms.js';
 import { type ResolvedConfig, resolveConfig, type SchedulerConfig } from './config.js';
 import { Decider } from './decide.js';
@@ -225,7 +226,8 @@ export class Scheduler {
       for (const { order, index } of sequence) {
         const decision = this.decider.decide(order, now, lines[index] as Line);
         this.decided(decision);
-        out[index] = decision;
+        // Many answers live as long as the call: handed out as copies (`_internal/handed-out.ts`).
+        out[index] = handedOut(decision);
       }
     } catch (e) {
       throw this.poison('submitBatch', e);

@@ -4,6 +4,7 @@
  */
 import { TIER_RANK } from '../domain/defaults.js';
 import type { AtRiskReport, Decision } from '../domain/types.js';
+import { handedOut } from './_internal/handed-out.js';
 import type { Line } from './line.js';
 import { decisionOf, rushRecordOf } from './reasons.js';
 import { isSettled, OrderRecord, RecordCut, type RushEntry } from './records.js';
@@ -81,7 +82,7 @@ function snapshotFields(
       promisedBy: r.promisedBy,
       plain: r.plain,
       status: r.status,
-      decision: decisionOf(st, r),
+      decision: handedOut(decisionOf(st, r)),
       atRisk: st.riskLog.of(r),
       ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       ...(r.expectedFinish !== undefined ? { expectedFinish: r.expectedFinish } : {}),

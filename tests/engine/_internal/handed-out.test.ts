@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import type { Decision } from '../../../src/domain/types.js';
+import { handedOut } from '../../../src/engine/_internal/handed-out.js';
+import { fcParams } from '../../support/fc.js';
+
+const decision: fc.Arbitrary<Decision> = fc
+  .record(
+    {
+      orderId: fc.string({ minLength: 1 }),
+      line: fc.string({ minLength: 1 }),
+      outcome: fc.constantFrom('queued', 'rush-accepted', 'rush-declined'),
+      promisedBy: fc.integer(),
+      reasons: fc.array(
+        fc.record({ rule: fc.string(), message: fc.string() }, { noNullPrototype: true }),
+        { minLength: 1 },
+      ),
+      atRisk: fc.array(fc.string()),
+      earliestPossible: fc.integer(),
+      decidedAt: fc.integer(),
+      requestedBy: fc.integer(),
+    },
+    {
+      noNullPrototype: true,
+      requiredKeys: [
+        'orderId',
+        'line',
+        'outcome',
+        'promisedBy',
+        'reasons',
+        'atRisk',
+        'decidedAt',
+        'requestedBy',
+      ],
+    },
+  )
+  .map((d) => d as Decision);
+
+test('property: a decision handed out is equal to the one rendered, keys in their order, and shares no object with it', () => {
+  fc.assert(
+    fc.property(decision, (d) => {
+      const out = handedOut(d);
+      expect(out).toStrictEqual(d);
+      expect(Object.keys(out)).toEqual(Object.keys(d));
+      expect(out).not.toBe(d);
+      expect(out.reasons).not.toBe(d.reasons);
+      expect(out.atRisk).not.toBe(d.atRisk);
+      out.reasons.forEach((r, i) => {
+        expect(r).not.toBe(d.reasons[i]);
+      });
+    }),
+    fcParams(200),
+  );
+});
