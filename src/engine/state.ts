@@ -250,10 +250,12 @@ export class EngineState {
    * with nothing late it costs one comparison.
    */
   detectDelays(now: number): void {
+    // One calendar coordinate for every line: the work of a call does not grow with its lines.
+    const c = this.calendar.coord(now);
     for (const line of this.lines.values()) {
       const b = line.busy;
       if (b && !b.reportedAtRisk && now > b.promisedBy) this.riskLog.report(b, now, 'line-delay');
-      this.flagLate(line, now, 'line-delay');
+      this.flagFrom(line, line.startCoord(c), now, 'line-delay');
     }
   }
 

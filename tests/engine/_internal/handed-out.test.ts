@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import type { Decision } from '../../../src/domain/types.js';
-import { handedOut } from '../../../src/engine/_internal/handed-out.js';
+import type { Decision, DeliveryRecord } from '../../../src/domain/types.js';
+import { deliveryHandedOut, handedOut } from '../../../src/engine/_internal/handed-out.js';
 import { fcParams } from '../../support/fc.js';
 
 const decision: fc.Arbitrary<Decision> = fc
@@ -48,6 +48,39 @@ test('property: a decision handed out is equal to the one rendered, keys in thei
       out.reasons.forEach((r, i) => {
         expect(r).not.toBe(d.reasons[i]);
       });
+    }),
+    fcParams(200),
+  );
+});
+
+const delivery: fc.Arbitrary<DeliveryRecord> = fc
+  .record(
+    {
+      orderId: fc.string({ minLength: 1 }),
+      clientId: fc.string({ minLength: 1 }),
+      via: fc.constantFrom('ship', 'pickup'),
+      reference: fc.string(),
+      shortItems: fc.nat(),
+      deliveredAt: fc.integer(),
+      dueBy: fc.integer(),
+      onTime: fc.boolean(),
+      reissuedBy: fc.array(fc.string({ minLength: 1 })),
+    },
+    {
+      noNullPrototype: true,
+      requiredKeys: ['orderId', 'clientId', 'via', 'shortItems', 'deliveredAt', 'dueBy', 'onTime'],
+    },
+  )
+  .map((d) => d as DeliveryRecord);
+
+test('property: a hand-over handed out is equal to the register entry, keys in their order, and shares no object with it', () => {
+  fc.assert(
+    fc.property(delivery, (d) => {
+      const out = deliveryHandedOut(d);
+      expect(out).toStrictEqual(d);
+      expect(Object.keys(out)).toEqual(Object.keys(d));
+      expect(out).not.toBe(d);
+      if (d.reissuedBy !== undefined) expect(out.reissuedBy).not.toBe(d.reissuedBy);
     }),
     fcParams(200),
   );
