@@ -11,17 +11,12 @@
 
 import { availableParallelism } from 'node:os';
 import { ValidationError, type ValidationIssue } from '../domain/errors.js';
-import { parsePolicy } from '../domain/policy.js';
-import { countArrivals, expectedArrivals, makeArrivals } from './_internal/arrivals.js';
+import { countArrivals, drawOrders, expectedArrivals } from './_internal/arrivals.js';
+import { type OrderSheet, recordsOf } from './_internal/order-sheet.js';
 import { Rng } from './_internal/random.js';
 import { MAX_TIMELINE_BUCKETS, runDay } from './_internal/run-day.js';
-import {
-  type DayKpi,
-  dayKpis,
-  emptyRushDecisions,
-  mergeRushDecisions,
-  rushDecisionsOf,
-} from './kpis.js';
+import { emptyRushDecisions, mergeRushDecisions } from './_internal/rush-tally.js';
+import { type DayKpi, dayKpis } from './kpis.js';
 import {
   isResolvedScenario,
   parseScenario,
@@ -123,14 +118,14 @@ export function planRun(
 
 /**
  * What is kept of one replication once it is reduced: its KPI values, how many orders it
- * drew, and for replication 0 only, its orders and timeline, which the result shows. Plain
+ * drew, and for replication 0 only, its order sheet and timeline, which the result shows. Plain
  * data, so that a worker thread can send it back.
  */
 export interface Replication {
   kpis: DayKpi[];
   rushDecisions: RushDecisions;
   arrivals: number;
-  day?: { orders: SimulatedOrder[]; timeline: Timeline };
+  day?: { sheet: OrderSheet; timeline: Timeline };
 }
 
 /** The scenario as resolved by `parseScenario`, resolving it when it is written. */
@@ -154,18 +149,17 @@ export function runReplication(
   rng: Rng,
   onOrder?: () => void,
 ): Replication {
-  const arrivals = makeArrivals(s, rng);
-  // runDay releases the arrivals as it submits them: their number is read first.
-  const drawn = arrivals.length;
-  const run = runDay(s, arrivals, plan.bucketMinutes, onOrder);
+  const sheet = drawOrders(s, rng);
+  const run = runDay(s, sheet, plan.bucketMinutes, onOrder);
   const kpis = dayKpis(
     run,
     s.lines.map((l) => l.id),
   );
-  const rushDecisions = rushDecisionsOf(run, parsePolicy(s.policy));
+  const rushDecisions = run.rushes.decisions;
+  const arrivals = sheet.length;
   return r === 0
-    ? { kpis, rushDecisions, arrivals: drawn, day: { orders: run.orders, timeline: run.timeline } }
-    : { kpis, rushDecisions, arrivals: drawn };
+    ? { kpis, rushDecisions, arrivals, day: { sheet, timeline: run.timeline } }
+    : { kpis, rushDecisions, arrivals };
 }
 
 /**
@@ -210,13 +204,39 @@ export function combine(
   const day = replications[0]?.day;
   if (!day) throw new Error('combine: replication 0 carries no day');
   const { seed, replications: n } = plan;
-  return {
+  const result = {
     scenario: s,
     seed,
     summary: { scenario: s.name, seed, replications: n, kpis, rushDecisions },
-    orders: day.orders,
-    timeline: day.timeline,
+  } as SimulationResult;
+  lazyOrders(result, day.sheet);
+  result.timeline = day.timeline;
+  return result;
+}
+
+/**
+ * Gives a result its `orders`, made from the order sheet when they are first read: a caller
+ * who reads only the summary never pays for a million records (about 440 bytes each, four
+ * times the sheet's row). Once read, `orders` is a plain array property like any other (the
+ * same array at every read, the caller's to change), and the sheet is let go. The property is
+ * enumerable and in its place, so the result's JSON is the same as with the array made at once.
+ */
+function lazyOrders(result: SimulationResult, sheet: OrderSheet): void {
+  const settle = (orders: SimulatedOrder[]) => {
+    Object.defineProperty(result, 'orders', {
+      value: orders,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    return orders;
   };
+  Object.defineProperty(result, 'orders', {
+    get: () => settle(recordsOf(sheet)),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**

@@ -12,19 +12,21 @@ import {
   simulate,
   ValidationError,
 } from '../../src/index.js';
-import { makeArrivals } from '../../src/simulation/_internal/arrivals.js';
+import { drawOrders, makeArrivals } from '../../src/simulation/_internal/arrivals.js';
+import { recordsOf } from '../../src/simulation/_internal/order-sheet.js';
 import { runDay } from '../../src/simulation/_internal/run-day.js';
 import { dayKpis } from '../../src/simulation/kpis.js';
 import { replicationStream } from '../../src/simulation/simulate.js';
 
-/** Replication 0 of a scenario, run by hand: its arrivals (with their fates) and its day. */
+/**
+ * Replication 0 of a scenario, run by hand: its arrivals (with their fates), drawn a second
+ * time from the same stream, and its day, with the records of its orders.
+ */
 function day(scenario: Scenario, seed: number) {
   const s = parseScenario(scenario);
-  const arrivals = makeArrivals(s, replicationStream(seed, 0));
-  // runDay releases the arrivals as it submits them: the test keeps its own list.
-  const drawn = [...arrivals];
-  const run = runDay(s, arrivals, 15);
-  return { s, drawn, run };
+  const drawn = makeArrivals(s, replicationStream(seed, 0));
+  const run = runDay(s, drawOrders(s, replicationStream(seed, 0)), 15);
+  return { s, drawn, run: Object.assign(run, { orders: recordsOf(run.sheet) }) };
 }
 
 const busyDay: Scenario = {

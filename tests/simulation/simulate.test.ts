@@ -9,6 +9,7 @@ import {
   averageDay,
   breakdown,
   peakDay,
+  type SimulatedOrder,
   type SimulationResult,
   simulate,
   ValidationError,
@@ -50,6 +51,32 @@ describe('simulate', () => {
         expect(runs[i]?.startedAt).toBeGreaterThanOrEqual(runs[i - 1]?.finishedAt as number);
       }
     }
+  });
+
+  test('orders are made when first read, then stay one array the caller owns', () => {
+    const r = simulate(averageDay, { seed: 6 });
+    // In its place among the result's keys before and after it is read.
+    expect(Object.keys(r)).toEqual(['scenario', 'seed', 'summary', 'orders', 'timeline']);
+    const text = JSON.stringify(r);
+    const orders = r.orders;
+    expect(r.orders).toBe(orders);
+    expect(Object.getOwnPropertyDescriptor(r, 'orders')).toMatchObject({
+      value: orders,
+      writable: true,
+      enumerable: true,
+    });
+    expect(JSON.stringify(r)).toBe(text);
+    expect(orders).toHaveLength(kpi(r, 'orders')?.mean as number);
+    (orders[0] as SimulatedOrder).late = !(orders[0] as SimulatedOrder).late;
+    expect(r.orders[0]).toBe(orders[0]);
+    // A copy made before the first read carries them too, and so does one of the result.
+    const fresh = simulate(averageDay, { seed: 6 });
+    expect(JSON.stringify({ ...fresh })).toBe(text);
+    expect(structuredClone(simulate(averageDay, { seed: 6 })).orders).toHaveLength(orders.length);
+    // Set before it is read, it is what was set.
+    const set = simulate(averageDay, { seed: 6 });
+    set.orders = [];
+    expect(set.orders).toEqual([]);
   });
 
   test('the KPIs agree with the order records', () => {

@@ -3,40 +3,20 @@
  * depends on the seed only, so two policies compared on one seed see the same orders.
  */
 import { DateTime, type Zone } from 'luxon';
-import type { Order, Tier } from '../../domain/types.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { MinutesRange, ResolvedLifecycle, ResolvedScenario } from '../scenario.js';
+import {
+  type Arrival,
+  arrivalOf,
+  type Client,
+  classOf,
+  type FateColumns,
+  newSheet,
+  type OrderSheet,
+  RUSH_CAUSES,
+  URGENCIES,
+} from './order-sheet.js';
 import type { Rng } from './random.js';
-
-export interface Client {
-  id: string;
-  tier: Tier;
-  habitual: boolean;
-  /** The probability that an order of this client (not company-caused) comes with a rush request. */
-  rushPropensity: number;
-}
-
-/**
- * What happens to an order after its submission (`Scenario.lifecycle`), drawn with it; times
- * are epoch ms, -1 for what does not happen to it.
- */
-export interface Fate {
-  /** When the client cancels it. */
-  cancelAt: number;
-  /** When it is held, and for how many ms. */
-  holdAt: number;
-  holdMs: number;
-  /** Ms from its finish to its hand-over. */
-  handoverMs: number;
-}
-
-export interface Arrival {
-  at: number;
-  order: Order;
-  client: Client;
-  /** Its lifecycle; absent in a scenario without `lifecycle`. */
-  fate?: Fate;
-}
 
 /** Days since 1970-01-01 on the lab's clock, at an instant. */
 function localDay(zone: Zone, t: number): number {
@@ -144,8 +124,11 @@ export function countArrivals(s: ResolvedScenario, rng: Rng): number {
   return arrivalTimes(s, rng).length;
 }
 
-/** Draws every order of a run (a day, or a season of days). */
-export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
+/**
+ * Draws every order of a run (a day, or a season of days) into an order sheet (`order-sheet.ts`),
+ * in submission order: the orders first, and then, with `Scenario.lifecycle`, their fates.
+ */
+export function drawOrders(s: ResolvedScenario, rng: Rng): OrderSheet {
   const clients = makeClients(s, rng);
   const { habitualWeight, habitualRushShare } = s.mix.clients;
   // Cumulative weights: a habitual client places `habitualWeight` orders for another's one.
@@ -180,9 +163,20 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
   const zone = DateTime.fromMillis(s.start, { zone: s.calendar.zone }).zone;
 
   const times = arrivalTimes(s, rng);
-  const width = Math.max(6, String(times.length).length);
+  const products = s.mix.products.map(([p]) => p);
+  const quantities = products.map(
+    (p) => s.mix.quantity[p] as NonNullable<(typeof s.mix.quantity)[string]>,
+  );
+  const causes = s.mix.rush.causes.map(([c]) => RUSH_CAUSES.indexOf(c));
+  const urgencies = s.mix.rush.urgency.map(([u]) => URGENCIES.indexOf(u));
+  const sheet = newSheet(
+    times.length,
+    { clients, products, lines: s.lines.map((l) => l.id) },
+    s.lifecycle !== null,
+  );
   const [lo, hi] = s.mix.pickupLeadHours;
-  const arrivals = times.map((at, i): Arrival => {
+  for (let i = 0; i < times.length; i++) {
+    const at = times[i] as number;
     const u = rng.uniform() * total;
     let a = 0;
     let b = cumulative.length - 1;
@@ -192,37 +186,35 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
       else a = m + 1;
     }
     const client = clients[a] as Client;
-    const product = rng.pick(s.mix.products);
-    const quantity = rng.quantity(
-      s.mix.quantity[product] as NonNullable<(typeof s.mix.quantity)[string]>,
-    );
-    const order: Order = {
-      id: `O${String(i + 1).padStart(width, '0')}`,
-      clientId: client.id,
-      tier: client.tier,
-      product,
-      quantity,
-      uploadedAt: at,
-    };
+    const product = rng.pickIndex(s.mix.products);
+    sheet.submittedAt[i] = at;
+    sheet.client[i] = a;
+    sheet.product[i] = product;
+    sheet.quantity[i] = rng.quantity(quantities[product] as (typeof quantities)[number]);
     if (rng.uniform() < company) {
-      const cause = rng.pick(s.mix.rush.causes);
-      order.rush = cause === 'rework' ? { cause, reason: 'rework (simulated)' } : { cause };
+      sheet.rush[i] = causes[rng.pickIndex(s.mix.rush.causes)] as number;
     } else if (
       rng.uniform() <
       (rushPeak === 1
         ? client.rushPropensity
         : client.rushPropensity * ramp(s, localDay(zone, at), rushPeak))
     ) {
-      order.rush = { urgency: rng.pick(s.mix.rush.urgency), cause: 'client' };
+      sheet.rush[i] = RUSH_CAUSES.indexOf('client');
+      sheet.urgency[i] = urgencies[rng.pickIndex(s.mix.rush.urgency)] as number;
     }
     if (rng.uniform() < s.mix.pickupShare) {
       const hours = lo + (hi - lo) * rng.uniform();
-      order.pickupAt = at + Math.round((hours * MS_PER_HOUR) / 60_000) * 60_000;
+      sheet.pickupAt[i] = at + Math.round((hours * MS_PER_HOUR) / 60_000) * 60_000;
     }
-    return { at, order, client };
-  });
-  if (s.lifecycle) drawFates(s.lifecycle, arrivals, rng);
-  return arrivals;
+  }
+  if (s.lifecycle && sheet.fate) drawFates(s.lifecycle, sheet, sheet.fate, rng);
+  return sheet;
+}
+
+/** Every order of a run, as it is submitted: `drawOrders`, row by row. */
+export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
+  const sheet = drawOrders(s, rng);
+  return Array.from({ length: sheet.length }, (_, i) => arrivalOf(sheet, i));
 }
 
 /**
@@ -231,21 +223,20 @@ export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
  * the same six draws whatever they decide, so that changing one share moves no other order's
  * fate. A company-caused order is never held: the engine refuses it.
  */
-function drawFates(life: ResolvedLifecycle, arrivals: Arrival[], rng: Rng): void {
+function drawFates(life: ResolvedLifecycle, sheet: OrderSheet, fate: FateColumns, rng: Rng): void {
   const ms = ([a, b]: MinutesRange) => Math.round((a + (b - a) * rng.uniform()) * MS_PER_MINUTE);
-  for (const a of arrivals) {
+  for (let i = 0; i < sheet.length; i++) {
+    const at = sheet.submittedAt[i] as number;
     const cancel = rng.uniform() < life.cancelShare;
     const cancelAfter = ms(life.cancelAfterMinutes);
     const hold = rng.uniform() < life.holdShare;
     const holdAfter = ms(life.holdAfterMinutes);
     const holdMs = ms(life.holdMinutes);
     const handoverMs = ms(life.handoverDelayMinutes);
-    const company = a.order.rush !== undefined && (a.order.rush.cause ?? 'client') !== 'client';
-    a.fate = {
-      cancelAt: cancel ? a.at + cancelAfter : -1,
-      holdAt: hold && !company ? a.at + holdAfter : -1,
-      holdMs,
-      handoverMs,
-    };
+    const company = classOf(sheet, i) === 'company';
+    fate.cancelAt[i] = cancel ? at + cancelAfter : -1;
+    fate.holdAt[i] = hold && !company ? at + holdAfter : -1;
+    fate.holdMs[i] = holdMs;
+    fate.handoverMs[i] = handoverMs;
   }
 }

@@ -58,14 +58,19 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(this.open())) * Math.cos(2 * Math.PI * this.uniform());
   }
 
-  /** An index drawn from normalized weights. */
+  /** A value drawn from normalized weights. */
   pick<T>(weighted: readonly (readonly [T, number])[]): T {
+    return (weighted[this.pickIndex(weighted)] as readonly [T, number])[0];
+  }
+
+  /** The index of a value drawn from normalized weights, with the one draw `pick` takes. */
+  pickIndex(weighted: readonly (readonly [unknown, number])[]): number {
     let u = this.uniform();
-    for (const [value, w] of weighted) {
-      u -= w;
-      if (u < 0) return value;
+    for (let i = 0; i < weighted.length; i++) {
+      u -= (weighted[i] as readonly [unknown, number])[1];
+      if (u < 0) return i;
     }
-    return (weighted[weighted.length - 1] as readonly [T, number])[0];
+    return weighted.length - 1;
   }
 
   /** Items of one order: a whole number from 1 to the engine's `MAX_QUANTITY`. */

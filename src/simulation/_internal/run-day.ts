@@ -12,13 +12,25 @@
  */
 import { ValidationError } from '../../domain/errors.js';
 import { dict, own } from '../../domain/keyed.js';
-import type { Decision, OrderClass, Tier } from '../../domain/types.js';
+import { parsePolicy } from '../../domain/policy.js';
+import type { Decision, RushRecord, Tier } from '../../domain/types.js';
 import { createScheduler } from '../../engine/scheduler.js';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { ResolvedScenario } from '../scenario.js';
-import type { SimulatedOrder, Timeline, TimelineBucket } from '../types.js';
-import type { Arrival, Fate } from './arrivals.js';
+import type { RushDecisions, Timeline, TimelineBucket } from '../types.js';
 import { EventCalendar, EventKind } from './events.js';
+import {
+  arrivalOf,
+  clientOf,
+  hasMark,
+  Mark,
+  type OrderSheet,
+  orderId,
+  rowOf,
+  setMark,
+  writeDecision,
+} from './order-sheet.js';
+import { RushTally } from './rush-tally.js';
 
 /**
  * The most buckets a timeline holds. The arrival window must fit in it (`simulate` checks that
@@ -40,14 +52,16 @@ export interface LineTotals {
 }
 
 export interface DayRun {
-  orders: SimulatedOrder[];
+  /** The run's orders, each row filled with what became of it. */
+  sheet: OrderSheet;
   timeline: Timeline;
   start: number;
   /** Measured window: from the end of the warm-up to the later of the arrival window's end and the last finish. */
   measuredFrom: number;
   measuredTo: number;
   lines: Record<string, LineTotals>;
-  rushRecords: ReturnType<ReturnType<typeof createScheduler>['rushRegister']>;
+  /** The rush register's entries of counted orders, tallied as the run read them. */
+  rushes: { decisions: RushDecisions; recorded: number };
   rework: ReturnType<ReturnType<typeof createScheduler>['reworkRegister']>;
 }
 
@@ -57,7 +71,8 @@ interface LineState {
   index: number;
   unitsPerHour: number;
   queued: number;
-  busy: SimulatedOrder | undefined;
+  /** The row of the order in production; -1 when the line is free. */
+  busy: number;
   finish: number;
   /** Moves on when a planned finish is replaced (see `SimEvent.version`). */
   version: number;
@@ -76,20 +91,23 @@ interface LineState {
 }
 
 /**
- * Runs one day. The arrivals are consumed: each is released from the array once submitted, so
- * that a large day does not hold its input orders beside the engine's copies.
+ * Runs one day: submits the sheet's orders at their times, and writes in each row what became
+ * of it. Each order is made as the engine takes it (`arrivalOf`) and dropped once submitted,
+ * so a large day holds its orders only in the sheet and in the engine.
  */
 export function runDay(
   s: ResolvedScenario,
-  arrivals: (Arrival | undefined)[],
+  sheet: OrderSheet,
   bucketMinutes: number,
   onOrder?: () => void,
 ): DayRun {
   // Every client who orders is registered with its tier, in order of first arrival, so the
   // engine sees one tier per client and each client's own rush history.
   const clients = new Map<string, Tier>();
-  for (const a of arrivals)
-    if (a && !clients.has(a.client.id)) clients.set(a.client.id, a.client.tier);
+  for (let i = 0; i < sheet.length; i++) {
+    const c = clientOf(sheet, i);
+    if (!clients.has(c.id)) clients.set(c.id, c.tier);
+  }
   // Retention as short as the hand-overs allow: a finished order leaves the engine once the
   // longest hand-over delay has passed (at the next call, without one), since the day keeps its
   // own record of it; the registers are read as they grow (`readRegisters`, and each hand-over
@@ -111,7 +129,7 @@ export function runDay(
     index,
     unitsPerHour: l.unitsPerHour,
     queued: 0,
-    busy: undefined,
+    busy: -1,
     finish: Number.POSITIVE_INFINITY,
     version: 0,
     dirty: false,
@@ -124,9 +142,9 @@ export function runDay(
     total: { queueArea: 0, maxQueued: 0, busy: 0, open: 0 },
   }));
   const byId = new Map(lines.map((l) => [l.id, l]));
-  const orders: SimulatedOrder[] = [];
-  const byOrder = new Map<string, SimulatedOrder>();
-  const rushRecords: DayRun['rushRecords'] = [];
+  const lineOf = (row: number) => lines[sheet.line[row] as number] as LineState;
+  const rushes = new RushTally(parsePolicy(s.policy));
+  let rushSeen = 0;
   /** Rework entries by their number in the register, read when closed (or at the end, if open). */
   const rework: DayRun['rework'] = [];
   const reworkAt = new Map<string, number>();
@@ -134,13 +152,12 @@ export function runDay(
   /** Reads what the last call added to the rush register and the at-risk log. */
   const readRegisters = () => {
     const sizes = scheduler.registerSizes();
-    if (sizes.rush > rushRecords.length)
-      for (const r of scheduler.rushRegister(rushRecords.length)) rushRecords.push(r);
+    if (sizes.rush > rushSeen) {
+      for (const r of scheduler.rushRegister(rushSeen)) tallyRush(r);
+      rushSeen = sizes.rush;
+    }
     if (sizes.atRisk > riskSeen) {
-      for (const r of scheduler.atRiskLog(riskSeen)) {
-        const rec = byOrder.get(r.orderId);
-        if (rec) rec.atRisk = true;
-      }
+      for (const r of scheduler.atRiskLog(riskSeen)) setMark(sheet, rowOf(r.orderId), Mark.atRisk);
       riskSeen = sizes.atRisk;
     }
     return sizes;
@@ -172,10 +189,10 @@ export function runDay(
     if (dt <= 0) return;
     const dc = lastC - l.lastC;
     l.area += l.queued * dt;
-    if (l.busy) l.busyWork += dc;
+    if (l.busy >= 0) l.busyWork += dc;
     if (measuring && !stopped) {
       l.total.queueArea += l.queued * dt;
-      if (l.busy) l.total.busy += dc;
+      if (l.busy >= 0) l.total.busy += dc;
     }
     l.lastT = lastT;
     l.lastC = lastC;
@@ -244,57 +261,59 @@ export function runDay(
     accrue(t);
   };
 
-  const classOf = (d: Arrival['order']): OrderClass =>
-    d.rush === undefined ? 'normal' : (d.rush.cause ?? 'client') === 'client' ? 'rush' : 'company';
+  /** One entry of the rush register, counted when its order is (after the warm-up). */
+  const tallyRush = (r: RushRecord) => {
+    if (hasMark(sheet, rowOf(r.orderId), Mark.counted)) rushes.add(r);
+  };
 
-  const submit = (a: Arrival) => {
-    const reworkNext = a.order.rush?.cause === 'rework' ? scheduler.registerSizes().rework : -1;
-    const d: Decision = scheduler.submit(a.order, a.at);
-    if (reworkNext >= 0) reworkAt.set(a.order.id, reworkNext);
+  const submit = (row: number) => {
+    const { at, order } = arrivalOf(sheet, row);
+    const reworkNext = order.rush?.cause === 'rework' ? scheduler.registerSizes().rework : -1;
+    const d: Decision = scheduler.submit(order, at);
+    if (reworkNext >= 0) reworkAt.set(order.id, reworkNext);
     const line = byId.get(d.line) as LineState;
     enqueue(line);
-    line.arrivedUnits += a.order.quantity * unitsPerItem(a.order.product);
+    line.arrivedUnits += order.quantity * unitsPerItem(order.product);
     arrivalsInBucket++;
     if (d.outcome === 'rush-accepted') accepted++;
     if (d.outcome === 'rush-declined') {
       const rule = d.reasons[0]?.rule ?? 'unknown';
       declined[rule] = (declined[rule] ?? 0) + 1;
     }
-    const rec = simulatedOrder(a, d, classOf(a.order), a.at >= measuredFrom);
-    const index = orders.length;
-    orders.push(rec);
-    byOrder.set(rec.id, rec);
+    sheet.line[row] = line.index;
+    writeDecision(sheet, row, d);
+    if (at >= measuredFrom) setMark(sheet, row, Mark.counted);
     readRegisters();
-    const fate = a.fate;
+    const fate = sheet.fate;
     if (fate) {
-      lives.set(rec, { fate, index });
-      if (fate.cancelAt >= 0) events.schedule(fate.cancelAt, EventKind.cancel, index);
-      if (fate.holdAt >= 0) events.schedule(fate.holdAt, EventKind.hold, index);
+      const cancelAt = fate.cancelAt[row] as number;
+      const holdAt = fate.holdAt[row] as number;
+      if (cancelAt >= 0) events.schedule(cancelAt, EventKind.cancel, row);
+      if (holdAt >= 0) events.schedule(holdAt, EventKind.hold, row);
     }
   };
 
-  // The lifecycle of each order, by its index among the arrivals, and the orders held now.
-  const lives = new Map<SimulatedOrder, { fate: Fate; index: number }>();
-  const held = new Set<SimulatedOrder>();
+  const isHeld = (row: number) => hasMark(sheet, row, Mark.held);
   /** Hands a finished order over: picked up when it has a pickup time, else shipped. */
-  const handOver = (rec: SimulatedOrder, t: number) => {
-    const via = rec.pickupAt >= 0 ? 'pickup' : 'ship';
-    const delivery = scheduler.deliver(rec.id, { via }, t);
-    rec.deliveredAt = t;
-    rec.dueBy = delivery.dueBy;
+  const handOver = (row: number, t: number) => {
+    const via = (sheet.pickupAt[row] as number) >= 0 ? 'pickup' : 'ship';
+    const delivery = scheduler.deliver(orderId(sheet, row), { via }, t);
+    sheet.deliveredAt[row] = t;
+    sheet.dueBy[row] = delivery.dueBy;
   };
   /**
    * Takes a queued, held or in-production order out of the plan. A queued one leaves its
    * line's queue; the one in production frees its line, whose planned finish goes stale.
    */
-  const cancel = (rec: SimulatedOrder, t: number) => {
-    scheduler.cancel(rec.id, t);
-    const l = byId.get(rec.line) as LineState;
-    if (held.delete(rec)) {
+  const cancel = (row: number, t: number) => {
+    scheduler.cancel(orderId(sheet, row), t);
+    const l = lineOf(row);
+    if (isHeld(row)) {
       // A held order is on no line's queue.
-    } else if (l.busy === rec) {
+      setMark(sheet, row, Mark.held, false);
+    } else if (l.busy === row) {
       touch(l);
-      l.busy = undefined;
+      l.busy = -1;
       l.finish = Number.POSITIVE_INFINITY;
       l.version++;
       mark(l);
@@ -302,7 +321,7 @@ export function runDay(
       touch(l);
       l.queued--;
     }
-    rec.cancelledAt = t;
+    sheet.cancelledAt[row] = t;
     onOrder?.();
   };
   /**
@@ -310,21 +329,18 @@ export function runDay(
    * decision now in force. One the engine can no longer place (past its planning window)
    * is cancelled instead: the client does not get it.
    */
-  const release = (rec: SimulatedOrder, t: number) => {
+  const release = (row: number, t: number) => {
     let d: Decision;
     try {
-      d = scheduler.release(rec.id, t);
+      d = scheduler.release(orderId(sheet, row), t);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      cancel(rec, t);
+      cancel(row, t);
       return;
     }
-    held.delete(rec);
-    enqueue(byId.get(rec.line) as LineState);
-    rec.promisedBy = d.promisedBy;
-    rec.requestedBy = d.requestedBy;
-    rec.outcome = d.outcome;
-    rec.rule = d.reasons[0]?.rule ?? '';
+    setMark(sheet, row, Mark.held, false);
+    enqueue(lineOf(row));
+    writeDecision(sheet, row, d);
   };
   /** Puts an order on its line's queue. */
   const enqueue = (l: LineState) => {
@@ -340,15 +356,15 @@ export function runDay(
     if (touched.length > 1) touched.sort((a, b) => a.index - b.index);
     for (const l of touched) {
       l.dirty = false;
-      if (l.busy || l.queued === 0) continue;
+      if (l.busy >= 0 || l.queued === 0) continue;
       const started = scheduler.next(l.id, t);
       readRegisters();
       if (!started) continue;
       touch(l);
       l.queued--;
-      const rec = byOrder.get(started.orderId) as SimulatedOrder;
-      rec.startedAt = t;
-      l.busy = rec;
+      const row = rowOf(started.orderId);
+      sheet.startedAt[row] = t;
+      l.busy = row;
       l.finish = started.expectedFinish;
       events.schedule(l.finish, EventKind.finish, l.index, l.version);
     }
@@ -374,8 +390,8 @@ export function runDay(
   let nextCapacity = 0;
   const capacity = s.capacityEvents;
   const scheduleArrival = () => {
-    const a = arrivals[nextArrival];
-    if (a) events.schedule(a.at, EventKind.arrival, nextArrival);
+    if (nextArrival < sheet.length)
+      events.schedule(sheet.submittedAt[nextArrival] as number, EventKind.arrival, nextArrival);
   };
   const scheduleCapacity = () => {
     const c = capacity[nextCapacity];
@@ -388,54 +404,55 @@ export function runDay(
     if (e.kind === EventKind.finish) {
       const l = lines[e.rank] as LineState;
       // A stale finish: the order's finish was moved by a capacity change.
-      if (e.version !== l.version || !l.busy) {
+      if (e.version !== l.version || l.busy < 0) {
         endOfInstant(lastT);
         continue;
       }
       advance(t);
       touch(l);
-      const rec = l.busy;
-      const done = scheduler.complete(rec.id, t);
+      const row = l.busy;
+      const id = orderId(sheet, row);
+      const done = scheduler.complete(id, t);
       readRegisters();
-      const r = reworkAt.get(rec.id);
+      const r = reworkAt.get(id);
       if (r !== undefined) {
         rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
-        reworkAt.delete(rec.id);
+        reworkAt.delete(id);
       }
-      rec.finishedAt = t;
-      rec.late = done.late;
-      l.busy = undefined;
+      sheet.finishedAt[row] = t;
+      if (done.late) setMark(sheet, row, Mark.late);
+      l.busy = -1;
       l.finish = Number.POSITIVE_INFINITY;
       mark(l);
       // Handed over within the same instant, before the next call, unless a delay was drawn.
-      const life = lives.get(rec);
-      if (life && life.fate.handoverMs > 0)
-        events.schedule(t + life.fate.handoverMs, EventKind.handover, life.index);
-      else handOver(rec, t);
+      const handoverMs = sheet.fate?.handoverMs[row] ?? 0;
+      if (handoverMs > 0) events.schedule(t + handoverMs, EventKind.handover, row);
+      else handOver(row, t);
       onOrder?.();
     } else if (e.kind >= EventKind.cancel) {
-      const rec = orders[e.rank] as SimulatedOrder;
+      const row = e.rank;
       // A lifecycle event that finds the order past it (a cancel after the finish, a hold
       // after the start) does nothing, and does not move the clock.
-      const queued = rec.startedAt < 0 && rec.cancelledAt < 0 && !held.has(rec);
-      const live = rec.cancelledAt < 0 && rec.finishedAt < 0;
-      if (e.kind === EventKind.handover) handOver(rec, t);
+      const cancelled = (sheet.cancelledAt[row] as number) >= 0;
+      const queued = (sheet.startedAt[row] as number) < 0 && !cancelled && !isHeld(row);
+      const live = !cancelled && (sheet.finishedAt[row] as number) < 0;
+      if (e.kind === EventKind.handover) handOver(row, t);
       else if (e.kind === EventKind.cancel && live) {
         advance(t);
-        cancel(rec, t);
+        cancel(row, t);
       } else if (e.kind === EventKind.hold && queued) {
         advance(t);
-        scheduler.hold(rec.id, t);
-        const l = byId.get(rec.line) as LineState;
+        scheduler.hold(orderId(sheet, row), t);
+        const l = lineOf(row);
         touch(l);
         l.queued--;
-        held.add(rec);
-        rec.heldAt = t;
-        const life = lives.get(rec) as { fate: Fate };
-        events.schedule(t + life.fate.holdMs, EventKind.release, e.rank);
-      } else if (e.kind === EventKind.release && held.has(rec)) {
+        setMark(sheet, row, Mark.held);
+        sheet.heldAt[row] = t;
+        const holdMs = sheet.fate?.holdMs[row] as number;
+        events.schedule(t + holdMs, EventKind.release, row);
+      } else if (e.kind === EventKind.release && isHeld(row)) {
         advance(t);
-        release(rec, t);
+        release(row, t);
       }
     } else if (e.kind === EventKind.capacity) {
       advance(t);
@@ -446,15 +463,14 @@ export function runDay(
       const l = byId.get(c.line) as LineState;
       l.unitsPerHour = c.unitsPerHour;
       // The order in production now finishes at the new rate: its planned finish is stale.
-      if (l.busy) {
-        l.finish = scheduler.explain(l.busy.id).expectedFinish as number;
+      if (l.busy >= 0) {
+        l.finish = scheduler.explain(orderId(sheet, l.busy)).expectedFinish as number;
         l.version++;
         events.schedule(l.finish, EventKind.finish, l.index, l.version);
       }
     } else {
       advance(t);
-      submit(arrivals[nextArrival] as Arrival);
-      arrivals[nextArrival++] = undefined;
+      submit(nextArrival++);
       scheduleArrival();
     }
     endOfInstant(t);
@@ -476,56 +492,14 @@ export function runDay(
     rework[r] = scheduler.reworkRegister(r, r + 1)[0] as DayRun['rework'][number];
   const totals = dict(lines.map((l) => [l.id, l.total]));
   return {
-    orders,
+    sheet,
     timeline: { bucketMinutes, lines: lines.map((l) => l.id), buckets },
     start: s.start,
     measuredFrom,
     measuredTo,
     lines: totals,
-    rushRecords,
+    rushes: { decisions: rushes.decisions(), recorded: rushes.recorded },
     rework: rework.filter((r) => r !== undefined),
-  };
-}
-
-/**
- * The simulator's record of an order, as one literal: every record has the same fields, with
- * `urgency` and `cause` undefined for an order without a rush, so that all records share one
- * shape and no spread of a conditional literal (a generic copy) runs once per simulated order.
- */
-function simulatedOrder(
-  a: Arrival,
-  d: Decision,
-  cls: OrderClass,
-  counted: boolean,
-): SimulatedOrder {
-  const o = a.order;
-  const rush = o.rush;
-  return {
-    id: o.id,
-    clientId: a.client.id,
-    habitual: a.client.habitual,
-    line: d.line,
-    class: cls,
-    tier: o.tier,
-    product: o.product,
-    quantity: o.quantity,
-    urgency: rush?.urgency,
-    cause: rush === undefined ? undefined : (rush.cause ?? 'client'),
-    submittedAt: a.at,
-    startedAt: -1,
-    finishedAt: -1,
-    promisedBy: d.promisedBy,
-    requestedBy: d.requestedBy,
-    outcome: d.outcome,
-    rule: d.reasons[0]?.rule ?? '',
-    late: false,
-    atRisk: false,
-    counted,
-    pickupAt: o.pickupAt === undefined ? -1 : (o.pickupAt as number),
-    cancelledAt: -1,
-    heldAt: -1,
-    deliveredAt: -1,
-    dueBy: -1,
   };
 }
 
