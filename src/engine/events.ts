@@ -184,7 +184,8 @@ export class EventHub {
    * delivered, and the outer delivery delivers them.
    */
   deliver(): void {
-    if (this.delivering || this.held) return;
+    // Nothing queued is the common case: every call ends here, listened to or not.
+    if (this.delivering || this.held || this.queue.length === 0) return;
     this.delivering = true;
     try {
       for (let i = 0; i < this.queue.length; i++) {

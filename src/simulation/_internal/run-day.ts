@@ -73,6 +73,8 @@ interface LineState {
   queued: number;
   /** The row of the order in production; -1 when the line is free. */
   busy: number;
+  /** Its id, as the engine gave it when it started. */
+  busyId: string;
   finish: number;
   /** Moves on when a planned finish is replaced (see `SimEvent.version`). */
   version: number;
@@ -130,6 +132,7 @@ export function runDay(
     unitsPerHour: l.unitsPerHour,
     queued: 0,
     busy: -1,
+    busyId: '',
     finish: Number.POSITIVE_INFINITY,
     version: 0,
     dirty: false,
@@ -295,9 +298,9 @@ export function runDay(
 
   const isHeld = (row: number) => hasMark(sheet, row, Mark.held);
   /** Hands a finished order over: picked up when it has a pickup time, else shipped. */
-  const handOver = (row: number, t: number) => {
+  const handOver = (row: number, t: number, id = orderId(sheet, row)) => {
     const via = (sheet.pickupAt[row] as number) >= 0 ? 'pickup' : 'ship';
-    const delivery = scheduler.deliver(orderId(sheet, row), { via }, t);
+    const delivery = scheduler.deliver(id, { via }, t);
     sheet.deliveredAt[row] = t;
     sheet.dueBy[row] = delivery.dueBy;
   };
@@ -365,6 +368,7 @@ export function runDay(
       const row = rowOf(started.orderId);
       sheet.startedAt[row] = t;
       l.busy = row;
+      l.busyId = started.orderId;
       l.finish = started.expectedFinish;
       events.schedule(l.finish, EventKind.finish, l.index, l.version);
     }
@@ -411,7 +415,7 @@ export function runDay(
       advance(t);
       touch(l);
       const row = l.busy;
-      const id = orderId(sheet, row);
+      const id = l.busyId;
       const done = scheduler.complete(id, t);
       readRegisters();
       const r = reworkAt.get(id);
@@ -427,7 +431,7 @@ export function runDay(
       // Handed over within the same instant, before the next call, unless a delay was drawn.
       const handoverMs = sheet.fate?.handoverMs[row] ?? 0;
       if (handoverMs > 0) events.schedule(t + handoverMs, EventKind.handover, row);
-      else handOver(row, t);
+      else handOver(row, t, id);
       onOrder?.();
     } else if (e.kind >= EventKind.cancel) {
       const row = e.rank;
@@ -464,7 +468,7 @@ export function runDay(
       l.unitsPerHour = c.unitsPerHour;
       // The order in production now finishes at the new rate: its planned finish is stale.
       if (l.busy >= 0) {
-        l.finish = scheduler.explain(orderId(sheet, l.busy)).expectedFinish as number;
+        l.finish = scheduler.explain(l.busyId).expectedFinish as number;
         l.version++;
         events.schedule(l.finish, EventKind.finish, l.index, l.version);
       }
