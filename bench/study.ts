@@ -8,14 +8,17 @@
  * Speed: the `timed` replications on 1 worker, then on 2, in this process; their summaries
  * must be identical. Each run prints its wall time and the CPU time of the whole process (all
  * its threads): on a machine shared with other work the wall times say little, and the CPU
- * times still show what running on two threads costs over one.
+ * times still show what running on two threads costs over one. Then what the machine itself
+ * allows: the same days run by `simulate` in one process, against half of them in each of two
+ * processes at once, which share nothing but the hardware.
  *
  * Memory: the peak resident memory of `held` replications against that of as many as there are
  * workers (1 for `simulate`), each in a process of its own (peak RSS is the process's, worker
  * threads included). A study holds one day per worker, so for a given number of workers its
  * peak should not grow with the replications.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { simulate, study } from '../dist/index.js';
 import { scaledPeakDay } from './peak-day.js';
 
@@ -28,7 +31,12 @@ const scenario = scaledPeakDay(orders, 3000);
 const maxOrders = 1e9;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-if (process.argv[6] === '--rss') {
+if (process.argv[6] === '--solo') {
+  // `--solo replications`: simulate's days in a process of its own; prints their wall ms.
+  const t0 = performance.now();
+  simulate(scenario, { seed: 1, replications: Number(process.argv[7]), maxOrders });
+  process.stdout.write(String(performance.now() - t0));
+} else if (process.argv[6] === '--rss') {
   // One measurement, in a process of its own: `--rss replications workers|simulate`.
   const replications = Number(process.argv[7]);
   const how = process.argv[8] as string;
@@ -50,10 +58,34 @@ if (process.argv[6] === '--rss') {
       `${timed} replications of ${orders} orders on ${workers} worker${workers > 1 ? 's' : ''}: ${times[workers]?.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
     );
   }
-  if (timed > 0)
+  if (timed > 0) {
     console.log(
       `speed-up 2 workers / 1: ${((times[1] as number) / (times[2] as number)).toFixed(2)}×; summaries ${summaries[1] === summaries[2] ? 'identical' : 'DIFFERENT'}`,
     );
+    // What the machine allows: the same days in separate processes, which share nothing but
+    // the hardware. One process runs all of them; then two, at once, run half each.
+    const solo = async (replications: number) =>
+      Number(
+        (
+          await promisify(execFile)(process.execPath, [
+            ...process.execArgv,
+            process.argv[1] as string,
+            String(orders),
+            String(timed),
+            String(held),
+            '',
+            '--solo',
+            String(replications),
+          ])
+        ).stdout,
+      ) / 1000;
+    const alone = await solo(timed);
+    const pair = await Promise.all([solo(timed / 2), solo(timed / 2)]);
+    const together = Math.max(...pair);
+    console.log(
+      `the machine: ${timed} days in one process ${alone.toFixed(1)} s; ${timed / 2} each in two processes at once ${pair.map((t) => t.toFixed(1)).join(' and ')} s: ${(alone / together).toFixed(2)}×`,
+    );
+  }
   const rss = (replications: number, how: string) =>
     Number(
       execFileSync(

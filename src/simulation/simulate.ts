@@ -39,7 +39,9 @@ export const MAX_REPLICATIONS = 1000;
 
 /**
  * The most orders a run may expect, over all its days, unless the caller raises `maxOrders`:
- * twice the 10⁶-order day of `bench:simulate`. A day holds about 1 KB an order while it runs.
+ * twice the 10⁶-order day of `bench:simulate`. A day holds about 350 bytes an order while it
+ * runs (its order sheet, and the engine's records of the orders in hand); the result's
+ * `orders`, when read, about 300 more for replication 0's.
  */
 export const DEFAULT_MAX_ORDERS = 2_000_000;
 
@@ -108,7 +110,7 @@ export function planRun(
       const times = `${replications} replication${replications > 1 ? 's' : ''}${policies > 1 ? ` × ${policies} policies` : ''}`;
       issues.push({
         path: 'maxOrders',
-        message: `the run expects about ${Math.round(expected)} orders (${Math.round(perDay)} a day × ${times}), more than the limit of ${maxOrders}; lower the arrival rates, durationHours or replications, or raise maxOrders (--max-orders) if the machine has the memory (about 1 KB an order)`,
+        message: `the run expects about ${Math.round(expected)} orders (${Math.round(perDay)} a day × ${times}), more than the limit of ${maxOrders}; lower the arrival rates, durationHours or replications, or raise maxOrders (--max-orders) if the machine has the memory (about 350 bytes an order)`,
       });
     }
   }

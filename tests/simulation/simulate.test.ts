@@ -210,7 +210,7 @@ describe('simulate', () => {
     );
     // The average day expects about 290 orders.
     expect(() => simulate(averageDay, { replications: 4, maxOrders: 1000, onProgress })).toThrow(
-      'simulate options: maxOrders: the run expects about 1160 orders (290 a day × 4 replications), more than the limit of 1000; lower the arrival rates, durationHours or replications, or raise maxOrders (--max-orders) if the machine has the memory (about 1 KB an order)',
+      'simulate options: maxOrders: the run expects about 1160 orders (290 a day × 4 replications), more than the limit of 1000; lower the arrival rates, durationHours or replications, or raise maxOrders (--max-orders) if the machine has the memory (about 350 bytes an order)',
     );
     expect(() => simulate({ ...averageDay, arrivals: { perHour: 1e6 } }, { onProgress })).toThrow(
       /about 24000000 orders .* more than the limit of 2000000/,
