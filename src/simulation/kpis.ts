@@ -10,12 +10,12 @@
 import type { Urgency } from '../domain/types.js';
 import { MS_PER_HOUR, MS_PER_MINUTE } from '../time/units.js';
 import {
+  CLIENT_RUSH,
   classOf,
   clientOf,
   hasMark,
   Mark,
   outcomeOf,
-  RUSH_CAUSES,
   rowOf,
   ruleOf,
   URGENCIES,
@@ -72,7 +72,6 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
   // One pass over the order sheet, each order counted in the groups of the KPIs it belongs to.
   // "Made" is every order submitted but those cancelled.
   const o = run.sheet;
-  const clientRush = RUSH_CAUSES.indexOf('client');
   let submitted = 0;
   let made = 0;
   let rushRequests = 0;
@@ -109,15 +108,16 @@ export function dayKpis(run: DayRun, lineIds: readonly string[]): DayKpi[] {
     if ((o.heldAt[i] as number) >= 0) held++;
     if (cls === 'company') companyRequests++;
     // Every client rush was decided, cancelled or not: the acceptance KPIs count them all.
-    const isAccepted = outcomeOf(o, i) === 'rush-accepted';
-    if (o.rush[i] === clientRush) {
+    const outcome = outcomeOf(o, i);
+    const isAccepted = outcome === 'rush-accepted';
+    if (o.rush[i] === CLIENT_RUSH) {
       rushRequests++;
       tally(accepted, isAccepted);
       tally(byUrgency[URGENCIES[o.urgency[i] as number] as Urgency], isAccepted);
       tally(byTier[tier], isAccepted);
       tally(byHabit[habitual ? 'habitual' : 'occasional'], isAccepted);
       const rule = ruleOf(o, i);
-      if (outcomeOf(o, i) === 'rush-declined' && Object.hasOwn(declined, rule))
+      if (outcome === 'rush-declined' && Object.hasOwn(declined, rule))
         declined[rule as (typeof DECLINE_RULES)[number]].ok++;
     }
     if ((o.cancelledAt[i] as number) >= 0) continue;

@@ -12,8 +12,8 @@ import {
   simulate,
   ValidationError,
 } from '../../src/index.js';
-import { drawOrders, makeArrivals } from '../../src/simulation/_internal/arrivals.js';
-import { recordsOf } from '../../src/simulation/_internal/order-sheet.js';
+import { drawOrders } from '../../src/simulation/_internal/arrivals.js';
+import { arrivalOf, recordsOf } from '../../src/simulation/_internal/order-sheet.js';
 import { runDay } from '../../src/simulation/_internal/run-day.js';
 import { dayKpis } from '../../src/simulation/kpis.js';
 import { replicationStream } from '../../src/simulation/simulate.js';
@@ -24,7 +24,8 @@ import { replicationStream } from '../../src/simulation/simulate.js';
  */
 function day(scenario: Scenario, seed: number) {
   const s = parseScenario(scenario);
-  const drawn = makeArrivals(s, replicationStream(seed, 0));
+  const again = drawOrders(s, replicationStream(seed, 0));
+  const drawn = Array.from({ length: again.length }, (_, i) => arrivalOf(again, i));
   const run = runDay(s, drawOrders(s, replicationStream(seed, 0)), 15);
   return { s, drawn, run: Object.assign(run, { orders: recordsOf(run.sheet) }) };
 }

@@ -6,8 +6,7 @@ import { DateTime, type Zone } from 'luxon';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../time/units.js';
 import type { MinutesRange, ResolvedLifecycle, ResolvedScenario } from '../scenario.js';
 import {
-  type Arrival,
-  arrivalOf,
+  CLIENT_RUSH,
   type Client,
   classOf,
   type FateColumns,
@@ -96,7 +95,7 @@ export function arrivalTimes(s: ResolvedScenario, rng: Rng): number[] {
 /**
  * The clients of the run: tiers drawn from the mix, a share of them habitual rushers, and each
  * with its own factor on its group's rush propensity (1 unless `propensitySpread` is set; the
- * propensity itself is set by `makeArrivals`, which knows the groups' rates).
+ * propensity itself is set by `drawOrders`, which knows the groups' rates).
  */
 export function makeClients(s: ResolvedScenario, rng: Rng): Client[] {
   const clients: Client[] = [];
@@ -116,7 +115,7 @@ export function makeClients(s: ResolvedScenario, rng: Rng): Client[] {
 }
 
 /**
- * How many orders `makeArrivals` would draw from `rng`. It draws the clients and then the
+ * How many orders `drawOrders` would draw from `rng`. It draws the clients and then the
  * times before anything else, so drawing those two here gives the same times.
  */
 export function countArrivals(s: ResolvedScenario, rng: Rng): number {
@@ -199,7 +198,7 @@ export function drawOrders(s: ResolvedScenario, rng: Rng): OrderSheet {
         ? client.rushPropensity
         : client.rushPropensity * ramp(s, localDay(zone, at), rushPeak))
     ) {
-      sheet.rush[i] = RUSH_CAUSES.indexOf('client');
+      sheet.rush[i] = CLIENT_RUSH;
       sheet.urgency[i] = urgencies[rng.pickIndex(s.mix.rush.urgency)] as number;
     }
     if (rng.uniform() < s.mix.pickupShare) {
@@ -209,12 +208,6 @@ export function drawOrders(s: ResolvedScenario, rng: Rng): OrderSheet {
   }
   if (s.lifecycle && sheet.fate) drawFates(s.lifecycle, sheet, sheet.fate, rng);
   return sheet;
-}
-
-/** Every order of a run, as it is submitted: `drawOrders`, row by row. */
-export function makeArrivals(s: ResolvedScenario, rng: Rng): Arrival[] {
-  const sheet = drawOrders(s, rng);
-  return Array.from({ length: sheet.length }, (_, i) => arrivalOf(sheet, i));
 }
 
 /**

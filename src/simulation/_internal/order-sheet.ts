@@ -46,6 +46,9 @@ export interface Arrival {
 
 /** A row's rush: none, a client's, or a company cause (rules.md §1), by its code. */
 export const RUSH_CAUSES = ['none', 'client', 'missing', 'damaged', 'rework'] as const;
+/** The codes of no rush and of a client's rush; every code after them is a company cause. */
+export const NO_RUSH = 0;
+export const CLIENT_RUSH = 1;
 export const URGENCIES: readonly Urgency[] = ['immediate', 'half-day', 'same-day', 'next-day'];
 const OUTCOMES: readonly Decision['outcome'][] = ['queued', 'rush-accepted', 'rush-declined'];
 
@@ -179,7 +182,7 @@ export function rowOf(id: string): number {
 /** What kind of order row `i` is: a client rush, a company-caused one, or a plain order. */
 export function classOf(sheet: OrderSheet, i: number): OrderClass {
   const r = sheet.rush[i] as number;
-  return r === 0 ? 'normal' : r === 1 ? 'rush' : 'company';
+  return r === NO_RUSH ? 'normal' : r === CLIENT_RUSH ? 'rush' : 'company';
 }
 
 /** Row `i`'s client. */
@@ -212,9 +215,9 @@ export function arrivalOf(sheet: OrderSheet, i: number): Arrival {
     uploadedAt: at,
   };
   const rush = sheet.rush[i] as number;
-  if (rush === 1)
+  if (rush === CLIENT_RUSH)
     order.rush = { urgency: URGENCIES[sheet.urgency[i] as number] as Urgency, cause: 'client' };
-  else if (rush > 1) {
+  else if (rush > CLIENT_RUSH) {
     const cause = RUSH_CAUSES[rush] as Exclude<Cause, 'client'>;
     order.rush = cause === 'rework' ? { cause, reason: 'rework (simulated)' } : { cause };
   }
@@ -262,8 +265,8 @@ export function recordOf(sheet: OrderSheet, i: number): SimulatedOrder {
     tier: client.tier,
     product: sheet.products[sheet.product[i] as number] as string,
     quantity: sheet.quantity[i] as number,
-    urgency: rush === 1 ? URGENCIES[sheet.urgency[i] as number] : undefined,
-    cause: rush === 0 ? undefined : (RUSH_CAUSES[rush] as Cause),
+    urgency: rush === CLIENT_RUSH ? URGENCIES[sheet.urgency[i] as number] : undefined,
+    cause: rush === NO_RUSH ? undefined : (RUSH_CAUSES[rush] as Cause),
     submittedAt: sheet.submittedAt[i] as number,
     startedAt: sheet.startedAt[i] as number,
     finishedAt: sheet.finishedAt[i] as number,
