@@ -8,7 +8,10 @@
  * Speed: the `timed` replications on 1 worker, then on 2, in this process; their summaries
  * must be identical. Each run prints its wall time and the CPU time of the whole process (all
  * its threads): on a machine shared with other work the wall times say little, and the CPU
- * times still show what running on two threads costs over one. Then what the machine itself
+ * times still show what running on two threads costs over one. "Cores busy" is CPU time over
+ * wall time: a lone worker keeps more than one core busy, because V8 compiles its code on
+ * another thread. The bound that follows is the most 2 workers could gain over 1 with the CPU
+ * time they took, spread perfectly over the cores (at most 2). Then what the machine itself
  * allows: the same days run by `simulate` in one process, against half of them in each of two
  * processes at once, which share nothing but the hardware.
  *
@@ -18,6 +21,7 @@
  * peak should not grow with the replications.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { simulate, study } from '../dist/index.js';
 import { scaledPeakDay } from './peak-day.js';
@@ -46,21 +50,30 @@ if (process.argv[6] === '--solo') {
   process.stdout.write(String(process.resourceUsage().maxRSS * 1024));
 } else {
   const times: Record<number, number> = {};
+  const cpus: Record<number, number> = {};
   const summaries: Record<number, string> = {};
   for (const workers of timed > 0 ? [1, 2] : []) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const r = await study(scenario, { seed: 1, replications: timed, workers, maxOrders });
     const cpu = process.cpuUsage(cpu0);
-    times[workers] = (performance.now() - t0) / 1000;
+    const wall = (performance.now() - t0) / 1000;
+    times[workers] = wall;
+    cpus[workers] = (cpu.user + cpu.system) / 1e6;
     summaries[workers] = JSON.stringify(r.summary);
     console.log(
-      `${timed} replications of ${orders} orders on ${workers} worker${workers > 1 ? 's' : ''}: ${times[workers]?.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
+      `${timed} replications of ${orders} orders on ${workers} worker${workers > 1 ? 's' : ''}: ${wall.toFixed(1)} s, CPU ${cpus[workers]?.toFixed(1)} s (${((cpus[workers] as number) / wall).toFixed(2)} cores busy)`,
     );
   }
   if (timed > 0) {
     console.log(
       `speed-up 2 workers / 1: ${((times[1] as number) / (times[2] as number)).toFixed(2)}×; summaries ${summaries[1] === summaries[2] ? 'identical' : 'DIFFERENT'}`,
+    );
+    // Two workers cannot finish sooner than their CPU time spread over every core: with the
+    // CPU time they took, this is the most they could have gained on this machine.
+    const cores = Math.min(2, availableParallelism());
+    console.log(
+      `at most ${(((times[1] as number) * cores) / (cpus[2] as number)).toFixed(2)}× with the CPU time 2 workers took, on ${cores} cores`,
     );
     // What the machine allows: the same days in separate processes, which share nothing but
     // the hardware. One process runs all of them; then two, at once, run half each.
