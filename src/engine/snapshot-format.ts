@@ -121,12 +121,49 @@ const ms = z
   .min(MIN_MS, `must be an instant from ${new Date(MIN_MS).toISOString()} on`)
   .max(MAX_DECIDED_MS, `must be an instant up to ${new Date(MAX_DECIDED_MS).toISOString()}`);
 const reason = z.strictObject({ rule: z.string().min(1), message: z.string() });
-const rushEntry = z.looseObject({
+/**
+ * A rush register entry, every field in the register's key order. A schema gives back the keys
+ * it knows in its own order, so a restored engine's registers read as the original's, as text.
+ */
+const rushEntry = z.strictObject({
   orderId: z.string(),
+  clientId: z.string(),
+  tier: tierSchema,
   line: z.string(),
+  product: z.string(),
+  quantity: z.number().int().min(1),
+  units: z.number().positive(),
+  urgency: urgencySchema.optional(),
+  cause: causeSchema,
+  reason: z.string().optional(),
+  responsible: z.string().optional(),
+  requestedAt: ms,
   day: z.string(),
   outcome: z.enum(['rush-accepted', 'rush-declined']),
+  deadline: ms.optional(),
+  promisedBy: ms,
   reasons: z.array(reason).min(1),
+  atRisk: z.array(z.string()),
+  earliestPossible: ms.optional(),
+  tight: z.boolean(),
+  quota: z.strictObject({ used: z.number().min(0), limit: z.number().min(0) }),
+  recentRushes: z.number().int().min(0),
+  heldAt: ms.optional(),
+  cancelledAt: ms.optional(),
+});
+/** A rework register entry, every field in the register's key order (see `rushEntry`). */
+const reworkEntry = z.strictObject({
+  orderId: z.string(),
+  line: z.string(),
+  product: z.string(),
+  clientId: z.string(),
+  registeredAt: ms,
+  date: z.string(),
+  cause: z.string().optional(),
+  responsible: z.string().optional(),
+  deadline: ms,
+  closedAt: ms.optional(),
+  cancelled: z.literal(true).optional(),
 });
 const atRiskReport = z.strictObject({
   orderId: z.string(),
@@ -207,9 +244,7 @@ export const snapshotSchema = z.strictObject({
   seq: z.number().int().min(0),
   orders: z.array(snapshotOrderSchema),
   rushRegister: z.array(rushEntry),
-  reworkRegister: z.array(
-    z.looseObject({ orderId: z.string(), deadline: ms, registeredAt: ms, closedAt: ms.optional() }),
-  ),
+  reworkRegister: z.array(reworkEntry),
   atRiskLog: z.array(atRiskReport),
   registerStart: z
     .strictObject({
