@@ -36,13 +36,18 @@ const decision: fc.Arbitrary<Decision> = fc
   )
   .map((d) => d as Decision);
 
+/** `out` equals `original`, with its keys in the same order, and is another object. */
+function expectEqualCopy(out: object, original: object): void {
+  expect(out).toStrictEqual(original);
+  expect(Object.keys(out)).toEqual(Object.keys(original));
+  expect(out).not.toBe(original);
+}
+
 test('property: a decision handed out is equal to the one rendered, keys in their order, and shares no object with it', () => {
   fc.assert(
     fc.property(decision, (d) => {
       const out = handedOut(d);
-      expect(out).toStrictEqual(d);
-      expect(Object.keys(out)).toEqual(Object.keys(d));
-      expect(out).not.toBe(d);
+      expectEqualCopy(out, d);
       expect(out.reasons).not.toBe(d.reasons);
       expect(out.atRisk).not.toBe(d.atRisk);
       out.reasons.forEach((r, i) => {
@@ -77,9 +82,7 @@ test('property: a hand-over handed out is equal to the register entry, keys in t
   fc.assert(
     fc.property(delivery, (d) => {
       const out = deliveryHandedOut(d);
-      expect(out).toStrictEqual(d);
-      expect(Object.keys(out)).toEqual(Object.keys(d));
-      expect(out).not.toBe(d);
+      expectEqualCopy(out, d);
       if (d.reissuedBy !== undefined) expect(out.reissuedBy).not.toBe(d.reissuedBy);
     }),
     fcParams(200),
